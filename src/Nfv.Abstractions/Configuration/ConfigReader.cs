@@ -1,0 +1,227 @@
+using System.Globalization;
+using Nfv.Abstractions.Headers;
+
+namespace Nfv.Abstractions.Configuration;
+
+/// <summary>
+/// Reads typed values out of <see cref="ConfigNode"/>s, reporting every problem with its place.
+/// Each method returns null (or false) after reporting, so callers go on and find the next problem.
+/// </summary>
+public sealed class ConfigReader(DiagnosticBag diagnostics)
+{
+    /// <summary>Where problems go.</summary>
+    public DiagnosticBag Diagnostics { get; } = diagnostics;
+
+    /// <summary>Reports every key of <paramref name="map"/> not in <paramref name="allowed"/>.</summary>
+    public void CheckKeys(ConfigMapping map, string where, params ReadOnlySpan<string> allowed)
+    {
+        foreach (var (key, _) in map.Entries)
+        {
+            if (!allowed.Contains(key.Value))
+            {
+                Diagnostics.Error(DiagnosticCodes.UnknownKey, key.Span,
+                    $"unknown key '{key.Value}' in {where}; expected one of: {string.Join(", ", allowed.ToArray())}");
+            }
+        }
+    }
+
+    /// <summary>The node as a mapping, or null after reporting.</summary>
+    public ConfigMapping? AsMapping(ConfigNode node, string what)
+    {
+        if (node is ConfigMapping map)
+        {
+            return map;
+        }
+        if (node is ConfigScalar { Value: "" })
+        {
+            return new ConfigMapping([], node.Span);
+        }
+        Diagnostics.Error(DiagnosticCodes.WrongType, node.Span, $"{what} must be a mapping, not {node.Describe()}");
+        return null;
+    }
+
+    /// <summary>The node as a list, or null after reporting.</summary>
+    public ConfigSequence? AsSequence(ConfigNode node, string what)
+    {
+        if (node is ConfigSequence seq)
+        {
+            return seq;
+        }
+        Diagnostics.Error(DiagnosticCodes.WrongType, node.Span, $"{what} must be a list, not {node.Describe()}");
+        return null;
+    }
+
+    /// <summary>The node as a scalar, or null after reporting.</summary>
+    public ConfigScalar? AsScalar(ConfigNode node, string what)
+    {
+        if (node is ConfigScalar scalar)
+        {
+            return scalar;
+        }
+        Diagnostics.Error(DiagnosticCodes.WrongType, node.Span, $"{what} must be a single value, not {node.Describe()}");
+        return null;
+    }
+
+    /// <summary>A required key's value, or null after reporting that it is missing.</summary>
+    public ConfigNode? Required(ConfigMapping map, string key, string where)
+    {
+        var node = map[key];
+        if (node is null)
+        {
+            Diagnostics.Error(DiagnosticCodes.MissingKey, map.Span, $"{where} needs '{key}'");
+        }
+        return node;
+    }
+
+    /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>], or null after reporting.</summary>
+    public int? Int(ConfigNode node, string what, int min, int max)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        if (!int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+        {
+            Diagnostics.Error(DiagnosticCodes.BadNumber, node.Span, $"{what} must be a whole number from {min} to {max}, not '{scalar.Value}'");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>A VLAN id (1..4094), or null after reporting.</summary>
+    public int? Vlan(ConfigNode node, string what)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        if (!int.TryParse(scalar.Value, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value is < 1 or > 4094)
+        {
+            Diagnostics.Error(DiagnosticCodes.BadVlan, node.Span, $"{what} must be a VLAN id from 1 to 4094, not '{scalar.Value}'");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>A duration (<c>90s</c>, <c>2m</c>, <c>12h</c>, <c>1d</c>, <c>1h30m</c>, <c>500ms</c>; a bare number is seconds), or null after reporting.</summary>
+    public TimeSpan? Duration(ConfigNode node, string what, TimeSpan min, TimeSpan max)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        if (!TryParseDuration(scalar.Value, out var value) || value < min || value > max)
+        {
+            Diagnostics.Error(DiagnosticCodes.BadDuration, node.Span,
+                $"{what} must be a duration from {FormatDuration(min)} to {FormatDuration(max)} such as 90s, 5m or 12h, not '{scalar.Value}'");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>An IPv4 address with prefix length (<c>10.0.0.1/24</c>), or null after reporting.</summary>
+    public Ipv4Prefix? InterfaceAddress(ConfigNode node, string what)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        if (!Ipv4Prefix.TryParse(scalar.Value, out var prefix, requireLength: true))
+        {
+            Diagnostics.Error(DiagnosticCodes.BadAddress, node.Span, $"{what} must be an IPv4 address with a prefix length such as 10.0.0.1/24, not '{scalar.Value}'");
+            return null;
+        }
+        return prefix;
+    }
+
+    /// <summary>An IPv4 address, or null after reporting.</summary>
+    public Ipv4Address? Address(ConfigNode node, string what)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        if (!Ipv4Address.TryParse(scalar.Value, out var address))
+        {
+            Diagnostics.Error(DiagnosticCodes.BadAddress, node.Span, $"{what} must be an IPv4 address such as 10.0.0.1, not '{scalar.Value}'");
+            return null;
+        }
+        return address;
+    }
+
+    /// <summary>A MAC address, or null after reporting.</summary>
+    public MacAddress? Mac(ConfigNode node, string what)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        if (!MacAddress.TryParse(scalar.Value, out var mac))
+        {
+            Diagnostics.Error(DiagnosticCodes.BadMac, node.Span, $"{what} must be a MAC address such as 02:00:00:00:00:01, not '{scalar.Value}'");
+            return null;
+        }
+        return mac;
+    }
+
+    /// <summary>Parses a duration; see <see cref="Duration"/>.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        text = text.Trim();
+        if (text.Length == 0)
+        {
+            return false;
+        }
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long bare))
+        {
+            if (bare > 100L * 365 * 86400)
+            {
+                return false;
+            }
+            value = TimeSpan.FromSeconds(bare);
+            return true;
+        }
+        int i = 0;
+        while (i < text.Length)
+        {
+            int start = i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+            if (i == start || i - start > 9)
+            {
+                return false;
+            }
+            long number = long.Parse(text.AsSpan(start, i - start), CultureInfo.InvariantCulture);
+            int unitStart = i;
+            while (i < text.Length && char.IsAsciiLetter(text[i]))
+            {
+                i++;
+            }
+            TimeSpan unit;
+            switch (text[unitStart..i])
+            {
+                case "ms": unit = TimeSpan.FromMilliseconds(1); break;
+                case "s": unit = TimeSpan.FromSeconds(1); break;
+                case "m": unit = TimeSpan.FromMinutes(1); break;
+                case "h": unit = TimeSpan.FromHours(1); break;
+                case "d": unit = TimeSpan.FromDays(1); break;
+                default: return false;
+            }
+            value += unit * number;
+        }
+        return true;
+    }
+
+    /// <summary>Formats a duration the way <see cref="TryParseDuration"/> reads it.</summary>
+    public static string FormatDuration(TimeSpan value) => value switch
+    {
+        { TotalMilliseconds: < 1000 } => $"{(long)value.TotalMilliseconds}ms",
+        { Ticks: var t } when t % TimeSpan.TicksPerDay == 0 => $"{t / TimeSpan.TicksPerDay}d",
+        { Ticks: var t } when t % TimeSpan.TicksPerHour == 0 => $"{t / TimeSpan.TicksPerHour}h",
+        { Ticks: var t } when t % TimeSpan.TicksPerMinute == 0 => $"{t / TimeSpan.TicksPerMinute}m",
+        _ => $"{(long)value.TotalSeconds}s",
+    };
+}

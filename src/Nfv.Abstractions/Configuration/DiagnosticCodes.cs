@@ -1,0 +1,49 @@
+namespace Nfv.Abstractions.Configuration;
+
+/// <summary>
+/// Diagnostic codes shared by the topology loader and every function. Ranges: NFV00xx syntax,
+/// NFV01xx topology structure, NFV02xx values, NFV03xx environment (names taken, privileges),
+/// NFV1xxx per function (switch 11xx, router 12xx, dhcp 13xx, nat 14xx). Never reuse a retired code.
+/// </summary>
+public static class DiagnosticCodes
+{
+    /// <summary>The file is not valid YAML.</summary>
+    public const string YamlSyntax = "NFV0001";
+    /// <summary>The file cannot be read.</summary>
+    public const string FileUnreadable = "NFV0002";
+
+    /// <summary>A required key is missing.</summary>
+    public const string MissingKey = "NFV0101";
+    /// <summary>A key nobody reads (usually a typo).</summary>
+    public const string UnknownKey = "NFV0102";
+    /// <summary>A name is declared twice.</summary>
+    public const string DuplicateName = "NFV0103";
+    /// <summary>No factory for this kind.</summary>
+    public const string UnknownKind = "NFV0104";
+    /// <summary>A link names a function or port that does not exist.</summary>
+    public const string UnknownPort = "NFV0105";
+    /// <summary>A port is linked twice, or a link is malformed.</summary>
+    public const string BadLink = "NFV0106";
+    /// <summary>A declared port or function is not linked to anything.</summary>
+    public const string Unlinked = "NFV0107";
+    /// <summary>A host names a port that does not exist or cannot carry a host.</summary>
+    public const string BadHost = "NFV0108";
+
+    /// <summary>A value has the wrong shape (a list where a mapping belongs, ...).</summary>
+    public const string WrongType = "NFV0201";
+    /// <summary>A number is not a number or out of range.</summary>
+    public const string BadNumber = "NFV0202";
+    /// <summary>An IPv4 address or prefix does not parse.</summary>
+    public const string BadAddress = "NFV0203";
+    /// <summary>A MAC address does not parse.</summary>
+    public const string BadMac = "NFV0204";
+    /// <summary>A duration does not parse.</summary>
+    public const string BadDuration = "NFV0205";
+    /// <summary>A name is not allowed (too long, bad characters).</summary>
+    public const string BadName = "NFV0206";
+    /// <summary>A VLAN id is out of 1..4094.</summary>
+    public const string BadVlan = "NFV0207";
+
+    /// <summary>An interface or namespace name is already in use on this machine.</summary>
+    public const string NameTaken = "NFV0301";
+}

@@ -1,0 +1,30 @@
+using Nfv.Abstractions.Configuration;
+
+namespace Nfv.Abstractions;
+
+/// <summary>
+/// A function's checked configuration, before it runs. The topology attaches links to its ports
+/// (<see cref="Attach"/>), then the host builds the running function.
+/// </summary>
+public abstract class FunctionBlueprint
+{
+    /// <summary>
+    /// The function's ports by name; a port's index in this list is its number at run time
+    /// (<see cref="Emitter.To"/>, <see cref="Packet.InputPort"/>).
+    /// </summary>
+    public abstract IReadOnlyList<string> Ports { get; }
+
+    /// <summary>The names of the function's drop reasons; the index is the reason's number.</summary>
+    public abstract IReadOnlyList<string> DropReasons { get; }
+
+    /// <summary>
+    /// Resolves one end of a link. <paramref name="port"/> is the name after the dot
+    /// (<c>gw.lan</c>), or null for a bare reference (<c>lan</c>), which a function may answer
+    /// with its only port or a new one named after <paramref name="peerHint"/>.
+    /// Returns the port's index, or -1 after adding a diagnostic.
+    /// </summary>
+    public abstract int Attach(string? port, string peerHint, SourceSpan span, DiagnosticBag diagnostics);
+
+    /// <summary>Builds the running function.</summary>
+    public abstract INetworkFunction Build(FunctionBuildContext context);
+}
