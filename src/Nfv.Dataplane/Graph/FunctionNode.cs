@@ -1,0 +1,41 @@
+using Nfv.Abstractions;
+
+namespace Nfv.Dataplane.Graph;
+
+/// <summary>A function in the compiled graph: what it is, where its ports lead, and its counters.</summary>
+public sealed class FunctionNode
+{
+    internal FunctionNode(string name, INetworkFunction function, GraphEndpoint[] outputs, IReadOnlyList<string> dropReasons, int pendingCapacity)
+    {
+        Name = name;
+        Function = function;
+        Outputs = outputs;
+        DropReasons = dropReasons;
+        Drops = new long[dropReasons.Count];
+        Pending = new PacketBatch(pendingCapacity);
+    }
+
+    /// <summary>The function's name in the topology.</summary>
+    public string Name { get; }
+
+    /// <summary>The running function.</summary>
+    public INetworkFunction Function { get; }
+
+    /// <summary>The drop reasons' names, by number.</summary>
+    public IReadOnlyList<string> DropReasons { get; }
+
+    /// <summary>Packets dropped, by reason number. Written by the worker only.</summary>
+    public long[] Drops { get; }
+
+    /// <summary>Packets handed to the function.</summary>
+    public long ProcessedPackets;
+
+    /// <summary>Batches handed to the function.</summary>
+    public long ProcessedBatches;
+
+    internal GraphEndpoint[] Outputs { get; }
+
+    internal PacketBatch Pending { get; set; }
+
+    internal bool Scheduled { get; set; }
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using Nfv.Abstractions;
+
+namespace Nfv.Dataplane.Graph;
+
+/// <summary>
+/// The compiled graph and its dispatcher. Like VPP's, it never recurses: each function has a
+/// pending batch, a run queue holds the functions with packets waiting, and the dispatcher runs
+/// them until none is left, then flushes what the external ports must send. Cycles in the graph
+/// (switch → router → switch, even an L2 loop) are fine; a packet that crosses more than
+/// <see cref="GraphOptions.MaxHops"/> functions in one pass is dropped and counted.
+/// </summary>
+/// <remarks>
+/// Single-threaded: one worker owns a graph (run to completion). Nothing here allocates per packet.
+/// </remarks>
+public sealed class PacketGraph
+{
+    private readonly FunctionNode[] _functions;
+    private readonly PortNode[] _ports;
+    private readonly PacketPool _pool;
+    private readonly GraphOptions _options;
+    private readonly int[] _runQueue;
+    private readonly PacketBatch _receive;
+    private readonly GraphEmitter _emitter;
+    private PacketBatch _spare;
+    private int _runHead;
+    private int _runCount;
+
+    internal PacketGraph(FunctionNode[] functions, PortNode[] ports, PacketPool pool, GraphOptions options)
+    {
+        _functions = functions;
+        _ports = ports;
+        _pool = pool;
+        _options = options;
+        _runQueue = new int[Math.Max(1, functions.Length)];
+        _receive = new PacketBatch(options.ReceiveBatchSize);
+        _spare = new PacketBatch(pool.Capacity);
+        _emitter = new GraphEmitter(this);
+    }
+
+    /// <summary>The functions, by index.</summary>
+    public IReadOnlyList<FunctionNode> Functions => _functions;
+
+    /// <summary>The external ports, by index.</summary>
+    public IReadOnlyList<PortNode> Ports => _ports;
+
+    /// <summary>The pool packets come from.</summary>
+    public PacketPool Pool => _pool;
+
+    /// <summary>Packets the graph itself dropped, by <see cref="GraphDrop"/>.</summary>
+    public long[] Drops { get; } = new long[Enum.GetValues<GraphDrop>().Length];
+
+    /// <summary>Reads what external port <paramref name="port"/> has waiting (up to one batch) and runs it through the graph.</summary>
+    /// <returns>How many frames were read.</returns>
+    public int Poll(int port)
+    {
+        var node = _ports[port];
+        int received = node.Port.Receive(_receive, _pool);
+        if (received == 0)
+        {
+            return 0;
+        }
+        var packets = _receive.AsSpan();
+        var output = node.Output;
+        if (output.Kind == GraphEndpointKind.None)
+        {
+            node.Unconnected += packets.Length;
+            _receive.ReleaseAll();
+            return received;
+        }
+        for (int i = 0; i < packets.Length; i++)
+        {
+            var packet = packets[i];
+            packet.Hops = 0;
+            Deliver(output, packet);
+        }
+        _receive.Clear();
+        Run();
+        return received;
+    }
+
+    /// <summary>Gives every function its timer call (ageing, retries), then runs what they sent.</summary>
+    public void Tick()
+    {
+        for (int i = 0; i < _functions.Length; i++)
+        {
+            _emitter.Current = _functions[i];
+            _functions[i].Function.OnTimer(_emitter);
+        }
+        _emitter.Current = null;
+        Run();
+    }
+
+    private void Deliver(GraphEndpoint to, Packet packet)
+    {
+        switch (to.Kind)
+        {
+            case GraphEndpointKind.Function:
+                if (++packet.Hops > _options.MaxHops)
+                {
+                    Drops[(int)GraphDrop.LoopGuard]++;
+                    packet.Release();
+                    return;
+                }
+                var function = _functions[to.Index];
+                packet.InputPort = to.Port;
+                function.Pending.Add(packet);
+                if (!function.Scheduled)
+                {
+                    function.Scheduled = true;
+                    _runQueue[(_runHead + _runCount++) % _runQueue.Length] = to.Index;
+                }
+                return;
+            case GraphEndpointKind.ExternalPort:
+                _ports[to.Index].Transmit.Add(packet);
+                return;
+            default:
+                Drops[(int)GraphDrop.Unconnected]++;
+                packet.Release();
+                return;
+        }
+    }
+
+    private void Run()
+    {
+        while (_runCount > 0)
+        {
+            int index = _runQueue[_runHead];
+            _runHead = (_runHead + 1) % _runQueue.Length;
+            _runCount--;
+            var node = _functions[index];
+            node.Scheduled = false;
+
+            // Swap in an empty pending batch first, so packets the function sends to itself
+            // (a loop) wait for its next turn instead of growing the batch it is reading.
+            var batch = node.Pending;
+            node.Pending = _spare;
+            _spare = batch;
+
+            node.ProcessedPackets += batch.Count;
+            node.ProcessedBatches++;
+            _emitter.Current = node;
+            _emitter.Begin(batch.Count);
+            node.Function.Process(batch, _emitter);
+            _emitter.End(node);
+            _emitter.Current = null;
+            batch.Clear();
+        }
+        for (int i = 0; i < _ports.Length; i++)
+        {
+            var transmit = _ports[i].Transmit;
+            if (transmit.Count == 0)
+            {
+                continue;
+            }
+            var port = _ports[i].Port;
+            foreach (var packet in transmit.AsSpan())
+            {
+                port.Send(packet);
+            }
+            transmit.Clear();
+        }
+    }
+
+    private sealed class GraphEmitter(PacketGraph graph) : Emitter
+    {
+        public FunctionNode? Current;
+        private int _owed;
+
+        [Conditional("DEBUG")]
+        public void Begin(int count) => _owed = count;
+
+        [Conditional("DEBUG")]
+        public void End(FunctionNode node) =>
+            Debug.Assert(_owed == 0, $"Function '{node.Name}' left {_owed} packet(s) neither sent nor dropped.");
+
+        public override void To(int port, Packet packet)
+        {
+            Owe(-1);
+            var outputs = Current!.Outputs;
+            if ((uint)port >= (uint)outputs.Length)
+            {
+                graph.Drops[(int)GraphDrop.InvalidPort]++;
+                packet.Release();
+                return;
+            }
+            graph.Deliver(outputs[port], packet);
+        }
+
+        public override void Drop(Packet packet, int reason)
+        {
+            Owe(-1);
+            var drops = Current!.Drops;
+            if ((uint)reason < (uint)drops.Length)
+            {
+                drops[reason]++;
+            }
+            else
+            {
+                graph.Drops[(int)GraphDrop.InvalidReason]++;
+            }
+            packet.Release();
+        }
+
+        public override Packet? Clone(Packet packet)
+        {
+            var copy = graph._pool.Rent();
+            if (copy is not null)
+            {
+                Owe(1);
+                copy.CopyFrom(packet);
+            }
+            return copy;
+        }
+
+        public override Packet? Allocate()
+        {
+            var packet = graph._pool.Rent();
+            if (packet is not null)
+            {
+                Owe(1);
+            }
+            return packet;
+        }
+
+        [Conditional("DEBUG")]
+        private void Owe(int delta) => _owed += delta;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using static Nfv.Dataplane.Interop.Interop;
+
+namespace Nfv.Dataplane.Graph;
+
+/// <summary>
+/// A run-to-completion worker: one thread that waits on its ports' descriptors with epoll, reads a
+/// batch from each ready port, pushes it through the graph and writes what comes out — all on
+/// that thread, with no queue between functions. An eventfd wakes it for shutdown (a thread
+/// blocked in read() on a TAP would never wake: TAP-NOTES trap 4).
+/// </summary>
+public sealed unsafe class PipelineWorker : IDisposable
+{
+    private const int TickMilliseconds = 100;
+    private const ulong WakeToken = ulong.MaxValue;
+
+    private readonly PacketGraph _graph;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SafeFileHandle _epoll;
+    private readonly SafeFileHandle _wake;
+    private readonly int[] _pollable;
+    private Thread? _thread;
+    private volatile bool _stopping;
+
+    /// <summary>Creates the worker and registers every pollable port of <paramref name="graph"/>.</summary>
+    public PipelineWorker(PacketGraph graph, TimeProvider time, ILogger logger, string name = "nfv-worker-0")
+    {
+        _graph = graph;
+        _time = time;
+        _logger = logger;
+        Name = name;
+        _epoll = EpollCreate1(EPOLL_CLOEXEC);
+        if (_epoll.IsInvalid)
+        {
+            ThrowHelper.ThrowIO("epoll_create1");
+        }
+        _wake = EventFd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (_wake.IsInvalid)
+        {
+            _epoll.Dispose();
+            ThrowHelper.ThrowIO("eventfd");
+        }
+        Register(_wake, WakeToken);
+        var pollable = new List<int>();
+        for (int i = 0; i < graph.Ports.Count; i++)
+        {
+            if (graph.Ports[i].Port.PollHandle is { } handle)
+            {
+                Register(handle, (ulong)i);
+                pollable.Add(i);
+            }
+        }
+        _pollable = [.. pollable];
+    }
+
+    /// <summary>The worker thread's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Set when the worker stopped because something threw: the dataplane is no longer forwarding.</summary>
+    public Exception? Fault { get; private set; }
+
+    /// <summary>Raised on the worker thread when it stops on a fault.</summary>
+    public event Action<Exception>? Faulted;
+
+    /// <summary>Starts the worker thread.</summary>
+    public void Start()
+    {
+        _thread = new Thread(Loop) { Name = Name, IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Wakes the worker, lets it finish the batch in hand, and waits for its thread to end.</summary>
+    public void Stop()
+    {
+        _stopping = true;
+        ulong one = 1;
+        Write(_wake, (byte*)&one, sizeof(ulong));
+        _thread?.Join();
+        _thread = null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Stop();
+        _wake.Dispose();
+        _epoll.Dispose();
+    }
+
+    private void Register(SafeHandle handle, ulong token)
+    {
+        byte* ev = stackalloc byte[16];
+        *(uint*)ev = EPOLLIN;
+        *(ulong*)(ev + EpollDataOffset) = token;
+        if (EpollCtl(_epoll, EPOLL_CTL_ADD, (int)handle.DangerousGetHandle(), ev) < 0)
+        {
+            ThrowHelper.ThrowIO("epoll_ctl(EPOLL_CTL_ADD)");
+        }
+    }
+
+    private void Loop()
+    {
+        const int MaxEvents = 64;
+        int stride = EpollEventSize;
+        byte* events = stackalloc byte[MaxEvents * 16];
+        long nextTick = _time.GetTimestamp();
+        try
+        {
+            while (!_stopping)
+            {
+                int ready = EpollWait(_epoll, events, MaxEvents, TickMilliseconds);
+                if (ready < 0)
+                {
+                    if (LastError == Error.EINTR)
+                    {
+                        continue;
+                    }
+                    ThrowHelper.ThrowIO("epoll_wait");
+                }
+                for (int i = 0; i < ready && !_stopping; i++)
+                {
+                    ulong token = *(ulong*)(events + (i * stride) + EpollDataOffset);
+                    if (token != WakeToken)
+                    {
+                        // Level-triggered: a port with more than one batch waiting is reported
+                        // again on the next wait, after every other ready port had its turn.
+                        _graph.Poll((int)token);
+                    }
+                }
+                if (_time.GetElapsedTime(nextTick) >= TimeSpan.FromMilliseconds(TickMilliseconds))
+                {
+                    nextTick = _time.GetTimestamp();
+                    _graph.Tick();
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Fault = ex;
+            DataplaneLog.WorkerFaulted(_logger, ex, Name);
+            Faulted?.Invoke(ex);
+        }
+    }
+
+    /// <summary>The indices of the ports this worker polls.</summary>
+    internal ReadOnlySpan<int> PollablePorts => _pollable;
+}

@@ -1,0 +1,25 @@
+using Nfv.Abstractions;
+using Nfv.Dataplane.Ports;
+
+namespace Nfv.Dataplane.Graph;
+
+/// <summary>An external port in the compiled graph.</summary>
+public sealed class PortNode
+{
+    internal PortNode(IFramePort port, GraphEndpoint output, int pendingCapacity)
+    {
+        Port = port;
+        Output = output;
+        Transmit = new PacketBatch(pendingCapacity);
+    }
+
+    /// <summary>The port.</summary>
+    public IFramePort Port { get; }
+
+    /// <summary>Frames received while the port had no link.</summary>
+    public long Unconnected;
+
+    internal GraphEndpoint Output { get; }
+
+    internal PacketBatch Transmit { get; }
+}

@@ -1,0 +1,88 @@
+using Nfv.Abstractions;
+
+namespace Nfv.Dataplane.Tests.Graph;
+
+/// <summary>Sends every packet out of the other of its two ports.</summary>
+internal sealed class WireFunction : INetworkFunction
+{
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        foreach (var packet in batch.AsSpan())
+        {
+            emit.To(1 - packet.InputPort, packet);
+        }
+    }
+}
+
+/// <summary>Sends every packet back out of the port it came in on.</summary>
+internal sealed class ReflectFunction : INetworkFunction
+{
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        foreach (var packet in batch.AsSpan())
+        {
+            emit.To(packet.InputPort, packet);
+        }
+    }
+}
+
+/// <summary>Copies every packet to each port but the one it came in on.</summary>
+internal sealed class FloodFunction(int ports) : INetworkFunction
+{
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        foreach (var packet in batch.AsSpan())
+        {
+            int last = packet.InputPort == ports - 1 ? ports - 2 : ports - 1;
+            for (int p = 0; p < ports; p++)
+            {
+                if (p == packet.InputPort || p == last)
+                {
+                    continue;
+                }
+                if (emit.Clone(packet) is { } copy)
+                {
+                    emit.To(p, copy);
+                }
+            }
+            emit.To(last, packet);
+        }
+    }
+}
+
+/// <summary>Drops frames whose first byte is odd (reason 1) and passes the rest to port 1.</summary>
+internal sealed class OddDropFunction : INetworkFunction
+{
+    public static readonly string[] Reasons = ["Even", "Odd"];
+
+    public int Timers;
+
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        foreach (var packet in batch.AsSpan())
+        {
+            if ((packet.Data[0] & 1) == 1)
+            {
+                emit.Drop(packet, 1);
+            }
+            else
+            {
+                emit.To(1, packet);
+            }
+        }
+    }
+
+    public void OnTimer(Emitter emit) => Timers++;
+}
+
+/// <summary>Sends every packet out of port 0.</summary>
+internal sealed class ToPortZeroFunction : INetworkFunction
+{
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        foreach (var packet in batch.AsSpan())
+        {
+            emit.To(0, packet);
+        }
+    }
+}
