@@ -1,0 +1,11 @@
+namespace Nfv.Topology;
+
+/// <summary>Asks the machine what already exists, so <see cref="MachineChecks"/> can be tested without root.</summary>
+public interface IMachineProbe
+{
+    /// <summary>True when a network interface named <paramref name="name"/> exists.</summary>
+    bool InterfaceExists(string name);
+
+    /// <summary>True when a named network namespace <paramref name="name"/> exists (as <c>ip netns add</c> makes them).</summary>
+    bool NamespaceExists(string name);
+}

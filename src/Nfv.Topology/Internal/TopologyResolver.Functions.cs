@@ -1,0 +1,60 @@
+using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
+
+namespace Nfv.Topology.Internal;
+
+internal sealed partial class TopologyResolver
+{
+    private void ReadFunctions(ConfigNode? node)
+    {
+        if (node is null || _reader.AsMapping(node, "'functions'") is not { } functions)
+        {
+            return;
+        }
+        foreach (var (key, value) in functions.Entries)
+        {
+            var entry = new FunctionEntry(key.Value, key.Span);
+            _functions.Add(entry);
+            CheckName(key, "function");
+            Declare(key, EndpointKind.Function, _functions.Count - 1);
+            Define(entry, value);
+        }
+    }
+
+    private void Define(FunctionEntry entry, ConfigNode value)
+    {
+        if (_reader.AsMapping(value, $"function '{entry.Name}'") is not { } config)
+        {
+            return;
+        }
+        var kindNode = config["kind"];
+        if (kindNode is null or ConfigScalar { Value: "" })
+        {
+            _diagnostics.Error(DiagnosticCodes.MissingKey, entry.Span, $"function '{entry.Name}' needs 'kind'; {KnownKinds()}");
+            return;
+        }
+        if (_reader.AsScalar(kindNode, $"the kind of function '{entry.Name}'") is not { } kind)
+        {
+            return;
+        }
+        if (!_catalog.TryGet(kind.Value, out var factory))
+        {
+            _diagnostics.Error(DiagnosticCodes.UnknownKind, kind.Span,
+                $"function '{entry.Name}' has unknown kind '{kind.Value}'; {KnownKinds()}{Names.DidYouMean(kind.Value, _catalog.Kinds)}");
+            return;
+        }
+
+        int errors = ErrorCount();
+        var blueprint = factory.Define(new FunctionDefinitionContext(entry.Name, config, _diagnostics));
+        if (blueprint is null && ErrorCount() == errors)
+        {
+            _diagnostics.Error(DiagnosticCodes.UnknownKind, kind.Span,
+                $"kind '{factory.Kind}' refused function '{entry.Name}' without saying why");
+        }
+        entry.Kind = factory.Kind;
+        entry.Blueprint = blueprint;
+    }
+
+    private string KnownKinds() =>
+        _catalog.Kinds.Count == 0 ? "no function kinds are installed" : $"known kinds: {string.Join(", ", _catalog.Kinds)}";
+}

@@ -1,0 +1,146 @@
+using Nfv.Abstractions.Configuration;
+using Nfv.Abstractions.Headers;
+
+namespace Nfv.Topology.Internal;
+
+internal sealed partial class TopologyResolver
+{
+    /// <summary>The exact refusal of <c>address: dhcp</c>, until the DHCP server function lands.</summary>
+    internal const string DhcpNotSupported = "address: dhcp is not supported yet: it arrives with the DHCP server function";
+
+    private readonly Dictionary<int, (string Host, SourceSpan Span)> _portHosts = [];
+    private readonly Dictionary<Ipv4Address, (string Host, SourceSpan Span)> _hostAddresses = [];
+
+    private void ReadHosts(ConfigNode? node)
+    {
+        if (node is null || _reader.AsMapping(node, "'hosts'") is not { } hosts)
+        {
+            return;
+        }
+        foreach (var (key, value) in hosts.Entries)
+        {
+            CheckName(key, "host");
+            if (_reader.AsMapping(value, $"host '{key.Value}'") is not { } config)
+            {
+                continue;
+            }
+            _reader.CheckKeys(config, $"host '{key.Value}'", "port", "address", "gateway");
+            int? port = HostPort(key, config);
+            Ipv4Prefix? address = HostAddress(key, config);
+            bool gatewayOk = HostGateway(key, config, address, out var gateway);
+            if (port is { } portIndex && address is { } prefix && gatewayOk)
+            {
+                _hosts.Add(new ResolvedHost(key.Value, portIndex, prefix, gateway, key.Span));
+            }
+        }
+    }
+
+    private int? HostPort(ConfigScalar host, ConfigMapping config)
+    {
+        var node = config["port"];
+        if (node is null)
+        {
+            _diagnostics.Error(DiagnosticCodes.MissingKey, host.Span, $"host '{host.Value}' needs 'port': the external port whose TAP becomes its eth0");
+            return null;
+        }
+        if (_reader.AsScalar(node, $"the port of host '{host.Value}'") is not { } port)
+        {
+            return null;
+        }
+        string text = port.Value;
+        int dot = text.IndexOf('.');
+        if (!_names.TryGetValue(dot < 0 ? text : text[..dot], out var declared))
+        {
+            var portNames = _ports.Select(p => p.Name);
+            _diagnostics.Error(DiagnosticCodes.BadHost, port.Span,
+                $"host '{host.Value}' names port '{text}', which is not declared under 'ports:'{Names.DidYouMean(text, portNames)}");
+            return null;
+        }
+        if (declared.Kind == EndpointKind.Function || dot >= 0)
+        {
+            var what = declared.Kind == EndpointKind.Function ? (dot < 0 ? "a function" : "a function's port") : "not a port name";
+            _diagnostics.Error(DiagnosticCodes.BadHost, port.Span,
+                $"host '{host.Value}' must name an external port declared under 'ports:'; '{text}' is {what}");
+            return null;
+        }
+        if (_portHosts.TryGetValue(declared.Index, out var other))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, port.Span,
+                $"port '{text}' already carries host '{other.Host}' (declared at {other.Span}); a port carries one host");
+            return null;
+        }
+        _portHosts.Add(declared.Index, (host.Value, host.Span));
+        return _ports[declared.Index].Tap is null ? null : declared.Index;
+    }
+
+    private Ipv4Prefix? HostAddress(ConfigScalar host, ConfigMapping config)
+    {
+        var node = config["address"];
+        if (node is null)
+        {
+            _diagnostics.Error(DiagnosticCodes.MissingKey, host.Span, $"host '{host.Value}' needs 'address', such as 10.0.0.1/24");
+            return null;
+        }
+        if (node is ConfigScalar { Value: var text } && text.Equals("dhcp", StringComparison.OrdinalIgnoreCase))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span, DhcpNotSupported);
+            return null;
+        }
+        if (_reader.InterfaceAddress(node, $"the address of host '{host.Value}'") is not { } prefix)
+        {
+            return null;
+        }
+        var network = prefix.Network;
+        if (prefix.Length <= 30 && prefix.Address == network.Address)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
+                $"{prefix} is the network address of {network}; host '{host.Value}' needs an address inside it");
+            return null;
+        }
+        if (prefix.Length <= 30 && prefix.Address.Value == (network.Address.Value | ~prefix.Mask))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
+                $"{prefix} is the broadcast address of {network}; host '{host.Value}' needs an address inside it");
+            return null;
+        }
+        if (_hostAddresses.TryGetValue(prefix.Address, out var other))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
+                $"address {prefix.Address} is already used by host '{other.Host}' at {other.Span}");
+            return null;
+        }
+        _hostAddresses.Add(prefix.Address, (host.Value, node.Span));
+        return prefix;
+    }
+
+    /// <summary>False after reporting; true with no gateway when none is given.</summary>
+    private bool HostGateway(ConfigScalar host, ConfigMapping config, Ipv4Prefix? address, out Ipv4Address? gateway)
+    {
+        gateway = null;
+        var node = config["gateway"];
+        if (node is null or ConfigScalar { Value: "" })
+        {
+            return true;
+        }
+        if (_reader.Address(node, $"the gateway of host '{host.Value}'") is not { } ip)
+        {
+            return false;
+        }
+        if (address is { } prefix)
+        {
+            if (!prefix.Contains(ip))
+            {
+                _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
+                    $"gateway {ip} is outside the subnet {prefix.Network} of host '{host.Value}'");
+                return false;
+            }
+            if (ip == prefix.Address)
+            {
+                _diagnostics.Error(DiagnosticCodes.BadHost, node.Span, $"gateway {ip} is the address of host '{host.Value}' itself");
+                return false;
+            }
+        }
+        gateway = ip;
+        return true;
+    }
+}

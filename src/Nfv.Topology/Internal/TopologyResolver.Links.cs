@@ -1,0 +1,159 @@
+using Nfv.Abstractions.Configuration;
+
+namespace Nfv.Topology.Internal;
+
+internal sealed partial class TopologyResolver
+{
+    private const string LinkExample = "such as [lan1, sw] or [gw.lan, sw]";
+
+    private void ReadLinks(ConfigNode? node)
+    {
+        if (node is null || node is ConfigScalar { Value: "" } || _reader.AsSequence(node, "'links'") is not { } links)
+        {
+            return;
+        }
+        // Each port (function and port index, or external port) to the link that took it first.
+        var taken = new Dictionary<(EndpointKind, int, int), SourceSpan>();
+        foreach (var item in links.Items)
+        {
+            if (item is not ConfigSequence pair)
+            {
+                _diagnostics.Error(DiagnosticCodes.BadLink, item.Span, $"a link must be a list of two ends {LinkExample}, not {item.Describe()}");
+                continue;
+            }
+            if (pair.Items.Count != 2 || pair.Items[0] is not ConfigScalar a || pair.Items[1] is not ConfigScalar b)
+            {
+                ReportMalformed(pair);
+                continue;
+            }
+
+            var endA = ResolveEnd(a, b.Value);
+            var endB = ResolveEnd(b, a.Value);
+            if (endA is null || endB is null)
+            {
+                continue;
+            }
+            if (endA.Kind == endB.Kind && endA.Index == endB.Index && endA.Port == endB.Port)
+            {
+                _diagnostics.Error(DiagnosticCodes.BadLink, pair.Span, $"a link cannot join '{endA.Display}' to itself");
+                continue;
+            }
+            bool freeA = Take(endA, a.Span, pair.Span, taken);
+            bool freeB = Take(endB, b.Span, pair.Span, taken);
+            if (freeA && freeB)
+            {
+                _links.Add(new ResolvedLink(endA, endB, pair.Span));
+            }
+        }
+    }
+
+    private void ReportMalformed(ConfigSequence pair)
+    {
+        if (pair.Items.Count != 2)
+        {
+            var found = pair.Items.Count == 0 ? "an empty list" : $"{pair.Items.Count} {(pair.Items.Count == 1 ? "end" : "ends")}";
+            _diagnostics.Error(DiagnosticCodes.BadLink, pair.Span, $"a link must join exactly two ends {LinkExample}, not {found}");
+        }
+        foreach (var end in pair.Items)
+        {
+            if (end is ConfigScalar scalar)
+            {
+                // The link is refused, but what it names is not "unlinked": no second message about it.
+                MarkLinked(scalar.Value);
+            }
+            else
+            {
+                _diagnostics.Error(DiagnosticCodes.BadLink, end.Span,
+                    $"a link end must be a name such as lan1 or gw.lan, not {end.Describe()}");
+            }
+        }
+    }
+
+    private void MarkLinked(string end)
+    {
+        int dot = end.IndexOf('.');
+        if (_names.TryGetValue(dot < 0 ? end : end[..dot], out var declared))
+        {
+            if (declared.Kind == EndpointKind.Function)
+            {
+                _functions[declared.Index].Linked = true;
+            }
+            else
+            {
+                _ports[declared.Index].Linked = true;
+            }
+        }
+    }
+
+    /// <summary>Resolves one end of a link, attaching it to its function; null after reporting.</summary>
+    private LinkEndpoint? ResolveEnd(ConfigScalar end, string peer)
+    {
+        string text = end.Value;
+        if (text.Length == 0)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadLink, end.Span, "a link end is empty; write a function or port name such as lan1 or gw.lan");
+            return null;
+        }
+        int dot = text.IndexOf('.');
+        string name = dot < 0 ? text : text[..dot];
+        string? port = dot < 0 ? null : text[(dot + 1)..];
+
+        if (!_names.TryGetValue(name, out var declared))
+        {
+            _diagnostics.Error(DiagnosticCodes.UnknownPort, end.Span,
+                $"'{name}' is neither a function nor a port of this topology{Names.DidYouMean(name, _names.Keys)}");
+            return null;
+        }
+
+        if (declared.Kind == EndpointKind.ExternalPort)
+        {
+            _ports[declared.Index].Linked = true;
+            if (port is not null)
+            {
+                _diagnostics.Error(DiagnosticCodes.UnknownPort, end.Span,
+                    $"'{name}' is an external port, which has no ports of its own; write '{name}', not '{text}'");
+                return null;
+            }
+            return _ports[declared.Index].Tap is null ? null : new LinkEndpoint(EndpointKind.ExternalPort, declared.Index, 0, name);
+        }
+
+        var function = _functions[declared.Index];
+        function.Linked = true;
+        if (port is { Length: 0 })
+        {
+            _diagnostics.Error(DiagnosticCodes.BadLink, end.Span, $"'{text}' has no port name after the '.'; write '{name}' or '{name}.PORT'");
+            return null;
+        }
+        if (function.Blueprint is not { } blueprint)
+        {
+            return null; // its definition was refused, and said why
+        }
+
+        int errors = ErrorCount();
+        int index = blueprint.Attach(port, peer, end.Span, _diagnostics);
+        if (index < 0 || index >= blueprint.Ports.Count)
+        {
+            if (ErrorCount() == errors)
+            {
+                _diagnostics.Error(DiagnosticCodes.UnknownPort, end.Span, port is null
+                    ? $"function '{name}' cannot take a link without a port name; write '{name}.PORT'"
+                    : $"function '{name}' has no port '{port}'");
+            }
+            return null;
+        }
+        return new LinkEndpoint(EndpointKind.Function, declared.Index, index, $"{name}.{blueprint.Ports[index]}");
+    }
+
+    /// <summary>Claims a port for one link; false after reporting that an earlier link has it.</summary>
+    private bool Take(LinkEndpoint end, SourceSpan endSpan, SourceSpan linkSpan, Dictionary<(EndpointKind, int, int), SourceSpan> taken)
+    {
+        var key = (end.Kind, end.Index, end.Port);
+        if (taken.TryGetValue(key, out var first))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadLink, endSpan, $"'{end.Display}' is already linked at {first}; a port takes one link");
+            return false;
+        }
+        taken.Add(key, linkSpan);
+        return true;
+    }
+}

@@ -1,0 +1,38 @@
+using Nfv.Abstractions.Configuration;
+
+namespace Nfv.Topology;
+
+/// <summary>
+/// Checks that a topology can be created on this machine: what <c>nfv run</c> asks just before it
+/// creates anything, so a clash is refused with the place in the file rather than half-built.
+/// </summary>
+public static class MachineChecks
+{
+    /// <summary>
+    /// Reports (<see cref="DiagnosticCodes.NameTaken"/>) every TAP interface that already exists and
+    /// every lab host whose network namespace already exists, each at the port or host that declares it.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Check(ResolvedTopology topology, IMachineProbe probe)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(probe);
+        var diagnostics = new DiagnosticBag();
+        foreach (var port in topology.Ports)
+        {
+            if (probe.InterfaceExists(port.TapName))
+            {
+                diagnostics.Error(DiagnosticCodes.NameTaken, port.Span,
+                    $"interface '{port.TapName}' already exists on this machine");
+            }
+        }
+        foreach (var host in topology.Hosts)
+        {
+            if (probe.NamespaceExists(host.Name))
+            {
+                diagnostics.Error(DiagnosticCodes.NameTaken, host.Span,
+                    $"a network namespace named '{host.Name}' already exists");
+            }
+        }
+        return diagnostics.Items;
+    }
+}

@@ -1,0 +1,11 @@
+using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
+
+namespace Nfv.Topology;
+
+/// <summary>A function of the topology, its configuration checked and its links attached.</summary>
+/// <param name="Name">The function's name in the file.</param>
+/// <param name="Kind">The kind, as its factory spells it (<c>switch</c>).</param>
+/// <param name="Blueprint">The checked configuration; <see cref="FunctionBlueprint.Ports"/> includes every port links attached.</param>
+/// <param name="Span">Where the function is declared (its name).</param>
+public sealed record ResolvedFunction(string Name, string Kind, FunctionBlueprint Blueprint, SourceSpan Span);

@@ -1,0 +1,105 @@
+using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
+
+namespace Nfv.Topology.Tests;
+
+/// <summary>
+/// Stand-ins for real functions: a "switch" whose bare links make a new port named after the peer
+/// and whose named ports come from its <c>ports:</c> mapping, and a one-port "dhcp".
+/// </summary>
+internal static class FakeFunctions
+{
+    public static FunctionCatalog Catalog() => new([new FakeSwitchFactory(), new FakeOnePortFactory()]);
+}
+
+internal sealed class FakeSwitchFactory : INetworkFunctionFactory
+{
+    public string Kind => "switch";
+
+    public string Summary => "a test switch";
+
+    public FunctionBlueprint? Define(FunctionDefinitionContext context)
+    {
+        var reader = new ConfigReader(context.Diagnostics);
+        reader.CheckKeys(context.Config, $"switch '{context.Name}'", "kind", "ports");
+        var ports = new List<string>();
+        if (context.Config["ports"] is { } node && reader.AsMapping(node, $"the ports of switch '{context.Name}'") is { } map)
+        {
+            foreach (var (key, value) in map.Entries)
+            {
+                ports.Add(key.Value);
+                if (reader.AsMapping(value, $"port '{key.Value}'") is not { } port)
+                {
+                    continue;
+                }
+                reader.CheckKeys(port, $"port '{key.Value}'", "vlan", "trunk");
+                if (port["vlan"] is { } vlan)
+                {
+                    reader.Vlan(vlan, "vlan");
+                }
+                if (port["trunk"] is { } trunk && reader.AsSequence(trunk, "trunk") is { } list)
+                {
+                    foreach (var item in list.Items)
+                    {
+                        reader.Vlan(item, "a trunk VLAN");
+                    }
+                }
+            }
+        }
+        return new FakeBlueprint(context.Name, ports, bareMakesPort: true);
+    }
+}
+
+internal sealed class FakeOnePortFactory : INetworkFunctionFactory
+{
+    public string Kind => "dhcp";
+
+    public string Summary => "a test function with one port";
+
+    public FunctionBlueprint? Define(FunctionDefinitionContext context)
+    {
+        var reader = new ConfigReader(context.Diagnostics);
+        reader.CheckKeys(context.Config, $"dhcp '{context.Name}'", "kind", "address");
+        if (context.Config["address"] is { } address && reader.InterfaceAddress(address, "address") is null)
+        {
+            return null;
+        }
+        return new FakeBlueprint(context.Name, ["eth"], bareMakesPort: false);
+    }
+}
+
+internal sealed class FakeBlueprint(string name, List<string> ports, bool bareMakesPort) : FunctionBlueprint
+{
+    public override IReadOnlyList<string> Ports => ports;
+
+    public override IReadOnlyList<string> DropReasons => ["none"];
+
+    public List<(string? Port, string PeerHint)> Attached { get; } = [];
+
+    public override int Attach(string? port, string peerHint, SourceSpan span, DiagnosticBag diagnostics)
+    {
+        Attached.Add((port, peerHint));
+        if (port is null)
+        {
+            if (!bareMakesPort)
+            {
+                return 0;
+            }
+            string newPort = peerHint;
+            for (int i = 2; ports.Contains(newPort); i++)
+            {
+                newPort = $"{peerHint}-{i}";
+            }
+            ports.Add(newPort);
+            return ports.Count - 1;
+        }
+        int index = ports.IndexOf(port);
+        if (index < 0)
+        {
+            diagnostics.Error(DiagnosticCodes.UnknownPort, span, $"'{name}' has no port '{port}'; its ports are: {string.Join(", ", ports)}");
+        }
+        return index;
+    }
+
+    public override INetworkFunction Build(FunctionBuildContext context) => throw new NotSupportedException("test blueprint");
+}
