@@ -1,0 +1,311 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Nfv.Abstractions.Headers;
+
+namespace Nfv.Functions.Switch;
+
+/// <summary>
+/// The switch's forwarding database: (VLAN, MAC) → port, with ageing, bounded to <see cref="Capacity"/> entries.
+/// Each VLAN learns independently (IVL): the same address may sit on different ports in different VLANs.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An open-addressing hash table with linear probing, allocated once: the bucket array holds at least twice
+/// <see cref="Capacity"/> slots, so it is never more than half full, probes stay short and an empty slot always
+/// ends a probe. A key is the VLAN and the MAC packed in one <see cref="ulong"/> with a marker bit, so 0 means
+/// an empty slot. Deletion shifts the following entries back (no tombstones, so lookups never slow down with
+/// churn). The hash is seeded per table, so a host that sends crafted source addresses cannot aim them at one
+/// probe chain.
+/// </para>
+/// <para>
+/// Times are <see cref="TimeProvider.GetTimestamp"/> values of the caller's clock. An entry older than the
+/// ageing time is dead at once for <see cref="Lookup"/> and <see cref="Learn"/>;
+/// <see cref="RemoveExpired"/> reclaims its slot.
+/// </para>
+/// <para>
+/// Threading: every method but <see cref="Snapshot"/> must be called by the one thread that owns the table (the
+/// dataplane worker running the switch). <see cref="Snapshot"/> may be called from any thread: the table never
+/// reallocates, and structural changes are bracketed by a sequence counter (a seqlock), so a snapshot retries
+/// until it saw no change. The counter is only touched when an entry is added, moved or removed, never on the
+/// per-packet refresh.
+/// </para>
+/// </remarks>
+public sealed class MacTable
+{
+    private const ulong Occupied = 1UL << 63;
+
+    private struct Slot
+    {
+        public ulong Key;       // Occupied | vlan << 48 | mac; 0 = empty
+        public long LastSeen;   // TimeProvider timestamp
+        public int Port;
+    }
+
+    private readonly Slot[] _slots;
+    private readonly int _mask;
+    private readonly int _shift;
+    private readonly ulong _seed;
+    private readonly long _ageing;
+    private readonly long _frequency;
+    private int _count;
+    private int _version;
+
+    /// <summary>Creates an empty table.</summary>
+    /// <param name="capacity">The most entries it holds.</param>
+    /// <param name="ageing">How long an entry lives unseen.</param>
+    /// <param name="timestampFrequency"><see cref="TimeProvider.TimestampFrequency"/> of the clock the caller passes times from.</param>
+    public MacTable(int capacity, TimeSpan ageing, long timestampFrequency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1 << 28);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ageing, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timestampFrequency, 1);
+        Capacity = capacity;
+        int buckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity * 2));
+        _slots = new Slot[buckets];
+        _mask = buckets - 1;
+        _shift = 64 - BitOperations.Log2((uint)buckets);
+        _seed = (ulong)Random.Shared.NextInt64() | 1;
+        _frequency = timestampFrequency;
+        _ageing = (long)Int128.Min(long.MaxValue / 2, (Int128)ageing.Ticks * timestampFrequency / TimeSpan.TicksPerSecond);
+        Ageing = ageing;
+    }
+
+    /// <summary>The most entries the table holds.</summary>
+    public int Capacity { get; }
+
+    /// <summary>How long an entry lives unseen.</summary>
+    public TimeSpan Ageing { get; }
+
+    /// <summary>Entries held, expired ones not yet removed included. Readable from any thread.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>True when no new address can be learned until entries expire.</summary>
+    public bool IsFull => _count >= Capacity;
+
+    /// <summary>
+    /// Records that <paramref name="mac"/> was seen as a source on <paramref name="port"/> in <paramref name="vlan"/>
+    /// at <paramref name="now"/>. Never allocates.
+    /// </summary>
+    public MacLearnResult Learn(int vlan, MacAddress mac, int port, long now)
+    {
+        ulong key = MakeKey(vlan, mac);
+        ref Slot first = ref MemoryMarshal.GetArrayDataReference(_slots);
+        int i = Home(key);
+        while (true)
+        {
+            // i is always masked into the array: no bounds check needed.
+            ref Slot slot = ref Unsafe.Add(ref first, i);
+            if (slot.Key == key)
+            {
+                bool expired = now - slot.LastSeen >= _ageing;
+                slot.LastSeen = now;
+                if (slot.Port == port)
+                {
+                    return expired ? MacLearnResult.Learned : MacLearnResult.Refreshed;
+                }
+                BeginWrite();
+                slot.Port = port;
+                EndWrite();
+                return expired ? MacLearnResult.Learned : MacLearnResult.Moved;
+            }
+            if (slot.Key == 0)
+            {
+                if (_count >= Capacity)
+                {
+                    return MacLearnResult.Full;
+                }
+                BeginWrite();
+                slot.Port = port;
+                slot.LastSeen = now;
+                slot.Key = key;
+                EndWrite();
+                _count++;
+                return MacLearnResult.Learned;
+            }
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>
+    /// The port <paramref name="mac"/> was learned on in <paramref name="vlan"/>, or -1 when it is unknown or its entry
+    /// expired. Never allocates.
+    /// </summary>
+    public int Lookup(int vlan, MacAddress mac, long now)
+    {
+        ulong key = MakeKey(vlan, mac);
+        ref Slot first = ref MemoryMarshal.GetArrayDataReference(_slots);
+        int i = Home(key);
+        while (true)
+        {
+            ref Slot slot = ref Unsafe.Add(ref first, i);
+            if (slot.Key == key)
+            {
+                return now - slot.LastSeen < _ageing ? slot.Port : -1;
+            }
+            if (slot.Key == 0)
+            {
+                return -1;
+            }
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>Forgets one entry; false when there was none.</summary>
+    public bool Remove(int vlan, MacAddress mac)
+    {
+        ulong key = MakeKey(vlan, mac);
+        int i = Home(key);
+        while (true)
+        {
+            ulong k = _slots[i].Key;
+            if (k == key)
+            {
+                BeginWrite();
+                DeleteAt(i);
+                EndWrite();
+                return true;
+            }
+            if (k == 0)
+            {
+                return false;
+            }
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>
+    /// Removes every entry not seen for the ageing time and returns how many. Walks the whole bucket array
+    /// (about 1 ns per bucket), so call it periodically, not per packet.
+    /// </summary>
+    public int RemoveExpired(long now)
+    {
+        var slots = _slots;
+        int removed = 0;
+        int i = 0;
+        while (i < slots.Length)
+        {
+            ref Slot slot = ref slots[i];
+            if (slot.Key != 0 && now - slot.LastSeen >= _ageing)
+            {
+                if (removed == 0)
+                {
+                    BeginWrite();
+                }
+                // The backward shift may move a later (not yet examined) entry into slot i: look at i again.
+                DeleteAt(i);
+                removed++;
+                continue;
+            }
+            i++;
+        }
+        if (removed != 0)
+        {
+            EndWrite();
+        }
+        return removed;
+    }
+
+    /// <summary>Forgets every entry.</summary>
+    public void Clear()
+    {
+        BeginWrite();
+        Array.Clear(_slots);
+        _count = 0;
+        EndWrite();
+    }
+
+    /// <summary>
+    /// A copy of the live entries (expired ones left out), sorted by VLAN then MAC. Allocates; safe to call from
+    /// any thread (see the type's remarks). Under a sustained storm of new addresses a consistent copy may not be
+    /// possible; after a few tries the last copy is returned, whose entries are each well-formed but may mix
+    /// moments.
+    /// </summary>
+    /// <param name="now">The current time from the same clock as the one the table is fed with.</param>
+    public IReadOnlyList<MacTableEntry> Snapshot(long now)
+    {
+        var entries = new List<MacTableEntry>(Math.Min(Volatile.Read(ref _count), Capacity));
+        for (int attempt = 0; attempt < 8; attempt++)
+        {
+            int before = Volatile.Read(ref _version);
+            if ((before & 1) != 0)
+            {
+                Thread.Yield();
+                continue;
+            }
+            entries.Clear();
+            var slots = _slots;
+            for (int i = 0; i < slots.Length; i++)
+            {
+                ulong key = slots[i].Key;
+                if (key == 0)
+                {
+                    continue;
+                }
+                long age = now - Volatile.Read(ref slots[i].LastSeen);
+                int port = slots[i].Port;
+                if (age >= _ageing)
+                {
+                    continue;
+                }
+                entries.Add(new MacTableEntry((int)(key >> 48) & 0xFFF, new MacAddress(key & 0xFFFF_FFFF_FFFFUL), port,
+                    TimeSpan.FromTicks((long)((Int128)Math.Max(0, age) * TimeSpan.TicksPerSecond / _frequency))));
+            }
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _version) == before)
+            {
+                break;
+            }
+        }
+        entries.Sort(static (a, b) => a.Vlan != b.Vlan ? a.Vlan.CompareTo(b.Vlan) : a.Mac.Value.CompareTo(b.Mac.Value));
+        return entries;
+    }
+
+    private static ulong MakeKey(int vlan, MacAddress mac) =>
+        Occupied | ((ulong)(uint)(vlan & 0xFFF) << 48) | (mac.Value & 0xFFFF_FFFF_FFFFUL);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Home(ulong key)
+    {
+        // Seeded multiply-xorshift-multiply; the top bits of the product are the best mixed (Fibonacci hashing).
+        ulong h = (key ^ _seed) * 0x9E37_79B9_7F4A_7C15UL;
+        h = (h ^ (h >> 29)) * 0xBF58_476D_1CE4_E5B9UL;
+        return (int)(h >> _shift);
+    }
+
+    // Backward-shift deletion (Knuth 6.4, algorithm R): pull each following entry of the probe run into the
+    // hole unless that would put it before its home bucket.
+    private void DeleteAt(int hole)
+    {
+        var slots = _slots;
+        int j = hole;
+        while (true)
+        {
+            j = (j + 1) & _mask;
+            ulong key = slots[j].Key;
+            if (key == 0)
+            {
+                break;
+            }
+            int home = Home(key);
+            if (((j - home) & _mask) >= ((j - hole) & _mask))
+            {
+                slots[hole] = slots[j];
+                hole = j;
+            }
+        }
+        slots[hole] = default;
+        _count--;
+    }
+
+    // Seqlock writer side: odd while a change is under way. The full fence orders the odd value before the
+    // entry stores on weakly ordered CPUs (Arm); the closing release write orders the stores before the even value.
+    private void BeginWrite()
+    {
+        Volatile.Write(ref _version, _version + 1);
+        Interlocked.MemoryBarrier();
+    }
+
+    private void EndWrite() => Volatile.Write(ref _version, _version + 1);
+}

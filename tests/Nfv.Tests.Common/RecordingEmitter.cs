@@ -1,0 +1,186 @@
+using Nfv.Abstractions;
+using Xunit;
+
+namespace Nfv.Tests.Common;
+
+/// <summary>A frame a function sent: the port, a copy of its bytes, and its metadata when sent.</summary>
+/// <param name="Port">The function's port it left by.</param>
+/// <param name="Frame">The frame's bytes, copied.</param>
+/// <param name="Offload">The packet's offload header.</param>
+/// <param name="Headroom">The packet's headroom when sent.</param>
+/// <param name="WasClone">True when the packet was made by <see cref="Emitter.Clone"/> or <see cref="Emitter.Allocate"/>.</param>
+public sealed record SentFrame(int Port, byte[] Frame, VirtioNetHeader Offload, int Headroom, bool WasClone);
+
+/// <summary>A frame a function dropped: the reason and a copy of its bytes.</summary>
+/// <param name="Reason">The function's drop reason (its drop enum as an int).</param>
+/// <param name="Frame">The frame's bytes, copied.</param>
+public sealed record DroppedFrame(int Reason, byte[] Frame);
+
+/// <summary>
+/// An in-memory <see cref="Emitter"/> for function unit tests: records every <see cref="To"/> and
+/// <see cref="Drop"/>, rents clones from a <see cref="PacketPool"/>, and checks that every packet given to the
+/// function (or cloned by it) ends in exactly one <see cref="To"/> or <see cref="Drop"/>.
+/// </summary>
+/// <remarks>
+/// Each sent or dropped packet is copied into the record and returned to its pool at once, so a function that
+/// touched a packet after emitting it, or emitted it twice, fails the test.
+/// </remarks>
+public sealed class RecordingEmitter : Emitter
+{
+    private readonly HashSet<Packet> _outstanding = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<Packet> _made = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Creates an emitter over <paramref name="pool"/>, or over a new pool of 32 full-size packets.</summary>
+    public RecordingEmitter(PacketPool? pool = null)
+    {
+        Pool = pool ?? new PacketPool(32);
+    }
+
+    /// <summary>Where input packets, clones and allocations come from.</summary>
+    public PacketPool Pool { get; }
+
+    /// <summary>Every frame sent, in order.</summary>
+    public List<SentFrame> Sent { get; } = [];
+
+    /// <summary>Every frame dropped, in order.</summary>
+    public List<DroppedFrame> Dropped { get; } = [];
+
+    /// <summary>Successful <see cref="Clone"/> calls.</summary>
+    public int Clones { get; private set; }
+
+    /// <summary>When true, <see cref="Clone"/> and <see cref="Allocate"/> return null, as with an empty pool.</summary>
+    public bool PoolExhausted { get; set; }
+
+    /// <summary>Packets handed out and not yet sent or dropped.</summary>
+    public int Outstanding => _outstanding.Count;
+
+    /// <summary>Forgets what was recorded.</summary>
+    public void Clear()
+    {
+        Sent.Clear();
+        Dropped.Clear();
+        Clones = 0;
+    }
+
+    /// <summary>A packet from the pool holding <paramref name="frame"/>, as if it arrived on <paramref name="inputPort"/>.</summary>
+    public Packet Rent(ReadOnlySpan<byte> frame, int inputPort, VirtioNetHeader offload = default)
+    {
+        var packet = Pool.Rent() ?? throw new InvalidOperationException("The test packet pool is empty.");
+        packet.Load(frame, inputPort);
+        packet.Offload = offload;
+        _outstanding.Add(packet);
+        return packet;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="function"/> over one batch of <paramref name="packets"/> (made with <see cref="Rent"/>)
+    /// and asserts that each, and each clone, was sent or dropped exactly once.
+    /// </summary>
+    public void Process(INetworkFunction function, params Packet[] packets)
+    {
+        var batch = new PacketBatch(Math.Max(1, packets.Length));
+        foreach (var packet in packets)
+        {
+            batch.Add(packet);
+        }
+        function.Process(batch, this);
+        Assert.True(_outstanding.Count == 0,
+            $"{_outstanding.Count} packet(s) ended in neither To nor Drop: every packet must end in exactly one of them.");
+    }
+
+    /// <summary>Clears the record, then runs <paramref name="function"/> over one frame arriving on <paramref name="inputPort"/>.</summary>
+    public void Send(INetworkFunction function, int inputPort, ReadOnlySpan<byte> frame, VirtioNetHeader offload = default)
+    {
+        Clear();
+        Process(function, Rent(frame, inputPort, offload));
+    }
+
+    /// <inheritdoc/>
+    public override void To(int port, Packet packet)
+    {
+        Take(packet, nameof(To));
+        Sent.Add(new SentFrame(port, packet.Data.ToArray(), packet.Offload, packet.Headroom, _made.Remove(packet)));
+        packet.Release();
+    }
+
+    /// <inheritdoc/>
+    public override void Drop(Packet packet, int reason)
+    {
+        Take(packet, nameof(Drop));
+        _made.Remove(packet);
+        Dropped.Add(new DroppedFrame(reason, packet.Data.ToArray()));
+        packet.Release();
+    }
+
+    /// <inheritdoc/>
+    public override Packet? Clone(Packet packet)
+    {
+        Assert.True(_outstanding.Contains(packet), "Clone of a packet the function no longer owns.");
+        if (PoolExhausted || Pool.Rent() is not { } copy)
+        {
+            return null;
+        }
+        copy.CopyFrom(packet);
+        _outstanding.Add(copy);
+        _made.Add(copy);
+        Clones++;
+        return copy;
+    }
+
+    /// <inheritdoc/>
+    public override Packet? Allocate()
+    {
+        if (PoolExhausted || Pool.Rent() is not { } packet)
+        {
+            return null;
+        }
+        _outstanding.Add(packet);
+        _made.Add(packet);
+        return packet;
+    }
+
+    /// <summary>The ports frames were sent to, in ascending order (a port twice if it got two frames).</summary>
+    public int[] SentPorts()
+    {
+        var ports = new int[Sent.Count];
+        for (int i = 0; i < ports.Length; i++)
+        {
+            ports[i] = Sent[i].Port;
+        }
+        Array.Sort(ports);
+        return ports;
+    }
+
+    /// <summary>Asserts nothing was dropped and exactly one frame went to each of <paramref name="ports"/>, and no other.</summary>
+    public void AssertSentTo(params int[] ports)
+    {
+        Assert.True(Dropped.Count == 0, $"Expected no drop, got reason(s) {string.Join(", ", Dropped.Select(d => d.Reason))}.");
+        var expected = (int[])ports.Clone();
+        Array.Sort(expected);
+        Assert.Equal(expected, SentPorts());
+    }
+
+    /// <summary>The one frame sent to <paramref name="port"/>.</summary>
+    public byte[] SentTo(int port) => Assert.Single(Sent, s => s.Port == port).Frame;
+
+    /// <summary>Asserts that exactly one frame was handled and it was dropped for <paramref name="reason"/>.</summary>
+    public void AssertDropped<TReason>(TReason reason) where TReason : struct, Enum
+    {
+        Assert.True(Sent.Count == 0, $"Expected a drop ({reason}), but {Sent.Count} frame(s) were sent to port(s) {string.Join(", ", SentPorts())}.");
+        var drop = Assert.Single(Dropped);
+        Assert.Equal(reason, (TReason)Enum.ToObject(typeof(TReason), drop.Reason));
+    }
+
+    /// <summary>How many frames were dropped for <paramref name="reason"/>.</summary>
+    public int DropCount<TReason>(TReason reason) where TReason : struct, Enum
+    {
+        int value = Convert.ToInt32(reason, System.Globalization.CultureInfo.InvariantCulture);
+        return Dropped.Count(d => d.Reason == value);
+    }
+
+    private void Take(Packet packet, string what)
+    {
+        Assert.True(_outstanding.Remove(packet),
+            $"{what} of a packet the function does not own: it was already sent or dropped, or never given to it.");
+    }
+}
