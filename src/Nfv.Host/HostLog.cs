@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nfv.Host;
+
+/// <summary>Host log messages; event ids 1–99.</summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Created TAP {TapName} for port {PortName}")]
+    public static partial void TapCreated(ILogger logger, string tapName, string portName);
+
+    [LoggerMessage(2, LogLevel.Debug, "Created lab host {HostName} with {Address} on {TapName}")]
+    public static partial void HostCreated(ILogger logger, string hostName, string address, string tapName);
+
+    [LoggerMessage(3, LogLevel.Warning, "Could not remove {What}; remove it by hand")]
+    public static partial void TeardownFailed(ILogger logger, string what);
+
+    [LoggerMessage(4, LogLevel.Information, "Topology {TopologyName} stopped; removed {PortCount} TAP(s) and {HostCount} namespace(s)")]
+    public static partial void Stopped(ILogger logger, string topologyName, int portCount, int hostCount);
+
+    [LoggerMessage(5, LogLevel.Information,
+        "Stats: rss={RssMegabytes:F1} MB, gc0={Gen0} gc1={Gen1} gc2={Gen2}, allocated={AllocatedBytes} B, pool free={PoolFree}/{PoolSize}, rx={ReceivedPackets} tx={SentPackets} dropped={Dropped}")]
+    public static partial void Stats(ILogger logger, double rssMegabytes, int gen0, int gen1, int gen2, long allocatedBytes,
+        int poolFree, int poolSize, long receivedPackets, long sentPackets, long dropped);
+}

@@ -1,0 +1,141 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Nfv.Abstractions.Configuration;
+using Nfv.Dataplane.Ports;
+using Nfv.Host.Lab;
+using Nfv.Topology;
+
+namespace Nfv.Host;
+
+/// <summary>The verbs of the <c>nfv</c> command.</summary>
+internal static class NfvCommands
+{
+    /// <summary><c>nfv validate FILE</c>.</summary>
+    public static Command Validate()
+    {
+        var file = new Argument<string>("file") { Description = "The topology file to check." };
+        var command = new Command("validate", "Checks a topology file and prints every problem with its line and column.") { file };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            var result = TopologyLoader.Load(path, BuiltInFunctions.CreateCatalog());
+            PrintDiagnostics(result.Diagnostics);
+            if (!result.Succeeded)
+            {
+                return 1;
+            }
+            var t = result.Topology!;
+            Console.Out.WriteLine($"{path}: topology '{t.Name}' is valid: {t.Functions.Count} function(s), {t.Ports.Count} port(s), {t.Links.Count} link(s), {t.Hosts.Count} host(s).");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary><c>nfv run [FILE]</c>.</summary>
+    public static Command Run()
+    {
+        var file = new Argument<string?>("file")
+        {
+            Description = "The topology file to run; without it, the Nfv:Topology setting of appsettings.json.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("run", "Runs a topology with its lab hosts until Ctrl-C or SIGTERM, then removes everything it created.")
+        {
+            file,
+        };
+        // Anything after the file is host configuration: --Nfv:StatsInterval=00:00:05, --Logging:LogLevel:Default=Debug.
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file), [.. parse.UnmatchedTokens]));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? file, string[] hostArguments)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = hostArguments,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        // Logs go to stderr; stdout carries the lines a user (or a script) reads.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddOptions<NfvOptions>().BindConfiguration(NfvOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NfvOptions>, NfvOptionsValidator>();
+
+        NfvOptions options;
+        try
+        {
+            options = builder.Configuration.GetSection(NfvOptions.Section).Get<NfvOptions>() ?? new NfvOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.Error.WriteLine($"nfv run: bad setting in the Nfv section: {ex.Message}");
+            return 1;
+        }
+        var path = file ?? options.Topology;
+
+        var result = TopologyLoader.Load(path, BuiltInFunctions.CreateCatalog());
+        PrintDiagnostics(result.Diagnostics);
+        if (!result.Succeeded)
+        {
+            return 1;
+        }
+        var topology = result.Topology!;
+
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Console.Error.WriteLine("nfv run: creating TAP devices and network namespaces needs root (CAP_NET_ADMIN); run it with sudo.");
+            return 1;
+        }
+        var machine = MachineChecks.Check(topology, new LinuxMachineProbe());
+        PrintDiagnostics(machine);
+        if (machine.Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            return 1;
+        }
+
+        builder.Services.AddSingleton(topology);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<NfvHostedService>();
+        try
+        {
+            using var host = builder.Build();
+            await host.RunAsync();
+            return Environment.ExitCode;
+        }
+        catch (OptionsValidationException ex)
+        {
+            Console.Error.WriteLine($"nfv run: bad setting: {string.Join("; ", ex.Failures)}");
+            return 1;
+        }
+        catch (TapException ex) when (ex.IsPermissionDenied)
+        {
+            Console.Error.WriteLine($"nfv run: not allowed to create TAP devices ({ex.Message}); run it as root or with CAP_NET_ADMIN.");
+            return 1;
+        }
+        catch (Exception ex) when (ex is TapException or LabException)
+        {
+            Console.Error.WriteLine($"nfv run: could not set up topology '{topology.Name}': {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static void PrintDiagnostics(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            Console.Error.WriteLine(diagnostic.ToString());
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nfv.Dataplane.Graph;
+using Nfv.Host.Lab;
+using Nfv.Topology;
+
+namespace Nfv.Host;
+
+/// <summary>
+/// Runs one topology for the life of the host: creates its TAPs and lab hosts, compiles the graph,
+/// starts the worker, and on stop undoes all of it.
+/// </summary>
+internal sealed class NfvHostedService(
+    ResolvedTopology topology,
+    IOptions<NfvOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggers,
+    IHostApplicationLifetime lifetime) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger("Nfv.Host");
+    private LabEnvironment? _lab;
+    private PacketGraph? _graph;
+    private PipelineWorker? _worker;
+    private CancellationTokenSource? _stats;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _lab = LabEnvironment.Create(topology, _logger);
+        try
+        {
+            _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers);
+            _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>());
+            _worker.Faulted += _ =>
+            {
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+            };
+            _worker.Start();
+        }
+        catch
+        {
+            _lab.Dispose();
+            _lab = null;
+            throw;
+        }
+        PrintReady();
+        if (options.Value.StatsInterval > TimeSpan.Zero)
+        {
+            _stats = new CancellationTokenSource();
+            _ = ReportStatsAsync(options.Value.StatsInterval, _stats.Token);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stats?.Cancel();
+        _worker?.Dispose();
+        _worker = null;
+        if (_lab is not null)
+        {
+            _lab.Dispose();
+            _lab = null;
+            HostLog.Stopped(_logger, topology.Name, topology.Ports.Count, topology.Hosts.Count);
+        }
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _worker?.Dispose();
+        _lab?.Dispose();
+        _stats?.Dispose();
+    }
+
+    private void PrintReady()
+    {
+        var hostsByPort = topology.Hosts.ToDictionary(h => h.PortIndex);
+        Console.Out.WriteLine(
+            $"nfv: topology '{topology.Name}' is up: {Count(topology.Functions.Count, "function")}, " +
+            $"{Count(topology.Ports.Count, "port")}, {Count(topology.Hosts.Count, "host")}. Ctrl-C stops it and removes them.");
+        for (int i = 0; i < topology.Ports.Count; i++)
+        {
+            var port = topology.Ports[i];
+            if (hostsByPort.TryGetValue(i, out var host))
+            {
+                var peer = topology.Hosts.FirstOrDefault(h => h != host);
+                var example = peer is null ? "ip addr" : $"ping {peer.Address.Address}";
+                Console.Out.WriteLine($"  host {host.Name}: {host.Address} on eth0 (port {port.Name}); try: ip netns exec {host.Name} {example}");
+            }
+            else
+            {
+                Console.Out.WriteLine($"  port {port.Name}: TAP {port.TapName} is up in this namespace; attach a VM, a bridge or a namespace to it");
+            }
+        }
+        Console.Out.Flush();
+    }
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    private async Task ReportStatsAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var graph = _graph!;
+                using var process = Process.GetCurrentProcess();
+                long received = graph.Ports.Sum(p => p.Port.Counters.ReceivedPackets);
+                long sent = graph.Ports.Sum(p => p.Port.Counters.SentPackets);
+                long dropped = graph.Functions.Sum(f => f.Drops.Sum()) + graph.Drops.Sum();
+                HostLog.Stats(_logger, process.WorkingSet64 / 1048576.0, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+                    GC.GetTotalAllocatedBytes(), graph.Pool.Available, graph.Pool.Capacity, received, sent, dropped);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Nfv.Host;
+
+/// <summary>The <c>Nfv</c> section of appsettings.json (also settable as <c>--Nfv:Key=value</c> after <c>nfv run FILE</c>).</summary>
+public sealed class NfvOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Nfv";
+
+    /// <summary>The topology <c>nfv run</c> runs when given no file.</summary>
+    [Required]
+    public string Topology { get; set; } = "topologies/switch-lab.yaml";
+
+    /// <summary>Packet buffers in the pool (each holds a 64 KB super-frame). Bounds the dataplane's memory.</summary>
+    [Range(64, 65536)]
+    public int PacketPoolSize { get; set; } = 512;
+
+    /// <summary>Frames read from one port before the graph runs them.</summary>
+    [Range(1, 1024)]
+    public int ReceiveBatchSize { get; set; } = 64;
+
+    /// <summary>The most functions a packet crosses in one pass (the loop guard).</summary>
+    [Range(2, 255)]
+    public int MaxHops { get; set; } = 32;
+
+    /// <summary>How often to log dataplane and process statistics; zero turns it off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.Zero;
+}
+
+/// <summary>Validates <see cref="NfvOptions"/> at start (source-generated).</summary>
+[OptionsValidator]
+public sealed partial class NfvOptionsValidator : IValidateOptions<NfvOptions>;

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Nfv.Host;
+
+var root = new RootCommand("Nfv: virtual network appliances (switches, routers, DHCP, NAT) over Linux TAP devices, wired by topology files.")
+{
+    NfvCommands.Run(),
+    NfvCommands.Validate(),
+};
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

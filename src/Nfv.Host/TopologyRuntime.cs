@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+using Nfv.Abstractions;
+using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
+using Nfv.Topology;
+
+namespace Nfv.Host;
+
+/// <summary>Compiles a resolved topology and its external ports into a runnable <see cref="PacketGraph"/>.</summary>
+internal static class TopologyRuntime
+{
+    /// <summary>Builds every function and wires it to <paramref name="ports"/> (one per topology port, by index).</summary>
+    public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, NfvOptions options,
+        TimeProvider time, ILoggerFactory loggers)
+    {
+        var builder = new GraphBuilder();
+        for (int i = 0; i < topology.Functions.Count; i++)
+        {
+            var function = topology.Functions[i];
+            var blueprint = function.Blueprint;
+            var running = blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers));
+            builder.AddFunction(function.Name, running, blueprint.Ports.Count, blueprint.DropReasons);
+        }
+        foreach (var port in ports)
+        {
+            builder.AddPort(port);
+        }
+        foreach (var link in topology.Links)
+        {
+            builder.Link(ToGraph(link.A), ToGraph(link.B));
+        }
+        var pool = new PacketPool(options.PacketPoolSize);
+        return builder.Build(pool, new GraphOptions { ReceiveBatchSize = options.ReceiveBatchSize, MaxHops = options.MaxHops });
+    }
+
+    private static GraphEndpoint ToGraph(LinkEndpoint endpoint) => endpoint.Kind == EndpointKind.Function
+        ? GraphEndpoint.Function(endpoint.Index, endpoint.Port)
+        : GraphEndpoint.External(endpoint.Index);
+}

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+
+namespace Nfv.IntegrationTests;
+
+/// <summary>
+/// One test's lab: a unique name prefix for every namespace and TAP it makes, a temp folder for its
+/// topology, and a teardown that removes whatever is left with that prefix, even when the test failed.
+/// </summary>
+public sealed class Lab : IAsyncDisposable
+{
+    private readonly List<NfvProcess> _processes = [];
+    private readonly List<string> _namespaces = [];
+    private readonly List<string> _interfaces = [];
+
+    public Lab()
+    {
+        // 'nt' + 4 hex: short enough that prefix + "-t9" fits a 15-character interface name.
+        Prefix = "nt" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
+        Directory = System.IO.Directory.CreateTempSubdirectory($"nfv-{Prefix}-").FullName;
+    }
+
+    public string Prefix { get; }
+
+    public string Directory { get; }
+
+    /// <summary>A lab host (namespace) name unique to this run.</summary>
+    public string Host(string name)
+    {
+        var full = $"{Prefix}-{name}";
+        _namespaces.Add(full);
+        return full;
+    }
+
+    /// <summary>A TAP name unique to this run.</summary>
+    public string Tap(string name)
+    {
+        var full = $"{Prefix}-{name}";
+        _interfaces.Add(full);
+        return full;
+    }
+
+    /// <summary>Writes a topology file into the lab's folder; returns its path.</summary>
+    public string WriteTopology(string fileName, string yaml)
+    {
+        var path = Path.Combine(Directory, fileName);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    /// <summary>Starts nfv in the lab's folder.</summary>
+    public NfvProcess StartNfv(params string[] arguments)
+    {
+        var process = NfvProcess.Start(Directory, arguments);
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>Runs nfv and waits until the topology is up.</summary>
+    public async Task<NfvProcess> RunAsync(string topologyPath)
+    {
+        var nfv = StartNfv("run", topologyPath);
+        await nfv.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return nfv;
+    }
+
+    public static async Task<bool> NamespaceExistsAsync(string name) =>
+        (await Shell.RunAsync("ip", "netns", "list")).StandardOutput
+            .Split('\n').Any(l => l.Split(' ')[0] == name);
+
+    public static bool InterfaceExists(string name) => System.IO.Directory.Exists($"/sys/class/net/{name}");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+        foreach (var ns in _namespaces)
+        {
+            if (await NamespaceExistsAsync(ns))
+            {
+                // Only processes inside our own namespaces, which this test started.
+                var pids = await Shell.RunAsync("ip", "netns", "pids", ns);
+                foreach (var pid in pids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    await Shell.RunAsync("kill", "-9", pid.Trim());
+                }
+                await Shell.RunAsync("ip", "netns", "delete", ns);
+            }
+        }
+        foreach (var name in _interfaces)
+        {
+            if (InterfaceExists(name))
+            {
+                await Shell.RunAsync("ip", "link", "delete", name);
+            }
+        }
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Nfv.IntegrationTests;
+
+/// <summary>
+/// A running <c>nfv</c> child process. Stop sends SIGINT (what Ctrl-C sends) to this process id
+/// only; Dispose kills it if it is still there.
+/// </summary>
+public sealed class NfvProcess : IDisposable
+{
+    private const string ReadyPrefix = "nfv: topology ";
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NfvProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _ready.TrySetException(new InvalidOperationException("nfv closed its output before it was ready"));
+                return;
+            }
+            lock (_stdout)
+            {
+                _stdout.AppendLine(e.Data);
+            }
+            if (e.Data.StartsWith(ReadyPrefix, StringComparison.Ordinal))
+            {
+                _ready.TrySetResult(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static string NfvDll => Path.Combine(AppContext.BaseDirectory, "nfv.dll");
+
+    public int Id => _process.Id;
+
+    public string StandardOutput { get { lock (_stdout) { return _stdout.ToString(); } } }
+
+    public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
+
+    /// <summary>Starts <c>nfv ARGS</c> with <paramref name="workingDirectory"/> as its current directory.</summary>
+    public static NfvProcess Start(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(NfvDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return new NfvProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start nfv"));
+    }
+
+    /// <summary>Waits for the "topology is up" line; fails with what nfv printed if it exits or takes too long.</summary>
+    public async Task<string> WaitReadyAsync(TimeSpan timeout)
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_ready.Task, exited, Task.Delay(timeout));
+        if (first == _ready.Task && _ready.Task.IsCompletedSuccessfully)
+        {
+            return _ready.Task.Result;
+        }
+        throw new InvalidOperationException($"nfv did not come up (exited: {_process.HasExited}).\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}");
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl-C does, and waits for the exit code.</summary>
+    public async Task<int> InterruptAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            Interrupt(_process.Id);
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException($"nfv did not stop within {timeout.TotalSeconds} s of SIGINT.\n--- stderr\n{StandardError}");
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits for the process to exit by itself (a refused start).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    private bool _disposed;
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (!_process.HasExited)
+        {
+            Interrupt(_process.Id);
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(15)))
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>SIGINT to exactly this process id, as Ctrl-C in its terminal would send.</summary>
+    private static void Interrupt(int pid)
+    {
+        using var kill = Process.Start("kill", ["-INT", pid.ToString()]);
+        kill.WaitForExit();
+    }
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+
+namespace Nfv.IntegrationTests;
+
+/// <summary>The switch function between real Linux hosts: ping, VLANs, trunks, iperf3.</summary>
+public class SwitchLabTests
+{
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(20);
+
+    private static Task<CommandResult> PingAsync(string fromHost, string address, int count = 3) =>
+        Shell.InNamespaceAsync(fromHost, PingTimeout, "ping", "-c", count.ToString(), "-i", "0.2", "-W", "2", "-n", address);
+
+    private static async Task AssertReachesAsync(string fromHost, string address)
+    {
+        var ping = await PingAsync(fromHost, address);
+        Assert.True(ping.ExitCode == 0, $"{fromHost} should reach {address}: {ping}");
+        Assert.Contains(" 0% packet loss", ping.StandardOutput);
+    }
+
+    private static async Task AssertCannotReachAsync(string fromHost, string address)
+    {
+        var ping = await PingAsync(fromHost, address, count: 2);
+        Assert.True(ping.ExitCode != 0, $"{fromHost} must not reach {address}: {ping}");
+        Assert.Contains("100% packet loss", ping.StandardOutput);
+    }
+
+    [PrivilegedFact]
+    public async Task Three_hosts_on_one_switch_ping_each_other()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), h3 = lab.Host("h3");
+        var path = lab.WriteTopology("three.yaml", $$"""
+            name: three-hosts
+            functions:
+              lan: { kind: switch }
+            ports:
+              p1: { tap: {{lab.Tap("t1")}} }
+              p2: { tap: {{lab.Tap("t2")}} }
+              p3: { tap: {{lab.Tap("t3")}} }
+            links:
+              - [p1, lan]
+              - [p2, lan]
+              - [p3, lan]
+            hosts:
+              {{h1}}: { port: p1, address: 10.77.0.1/24 }
+              {{h2}}: { port: p2, address: 10.77.0.2/24 }
+              {{h3}}: { port: p3, address: 10.77.0.3/24 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+
+        await AssertReachesAsync(h1, "10.77.0.2");
+        await AssertReachesAsync(h1, "10.77.0.3");
+        await AssertReachesAsync(h2, "10.77.0.3");
+        await AssertReachesAsync(h3, "10.77.0.1");
+    }
+
+    [PrivilegedFact]
+    public async Task Hosts_in_different_vlans_of_one_switch_cannot_reach_each_other()
+    {
+        await using var lab = new Lab();
+        string a1 = lab.Host("a1"), a2 = lab.Host("a2"), b1 = lab.Host("b1"), b2 = lab.Host("b2");
+        var path = lab.WriteTopology("vlans.yaml", $$"""
+            name: two-vlans
+            functions:
+              sw:
+                kind: switch
+                ports:
+                  a1: { vlan: 10 }
+                  a2: { vlan: 10 }
+                  b1: { vlan: 20 }
+                  b2: { vlan: 20 }
+            ports:
+              pa1: { tap: {{lab.Tap("a1")}} }
+              pa2: { tap: {{lab.Tap("a2")}} }
+              pb1: { tap: {{lab.Tap("b1")}} }
+              pb2: { tap: {{lab.Tap("b2")}} }
+            links:
+              - [pa1, sw.a1]
+              - [pa2, sw.a2]
+              - [pb1, sw.b1]
+              - [pb2, sw.b2]
+            hosts:
+              {{a1}}: { port: pa1, address: 10.77.1.1/24 }
+              {{a2}}: { port: pa2, address: 10.77.1.2/24 }
+              {{b1}}: { port: pb1, address: 10.77.1.3/24 }
+              {{b2}}: { port: pb2, address: 10.77.1.4/24 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+
+        await AssertReachesAsync(a1, "10.77.1.2");
+        await AssertReachesAsync(b1, "10.77.1.4");
+        await AssertCannotReachAsync(a1, "10.77.1.3");
+        await AssertCannotReachAsync(b2, "10.77.1.2");
+    }
+
+    [PrivilegedFact]
+    public async Task Two_switches_joined_by_a_trunk_carry_two_vlans_apart()
+    {
+        await using var lab = new Lab();
+        string red1 = lab.Host("r1"), blue1 = lab.Host("b1"), red2 = lab.Host("r2"), blue2 = lab.Host("b2");
+        var path = lab.WriteTopology("trunk.yaml", $$"""
+            name: trunk
+            functions:
+              east:
+                kind: switch
+                ports:
+                  red: { vlan: 10 }
+                  blue: { vlan: 20 }
+                  up: { trunk: [10, 20] }
+              west:
+                kind: switch
+                ports:
+                  red: { vlan: 10 }
+                  blue: { vlan: 20 }
+                  up: { trunk: [10, 20] }
+            ports:
+              er: { tap: {{lab.Tap("er")}} }
+              eb: { tap: {{lab.Tap("eb")}} }
+              wr: { tap: {{lab.Tap("wr")}} }
+              wb: { tap: {{lab.Tap("wb")}} }
+            links:
+              - [east.up, west.up]
+              - [er, east.red]
+              - [eb, east.blue]
+              - [wr, west.red]
+              - [wb, west.blue]
+            hosts:
+              {{red1}}: { port: er, address: 10.77.2.1/24 }
+              {{blue1}}: { port: eb, address: 10.77.2.2/24 }
+              {{red2}}: { port: wr, address: 10.77.2.3/24 }
+              {{blue2}}: { port: wb, address: 10.77.2.4/24 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+
+        await AssertReachesAsync(red1, "10.77.2.3");
+        await AssertReachesAsync(blue1, "10.77.2.4");
+        await AssertCannotReachAsync(red1, "10.77.2.4");
+        await AssertCannotReachAsync(blue2, "10.77.2.3");
+    }
+
+    [PrivilegedFact]
+    public async Task An_iperf3_tcp_run_through_the_switch_completes()
+    {
+        await using var lab = new Lab();
+        string client = lab.Host("c"), server = lab.Host("s");
+        var path = lab.WriteTopology("iperf.yaml", $$"""
+            name: iperf
+            functions:
+              lan: { kind: switch }
+            ports:
+              pc: { tap: {{lab.Tap("c")}} }
+              ps: { tap: {{lab.Tap("s")}} }
+            links: [ [pc, lan], [ps, lan] ]
+            hosts:
+              {{client}}: { port: pc, address: 10.77.3.1/24 }
+              {{server}}: { port: ps, address: 10.77.3.2/24 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+
+        // -1: the server serves one client and exits; the timeout bounds it if the client never comes.
+        var serverRun = Shell.InNamespaceAsync(server, TimeSpan.FromSeconds(30), "iperf3", "-s", "-1", "-B", "10.77.3.2");
+        await Task.Delay(500);
+        var run = await Shell.InNamespaceAsync(client, TimeSpan.FromSeconds(30), "iperf3", "-c", "10.77.3.2", "-t", "3", "-J");
+        var serverResult = await serverRun;
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.StandardOutput);
+        var received = json.RootElement.GetProperty("end").GetProperty("sum_received");
+        double bitsPerSecond = received.GetProperty("bits_per_second").GetDouble();
+        long bytes = received.GetProperty("bytes").GetInt64();
+        Assert.True(bytes > 10_000_000, $"only {bytes} bytes crossed the switch in 3 s");
+        Assert.True(bitsPerSecond > 100e6, $"only {bitsPerSecond / 1e6:F0} Mbit/s");
+        Assert.Equal(0, serverResult.ExitCode);
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every Nfv test: unit tests, graph tests and (as root) the namespace integration tests
+# against real Linux peers. Installs the Debian packages those peers come from when missing.
+#   usage: sudo tests/run-all.sh [extra dotnet test arguments, e.g. --filter Category!=Privileged]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(iproute2 iputils-ping iperf3 libpcap0.8)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing test peers: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "warning: ${missing[*]} missing; run as root to install them (namespace tests are skipped without root anyway)" >&2
+  fi
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Nfv.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line over every test assembly: "N passed, N failed, N skipped".
+awk '/(Passed|Failed)! +- +Failed:/ {
+       gsub(/,/, ""); for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit $status
