@@ -31,10 +31,11 @@ command -v iperf3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninter
 P="nb$(head -c2 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 WORK=$(mktemp -d)
 NFV_PID=""
+# nfv runs as a background job, and background jobs of a script ignore SIGINT: stop it with SIGTERM.
 cleanup() {
-  [ -n "$NFV_PID" ] && kill -INT "$NFV_PID" 2>/dev/null && wait "$NFV_PID" 2>/dev/null || true
+  [ -n "$NFV_PID" ] && kill -TERM "$NFV_PID" 2>/dev/null && wait "$NFV_PID" 2>/dev/null || true
   for ns in "$P-bc" "$P-bs" "$P-br" "$P-nc" "$P-ns"; do
-    if ip netns list | grep -qw "$ns"; then
+    if [ -e "/run/netns/$ns" ]; then
       for pid in $(ip netns pids "$ns"); do kill -9 "$pid" 2>/dev/null || true; done
       ip netns delete "$ns" 2>/dev/null || true
     fi
@@ -91,7 +92,7 @@ tcp_run() { # client-ns server-ns -> bits/s
   local server=$!
   sleep 0.3
   ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c 10.88.0.2 -t "$DURATION" -f k \
-    | awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Kbits/sec") print int($(i-1) * 1000) }'
+    | awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Kbits/sec") printf "%.0f\n", $(i-1) * 1000 }'
   wait "$server" || true
 }
 

@@ -63,9 +63,7 @@ public sealed class Lab : IAsyncDisposable
         return nfv;
     }
 
-    public static async Task<bool> NamespaceExistsAsync(string name) =>
-        (await Shell.RunAsync("ip", "netns", "list")).StandardOutput
-            .Split('\n').Any(l => l.Split(' ')[0] == name);
+    public static bool NamespaceExists(string name) => File.Exists($"/run/netns/{name}");
 
     public static bool InterfaceExists(string name) => System.IO.Directory.Exists($"/sys/class/net/{name}");
 
@@ -77,16 +75,7 @@ public sealed class Lab : IAsyncDisposable
         }
         foreach (var ns in _namespaces)
         {
-            if (await NamespaceExistsAsync(ns))
-            {
-                // Only processes inside our own namespaces, which this test started.
-                var pids = await Shell.RunAsync("ip", "netns", "pids", ns);
-                foreach (var pid in pids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    await Shell.RunAsync("kill", "-9", pid.Trim());
-                }
-                await Shell.RunAsync("ip", "netns", "delete", ns);
-            }
+            await Shell.DeleteNamespaceAsync(ns);
         }
         foreach (var name in _interfaces)
         {

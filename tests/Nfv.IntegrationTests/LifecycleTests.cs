@@ -24,8 +24,8 @@ public class LifecycleTests
             """);
         var nfv = await lab.RunAsync(path);
 
-        Assert.True(await Lab.NamespaceExistsAsync(h1));
-        Assert.True(await Lab.NamespaceExistsAsync(h2));
+        Assert.True(Lab.NamespaceExists(h1));
+        Assert.True(Lab.NamespaceExists(h2));
         Assert.True(Lab.InterfaceExists(t3), "a TAP no host uses stays in the root namespace");
         Assert.Contains("UP", (await Shell.RunAsync("ip", "link", "show", t3)).StandardOutput);
         Assert.Contains($"host {h1}: 10.77.4.1/24", nfv.StandardOutput);
@@ -33,8 +33,8 @@ public class LifecycleTests
         int exitCode = await nfv.InterruptAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, exitCode);
-        Assert.False(await Lab.NamespaceExistsAsync(h1), "namespace h1 left behind");
-        Assert.False(await Lab.NamespaceExistsAsync(h2), "namespace h2 left behind");
+        Assert.False(Lab.NamespaceExists(h1), "namespace h1 left behind");
+        Assert.False(Lab.NamespaceExists(h2), "namespace h2 left behind");
         Assert.False(Lab.InterfaceExists(t1));
         Assert.False(Lab.InterfaceExists(t2));
         Assert.False(Lab.InterfaceExists(t3), "TAP left behind");

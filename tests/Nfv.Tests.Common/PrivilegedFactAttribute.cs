@@ -1,6 +1,11 @@
-namespace Nfv.IntegrationTests;
+using Xunit;
 
-/// <summary>A test that creates TAP devices and network namespaces: it needs root, and says so when skipped.</summary>
+namespace Nfv.Tests.Common;
+
+/// <summary>
+/// A test that creates TAP devices and network namespaces: it needs root, and says so when skipped.
+/// Such tests bound every command they run themselves (see <see cref="Shell"/>).
+/// </summary>
 public sealed class PrivilegedFactAttribute : FactAttribute
 {
     public PrivilegedFactAttribute()
@@ -9,6 +14,5 @@ public sealed class PrivilegedFactAttribute : FactAttribute
         {
             Skip = "needs root: creates TAP devices and network namespaces (CI runs as root)";
         }
-        Timeout = 120_000;
     }
 }

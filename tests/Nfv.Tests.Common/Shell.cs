@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Nfv.IntegrationTests;
+namespace Nfv.Tests.Common;
 
 /// <summary>The result of a command: exit code and what it printed.</summary>
 public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError)
@@ -51,4 +51,23 @@ public static class Shell
     /// <summary>Runs a command inside network namespace <paramref name="ns"/>.</summary>
     public static Task<CommandResult> InNamespaceAsync(string ns, TimeSpan timeout, params string[] command) =>
         RunAsync("ip", ["netns", "exec", ns, .. command], timeout);
+
+    /// <summary>
+    /// Deletes network namespace <paramref name="ns"/> if it exists, first killing the processes inside it.
+    /// Only for namespaces a test made itself (their names are unique to the test run), so every
+    /// process inside was started by that test.
+    /// </summary>
+    public static async Task DeleteNamespaceAsync(string ns)
+    {
+        if (!File.Exists($"/run/netns/{ns}"))
+        {
+            return;
+        }
+        var pids = await RunAsync("ip", "netns", "pids", ns);
+        foreach (var pid in pids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            await RunAsync("kill", "-9", pid.Trim());
+        }
+        await RunAsync("ip", "netns", "delete", ns);
+    }
 }

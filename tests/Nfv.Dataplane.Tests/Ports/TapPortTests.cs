@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nfv.Abstractions;
+using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
+
+namespace Nfv.Dataplane.Tests.Ports;
+
+/// <summary>Real TAP devices: the kernel on one side, the port and the worker on the other.</summary>
+public sealed class TapPortTests : IAsyncLifetime
+{
+    // Unique to this run: every namespace and TAP below carries it, and teardown removes them by it.
+    private readonly string _prefix = "nd" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
+    private readonly List<string> _namespaces = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var ns in _namespaces)
+        {
+            await Shell.DeleteNamespaceAsync(ns);
+        }
+    }
+
+    [PrivilegedFact]
+    public void A_tap_exists_while_its_port_is_open_and_vanishes_when_disposed()
+    {
+        string name = $"{_prefix}-x";
+        var port = TapPort.Create("x", name);
+        Assert.Equal(name, port.InterfaceName);
+        Assert.True(Directory.Exists($"/sys/class/net/{name}"));
+        // The offload header is on: the kernel reports the TAP's vnet_hdr flag in its tun_flags.
+        var flags = Convert.ToInt32(File.ReadAllText($"/sys/class/net/{name}/tun_flags").Trim(), 16);
+        Assert.Equal(0x4000, flags & 0x4000);
+
+        port.Dispose();
+
+        Assert.False(Directory.Exists($"/sys/class/net/{name}"));
+    }
+
+    [PrivilegedFact]
+    public void Creating_a_tap_over_an_existing_non_tap_interface_fails_with_the_reason()
+    {
+        var ex = Assert.Throws<TapException>(() => TapPort.Create("lo", "lo"));
+        Assert.Contains("TUNSETIFF", ex.Message);
+        Assert.Contains("'lo'", ex.Message);
+    }
+
+    [PrivilegedFact]
+    public async Task Tcp_super_frames_cross_a_wire_between_two_taps_whole()
+    {
+        using var tapA = TapPort.Create("a", $"{_prefix}-a");
+        using var tapB = TapPort.Create("b", $"{_prefix}-b");
+        string nsA = await AddHostAsync(tapA, "10.66.0.1/24");
+        string nsB = await AddHostAsync(tapB, "10.66.0.2/24");
+
+        var wire = new MeasuringWire();
+        var builder = new GraphBuilder();
+        int w = builder.AddFunction("wire", wire, 2, []);
+        builder.Link(GraphEndpoint.External(builder.AddPort(tapA)), GraphEndpoint.Function(w, 0));
+        builder.Link(GraphEndpoint.Function(w, 1), GraphEndpoint.External(builder.AddPort(tapB)));
+        var pool = new PacketPool(256);
+        var graph = builder.Build(pool, new GraphOptions());
+        var worker = new PipelineWorker(graph, TimeProvider.System, NullLogger.Instance);
+        worker.Start();
+        CommandResult client;
+        try
+        {
+            var server = Shell.InNamespaceAsync(nsB, TimeSpan.FromSeconds(20), "iperf3", "-s", "-1", "-B", "10.66.0.2");
+            await Task.Delay(300);
+            client = await Shell.InNamespaceAsync(nsA, TimeSpan.FromSeconds(20), "iperf3", "-c", "10.66.0.2", "-t", "2");
+            await server;
+        }
+        finally
+        {
+            worker.Dispose();
+        }
+
+        // iperf3 succeeding means the receiver accepted every segment: checksums and GSO metadata were right.
+        Assert.True(client.ExitCode == 0, client.ToString());
+        Assert.True(wire.LargestFrame > 1514, $"largest frame {wire.LargestFrame} bytes: no TSO super-frame crossed");
+        Assert.True(wire.GsoFrames > 0);
+        Assert.Null(worker.Fault);
+        Assert.Equal(pool.Capacity, pool.Available);
+        Assert.Equal(0, tapA.Counters.ReceiveErrors + tapB.Counters.ReceiveErrors + tapA.Counters.SendErrors + tapB.Counters.SendErrors);
+    }
+
+    private async Task<string> AddHostAsync(TapPort tap, string address)
+    {
+        string ns = $"{_prefix}-{tap.Name}";
+        _namespaces.Add(ns);
+        foreach (var command in new[]
+        {
+            new[] { "netns", "add", ns },
+            ["link", "set", "dev", tap.InterfaceName, "netns", ns],
+            ["-n", ns, "addr", "add", address, "dev", tap.InterfaceName],
+            ["-n", ns, "link", "set", "dev", tap.InterfaceName, "up"],
+            ["-n", ns, "link", "set", "dev", "lo", "up"],
+        })
+        {
+            var result = await Shell.RunAsync("ip", command);
+            Assert.True(result.ExitCode == 0, $"ip {string.Join(' ', command)}: {result}");
+        }
+        return ns;
+    }
+
+    /// <summary>A two-port wire that notes the largest frame and how many were GSO super-frames.</summary>
+    private sealed class MeasuringWire : INetworkFunction
+    {
+        public int LargestFrame;
+        public long GsoFrames;
+
+        public void Process(PacketBatch batch, Emitter emit)
+        {
+            foreach (var packet in batch.AsSpan())
+            {
+                LargestFrame = Math.Max(LargestFrame, packet.Length);
+                if (packet.Offload.IsGso)
+                {
+                    GsoFrames++;
+                }
+                emit.To(1 - packet.InputPort, packet);
+            }
+        }
+    }
+}
