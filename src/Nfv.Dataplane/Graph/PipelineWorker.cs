@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -15,7 +16,6 @@ public sealed unsafe class PipelineWorker : IDisposable
 {
     private const int TickMilliseconds = 100;
     private const ulong WakeToken = ulong.MaxValue;
-    private const int BusyRounds = 8;
 
     private readonly PacketGraph _graph;
     private readonly TimeProvider _time;
@@ -23,12 +23,14 @@ public sealed unsafe class PipelineWorker : IDisposable
     private readonly SafeFileHandle _epoll;
     private readonly SafeFileHandle _wake;
     private readonly int[] _pollable;
+    private readonly long _busyPollTicks;
     private Thread? _thread;
     private volatile bool _stopping;
 
     /// <summary>Creates the worker and registers every pollable port of <paramref name="graph"/>.</summary>
-    public PipelineWorker(PacketGraph graph, TimeProvider time, ILogger logger, string name = "nfv-worker-0")
+    public PipelineWorker(PacketGraph graph, TimeProvider time, ILogger logger, string name = "nfv-worker-0", TimeSpan? busyPoll = null)
     {
+        _busyPollTicks = (long)((busyPoll ?? TimeSpan.FromMicroseconds(50)).TotalSeconds * Stopwatch.Frequency);
         _graph = graph;
         _time = time;
         _logger = logger;
@@ -132,14 +134,21 @@ public sealed unsafe class PipelineWorker : IDisposable
                         busy |= _graph.Poll((int)token) > 0;
                     }
                 }
-                // While traffic flows, go round the ports again before waiting: a read that finds
-                // nothing costs less than an epoll_wait that finds something.
-                for (int round = 0; busy && round < BusyRounds && !_stopping; round++)
+                // While traffic flows, go round the ports again before waiting, until they have been
+                // quiet for the busy-poll time: a read that finds nothing costs less than sleeping in
+                // epoll_wait and being woken for the next frame a few microseconds later.
+                if (busy && _busyPollTicks > 0)
                 {
-                    busy = false;
-                    foreach (int port in _pollable)
+                    long lastSeen = Stopwatch.GetTimestamp();
+                    while (!_stopping && Stopwatch.GetTimestamp() - lastSeen < _busyPollTicks)
                     {
-                        busy |= _graph.Poll(port) > 0;
+                        foreach (int port in _pollable)
+                        {
+                            if (_graph.Poll(port) > 0)
+                            {
+                                lastSeen = Stopwatch.GetTimestamp();
+                            }
+                        }
                     }
                 }
                 if (_time.GetElapsedTime(nextTick) >= TimeSpan.FromMilliseconds(TickMilliseconds))
