@@ -16,7 +16,7 @@ namespace Nfv.Functions.Switch;
 /// Runs on one dataplane worker: not thread-safe, except <see cref="GetMacTable"/>, <see cref="MacCount"/> and
 /// <see cref="Counters"/>, which any thread may read.
 /// </remarks>
-public sealed class SwitchFunction : INetworkFunction
+public sealed partial class SwitchFunction : INetworkFunction
 {
     private const int VlanIds = 4096;
     private const int TaggedHeaderSize = EthernetHeader.Size + EthernetHeader.VlanTagSize;

@@ -1,4 +1,8 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,6 +12,8 @@ using Microsoft.Extensions.Options;
 using Nfv.Abstractions.Configuration;
 using Nfv.Dataplane.Ports;
 using Nfv.Host.Lab;
+using Nfv.Host.Management;
+using Prometheus;
 using Nfv.Topology;
 
 namespace Nfv.Host;
@@ -56,7 +62,7 @@ internal static class NfvCommands
 
     private static async Task<int> RunAsync(string? file, string[] hostArguments)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = hostArguments,
             ContentRootPath = Directory.GetCurrentDirectory(),
@@ -104,14 +110,30 @@ internal static class NfvCommands
         {
             return 1;
         }
+        var (management, managementError) = options.Management.Resolve();
+        if (managementError is null && !CanListen(management!, out var listenError))
+        {
+            managementError = $"cannot listen on {management} for the management API ({listenError}); is another nfv running? " +
+                "Pick another address with --Nfv:Management:Address=127.0.0.1:PORT";
+        }
+        if (managementError is not null)
+        {
+            Console.Error.WriteLine($"nfv run: {managementError}");
+            return 1;
+        }
 
+        var runtime = new NfvRuntime(topology);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(management!));
         builder.Services.AddSingleton(topology);
+        builder.Services.AddSingleton(runtime);
+        builder.Services.AddSingleton(new NfvMetrics(runtime, Metrics.DefaultRegistry));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<NfvHostedService>();
         try
         {
-            using var host = builder.Build();
-            await host.RunAsync();
+            await using var app = builder.Build();
+            app.MapNfvManagement(runtime, options.Management.Token);
+            await app.RunAsync();
             return Environment.ExitCode;
         }
         catch (OptionsValidationException ex)
@@ -128,6 +150,23 @@ internal static class NfvCommands
         {
             Console.Error.WriteLine($"nfv run: could not set up topology '{topology.Name}': {ex.Message}");
             return 1;
+        }
+    }
+
+    private static bool CanListen(IPEndPoint endpoint, out string? error)
+    {
+        try
+        {
+            var probe = new TcpListener(endpoint);
+            probe.Start();
+            probe.Stop();
+            error = null;
+            return true;
+        }
+        catch (SocketException ex)
+        {
+            error = ex.Message;
+            return false;
         }
     }
 

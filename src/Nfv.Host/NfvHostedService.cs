@@ -1,9 +1,12 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nfv.Dataplane.Graph;
 using Nfv.Host.Lab;
+using Nfv.Host.Management;
 using Nfv.Topology;
 
 namespace Nfv.Host;
@@ -17,7 +20,10 @@ internal sealed class NfvHostedService(
     IOptions<NfvOptions> options,
     TimeProvider time,
     ILoggerFactory loggers,
-    IHostApplicationLifetime lifetime) : IHostedService, IDisposable
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    NfvRuntime runtime,
+    NfvMetrics metrics) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger("Nfv.Host");
     private LabEnvironment? _lab;
@@ -38,6 +44,8 @@ internal sealed class NfvHostedService(
                 lifetime.StopApplication();
             };
             _worker.Start();
+            runtime.Started(_graph);
+            metrics.Declare();
         }
         catch
         {
@@ -45,7 +53,8 @@ internal sealed class NfvHostedService(
             _lab = null;
             throw;
         }
-        PrintReady();
+        // Printed once the management API listens too: the line means "everything is up".
+        lifetime.ApplicationStarted.Register(PrintReady);
         if (options.Value.StatsInterval > TimeSpan.Zero)
         {
             _stats = new CancellationTokenSource();
@@ -94,6 +103,11 @@ internal sealed class NfvHostedService(
             {
                 Console.Out.WriteLine($"  port {port.Name}: TAP {port.TapName} is up in this namespace; attach a VM, a bridge or a namespace to it");
             }
+        }
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses is { Count: > 0 })
+        {
+            Console.Out.WriteLine($"  management: {string.Join(", ", addresses)} (nfv show ports --address ADDRESS, /api/..., /metrics)");
         }
         Console.Out.Flush();
     }

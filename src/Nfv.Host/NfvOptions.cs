@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Nfv.Host.Management;
 
 namespace Nfv.Host;
 
@@ -24,6 +25,9 @@ public sealed class NfvOptions
     /// <summary>The most functions a packet crosses in one pass (the loop guard).</summary>
     [Range(2, 255)]
     public int MaxHops { get; set; } = 32;
+
+    /// <summary>The management API and metrics endpoint (checked by <see cref="ManagementOptions.Resolve"/>).</summary>
+    public ManagementOptions Management { get; set; } = new();
 
     /// <summary>How often to log dataplane and process statistics; zero turns it off.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]

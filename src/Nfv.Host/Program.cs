@@ -5,5 +5,6 @@ var root = new RootCommand("Nfv: virtual network appliances (switches, routers, 
 {
     NfvCommands.Run(),
     NfvCommands.Validate(),
+    ShowCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

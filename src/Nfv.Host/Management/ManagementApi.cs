@@ -1,0 +1,137 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Nfv.Abstractions.Inspection;
+using Prometheus;
+
+namespace Nfv.Host.Management;
+
+/// <summary>
+/// The read-only management API (JSON) and <c>/metrics</c>, on one local address. Every answer that is not
+/// data is a JSON object with an <c>error</c> saying why.
+/// </summary>
+internal static class ManagementApi
+{
+    /// <summary>The most rows a table request returns unless it asks for fewer with <c>?limit=N</c>.</summary>
+    public const int DefaultRowLimit = 10_000;
+
+    public static void MapNfvManagement(this WebApplication app, NfvRuntime runtime, string? token)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            {
+                await Error(context, StatusCodes.Status405MethodNotAllowed, $"the management API is read-only: {context.Request.Method} is not allowed, only GET");
+                return;
+            }
+            if (!string.IsNullOrEmpty(token) && context.Request.Headers.Authorization != $"Bearer {token}")
+            {
+                await Error(context, StatusCodes.Status401Unauthorized, "this instance needs 'Authorization: Bearer TOKEN' (Nfv:Management:Token)");
+                return;
+            }
+            await next(context);
+        });
+
+        app.MapMetrics("/metrics");
+        app.MapGet("/api/topology", () => Results.Json(TopologyView(runtime)));
+        app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(p => new
+        {
+            name = p.Port.Name,
+            received_packets = p.Port.Counters.ReceivedPackets,
+            received_bytes = p.Port.Counters.ReceivedBytes,
+            sent_packets = p.Port.Counters.SentPackets,
+            sent_bytes = p.Port.Counters.SentBytes,
+            receive_errors = p.Port.Counters.ReceiveErrors,
+            send_errors = p.Port.Counters.SendErrors,
+            no_buffer = p.Port.Counters.ReceiveNoBuffer,
+            unconnected = p.Unconnected,
+        }))));
+        app.MapGet("/api/functions", () => Running(runtime, graph => Results.Json(graph.Graph.Functions.Select((f, i) => new
+        {
+            name = f.Name,
+            kind = runtime.Topology.Functions[i].Kind,
+            processed_packets = f.ProcessedPackets,
+            processed_batches = f.ProcessedBatches,
+            drops = f.DropReasons.Select((r, k) => (r, k)).ToDictionary(x => NfvMetrics.Snake(x.r), x => f.Drops[x.k]),
+            events = (f.Function as IInspectableFunction)?.Events.ToDictionary(e => e.Name, e => e.Read()) ?? [],
+        }))));
+        app.MapGet("/api/tables", () => Running(runtime, graph => Results.Json(Tables(runtime, graph).Select(t => new
+        {
+            function = t.Function,
+            table = t.Table.Name,
+            entries = t.Table.Count,
+            capacity = t.Table.Capacity,
+        }))));
+        app.MapGet("/api/tables/{table}", (string table, HttpContext context) => Running(runtime, graph =>
+        {
+            if (!TryLimit(context, out int limit, out var bad))
+            {
+                return bad!;
+            }
+            var matches = Tables(runtime, graph).Where(t => t.Table.Name == table).ToList();
+            if (matches.Count == 0)
+            {
+                var known = Tables(runtime, graph).Select(t => t.Table.Name).Distinct().Order();
+                return ErrorResult(StatusCodes.Status404NotFound,
+                    $"no function in topology '{runtime.Topology.Name}' has a '{table}' table; tables here: {string.Join(", ", known)}");
+            }
+            var rows = matches.SelectMany(m => m.Table.Rows().Select(r => (IReadOnlyList<string>)[m.Function, .. r])).Take(limit).ToList();
+            return Results.Json(new { table, columns = (string[])["function", .. matches[0].Table.Columns], rows });
+        }));
+        app.MapFallback((HttpContext context) => ErrorResult(StatusCodes.Status404NotFound,
+            $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/functions, /api/tables, /api/tables/NAME or /metrics"));
+    }
+
+    private static object TopologyView(NfvRuntime runtime)
+    {
+        var t = runtime.Topology;
+        return new
+        {
+            name = t.Name,
+            file = t.FilePath,
+            running = runtime.Running is not null,
+            functions = t.Functions.Select(f => new { name = f.Name, kind = f.Kind, ports = f.Blueprint.Ports }),
+            ports = t.Ports.Select((p, i) => new { name = p.Name, tap = p.TapName, host = t.Hosts.FirstOrDefault(h => h.PortIndex == i)?.Name }),
+            links = t.Links.Select(l => new[] { l.A.Display, l.B.Display }),
+            hosts = t.Hosts.Select(h => new { name = h.Name, port = t.Ports[h.PortIndex].Name, address = h.Address.ToString(), gateway = h.Gateway?.ToString() }),
+        };
+    }
+
+    private static IEnumerable<(string Function, FunctionTable Table)> Tables(NfvRuntime runtime, RunningGraph graph)
+    {
+        for (int i = 0; i < runtime.Topology.Functions.Count; i++)
+        {
+            if (graph.Function(i) is IInspectableFunction inspectable)
+            {
+                foreach (var table in inspectable.Tables)
+                {
+                    yield return (runtime.Topology.Functions[i].Name, table);
+                }
+            }
+        }
+    }
+
+    private static bool TryLimit(HttpContext context, out int limit, out IResult? bad)
+    {
+        limit = DefaultRowLimit;
+        bad = null;
+        if (context.Request.Query.TryGetValue("limit", out var text) &&
+            (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1))
+        {
+            bad = ErrorResult(StatusCodes.Status400BadRequest, $"limit must be a whole number of rows from 1, not '{text}'");
+            return false;
+        }
+        return true;
+    }
+
+    private static IResult Running(NfvRuntime runtime, Func<RunningGraph, IResult> answer) =>
+        runtime.Running is { } graph ? answer(graph) : ErrorResult(StatusCodes.Status503ServiceUnavailable, "the dataplane is not running yet");
+
+    private static IResult ErrorResult(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+
+    private static Task Error(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error = message });
+    }
+}

@@ -1,0 +1,26 @@
+using Nfv.Abstractions;
+using Nfv.Dataplane.Graph;
+using Nfv.Topology;
+
+namespace Nfv.Host.Management;
+
+/// <summary>What is running now, for the management API and the metrics: set once the dataplane is up.</summary>
+public sealed class NfvRuntime(ResolvedTopology topology)
+{
+    private volatile RunningGraph? _running;
+
+    /// <summary>The topology being run.</summary>
+    public ResolvedTopology Topology { get; } = topology;
+
+    /// <summary>The compiled graph and its functions, or null before the dataplane started.</summary>
+    public RunningGraph? Running => _running;
+
+    internal void Started(PacketGraph graph) => _running = new RunningGraph(graph);
+}
+
+/// <summary>A compiled graph with its functions in topology order.</summary>
+public sealed record RunningGraph(PacketGraph Graph)
+{
+    /// <summary>The running function of topology function <paramref name="index"/>.</summary>
+    public INetworkFunction Function(int index) => Graph.Functions[index].Function;
+}
