@@ -47,9 +47,16 @@ public sealed class Lab : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Starts nfv in the lab's folder.</summary>
+    /// <summary>
+    /// Starts nfv in the lab's folder. <c>run</c> gets a free management port unless the test picks one,
+    /// so tests never collide with each other or with an nfv the user is running.
+    /// </summary>
     public NfvProcess StartNfv(params string[] arguments)
     {
+        if (arguments is ["run", ..] && !arguments.Any(a => a.StartsWith("--Nfv:Management:Address", StringComparison.Ordinal)))
+        {
+            arguments = [.. arguments, "--Nfv:Management:Address=127.0.0.1:0"];
+        }
         var process = NfvProcess.Start(Directory, arguments);
         _processes.Add(process);
         return process;
