@@ -77,7 +77,7 @@ hosts:
   $P-nc: { port: c, address: 10.88.0.1/24 }
   $P-ns: { port: s, address: 10.88.0.2/24 }
 YAML
-dotnet "$NFV" run "$WORK/bench.yaml" --Nfv:StatsInterval=00:00:05 >"$WORK/nfv.out" 2>"$WORK/nfv.err" &
+dotnet "$NFV" run "$WORK/bench.yaml" --Nfv:StatsInterval=00:00:05 --Nfv:Management:Address=127.0.0.1:0 >"$WORK/nfv.out" 2>"$WORK/nfv.err" &
 NFV_PID=$!
 for _ in $(seq 1 100); do grep -q "is up" "$WORK/nfv.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "is up" "$WORK/nfv.out" || { echo "nfv did not come up:"; cat "$WORK/nfv.err"; exit 1; }
