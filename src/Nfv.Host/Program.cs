@@ -5,6 +5,7 @@ var root = new RootCommand("Nfv: virtual network appliances (switches, routers, 
 {
     NfvCommands.Run(),
     NfvCommands.Validate(),
+    Nfv.Host.Replay.ReplayCommand.Create(),
     ShowCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
