@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
+
+namespace Nfv.Functions.Router;
+
+/// <summary>
+/// A checked router configuration waiting for its links. Its ports are its interfaces, by name (<c>gw.lan</c>);
+/// a bare link to the router is refused, since a router cannot guess which interface is meant.
+/// </summary>
+public sealed class RouterBlueprint : FunctionBlueprint
+{
+    private static readonly string[] s_dropReasons = Enum.GetNames<RouterDrop>();
+
+    private readonly string[] _ports;
+
+    /// <summary>Creates a blueprint for the router <paramref name="name"/>.</summary>
+    public RouterBlueprint(string name, RouterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(options);
+        Name = name;
+        Options = options;
+        _ports = new string[options.Interfaces.Count];
+        for (int i = 0; i < _ports.Length; i++)
+        {
+            _ports[i] = options.Interfaces[i].Name;
+        }
+    }
+
+    /// <summary>The router's name in the topology.</summary>
+    public string Name { get; }
+
+    /// <summary>The configuration.</summary>
+    public RouterOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> Ports => _ports;
+
+    /// <inheritdoc/>
+    /// <remarks>The names of <see cref="RouterDrop"/>, in value order.</remarks>
+    public override IReadOnlyList<string> DropReasons => s_dropReasons;
+
+    /// <inheritdoc/>
+    public override int Attach(string? port, string peerHint, SourceSpan span, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        if (port is null)
+        {
+            diagnostics.Error(RouterDiagnosticCodes.BareRouterLink, span,
+                $"router '{Name}' cannot be linked by its bare name: link one of its interfaces, {Choices()}");
+            return -1;
+        }
+        int index = Array.IndexOf(_ports, port);
+        if (index >= 0)
+        {
+            return index;
+        }
+        diagnostics.Error(DiagnosticCodes.UnknownPort, span,
+            $"router '{Name}' has no interface '{port}'; link one of {Choices()}, or declare '{port}' under 'interfaces:' of '{Name}'");
+        return -1;
+    }
+
+    /// <inheritdoc/>
+    public override INetworkFunction Build(FunctionBuildContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var logger = context.Loggers.CreateLogger<RouterFunction>();
+        return new RouterFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger);
+    }
+
+    private string Choices()
+    {
+        var names = new string[_ports.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = $"'{Name}.{_ports[i]}'";
+        }
+        return names.Length == 0 ? "(it has none)" : string.Join(", ", names);
+    }
+}

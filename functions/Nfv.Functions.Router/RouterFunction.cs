@@ -1,0 +1,630 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nfv.Abstractions;
+using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Ip;
+
+namespace Nfv.Functions.Router;
+
+/// <summary>
+/// An IPv4 router (RFC 1812): interfaces with addresses and MTUs, a longest-prefix-match FIB over connected and
+/// static routes, ARP, TTL and header checks, ICMP errors (rate limited), echo replies, fragmentation, and L3
+/// feature hooks on each interface.
+/// </summary>
+/// <remarks>
+/// Runs on one dataplane worker: not thread-safe, except <see cref="Counters"/>, which any thread may read.
+/// Frames are untagged Ethernet; the IPv4 header starts at byte 14.
+/// </remarks>
+public sealed partial class RouterFunction : INetworkFunction
+{
+    private const int IpOffset = EthernetHeader.Size;
+
+    private sealed class Interface
+    {
+        public required string Name;
+        public MacAddress Mac;
+        public Ipv4Address Primary;
+        public Ipv4Prefix[] Addresses = [];
+        public int Mtu;
+        public bool Linked;
+        public IIpv4Feature[] Features = [];
+    }
+
+    private readonly string _name;
+    private readonly Interface[] _interfaces;
+    private readonly RouteTable _routes;
+    private readonly ArpTable _arp;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ArpSink _sink;
+    private readonly Packet[] _fragments;
+    private readonly long _frequency;
+    private readonly long _icmpRate;
+    private readonly long _icmpCapacity;
+    private long _icmpTokens;
+    private long _icmpRefilled;
+    private ushort _ipId;
+    private bool _arpFullReported;
+
+    /// <summary>Creates a router.</summary>
+    /// <param name="name">The function's name in the topology (for logs).</param>
+    /// <param name="options">Its checked configuration; <see cref="RouterOptions.Interfaces"/> fixes the port indices.</param>
+    /// <param name="connectedPorts">For each interface, whether a link is attached; routes out of the others drop. Null: all are.</param>
+    /// <param name="time">The clock (ARP ageing and retries, ICMP rate limit); null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Where warnings go; null for none.</param>
+    /// <param name="features">Per interface (by index), the L3 features it runs, in order; null or shorter lists: none.</param>
+    public RouterFunction(string name, RouterOptions options, IReadOnlyList<bool>? connectedPorts = null, TimeProvider? time = null,
+        ILogger? logger = null, IReadOnlyList<IReadOnlyList<IIpv4Feature>?>? features = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(options);
+        _name = name;
+        Options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _frequency = _time.TimestampFrequency;
+
+        _interfaces = new Interface[options.Interfaces.Count];
+        for (int i = 0; i < _interfaces.Length; i++)
+        {
+            var config = options.Interfaces[i];
+            if (config.Addresses.Count == 0)
+            {
+                throw new ArgumentException($"Interface '{config.Name}' has no address.", nameof(options));
+            }
+            ArgumentOutOfRangeException.ThrowIfLessThan(config.Mtu, RouterInterface.MinMtu, nameof(options));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(config.Mtu, RouterInterface.MaxMtu, nameof(options));
+            _interfaces[i] = new Interface
+            {
+                Name = config.Name,
+                Mac = config.Mac.Value == 0 ? RouterInterface.DefaultMac(name, config.Name) : config.Mac,
+                Primary = config.Addresses[0].Address,
+                Addresses = [.. config.Addresses],
+                Mtu = config.Mtu,
+                Linked = connectedPorts is null || (i < connectedPorts.Count && connectedPorts[i]),
+                Features = features is not null && i < features.Count && features[i] is { } list ? [.. list] : [],
+            };
+        }
+
+        var problems = new List<(StaticRoute Route, string Problem)>();
+        _routes = RouteTable.Build(options.Interfaces, options.Routes, problems);
+        foreach (var (route, problem) in problems)
+        {
+            RouterLog.RouteLeftOut(_logger, name, route.ToString(), problem);
+        }
+        _arp = new ArpTable(options.ArpCacheSize, options.ArpReachable, options.ArpQueueLength, RouterOptions.ArpQueueTotal,
+            options.ArpRetryInterval, options.ArpAttempts, _frequency);
+        _sink = new ArpSink(this);
+        // The most fragments one datagram can make: 65535 bytes in 8-byte pieces.
+        _fragments = new Packet[65536 / 8 + 1];
+        _icmpRate = Math.Max(0, options.IcmpRate);
+        _icmpCapacity = Math.Max(1, options.IcmpBurst) * _frequency;
+        _icmpTokens = _icmpCapacity;
+        _icmpRefilled = _time.GetTimestamp();
+    }
+
+    /// <summary>The function's name in the topology.</summary>
+    public string Name => _name;
+
+    /// <summary>The configuration the router runs with.</summary>
+    public RouterOptions Options { get; }
+
+    /// <summary>What the router did so far; readable from any thread.</summary>
+    public RouterCounters Counters { get; } = new();
+
+    /// <summary>The routing table (routes never change while it runs, so any thread may read it).</summary>
+    public RouteTable Routes => _routes;
+
+    /// <summary>The MAC address of interface <paramref name="index"/>.</summary>
+    public MacAddress InterfaceMac(int index) => _interfaces[index].Mac;
+
+    /// <summary>The ARP table. Worker thread only (or tests).</summary>
+    internal ArpTable Arp => _arp;
+
+    /// <summary>The ARP entries, for <c>nfv show arp</c>. Worker thread only for now: allocates and is not synchronised.</summary>
+    public IReadOnlyList<ArpEntry> GetArpTable() => _arp.Snapshot(_time.GetTimestamp());
+
+    /// <inheritdoc/>
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        long now = _time.GetTimestamp();
+        foreach (var packet in batch.AsSpan())
+        {
+            Receive(packet, emit, now);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnTimer(Emitter emit)
+    {
+        long now = _time.GetTimestamp();
+        _sink.Emit = emit;
+        _sink.Now = now;
+        Counters.ArpFailedCount += _arp.OnTimer(now, _sink);
+        _sink.Emit = null;
+        if (_arpFullReported && !_arp.IsFull)
+        {
+            _arpFullReported = false;
+        }
+    }
+
+    private void Receive(Packet packet, Emitter emit, long now)
+    {
+        var frame = packet.Data;
+        if (frame.Length < EthernetHeader.Size)
+        {
+            emit.Drop(packet, RouterDrop.Runt);
+            return;
+        }
+        int inPort = packet.InputPort;
+        if ((uint)inPort >= (uint)_interfaces.Length)
+        {
+            emit.Drop(packet, RouterDrop.UnknownInputPort);
+            return;
+        }
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[EthernetHeader.TypeOffset..]);
+        if (type == EthernetHeader.TypeIpv4)
+        {
+            ReceiveIpv4(packet, inPort, emit, now);
+        }
+        else if (type == EthernetHeader.TypeArp)
+        {
+            ReceiveArp(packet, inPort, emit, now);
+        }
+        else
+        {
+            emit.Drop(packet, RouterDrop.UnsupportedEtherType);
+        }
+    }
+
+    private void ReceiveIpv4(Packet packet, int inPort, Emitter emit, long now)
+    {
+        var ingress = _interfaces[inPort];
+        var frame = packet.Data;
+        var destinationMac = EthernetHeader.Destination(frame);
+        bool linkBroadcast = destinationMac.IsMulticast;
+        if (!linkBroadcast && destinationMac != ingress.Mac)
+        {
+            emit.Drop(packet, RouterDrop.OtherHost);
+            return;
+        }
+
+        // 1. Header checks (RFC 1812 §5.2.2).
+        if (frame.Length < IpOffset + Ipv4Header.MinSize)
+        {
+            emit.Drop(packet, RouterDrop.Truncated);
+            return;
+        }
+        var ip = frame[IpOffset..];
+        if (Ipv4Header.Version(ip) != 4)
+        {
+            emit.Drop(packet, RouterDrop.BadVersion);
+            return;
+        }
+        int headerLength = Ipv4Header.HeaderLength(ip);
+        int total = Ipv4Header.TotalLength(ip);
+        if (headerLength < Ipv4Header.MinSize || total < headerLength)
+        {
+            emit.Drop(packet, RouterDrop.BadHeaderLength);
+            return;
+        }
+        if (total > ip.Length)
+        {
+            emit.Drop(packet, RouterDrop.Truncated);
+            return;
+        }
+        if (!Ipv4Header.IsChecksumValid(ip))
+        {
+            emit.Drop(packet, RouterDrop.BadChecksum);
+            return;
+        }
+        if (total < ip.Length && !packet.Offload.IsGso)
+        {
+            // Ethernet padding (a 60-byte minimum frame carrying a short datagram): not part of the datagram.
+            packet.SetLength(IpOffset + total);
+        }
+        if (Ipv4Frames.IsMartianSource(Ipv4Header.Source(ip)))
+        {
+            emit.Drop(packet, RouterDrop.MartianSource);
+            return;
+        }
+
+        // 2. Input features: before the routing decision, so a rewritten destination is routed by its new value.
+        if (ingress.Features.Length != 0)
+        {
+            var context = new Ipv4HookContext(inPort, ingress.Primary, IpOffset, Ipv4Address.Any);
+            foreach (var feature in ingress.Features)
+            {
+                var verdict = feature.Input(packet, context, emit);
+                if (verdict == Ipv4FeatureVerdict.Consumed)
+                {
+                    return;
+                }
+                if (verdict == Ipv4FeatureVerdict.Drop)
+                {
+                    emit.Drop(packet, RouterDrop.FeatureDrop);
+                    return;
+                }
+            }
+            frame = packet.Data;
+            ip = frame[IpOffset..];
+        }
+
+        // 3. The routing decision.
+        var destination = Ipv4Header.Destination(ip);
+        uint first = destination.Value >> 24;
+        if (Ipv4Frames.IsLimitedBroadcast(destination))
+        {
+            emit.Drop(packet, RouterDrop.Broadcast);
+            return;
+        }
+        if (Ipv4Frames.IsMulticast(destination))
+        {
+            emit.Drop(packet, RouterDrop.Multicast);
+            return;
+        }
+        if (first == 0 || first == 127 || first >= 240)
+        {
+            emit.Drop(packet, RouterDrop.MartianDestination);
+            return;
+        }
+        int index = _routes.Lookup(destination);
+        if (index < 0)
+        {
+            if (!linkBroadcast)
+            {
+                SendIcmpError(packet, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeNetUnreachable, 0, emit, now);
+            }
+            emit.Drop(packet, RouterDrop.NoRoute);
+            return;
+        }
+        ref readonly Route route = ref _routes[index];
+        if (route.Kind == RouteKind.Local)
+        {
+            DeliverLocal(packet, inPort, destination, emit, now);
+            return;
+        }
+        if (route.Kind == RouteKind.Broadcast || linkBroadcast)
+        {
+            // A directed broadcast, or a unicast datagram in a link-layer broadcast (RFC 1812 §5.3.4): not forwarded.
+            emit.Drop(packet, RouterDrop.Broadcast);
+            return;
+        }
+        Forward(packet, inPort, in route, destination, emit, now);
+    }
+
+    private void Forward(Packet packet, int inPort, in Route route, Ipv4Address destination, Emitter emit, long now)
+    {
+        int outPort = route.Interface;
+        var egress = _interfaces[outPort];
+        if (!egress.Linked)
+        {
+            emit.Drop(packet, RouterDrop.EgressNotLinked);
+            return;
+        }
+        var ip = packet.Data[IpOffset..];
+        if (Ipv4Header.Ttl(ip) <= 1)
+        {
+            SendIcmpError(packet, inPort, IcmpHeader.TypeTimeExceeded, IcmpHeader.CodeTtlExceeded, 0, emit, now);
+            emit.Drop(packet, RouterDrop.TtlExpired);
+            return;
+        }
+
+        // MTU: a GSO super-frame is judged by the datagrams it will be cut into, not by its own length.
+        int length = packet.Offload.IsGso ? GsoSegmentLength(packet, ip) : Ipv4Header.TotalLength(ip);
+        if (length > egress.Mtu && (packet.Offload.IsGso || Ipv4Header.IsDontFragment(ip)))
+        {
+            SendIcmpError(packet, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeFragmentationNeeded, (uint)egress.Mtu, emit, now);
+            emit.Drop(packet, RouterDrop.FragmentationNeeded);
+            return;
+        }
+
+        Ipv4Header.DecrementTtl(ip);
+        var nextHop = route.NextHop.Value != 0 ? route.NextHop : destination;
+
+        if (egress.Features.Length != 0)
+        {
+            var context = new Ipv4HookContext(outPort, egress.Primary, IpOffset, nextHop);
+            foreach (var feature in egress.Features)
+            {
+                var verdict = feature.Output(packet, context, emit);
+                if (verdict == Ipv4FeatureVerdict.Consumed)
+                {
+                    return;
+                }
+                if (verdict == Ipv4FeatureVerdict.Drop)
+                {
+                    emit.Drop(packet, RouterDrop.FeatureDrop);
+                    return;
+                }
+            }
+        }
+
+        if (_arp.TryLookup(outPort, nextHop, now, out var mac))
+        {
+            Transmit(packet, outPort, mac, emit);
+            return;
+        }
+        Resolve(packet, outPort, nextHop, emit, now);
+    }
+
+    // Ethernet rewrite and send; fragments a datagram (DF clear: Forward sent the others back) bigger than the MTU.
+    private void Transmit(Packet packet, int outPort, MacAddress nextHopMac, Emitter emit)
+    {
+        var egress = _interfaces[outPort];
+        var frame = packet.Data;
+        nextHopMac.Write(frame);
+        egress.Mac.Write(frame[6..]);
+        Counters.ForwardedCount++;
+        if (!packet.Offload.IsGso && frame.Length - IpOffset > egress.Mtu)
+        {
+            Fragment(packet, outPort, egress.Mtu, emit);
+            return;
+        }
+        emit.To(outPort, packet);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Resolve(Packet packet, int outPort, Ipv4Address nextHop, Emitter emit, long now)
+    {
+        var result = _arp.Enqueue(outPort, nextHop, packet, now, out bool sendRequest);
+        if (sendRequest)
+        {
+            SendArpRequest(outPort, nextHop, emit);
+        }
+        switch (result)
+        {
+            case ArpEnqueueResult.Queued:
+                emit.Drop(packet, RouterDrop.ArpQueued);
+                break;
+            case ArpEnqueueResult.TableFull:
+                Counters.ArpTableFullCount++;
+                if (!_arpFullReported)
+                {
+                    _arpFullReported = true;
+                    RouterLog.ArpTableFull(_logger, _name, _arp.Capacity);
+                }
+                emit.Drop(packet, RouterDrop.ArpQueueFull);
+                break;
+            default:
+                emit.Drop(packet, RouterDrop.ArpQueueFull);
+                break;
+        }
+    }
+
+    private void SendArpRequest(int iface, Ipv4Address target, Emitter emit)
+    {
+        var packet = emit.Allocate();
+        if (packet is null)
+        {
+            Counters.AllocateFailedCount++;
+            return;
+        }
+        var egress = _interfaces[iface];
+        Ipv4Frames.WriteArpRequest(packet, egress.Mac, SourceAddressFor(egress, target), target);
+        Counters.ArpRequestsCount++;
+        emit.To(iface, packet);
+    }
+
+    private void ReceiveArp(Packet packet, int inPort, Emitter emit, long now)
+    {
+        var frame = packet.Data;
+        var arp = frame[EthernetHeader.Size..];
+        if (!ArpHeader.IsEthernetIpv4(arp))
+        {
+            emit.Drop(packet, RouterDrop.BadArp);
+            return;
+        }
+        var ingress = _interfaces[inPort];
+        ushort operation = ArpHeader.Operation(arp);
+        var senderMac = ArpHeader.SenderMac(arp);
+        var senderIp = ArpHeader.SenderIp(arp);
+        var targetIp = ArpHeader.TargetIp(arp);
+        if (senderMac.IsMulticast || senderMac.Value == 0 || (operation != ArpHeader.OperationRequest && operation != ArpHeader.OperationReply))
+        {
+            emit.Drop(packet, RouterDrop.BadArp);
+            return;
+        }
+        bool forUs = IsAddressOf(ingress, targetIp);
+        // RFC 826 "merge": update an entry we have (a reply, a gratuitous ARP, any request); make one only when the
+        // packet is addressed to us. A probe (sender 0.0.0.0, RFC 5227) teaches nothing.
+        if (senderIp.Value != 0 && !IsAddressOf(ingress, senderIp))
+        {
+            int entry = _arp.Update(inPort, senderIp, senderMac, now, create: forUs);
+            if (entry >= 0)
+            {
+                Counters.ArpLearnedCount++;
+                Flush(entry, inPort, senderMac, emit);
+            }
+        }
+        if (operation == ArpHeader.OperationRequest && forUs)
+        {
+            Ipv4Frames.AnswerArpRequest(packet, ingress.Mac, targetIp);
+            Counters.ArpRepliesCount++;
+            emit.To(inPort, packet);
+            return;
+        }
+        emit.Drop(packet, RouterDrop.ArpConsumed);
+    }
+
+    // Sends what waited for a next hop that just resolved.
+    private void Flush(int entry, int outPort, MacAddress mac, Emitter emit)
+    {
+        while (_arp.TryDequeue(entry, out var held))
+        {
+            var packet = emit.Allocate();
+            if (packet is null)
+            {
+                Counters.AllocateFailedCount++;
+                _arp.Release(held);
+                continue;
+            }
+            packet.CopyFrom(held);
+            _arp.Release(held);
+            Transmit(packet, outPort, mac, emit);
+        }
+    }
+
+    private void DeliverLocal(Packet packet, int inPort, Ipv4Address destination, Emitter emit, long now)
+    {
+        Counters.LocalDeliveredCount++;
+        var ip = packet.Data[IpOffset..];
+        if (Ipv4Header.IsFragment(ip))
+        {
+            emit.Drop(packet, RouterDrop.LocalFragment);
+            return;
+        }
+        if (packet.Offload.IsGso || !Checksum.CompletePartial(packet))
+        {
+            emit.Drop(packet, RouterDrop.LocalUnserved);
+            return;
+        }
+        int headerLength = Ipv4Header.HeaderLength(ip);
+        int total = Ipv4Header.TotalLength(ip);
+        switch (Ipv4Header.Protocol(ip))
+        {
+            case Ipv4Header.ProtocolIcmp:
+                var icmp = ip[headerLength..total];
+                if (icmp.Length >= IcmpHeader.Size && IcmpHeader.Type(icmp) == IcmpHeader.TypeEchoRequest &&
+                    IcmpHeader.Code(icmp) == 0 && Checksum.IsValid(icmp))
+                {
+                    Ipv4Frames.AnswerEchoRequest(packet, _interfaces[inPort].Mac, destination);
+                    Counters.EchoRepliesCount++;
+                    emit.To(inPort, packet);
+                    return;
+                }
+                emit.Drop(packet, RouterDrop.LocalUnserved);
+                return;
+            case Ipv4Header.ProtocolUdp:
+                SendIcmpError(packet, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodePortUnreachable, 0, emit, now);
+                emit.Drop(packet, RouterDrop.PortUnreachable);
+                return;
+            default:
+                emit.Drop(packet, RouterDrop.LocalUnserved);
+                return;
+        }
+    }
+
+    /// <summary>
+    /// Sends an ICMP error about <paramref name="offending"/> back out of <paramref name="inPort"/> to the frame's
+    /// source, unless RFC 1812 §4.3.2.7 forbids it (about an ICMP error, a fragment after the first, a broadcast or
+    /// multicast, a martian source) or the rate limit's bucket is empty. Never ends <paramref name="offending"/>.
+    /// </summary>
+    private void SendIcmpError(Packet offending, int inPort, byte type, byte code, uint rest, Emitter emit, long now)
+    {
+        var frame = offending.Data;
+        var ip = frame[IpOffset..];
+        if (Ipv4Header.IsLaterFragment(ip) || EthernetHeader.Destination(frame).IsMulticast)
+        {
+            return;
+        }
+        var destination = Ipv4Header.Destination(ip);
+        var source = Ipv4Header.Source(ip);
+        if (Ipv4Frames.IsMulticast(destination) || Ipv4Frames.IsLimitedBroadcast(destination) || Ipv4Frames.IsMartianSource(source))
+        {
+            return;
+        }
+        int headerLength = Ipv4Header.HeaderLength(ip);
+        if (Ipv4Header.Protocol(ip) == Ipv4Header.ProtocolIcmp && ip.Length > headerLength && IcmpHeader.IsError(ip[headerLength]))
+        {
+            return;
+        }
+        if (!TakeIcmpToken(now))
+        {
+            Counters.IcmpRateLimitedCount++;
+            return;
+        }
+        var packet = emit.Allocate();
+        if (packet is null)
+        {
+            Counters.AllocateFailedCount++;
+            return;
+        }
+        var ingress = _interfaces[inPort];
+        Ipv4Frames.WriteIcmpError(packet, frame, ingress.Mac, SourceAddressFor(ingress, source), type, code, rest, _ipId++);
+        Counters.IcmpErrorsCount++;
+        emit.To(inPort, packet);
+    }
+
+    // Token bucket: IcmpRate tokens a second, at most IcmpBurst saved; one token per error. Kept in clock ticks
+    // (one token = _frequency) so the refill is integer arithmetic.
+    private bool TakeIcmpToken(long now)
+    {
+        if (_icmpRate == 0)
+        {
+            return false;
+        }
+        long elapsed = now - _icmpRefilled;
+        _icmpRefilled = now;
+        if (elapsed > 0)
+        {
+            _icmpTokens = Math.Min(_icmpCapacity, _icmpTokens + Math.Min(elapsed, _icmpCapacity) * _icmpRate);
+        }
+        if (_icmpTokens < _frequency)
+        {
+            return false;
+        }
+        _icmpTokens -= _frequency;
+        return true;
+    }
+
+    // The IP length of each segment a GSO super-frame will be cut into: IP header, L4 header and gso_size.
+    private static int GsoSegmentLength(Packet packet, ReadOnlySpan<byte> ip)
+    {
+        int headerLength = Ipv4Header.HeaderLength(ip);
+        int l4Header = UdpHeader.Size;
+        if ((packet.Offload.GsoType & ~VirtioNetHeader.GsoEcn) == VirtioNetHeader.GsoTcpV4 && ip.Length >= headerLength + 20)
+        {
+            l4Header = (ip[headerLength + 12] >> 4) * 4;
+        }
+        return headerLength + l4Header + packet.Offload.GsoSize;
+    }
+
+    private static bool IsAddressOf(Interface iface, Ipv4Address address)
+    {
+        foreach (var a in iface.Addresses)
+        {
+            if (a.Address == address)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // The interface address on the same subnet as the peer, else the primary (RFC 1812 §4.3.2.4 leaves the choice).
+    private static Ipv4Address SourceAddressFor(Interface iface, Ipv4Address peer)
+    {
+        foreach (var a in iface.Addresses)
+        {
+            if (a.Contains(peer))
+            {
+                return a.Address;
+            }
+        }
+        return iface.Primary;
+    }
+
+    private sealed class ArpSink(RouterFunction router) : IArpTimerSink
+    {
+        public Emitter? Emit;
+        public long Now;
+
+        public void SendRequest(int iface, Ipv4Address target) => router.SendArpRequest(iface, target, Emit!);
+
+        public void ResolutionFailed(int iface, Ipv4Address target, Packet waiting)
+        {
+            if (router._logger.IsEnabled(LogLevel.Debug))
+            {
+                RouterLog.ArpFailed(router._logger, router._name, target.ToString(), router._interfaces[iface].Name);
+            }
+            int inPort = waiting.InputPort;
+            if ((uint)inPort < (uint)router._interfaces.Length)
+            {
+                router.SendIcmpError(waiting, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeHostUnreachable, 0, Emit!, Now);
+            }
+        }
+    }
+}

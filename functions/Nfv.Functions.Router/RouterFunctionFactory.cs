@@ -1,0 +1,226 @@
+using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
+using Nfv.Abstractions.Headers;
+
+namespace Nfv.Functions.Router;
+
+/// <summary>
+/// Makes routers (<c>kind: router</c>): reads and checks their configuration, reporting every problem with its line
+/// and column, and never throws for bad input.
+/// </summary>
+public sealed class RouterFunctionFactory : INetworkFunctionFactory
+{
+    private static readonly string[] s_keys =
+        ["kind", "interfaces", "routes", "arp-reachable", "arp-cache-size", "arp-queue", "icmp-rate", "icmp-burst"];
+    private static readonly string[] s_interfaceKeys = ["address", "mtu", "mac"];
+    private static readonly string[] s_routeKeys = ["prefix", "via", "dev"];
+
+    /// <inheritdoc/>
+    public string Kind => "router";
+
+    /// <inheritdoc/>
+    public string Summary => "IPv4 router: interfaces, static routes with longest-prefix match, ARP, ICMP, fragmentation";
+
+    /// <inheritdoc/>
+    /// <remarks>Returns null only when <c>interfaces</c> is missing or not a mapping (the ports are unknown).</remarks>
+    public FunctionBlueprint? Define(FunctionDefinitionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var config = context.Config;
+        var reader = new ConfigReader(context.Diagnostics);
+        var diagnostics = context.Diagnostics;
+        string where = $"router '{context.Name}'";
+        reader.CheckKeys(config, where, s_keys);
+
+        var options = new RouterOptions();
+        if (config["arp-reachable"] is { } reachable &&
+            reader.Duration(reachable, $"'arp-reachable' of {where}", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)) is { } r)
+        {
+            options = options with { ArpReachable = r };
+        }
+        if (config["arp-cache-size"] is { } size && reader.Int(size, $"'arp-cache-size' of {where}", 1, 1 << 20) is { } s)
+        {
+            options = options with { ArpCacheSize = s };
+        }
+        if (config["arp-queue"] is { } queue && reader.Int(queue, $"'arp-queue' of {where}", 0, RouterOptions.ArpQueueTotal) is { } q)
+        {
+            options = options with { ArpQueueLength = q };
+        }
+        if (config["icmp-rate"] is { } rate && reader.Int(rate, $"'icmp-rate' of {where}", 0, 100_000) is { } ra)
+        {
+            options = options with { IcmpRate = ra };
+        }
+        if (config["icmp-burst"] is { } burst && reader.Int(burst, $"'icmp-burst' of {where}", 1, 100_000) is { } b)
+        {
+            options = options with { IcmpBurst = b };
+        }
+
+        if (reader.Required(config, "interfaces", where) is not { } interfacesNode ||
+            reader.AsMapping(interfacesNode, $"'interfaces' of {where}") is not { } interfacesMap)
+        {
+            return null;
+        }
+        if (interfacesMap.Entries.Count == 0)
+        {
+            diagnostics.Error(RouterDiagnosticCodes.NoInterfaces, interfacesNode.Span,
+                $"{where} has no interfaces: declare at least one, such as 'lan: {{ address: 10.0.0.1/24 }}'");
+        }
+        var interfaces = new List<RouterInterface>();
+        var seenNames = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
+        var seenAddresses = new Dictionary<Ipv4Address, string>();
+        foreach (var (key, value) in interfacesMap.Entries)
+        {
+            string name = key.Value;
+            string what = $"interface '{name}' of {where}";
+            if (!IsValidName(name))
+            {
+                diagnostics.Error(RouterDiagnosticCodes.BadInterfaceName, key.Span,
+                    $"interface name '{name}' of {where} is not allowed: use 1 to 64 letters, digits, '-' or '_' (links name it as '{context.Name}.NAME')");
+            }
+            if (seenNames.TryGetValue(name, out var first))
+            {
+                diagnostics.Error(DiagnosticCodes.DuplicateName, key.Span, $"{what} is declared twice (first at {first})");
+                continue;
+            }
+            seenNames.Add(name, key.Span);
+            interfaces.Add(ReadInterface(reader, context.Name, key, value, what, seenAddresses));
+        }
+
+        var routes = new List<StaticRoute>();
+        if (config["routes"] is { } routesNode && routesNode is not ConfigScalar { Value: "" } &&
+            reader.AsSequence(routesNode, $"'routes' of {where}") is { } routesList)
+        {
+            foreach (var item in routesList.Items)
+            {
+                if (ReadRoute(reader, item, where) is { } route)
+                {
+                    routes.Add(route);
+                }
+            }
+        }
+        options = options with { Interfaces = interfaces, Routes = routes };
+
+        var problems = new List<(StaticRoute Route, string Problem)>();
+        RouteTable.Build(interfaces, routes, problems);
+        foreach (var (route, problem) in problems)
+        {
+            diagnostics.Error(RouterDiagnosticCodes.UnresolvableRoute, route.Span, $"{problem} ({where})");
+        }
+        return new RouterBlueprint(context.Name, options);
+    }
+
+    private static RouterInterface ReadInterface(ConfigReader reader, string routerName, ConfigScalar key, ConfigNode value,
+        string what, Dictionary<Ipv4Address, string> seenAddresses)
+    {
+        var result = new RouterInterface { Name = key.Value, Span = key.Span, Mac = RouterInterface.DefaultMac(routerName, key.Value) };
+        if (reader.AsMapping(value, what) is not { } map)
+        {
+            return result;
+        }
+        reader.CheckKeys(map, what, s_interfaceKeys);
+        var addresses = new List<Ipv4Prefix>();
+        if (reader.Required(map, "address", what) is { } addressNode)
+        {
+            IReadOnlyList<ConfigNode> items = addressNode is ConfigSequence seq ? seq.Items : [addressNode];
+            if (items.Count == 0)
+            {
+                reader.Diagnostics.Error(DiagnosticCodes.MissingKey, addressNode.Span, $"'address' of {what} lists no address");
+            }
+            foreach (var item in items)
+            {
+                if (reader.InterfaceAddress(item, $"'address' of {what}") is not { } prefix)
+                {
+                    continue;
+                }
+                uint host = prefix.Address.Value & ~prefix.Mask;
+                uint firstOctet = prefix.Address.Value >> 24;
+                if (firstOctet is 0 or 127 || firstOctet >= 224 || (prefix.Length < 31 && (host == 0 || host == ~prefix.Mask)))
+                {
+                    reader.Diagnostics.Error(RouterDiagnosticCodes.BadInterfaceAddress, item.Span,
+                        $"'address' of {what} cannot be {prefix}: it is a network or broadcast address, or in 0/8, 127/8 or multicast");
+                    continue;
+                }
+                if (seenAddresses.TryGetValue(prefix.Address, out var owner))
+                {
+                    reader.Diagnostics.Error(RouterDiagnosticCodes.DuplicateAddress, item.Span,
+                        $"address {prefix.Address} of {what} is already on {owner}");
+                    continue;
+                }
+                seenAddresses.Add(prefix.Address, what);
+                addresses.Add(prefix);
+            }
+        }
+        result = result with { Addresses = addresses };
+        if (map["mtu"] is { } mtuNode && reader.Int(mtuNode, $"'mtu' of {what}", RouterInterface.MinMtu, RouterInterface.MaxMtu) is { } mtu)
+        {
+            result = result with { Mtu = mtu };
+        }
+        if (map["mac"] is { } macNode && reader.Mac(macNode, $"'mac' of {what}") is { } mac)
+        {
+            if (mac.IsMulticast || mac.Value == 0)
+            {
+                reader.Diagnostics.Error(RouterDiagnosticCodes.BadInterfaceMac, macNode.Span,
+                    $"'mac' of {what} must be a unicast address, not {mac}");
+            }
+            else
+            {
+                result = result with { Mac = mac };
+            }
+        }
+        return result;
+    }
+
+    private static StaticRoute? ReadRoute(ConfigReader reader, ConfigNode item, string where)
+    {
+        string what = $"a route of {where}";
+        if (reader.AsMapping(item, what) is not { } map)
+        {
+            return null;
+        }
+        reader.CheckKeys(map, what, s_routeKeys);
+        if (reader.Required(map, "prefix", what) is not { } prefixNode || reader.AsScalar(prefixNode, $"'prefix' of {what}") is not { } prefixScalar)
+        {
+            return null;
+        }
+        string text = prefixScalar.Value == "default" ? "0.0.0.0/0" : prefixScalar.Value;
+        if (!Ipv4Prefix.TryParse(text, out var prefix, requireLength: true))
+        {
+            reader.Diagnostics.Error(DiagnosticCodes.BadAddress, prefixNode.Span,
+                $"'prefix' of {what} must be an IPv4 prefix such as 10.1.0.0/16 (or 'default'), not '{prefixScalar.Value}'");
+            return null;
+        }
+        var viaNode = map["via"];
+        var devNode = map["dev"];
+        if ((viaNode is null) == (devNode is null))
+        {
+            reader.Diagnostics.Error(RouterDiagnosticCodes.ViaOrDev, map.Span,
+                $"route {prefix} of {where} needs exactly one of 'via: GATEWAY' or 'dev: INTERFACE'");
+            return null;
+        }
+        if (viaNode is not null)
+        {
+            return reader.Address(viaNode, $"'via' of route {prefix} of {where}") is { } via
+                ? new StaticRoute { Prefix = prefix.Network, Via = via, Span = map.Span }
+                : null;
+        }
+        return reader.AsScalar(devNode!, $"'dev' of route {prefix} of {where}") is { } dev
+            ? new StaticRoute { Prefix = prefix.Network, Device = dev.Value, Span = dev.Span }
+            : null;
+    }
+
+    private static bool IsValidName(string name)
+    {
+        if (name.Length is 0 or > 64)
+        {
+            return false;
+        }
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,48 @@
+using Nfv.Abstractions.Configuration;
+using Nfv.Abstractions.Headers;
+
+namespace Nfv.Functions.Router;
+
+/// <summary>One interface of a router: a port with a MAC, one or more IPv4 addresses and an MTU.</summary>
+public sealed record RouterInterface
+{
+    /// <summary>Default of <see cref="Mtu"/>.</summary>
+    public const int DefaultMtu = 1500;
+
+    /// <summary>Smallest MTU (RFC 791: every host must take 68-byte datagrams).</summary>
+    public const int MinMtu = 68;
+
+    /// <summary>Largest MTU.</summary>
+    public const int MaxMtu = 65535;
+
+    /// <summary>The interface's name, as written after the dot in a link (<c>gw.lan</c>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Its addresses with prefix lengths; the first is the primary (source of ICMP errors and ARP requests).</summary>
+    public IReadOnlyList<Ipv4Prefix> Addresses { get; init; } = [];
+
+    /// <summary>The largest IP datagram sent out of it.</summary>
+    public int Mtu { get; init; } = DefaultMtu;
+
+    /// <summary>Its MAC address.</summary>
+    public MacAddress Mac { get; init; }
+
+    /// <summary>Where it was declared.</summary>
+    public SourceSpan Span { get; init; }
+
+    /// <summary>
+    /// The stable default MAC of interface <paramref name="interfaceName"/> of router <paramref name="routerName"/>:
+    /// 02 (locally administered, unicast) then 40 bits of an FNV-1a hash of "router/interface", so it survives restarts.
+    /// </summary>
+    public static MacAddress DefaultMac(string routerName, string interfaceName)
+    {
+        ArgumentNullException.ThrowIfNull(routerName);
+        ArgumentNullException.ThrowIfNull(interfaceName);
+        ulong hash = 0xCBF2_9CE4_8422_2325UL;
+        foreach (char c in routerName + "/" + interfaceName)
+        {
+            hash = (hash ^ c) * 0x0000_0100_0000_01B3UL;
+        }
+        return new MacAddress(0x0200_0000_0000UL | (hash & 0xFF_FFFF_FFFFUL));
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nfv.Functions.Router;
+
+// Event ids 1200-1299 belong to the router (functions start at 1000; see CONVENTIONS.md). Never reuse a retired id.
+internal static partial class RouterLog
+{
+    [LoggerMessage(1200, LogLevel.Warning, "Router {FunctionName}: ARP table full ({Capacity} entries); new next hops are not resolved until entries age out")]
+    public static partial void ArpTableFull(ILogger logger, string functionName, int capacity);
+
+    [LoggerMessage(1201, LogLevel.Debug, "Router {FunctionName}: {Address} on {InterfaceName} did not answer ARP", SkipEnabledCheck = true)]
+    public static partial void ArpFailed(ILogger logger, string functionName, string address, string interfaceName);
+
+    [LoggerMessage(1202, LogLevel.Warning, "Router {FunctionName}: route {Route} left out: {Problem}")]
+    public static partial void RouteLeftOut(ILogger logger, string functionName, string route, string problem);
+}

@@ -1,0 +1,32 @@
+namespace Nfv.Abstractions.Ip;
+
+/// <summary>
+/// An L3 feature on a router interface (a NAT, later ACLs and policers): the router calls it with IPv4 packets at
+/// two hooks, as VPP's feature arcs and netfilter's hooks do (DESIGN.md, "Features (L3)").
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Input"/> runs for packets arriving on the interface, after the IPv4 header was checked and before the
+/// routing decision, so a destination rewritten here (DNAT) is routed by its new address. <see cref="Output"/> runs
+/// for packets leaving by the interface, after the routing decision, the TTL decrement and the MTU check, before
+/// fragmentation and ARP (netfilter POSTROUTING), so a source rewritten here (SNAT) leaves as is. Packets the router
+/// originates itself (ICMP errors, echo replies) do not pass the hooks.
+/// </para>
+/// <para>
+/// A feature that rewrites addresses or ports keeps the IPv4 header checksum and the L4 checksum right
+/// (incrementally, <see cref="Headers.Checksum.Update(ushort, uint, uint)"/>), partial checksums included
+/// (<see cref="VirtioNetHeader.NeedsChecksum"/>: then the L4 field holds the pseudo-header sum). Called on the
+/// router's worker thread, per packet: same rules as <see cref="INetworkFunction.Process"/> (no allocation, no locks).
+/// </para>
+/// </remarks>
+public interface IIpv4Feature
+{
+    /// <summary>The feature's name, for logs and errors.</summary>
+    string Name { get; }
+
+    /// <summary>A packet arrived on the interface; before the routing decision.</summary>
+    Ipv4FeatureVerdict Input(Packet packet, in Ipv4HookContext context, Emitter emit);
+
+    /// <summary>A packet leaves by the interface; after the routing decision.</summary>
+    Ipv4FeatureVerdict Output(Packet packet, in Ipv4HookContext context, Emitter emit);
+}

@@ -1,0 +1,136 @@
+using System.Buffers.Binary;
+using Nfv.Abstractions.Headers;
+
+namespace Nfv.Functions.Router.Tests;
+
+/// <summary>Builds IPv4, ICMP, UDP and ARP frames by hand for the router tests (own checksum code, not the router's).</summary>
+internal static class Packets
+{
+    public static ushort Sum(ReadOnlySpan<byte> data)
+    {
+        uint sum = 0;
+        for (int i = 0; i + 1 < data.Length; i += 2)
+        {
+            sum += (uint)(data[i] << 8 | data[i + 1]);
+        }
+        if ((data.Length & 1) != 0)
+        {
+            sum += (uint)data[^1] << 8;
+        }
+        while (sum >> 16 != 0)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+        return (ushort)~sum;
+    }
+
+    public static bool ChecksumOk(ReadOnlySpan<byte> data) => Sum(data) == 0;
+
+    /// <summary>An Ethernet + IPv4 frame carrying <paramref name="l4"/>.</summary>
+    public static byte[] Ip(MacAddress dstMac, MacAddress srcMac, string src, string dst, byte protocol, byte[] l4,
+        byte ttl = 64, bool df = false, ushort id = 0x1234, ushort fragmentWord = 0, byte[]? options = null)
+    {
+        int ihl = 20 + (options?.Length ?? 0);
+        var frame = new byte[14 + ihl + l4.Length];
+        dstMac.Write(frame);
+        srcMac.Write(frame.AsSpan(6));
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x0800);
+        var ip = frame.AsSpan(14);
+        ip[0] = (byte)(0x40 | (ihl / 4));
+        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(ihl + l4.Length));
+        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], id);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[6..], (ushort)(fragmentWord | (df ? 0x4000 : 0)));
+        ip[8] = ttl;
+        ip[9] = protocol;
+        Ipv4Address.Parse(src).Write(ip[12..]);
+        Ipv4Address.Parse(dst).Write(ip[16..]);
+        options?.CopyTo(ip[20..]);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Sum(ip[..ihl]));
+        l4.CopyTo(ip[ihl..]);
+        return frame;
+    }
+
+    public static byte[] EchoRequest(ushort ident = 7, ushort seq = 1, int dataLength = 32)
+    {
+        var icmp = new byte[8 + dataLength];
+        icmp[0] = 8;
+        BinaryPrimitives.WriteUInt16BigEndian(icmp.AsSpan(4), ident);
+        BinaryPrimitives.WriteUInt16BigEndian(icmp.AsSpan(6), seq);
+        for (int i = 0; i < dataLength; i++)
+        {
+            icmp[8 + i] = (byte)i;
+        }
+        BinaryPrimitives.WriteUInt16BigEndian(icmp.AsSpan(2), Sum(icmp));
+        return icmp;
+    }
+
+    public static byte[] IcmpError(byte type, byte code)
+    {
+        var icmp = new byte[8 + 28];
+        icmp[0] = type;
+        icmp[1] = code;
+        BinaryPrimitives.WriteUInt16BigEndian(icmp.AsSpan(2), Sum(icmp));
+        return icmp;
+    }
+
+    public static byte[] Udp(ushort srcPort, ushort dstPort, int dataLength = 20)
+    {
+        var udp = new byte[8 + dataLength];
+        BinaryPrimitives.WriteUInt16BigEndian(udp, srcPort);
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(2), dstPort);
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(4), (ushort)udp.Length);
+        for (int i = 0; i < dataLength; i++)
+        {
+            udp[8 + i] = (byte)(i * 3);
+        }
+        return udp;
+    }
+
+    /// <summary>A TCP segment: 20-byte header (data offset 5) and <paramref name="dataLength"/> bytes.</summary>
+    public static byte[] Tcp(int dataLength)
+    {
+        var tcp = new byte[20 + dataLength];
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, 40000);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), 5201);
+        tcp[12] = 0x50;
+        tcp[13] = 0x10;
+        for (int i = 0; i < dataLength; i++)
+        {
+            tcp[20 + i] = (byte)i;
+        }
+        return tcp;
+    }
+
+    public static byte[] Arp(ushort op, MacAddress dstMac, MacAddress senderMac, string senderIp, MacAddress targetMac, string targetIp)
+    {
+        var frame = new byte[42];
+        dstMac.Write(frame);
+        senderMac.Write(frame.AsSpan(6));
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x0806);
+        var a = frame.AsSpan(14);
+        BinaryPrimitives.WriteUInt16BigEndian(a, 1);
+        BinaryPrimitives.WriteUInt16BigEndian(a[2..], 0x0800);
+        a[4] = 6;
+        a[5] = 4;
+        BinaryPrimitives.WriteUInt16BigEndian(a[6..], op);
+        senderMac.Write(a[8..]);
+        Ipv4Address.Parse(senderIp).Write(a[14..]);
+        targetMac.Write(a[18..]);
+        Ipv4Address.Parse(targetIp).Write(a[24..]);
+        return frame;
+    }
+
+    public static Span<byte> IpOf(byte[] frame) => frame.AsSpan(14);
+
+    public static byte Ttl(byte[] frame) => frame[14 + 8];
+
+    public static string Src(byte[] frame) => Ipv4Address.Read(frame.AsSpan(14 + 12)).ToString();
+
+    public static string Dst(byte[] frame) => Ipv4Address.Read(frame.AsSpan(14 + 16)).ToString();
+
+    public static int Ihl(byte[] frame) => (frame[14] & 0xF) * 4;
+
+    public static ReadOnlySpan<byte> L4(byte[] frame) => frame.AsSpan(14 + Ihl(frame));
+
+    public static bool IpChecksumOk(byte[] frame) => ChecksumOk(frame.AsSpan(14, Ihl(frame)));
+}
