@@ -16,6 +16,20 @@ public class PacketGraphTests
         return frame;
     }
 
+    /// <summary>Two memory ports wired straight to each other, with <paramref name="frames"/> frames waiting on the first.</summary>
+    private static (PacketGraph Graph, MemoryPort A, MemoryPort B) PortToPort(PacketPool pool, int receiveBatchSize, int frames)
+    {
+        var a = new MemoryPort("a");
+        var b = new MemoryPort("b");
+        var builder = new GraphBuilder();
+        builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.External(builder.AddPort(b)));
+        for (int i = 0; i < frames; i++)
+        {
+            a.Enqueue(Frame((byte)i));
+        }
+        return (builder.Build(pool, new GraphOptions { ReceiveBatchSize = receiveBatchSize }), a, b);
+    }
+
     [Fact]
     public void Frame_crosses_a_function_between_two_ports_unchanged()
     {
@@ -44,17 +58,8 @@ public class PacketGraphTests
     [Fact]
     public void Poll_reads_at_most_one_batch_and_leaves_the_rest_waiting()
     {
-        var a = new MemoryPort("a");
-        var b = new MemoryPort("b");
-        var builder = new GraphBuilder();
-        int pa = builder.AddPort(a);
-        int pb = builder.AddPort(b);
-        builder.Link(GraphEndpoint.External(pa), GraphEndpoint.External(pb));
-        var graph = builder.Build(new PacketPool(64), new GraphOptions { ReceiveBatchSize = 4 });
-        for (int i = 0; i < 10; i++)
-        {
-            a.Enqueue(Frame((byte)i));
-        }
+        var (graph, a, b) = PortToPort(new PacketPool(64), receiveBatchSize: 4, frames: 10);
+        int pa = 0;
 
         Assert.Equal(4, graph.Poll(pa));
         Assert.Equal(6, a.Pending);
@@ -154,18 +159,8 @@ public class PacketGraphTests
     [Fact]
     public void Empty_pool_stops_receiving_and_counts_it()
     {
-        var a = new MemoryPort("a");
-        var b = new MemoryPort("b");
-        var builder = new GraphBuilder();
-        int pa = builder.AddPort(a);
-        int pb = builder.AddPort(b);
-        builder.Link(GraphEndpoint.External(pa), GraphEndpoint.External(pb));
-        var pool = new PacketPool(2);
-        var graph = builder.Build(pool, new GraphOptions { ReceiveBatchSize = 8 });
-        for (int i = 0; i < 5; i++)
-        {
-            a.Enqueue(Frame((byte)i));
-        }
+        var (graph, a, b) = PortToPort(new PacketPool(2), receiveBatchSize: 8, frames: 5);
+        int pa = 0;
         Assert.Equal(2, graph.Poll(pa));
         Assert.Equal(1, a.Counters.ReceiveNoBuffer);
         Assert.Equal(2, graph.Poll(pa));
