@@ -76,6 +76,8 @@ internal static class NfvCommands
         // Logs go to stderr; stdout carries the lines a user (or a script) reads.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        // Under systemd (Type=notify): readiness and stop notifications, journald-friendly logs. A no-op elsewhere.
+        builder.Services.AddSystemd();
         builder.Services.AddOptions<NfvOptions>().BindConfiguration(NfvOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<NfvOptions>, NfvOptionsValidator>();
 
