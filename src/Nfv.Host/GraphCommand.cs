@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text;
+using Nfv.Topology;
+
+namespace Nfv.Host;
+
+/// <summary><c>nfv graph FILE [--format dot|mermaid]</c>: the topology as a diagram for docs.</summary>
+internal static class GraphCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The topology file to draw." };
+        var format = new Option<string>("--format")
+        {
+            Description = "dot (Graphviz: nfv graph lab.yaml | dot -Tsvg > lab.svg) or mermaid (for Markdown).",
+            DefaultValueFactory = _ => "dot",
+        };
+        format.AcceptOnlyFromAmong("dot", "mermaid");
+        var command = new Command("graph", "Prints a topology's functions, ports, links and hosts as Graphviz DOT or Mermaid.") { file, format };
+        command.SetAction(parse =>
+        {
+            var result = TopologyLoader.Load(parse.GetValue(file)!, BuiltInFunctions.CreateCatalog());
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                Console.Error.WriteLine(diagnostic);
+            }
+            if (!result.Succeeded)
+            {
+                return 1;
+            }
+            Console.Out.Write(parse.GetValue(format) == "mermaid" ? Mermaid(result.Topology!) : Dot(result.Topology!));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Graphviz: functions are boxes, TAP ports ellipses, hosts notes; link ends carry port names.</summary>
+    internal static string Dot(ResolvedTopology t)
+    {
+        var dot = new StringBuilder();
+        dot.AppendLine($"graph \"{t.Name}\" {{");
+        dot.AppendLine("  node [fontname=\"Helvetica\"];");
+        foreach (var f in t.Functions)
+        {
+            dot.AppendLine($"  \"f:{f.Name}\" [label=\"{f.Name}\\n({f.Kind})\", shape=box, style=rounded];");
+        }
+        foreach (var p in t.Ports)
+        {
+            dot.AppendLine($"  \"p:{p.Name}\" [label=\"{p.Name}\\ntap {p.TapName}\", shape=ellipse];");
+        }
+        foreach (var h in t.Hosts)
+        {
+            dot.AppendLine($"  \"h:{h.Name}\" [label=\"{h.Name}\\n{h.Address}\", shape=note];");
+            dot.AppendLine($"  \"h:{h.Name}\" -- \"p:{t.Ports[h.PortIndex].Name}\" [style=dashed, label=\"eth0\"];");
+        }
+        foreach (var link in t.Links)
+        {
+            dot.AppendLine($"  {Node(t, link.A)} -- {Node(t, link.B)} [taillabel=\"{PortLabel(t, link.A)}\", headlabel=\"{PortLabel(t, link.B)}\"];");
+        }
+        dot.AppendLine("}");
+        return dot.ToString();
+
+        static string Node(ResolvedTopology t, LinkEndpoint e) =>
+            e.Kind == EndpointKind.Function ? $"\"f:{t.Functions[e.Index].Name}\"" : $"\"p:{t.Ports[e.Index].Name}\"";
+    }
+
+    /// <summary>Mermaid flowchart, for a README.</summary>
+    internal static string Mermaid(ResolvedTopology t)
+    {
+        var m = new StringBuilder();
+        m.AppendLine("flowchart LR");
+        foreach (var f in t.Functions)
+        {
+            m.AppendLine($"  f_{Id(f.Name)}[\"{f.Name} ({f.Kind})\"]");
+        }
+        foreach (var p in t.Ports)
+        {
+            m.AppendLine($"  p_{Id(p.Name)}([\"{p.Name}: tap {p.TapName}\"])");
+        }
+        foreach (var h in t.Hosts)
+        {
+            m.AppendLine($"  h_{Id(h.Name)}>\"{h.Name} {h.Address}\"] -.- p_{Id(t.Ports[h.PortIndex].Name)}");
+        }
+        foreach (var link in t.Links)
+        {
+            var label = string.Join(" – ", new[] { PortLabel(t, link.A), PortLabel(t, link.B) }.Where(l => l.Length > 0));
+            m.AppendLine(label.Length == 0
+                ? $"  {Node(t, link.A)} --- {Node(t, link.B)}"
+                : $"  {Node(t, link.A)} ---|\"{label}\"| {Node(t, link.B)}");
+        }
+        return m.ToString();
+
+        static string Node(ResolvedTopology t, LinkEndpoint e) =>
+            e.Kind == EndpointKind.Function ? $"f_{Id(t.Functions[e.Index].Name)}" : $"p_{Id(t.Ports[e.Index].Name)}";
+    }
+
+    // A function's end shows its port name; a TAP port's end shows nothing (the node says it all).
+    private static string PortLabel(ResolvedTopology t, LinkEndpoint e) =>
+        e.Kind == EndpointKind.Function ? t.Functions[e.Index].Blueprint.Ports[e.Port] : "";
+
+    private static string Id(string name) => name.Replace('-', '_');
+}

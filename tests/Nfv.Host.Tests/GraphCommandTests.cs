@@ -1,0 +1,34 @@
+using Nfv.Topology;
+
+namespace Nfv.Host.Tests;
+
+public class GraphCommandTests
+{
+    private static ResolvedTopology Load(string file) =>
+        TopologyLoader.Load(Path.Combine(AppContext.BaseDirectory, "topologies", file), BuiltInFunctions.CreateCatalog()).Topology!;
+
+    [Fact]
+    public void Dot_draws_every_function_port_host_and_link_with_the_port_names_at_the_ends()
+    {
+        var dot = GraphCommand.Dot(Load("vlan-trunk.yaml"));
+
+        Assert.StartsWith("graph \"vlan-trunk\" {", dot);
+        Assert.Contains("\"f:east\" [label=\"east\\n(switch)\"", dot);
+        Assert.Contains("\"p:red1\" [label=\"red1\\ntap nfv-red1\"", dot);
+        Assert.Contains("\"h:blue2\" -- \"p:blue2\"", dot);
+        Assert.Contains("\"f:east\" -- \"f:west\" [taillabel=\"up\", headlabel=\"up\"]", dot);
+        Assert.Equal(5 + 4, dot.Split('\n').Count(l => l.Contains(" -- ")));
+        Assert.EndsWith("}\n", dot.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public void Mermaid_is_a_flowchart_with_one_edge_per_link_and_host()
+    {
+        var mermaid = GraphCommand.Mermaid(Load("switch-lab.yaml"));
+
+        Assert.StartsWith("flowchart LR", mermaid);
+        Assert.Contains("f_lan[\"lan (switch)\"]", mermaid);
+        Assert.Contains("p_lan1 ---|\"lan1\"| f_lan", mermaid);
+        Assert.Equal(3, mermaid.Split('\n').Count(l => l.Contains(" -.- ")));
+    }
+}
