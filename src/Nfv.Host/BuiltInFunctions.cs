@@ -1,4 +1,5 @@
 using Nfv.Abstractions;
+using Nfv.Functions.Router;
 using Nfv.Functions.Switch;
 using Nfv.Topology;
 
@@ -10,5 +11,6 @@ internal static class BuiltInFunctions
     public static FunctionCatalog CreateCatalog() => new(new INetworkFunctionFactory[]
     {
         new SwitchFunctionFactory(),
+        new RouterFunctionFactory(),
     });
 }

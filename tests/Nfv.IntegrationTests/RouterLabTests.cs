@@ -1,0 +1,173 @@
+namespace Nfv.IntegrationTests;
+
+/// <summary>The router function between real Linux hosts: ping, traceroute, path MTU discovery, unreachables.</summary>
+public class RouterLabTests
+{
+    private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(40);
+
+    private static Task<CommandResult> PingAsync(string fromHost, string address, params string[] extra) =>
+        Shell.InNamespaceAsync(fromHost, ToolTimeout, ["ping", "-c", "3", "-i", "0.2", "-W", "2", "-n", .. extra, address]);
+
+    private static async Task AssertReachesAsync(string fromHost, string address)
+    {
+        var ping = await PingAsync(fromHost, address);
+        Assert.True(ping.ExitCode == 0, $"{fromHost} should reach {address}: {ping}");
+        Assert.Contains(" 0% packet loss", ping.StandardOutput);
+    }
+
+    // h1 — r1 — r2 — r3 — h2, routers linked directly; the r2–r3 link has MTU 1400.
+    private static string ChainTopology(Lab lab, string h1, string h2) => $$"""
+        name: chain
+        functions:
+          r1:
+            kind: router
+            interfaces:
+              west: { address: 10.72.1.1/24 }
+              east: { address: 10.72.12.1/24 }
+            routes:
+              - { prefix: 10.72.3.0/24, via: 10.72.12.2 }
+              - { prefix: 10.72.23.0/24, via: 10.72.12.2 }
+          r2:
+            kind: router
+            interfaces:
+              west: { address: 10.72.12.2/24 }
+              east: { address: 10.72.23.2/24, mtu: 1400 }
+            routes:
+              - { prefix: 10.72.1.0/24, via: 10.72.12.1 }
+              - { prefix: 10.72.3.0/24, via: 10.72.23.3 }
+          r3:
+            kind: router
+            interfaces:
+              west: { address: 10.72.23.3/24, mtu: 1400 }
+              east: { address: 10.72.3.1/24 }
+            routes:
+              - { prefix: default, via: 10.72.23.2 }
+        ports:
+          p1: { tap: {{lab.Tap("c1")}} }
+          p2: { tap: {{lab.Tap("c2")}} }
+        links:
+          - [p1, r1.west]
+          - [r1.east, r2.west]
+          - [r2.east, r3.west]
+          - [r3.east, p2]
+        hosts:
+          {{h1}}: { port: p1, address: 10.72.1.10/24, gateway: 10.72.1.1 }
+          {{h2}}: { port: p2, address: 10.72.3.10/24, gateway: 10.72.3.1 }
+        """;
+
+    [PrivilegedFact]
+    public async Task Hosts_on_two_subnets_ping_each_other_through_one_router()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), h3 = lab.Host("h3");
+        var path = lab.WriteTopology("two-subnets.yaml", $$"""
+            name: two-subnets
+            functions:
+              lan: { kind: switch }
+              gw:
+                kind: router
+                interfaces:
+                  lan: { address: 10.71.1.1/24 }
+                  wan: { address: 10.71.2.1/24 }
+            ports:
+              p1: { tap: {{lab.Tap("t1")}} }
+              p2: { tap: {{lab.Tap("t2")}} }
+              p3: { tap: {{lab.Tap("t3")}} }
+            links:
+              - [p1, lan]
+              - [p2, lan]
+              - [gw.lan, lan]
+              - [gw.wan, p3]
+            hosts:
+              {{h1}}: { port: p1, address: 10.71.1.10/24, gateway: 10.71.1.1 }
+              {{h2}}: { port: p2, address: 10.71.1.11/24, gateway: 10.71.1.1 }
+              {{h3}}: { port: p3, address: 10.71.2.10/24, gateway: 10.71.2.1 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+
+        await AssertReachesAsync(h1, "10.71.2.10");
+        await AssertReachesAsync(h3, "10.71.1.11");
+        await AssertReachesAsync(h2, "10.71.1.10");
+        // The router answers on both its addresses, from either side.
+        await AssertReachesAsync(h1, "10.71.1.1");
+        await AssertReachesAsync(h1, "10.71.2.1");
+        await AssertReachesAsync(h3, "10.71.1.1");
+    }
+
+    [PrivilegedFact]
+    public async Task Traceroute_through_three_routers_lists_each_hop()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2");
+        var path = lab.WriteTopology("chain.yaml", ChainTopology(lab, h1, h2));
+        using var nfv = await lab.RunAsync(path);
+        await AssertReachesAsync(h1, "10.72.3.10");
+
+        var trace = await Shell.InNamespaceAsync(h1, ToolTimeout, "traceroute", "-n", "-q1", "-w1", "-m5", "10.72.3.10");
+        Assert.True(trace.ExitCode == 0, trace.ToString());
+        var hops = trace.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => char.IsAsciiDigit(line[0]))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])
+            .ToArray();
+        Assert.True(hops.SequenceEqual(["10.72.1.1", "10.72.12.2", "10.72.23.3", "10.72.3.10"]), trace.ToString());
+    }
+
+    [PrivilegedFact]
+    public async Task Too_big_with_df_gets_frag_needed_and_tracepath_finds_the_path_mtu()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2");
+        var path = lab.WriteTopology("chain.yaml", ChainTopology(lab, h1, h2));
+        using var nfv = await lab.RunAsync(path);
+        await AssertReachesAsync(h1, "10.72.3.10");
+
+        var ping = await Shell.InNamespaceAsync(h1, ToolTimeout, "ping", "-c", "2", "-i", "0.3", "-W", "2", "-n", "-M", "do", "-s", "1472", "10.72.3.10");
+        Assert.True(ping.ExitCode != 0, ping.ToString());
+        Assert.Contains("From 10.72.12.2 icmp_seq=1 Frag needed and DF set (mtu = 1400)", ping.Output);
+
+        // Fragmentation where DF is clear: a 3000-byte ping crosses both MTUs and comes back.
+        await AssertReachesAsync(h2, "10.72.1.10");
+        var big = await PingAsync(h1, "10.72.3.10", "-s", "3000");
+        Assert.True(big.ExitCode == 0, big.ToString());
+
+        // A new host route cache for the check: tracepath on h2 towards h1 crosses r2's 1400 link the other way.
+        var tracepath = await Shell.InNamespaceAsync(h2, ToolTimeout, "tracepath", "-n", "10.72.1.10");
+        Assert.Contains("pmtu 1400", tracepath.Output);
+        Assert.Contains("reached", tracepath.Output);
+    }
+
+    [PrivilegedFact]
+    public async Task Ping_to_an_unrouted_address_gets_destination_net_unreachable()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2");
+        var path = lab.WriteTopology("chain.yaml", ChainTopology(lab, h1, h2));
+        using var nfv = await lab.RunAsync(path);
+
+        var ping = await Shell.InNamespaceAsync(h1, ToolTimeout, "ping", "-c", "1", "-W", "2", "-n", "10.73.0.1");
+        Assert.True(ping.ExitCode != 0, ping.ToString());
+        Assert.Contains("From 10.72.1.1 icmp_seq=1 Destination Net Unreachable", ping.Output);
+    }
+
+    [PrivilegedFact]
+    public async Task A_bare_router_name_in_a_link_is_refused()
+    {
+        await using var lab = new Lab();
+        var path = lab.WriteTopology("bare.yaml", $$"""
+            name: bare
+            functions:
+              gw:
+                kind: router
+                interfaces:
+                  lan: { address: 10.74.1.1/24 }
+            ports:
+              p1: { tap: {{lab.Tap("t1")}} }
+            links:
+              - [p1, gw]
+            """);
+        var validate = lab.StartNfv("validate", path);
+        Assert.NotEqual(0, await validate.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("NFV1203", validate.StandardOutput + validate.StandardError);
+        Assert.Contains("'gw.lan'", validate.StandardOutput + validate.StandardError);
+    }
+}
