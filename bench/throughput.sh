@@ -1,30 +1,36 @@
 #!/usr/bin/env bash
-# End-to-end throughput of Nfv's switch against the Linux bridge, measured in the same run.
+# End-to-end throughput of an Nfv function against the Linux kernel doing the same job, in the same run.
 #
-# Two namespaces (a client and a server) are joined (1) through nfv's switch over two TAPs and
-# (2) through a Linux bridge over veth pairs. For each, interleaved, REPS times:
+# Two namespaces (a client and a server) are joined (1) through nfv over two TAPs and (2) through the
+# kernel over veth pairs:
+#   --function switch (default): nfv's switch  vs  a Linux bridge           (one subnet, 10.88.0.0/24)
+#   --function router:           nfv's router  vs  a namespace forwarding    (10.88.1.0/24 -> 10.88.2.0/24)
+# For each, interleaved, REPS times:
 #   - iperf3 TCP, one stream, DURATION s: receiver's bits/s
 #   - iperf3 UDP with 18-byte payloads (64-byte frames on the wire, 60 without FCS), unthrottled:
 #     frames that reached the server's interface per second (TAP-NOTES trap 5: judge by the far
 #     interface's rx_packets, not by iperf3's own rate)
-# then prints medians and the ratio nfv / bridge. With --soak S, also runs one S-second iperf3
+# then prints medians and the ratio nfv / kernel. With --soak S, also runs one S-second iperf3
 # through nfv and prints nfv's resident memory and GC counts at start and end.
 #
-#   usage: bench/throughput.sh [--reps N] [--duration S] [--soak S]      (as root)
+#   usage: bench/throughput.sh [--function switch|router] [--reps N] [--duration S] [--soak S]   (as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REPS=5
 DURATION=5
 SOAK=0
+FUNCTION=switch
 while (($#)); do
   case "$1" in
+    --function) FUNCTION=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --soak) SOAK=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
+case "$FUNCTION" in switch|router) ;; *) echo "--function must be switch or router" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "bench/throughput.sh needs root (namespaces, TAPs, bridges)" >&2; exit 1; }
 command -v iperf3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iperf3 >/dev/null; }
 
@@ -48,25 +54,28 @@ echo "Building nfv (Release)..."
 dotnet build src/Nfv.Host -c Release -v q -nologo >/dev/null
 NFV=src/Nfv.Host/bin/Release/net10.0/nfv.dll
 
-# --- Linux bridge path: client ns <veth> bridge ns <veth> server ns
+# --- Kernel path: client ns <veth> middle ns <veth> server ns; the middle bridges or routes.
 ip netns add "$P-bc"; ip netns add "$P-bs"; ip netns add "$P-br"
-ip -n "$P-br" link add br0 type bridge
-ip -n "$P-br" link set br0 up
 for side in c s; do
   ip link add "$P-b$side" type veth peer name "$P-b${side}p"
   ip link set "$P-b$side" netns "$P-b$side"
   ip link set "$P-b${side}p" netns "$P-br"
-  ip -n "$P-br" link set "$P-b${side}p" master br0 up
+  ip -n "$P-br" link set "$P-b${side}p" up
   ip -n "$P-b$side" link set "$P-b$side" name eth0
   ip -n "$P-b$side" link set lo up
   ip -n "$P-b$side" link set eth0 up
 done
-ip -n "$P-bc" addr add 10.88.0.1/24 dev eth0
-ip -n "$P-bs" addr add 10.88.0.2/24 dev eth0
-
-# --- Nfv path: client ns <tap> nfv switch <tap> server ns
-cat >"$WORK/bench.yaml" <<YAML
-name: bench
+if [ "$FUNCTION" = switch ]; then
+  SERVER=10.88.0.2
+  KERNEL="Linux bridge"
+  ip -n "$P-br" link add br0 type bridge
+  ip -n "$P-br" link set br0 up
+  ip -n "$P-br" link set "$P-bcp" master br0
+  ip -n "$P-br" link set "$P-bsp" master br0
+  ip -n "$P-bc" addr add 10.88.0.1/24 dev eth0
+  ip -n "$P-bs" addr add 10.88.0.2/24 dev eth0
+  cat >"$WORK/bench.yaml" <<YAML
+name: bench-switch
 functions:
   lan: { kind: switch }
 ports:
@@ -77,32 +86,61 @@ hosts:
   $P-nc: { port: c, address: 10.88.0.1/24 }
   $P-ns: { port: s, address: 10.88.0.2/24 }
 YAML
+else
+  SERVER=10.88.2.1
+  KERNEL="Linux forwarding"
+  ip netns exec "$P-br" sysctl -qw net.ipv4.ip_forward=1
+  ip -n "$P-br" addr add 10.88.1.254/24 dev "$P-bcp"
+  ip -n "$P-br" addr add 10.88.2.254/24 dev "$P-bsp"
+  ip -n "$P-bc" addr add 10.88.1.1/24 dev eth0
+  ip -n "$P-bs" addr add 10.88.2.1/24 dev eth0
+  ip -n "$P-bc" route add default via 10.88.1.254
+  ip -n "$P-bs" route add default via 10.88.2.254
+  cat >"$WORK/bench.yaml" <<YAML
+name: bench-router
+functions:
+  gw:
+    kind: router
+    interfaces:
+      lan: { address: 10.88.1.254/24 }
+      wan: { address: 10.88.2.254/24 }
+ports:
+  c: { tap: $P-nc }
+  s: { tap: $P-ns }
+links: [ [c, gw.lan], [s, gw.wan] ]
+hosts:
+  $P-nc: { port: c, address: 10.88.1.1/24, gateway: 10.88.1.254 }
+  $P-ns: { port: s, address: 10.88.2.1/24, gateway: 10.88.2.254 }
+YAML
+fi
+
+# --- Nfv path: client ns <tap> nfv <tap> server ns
 dotnet "$NFV" run "$WORK/bench.yaml" --Nfv:StatsInterval=00:00:05 --Nfv:Management:Address=127.0.0.1:0 >"$WORK/nfv.out" 2>"$WORK/nfv.err" &
 NFV_PID=$!
 for _ in $(seq 1 100); do grep -q "is up" "$WORK/nfv.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "is up" "$WORK/nfv.out" || { echo "nfv did not come up:"; cat "$WORK/nfv.err"; exit 1; }
 
-ip netns exec "$P-bc" ping -c 2 -i 0.2 -W 1 10.88.0.2 >/dev/null
-ip netns exec "$P-nc" ping -c 2 -i 0.2 -W 1 10.88.0.2 >/dev/null
+ip netns exec "$P-bc" ping -c 2 -i 0.2 -W 1 $SERVER >/dev/null
+ip netns exec "$P-nc" ping -c 2 -i 0.2 -W 1 $SERVER >/dev/null
 
 rx_packets() { ip netns exec "$1" cat /sys/class/net/eth0/statistics/rx_packets; }
 
 tcp_run() { # client-ns server-ns -> bits/s
-  ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B 10.88.0.2 >/dev/null 2>&1 &
+  ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B $SERVER >/dev/null 2>&1 &
   local server=$!
   sleep 0.3
-  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c 10.88.0.2 -t "$DURATION" -f k \
+  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c $SERVER -t "$DURATION" -f k \
     | awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Kbits/sec") printf "%.0f\n", $(i-1) * 1000 }'
   wait "$server" || true
 }
 
 udp_run() { # client-ns server-ns -> frames/s reaching the server's interface
-  ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B 10.88.0.2 >/dev/null 2>&1 &
+  ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B $SERVER >/dev/null 2>&1 &
   local server=$!
   sleep 0.3
   local before after
   before=$(rx_packets "$2")
-  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c 10.88.0.2 -u -b 0 -l 18 -t "$DURATION" >/dev/null 2>&1 || true
+  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c $SERVER -u -b 0 -l 18 -t "$DURATION" >/dev/null 2>&1 || true
   after=$(rx_packets "$2")
   wait "$server" || true
   echo $(((after - before) / DURATION))
@@ -116,27 +154,27 @@ for rep in $(seq 1 "$REPS"); do
   tcp_run "$P-nc" "$P-ns" >>"$WORK/tcp.nfv"
   udp_run "$P-bc" "$P-bs" >>"$WORK/udp.bridge"
   udp_run "$P-nc" "$P-ns" >>"$WORK/udp.nfv"
-  echo "rep $rep: tcp bridge $(tail -1 "$WORK/tcp.bridge") nfv $(tail -1 "$WORK/tcp.nfv") bit/s;" \
-       "udp64 bridge $(tail -1 "$WORK/udp.bridge") nfv $(tail -1 "$WORK/udp.nfv") frames/s"
+  echo "rep $rep: tcp kernel $(tail -1 "$WORK/tcp.bridge") nfv $(tail -1 "$WORK/tcp.nfv") bit/s;" \
+       "udp64 kernel $(tail -1 "$WORK/udp.bridge") nfv $(tail -1 "$WORK/udp.nfv") frames/s"
 done
 
 tb=$(median <"$WORK/tcp.bridge"); tn=$(median <"$WORK/tcp.nfv")
 ub=$(median <"$WORK/udp.bridge"); un=$(median <"$WORK/udp.nfv")
 echo
-echo "Medians over $REPS interleaved runs of ${DURATION}s ($(nproc) cores, $(uname -r)):"
+echo "$FUNCTION: nfv against the $KERNEL. Medians over $REPS interleaved runs of ${DURATION}s ($(nproc) cores, $(uname -r)):"
 awk -v tb="$tb" -v tn="$tn" -v ub="$ub" -v un="$un" 'BEGIN {
-  printf "  TCP 1 stream    bridge %6.2f Gbit/s   nfv %6.2f Gbit/s   ratio %.2f\n", tb / 1e9, tn / 1e9, tn / tb
-  printf "  UDP 64-byte     bridge %8.0f fps     nfv %8.0f fps     ratio %.2f\n", ub, un, un / ub }'
+  printf "  TCP 1 stream    kernel %6.2f Gbit/s   nfv %6.2f Gbit/s   ratio %.2f\n", tb / 1e9, tn / 1e9, tn / tb
+  printf "  UDP 64-byte     kernel %8.0f fps     nfv %8.0f fps     ratio %.2f\n", ub, un, un / ub }'
 
 if [ "$SOAK" -gt 0 ]; then
   echo
   echo "Soak: ${SOAK}s iperf3 TCP through nfv..."
   sleep 6
   start_line=$(grep "Stats:" "$WORK/nfv.err" | tail -1)
-  ip netns exec "$P-ns" timeout $((SOAK + 15)) iperf3 -s -1 -B 10.88.0.2 >/dev/null 2>&1 &
+  ip netns exec "$P-ns" timeout $((SOAK + 15)) iperf3 -s -1 -B $SERVER >/dev/null 2>&1 &
   server=$!
   sleep 0.3
-  ip netns exec "$P-nc" timeout $((SOAK + 10)) iperf3 -c 10.88.0.2 -t "$SOAK" >/dev/null
+  ip netns exec "$P-nc" timeout $((SOAK + 10)) iperf3 -c $SERVER -t "$SOAK" >/dev/null
   wait "$server" || true
   sleep 6
   end_line=$(grep "Stats:" "$WORK/nfv.err" | tail -1)
