@@ -44,7 +44,7 @@ internal sealed class NfvHostedService(
                 lifetime.StopApplication();
             };
             _worker.Start();
-            runtime.Started(_graph);
+            runtime.Started(_graph, _worker);
             metrics.Declare();
         }
         catch

@@ -13,8 +13,11 @@ public sealed class FunctionTable
     /// <param name="name">Short lower-case name: <c>mac</c>, <c>arp</c>, <c>routes</c>, <c>leases</c>, <c>nat</c>.</param>
     /// <param name="columns">Column names, lower case with underscores.</param>
     /// <param name="capacity">The table's bound (0 when it has none).</param>
-    /// <param name="count">Entries now; cheap and safe from any thread.</param>
-    /// <param name="rows">A snapshot of the rows, each with one value per column; safe from any thread.</param>
+    /// <param name="count">Entries now; cheap and safe to call from any thread (metrics read it at scrape time).</param>
+    /// <param name="rows">
+    /// The rows, each with one value per column. The host calls this on the worker thread that runs the function,
+    /// between batches, so it may read the function's tables directly, without locks.
+    /// </param>
     public FunctionTable(string name, IReadOnlyList<string> columns, int capacity, Func<int> count, Func<IEnumerable<IReadOnlyList<string>>> rows)
     {
         Name = name;

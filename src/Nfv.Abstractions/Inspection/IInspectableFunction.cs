@@ -5,8 +5,8 @@ namespace Nfv.Abstractions.Inspection;
 /// leases, sessions) for <c>nfv show</c> and the management API, and its own event counters for metrics.
 /// </summary>
 /// <remarks>
-/// Both are read from threads other than the worker's (a scrape, an API request): what they return must be
-/// safe to read while the function runs, and may lag it slightly.
+/// Table rows are read on the function's own worker thread (see <see cref="FunctionTable"/>); table counts and
+/// counters are read from other threads (a scrape) and must be plain reads that may lag the worker slightly.
 /// </remarks>
 public interface IInspectableFunction
 {

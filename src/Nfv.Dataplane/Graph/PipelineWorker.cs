@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed unsafe class PipelineWorker : IDisposable
     private readonly SafeFileHandle _epoll;
     private readonly SafeFileHandle _wake;
     private readonly int[] _pollable;
+    private readonly ConcurrentQueue<Action> _requests = new();
     private readonly long _busyPollTicks;
     private Thread? _thread;
     private volatile bool _stopping;
@@ -79,10 +81,55 @@ public sealed unsafe class PipelineWorker : IDisposable
     public void Stop()
     {
         _stopping = true;
-        ulong one = 1;
-        Write(_wake, (byte*)&one, sizeof(ulong));
+        Wake();
         _thread?.Join();
         _thread = null;
+        RunRequests();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="query"/> on the worker thread between two batches and returns its result. This is how
+    /// the control plane (the management API) reads a function's tables: the function is never read by two
+    /// threads at once, so its tables need no locks on the packet path. Once the worker has stopped, the query
+    /// runs on the caller's thread instead.
+    /// </summary>
+    public Task<T> InvokeAsync<T>(Func<T> query)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _requests.Enqueue(() =>
+        {
+            try
+            {
+                done.SetResult(query());
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        });
+        if (_thread is null || _stopping)
+        {
+            RunRequests();
+        }
+        else
+        {
+            Wake();
+        }
+        return done.Task;
+    }
+
+    private void Wake()
+    {
+        ulong one = 1;
+        Write(_wake, (byte*)&one, sizeof(ulong));
+    }
+
+    private void RunRequests()
+    {
+        while (_requests.TryDequeue(out var request))
+        {
+            request();
+        }
     }
 
     /// <inheritdoc/>
@@ -133,6 +180,12 @@ public sealed unsafe class PipelineWorker : IDisposable
                         // again on the next wait, after every other ready port had its turn.
                         busy |= _graph.Poll((int)token) > 0;
                     }
+                    else
+                    {
+                        ulong count;
+                        Read(_wake, (byte*)&count, sizeof(ulong)); // re-arms the eventfd
+                        RunRequests();
+                    }
                 }
                 // While traffic flows, go round the ports again before waiting, until they have been
                 // quiet for the busy-poll time: a read that finds nothing costs less than sleeping in
@@ -164,6 +217,7 @@ public sealed unsafe class PipelineWorker : IDisposable
             DataplaneLog.WorkerFaulted(_logger, ex, Name);
             Faulted?.Invoke(ex);
         }
+        RunRequests();
     }
 
     /// <summary>The indices of the ports this worker polls.</summary>

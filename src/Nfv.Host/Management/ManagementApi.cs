@@ -62,8 +62,12 @@ internal static class ManagementApi
             entries = t.Table.Count,
             capacity = t.Table.Capacity,
         }))));
-        app.MapGet("/api/tables/{table}", (string table, HttpContext context) => Running(runtime, graph =>
+        app.MapGet("/api/tables/{table}", async (string table, HttpContext context) =>
         {
+            if (runtime.Running is not { } graph)
+            {
+                return NotRunning();
+            }
             if (!TryLimit(context, out int limit, out var bad))
             {
                 return bad!;
@@ -75,9 +79,11 @@ internal static class ManagementApi
                 return ErrorResult(StatusCodes.Status404NotFound,
                     $"no function in topology '{runtime.Topology.Name}' has a '{table}' table; tables here: {string.Join(", ", known)}");
             }
-            var rows = matches.SelectMany(m => m.Table.Rows().Select(r => (IReadOnlyList<string>)[m.Function, .. r])).Take(limit).ToList();
+            // Rows are read on the worker thread, between batches: the functions' tables need no locks.
+            var rows = await graph.Worker.InvokeAsync(() =>
+                matches.SelectMany(m => m.Table.Rows().Select(r => (IReadOnlyList<string>)[m.Function, .. r])).Take(limit).ToList());
             return Results.Json(new { table, columns = (string[])["function", .. matches[0].Table.Columns], rows });
-        }));
+        });
         app.MapFallback((HttpContext context) => ErrorResult(StatusCodes.Status404NotFound,
             $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/functions, /api/tables, /api/tables/NAME or /metrics"));
     }
@@ -125,7 +131,9 @@ internal static class ManagementApi
     }
 
     private static IResult Running(NfvRuntime runtime, Func<RunningGraph, IResult> answer) =>
-        runtime.Running is { } graph ? answer(graph) : ErrorResult(StatusCodes.Status503ServiceUnavailable, "the dataplane is not running yet");
+        runtime.Running is { } graph ? answer(graph) : NotRunning();
+
+    private static IResult NotRunning() => ErrorResult(StatusCodes.Status503ServiceUnavailable, "the dataplane is not running yet");
 
     private static IResult ErrorResult(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 

@@ -15,11 +15,13 @@ public sealed class NfvRuntime(ResolvedTopology topology)
     /// <summary>The compiled graph and its functions, or null before the dataplane started.</summary>
     public RunningGraph? Running => _running;
 
-    internal void Started(PacketGraph graph) => _running = new RunningGraph(graph);
+    internal void Started(PacketGraph graph, PipelineWorker worker) => _running = new RunningGraph(graph, worker);
 }
 
-/// <summary>A compiled graph with its functions in topology order.</summary>
-public sealed record RunningGraph(PacketGraph Graph)
+/// <summary>A compiled graph with its functions in topology order, and the worker that runs it.</summary>
+/// <param name="Graph">The graph: its counters are plain fields any thread may read.</param>
+/// <param name="Worker">Runs queries on the dataplane thread (<see cref="PipelineWorker.InvokeAsync"/>): read function tables through it.</param>
+public sealed record RunningGraph(PacketGraph Graph, PipelineWorker Worker)
 {
     /// <summary>The running function of topology function <paramref name="index"/>.</summary>
     public INetworkFunction Function(int index) => Graph.Functions[index].Function;

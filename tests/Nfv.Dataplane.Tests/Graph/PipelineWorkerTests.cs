@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Nfv.Abstractions;
+using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
+
+namespace Nfv.Dataplane.Tests.Graph;
+
+public class PipelineWorkerTests
+{
+    private static PacketGraph SmallGraph(INetworkFunction function)
+    {
+        var builder = new GraphBuilder();
+        int f = builder.AddFunction("f", function, 2, OddDropFunction.Reasons);
+        builder.Link(GraphEndpoint.External(builder.AddPort(new MemoryPort("a"))), GraphEndpoint.Function(f, 0));
+        return builder.Build(new PacketPool(8), new GraphOptions());
+    }
+
+    [Fact]
+    public async Task Queries_run_on_the_worker_thread_while_it_runs_and_inline_after_it_stopped()
+    {
+        var worker = new PipelineWorker(SmallGraph(new OddDropFunction()), TimeProvider.System, NullLogger.Instance, "test-worker");
+        worker.Start();
+
+        var thread = await worker.InvokeAsync(() => Thread.CurrentThread.Name).WaitAsync(TimeSpan.FromSeconds(5));
+        var again = await worker.InvokeAsync(() => 42).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal("test-worker", thread);
+        Assert.Equal(42, again);
+
+        worker.Dispose();
+        var after = await worker.InvokeAsync(() => Environment.CurrentManagedThreadId).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(Environment.CurrentManagedThreadId, after);
+        Assert.Null(worker.Fault);
+    }
+
+    [Fact]
+    public async Task A_query_that_throws_faults_its_task_not_the_worker()
+    {
+        var odd = new OddDropFunction();
+        using var worker = new PipelineWorker(SmallGraph(odd), TimeProvider.System, NullLogger.Instance);
+        worker.Start();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            worker.InvokeAsync<int>(() => throw new InvalidOperationException("bad query")).WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.Null(worker.Fault);
+        // The worker still ticks its functions afterwards.
+        int before = odd.Timers;
+        await Task.Delay(350);
+        Assert.True(odd.Timers > before, "the worker stopped ticking after a failed query");
+    }
+}
