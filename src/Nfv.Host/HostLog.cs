@@ -21,4 +21,7 @@ internal static partial class HostLog
         "Stats: rss={RssMegabytes:F1} MB, gc0={Gen0} gc1={Gen1} gc2={Gen2}, allocated={AllocatedBytes} B, pool free={PoolFree}/{PoolSize}, rx={ReceivedPackets} tx={SentPackets} dropped={Dropped}")]
     public static partial void Stats(ILogger logger, double rssMegabytes, int gen0, int gen1, int gen2, long allocatedBytes,
         int poolFree, int poolSize, long receivedPackets, long sentPackets, long dropped);
+
+    [LoggerMessage(30, LogLevel.Information, "Capture of link {LinkName} closed: {Frames} frame(s) written to {Path}, {Dropped} dropped (the file could not keep up)")]
+    public static partial void CaptureClosed(ILogger logger, string linkName, string path, long frames, long dropped);
 }

@@ -29,6 +29,7 @@ internal sealed class NfvHostedService(
     private LabEnvironment? _lab;
     private PacketGraph? _graph;
     private PipelineWorker? _worker;
+    private LinkCaptures? _captures;
     private CancellationTokenSource? _stats;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -36,7 +37,8 @@ internal sealed class NfvHostedService(
         _lab = LabEnvironment.Create(topology, _logger);
         try
         {
-            _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers);
+            _captures = OpenCaptures();
+            _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers, _captures);
             _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>());
             _worker.Faulted += _ =>
             {
@@ -44,6 +46,7 @@ internal sealed class NfvHostedService(
                 lifetime.StopApplication();
             };
             _worker.Start();
+            _captures.StartDrain();
             runtime.Started(_graph, _worker);
             metrics.Declare();
         }
@@ -51,6 +54,8 @@ internal sealed class NfvHostedService(
         {
             _lab.Dispose();
             _lab = null;
+            _captures?.Dispose();
+            _captures = null;
             throw;
         }
         // Printed once the management API listens too: the line means "everything is up".
@@ -68,6 +73,7 @@ internal sealed class NfvHostedService(
         _stats?.Cancel();
         _worker?.Dispose();
         _worker = null;
+        StopCaptures();
         if (_lab is not null)
         {
             _lab.Dispose();
@@ -80,6 +86,7 @@ internal sealed class NfvHostedService(
     public void Dispose()
     {
         _worker?.Dispose();
+        _captures?.Dispose();
         _lab?.Dispose();
         _stats?.Dispose();
     }
@@ -110,6 +117,33 @@ internal sealed class NfvHostedService(
             Console.Out.WriteLine($"  management: {string.Join(", ", addresses)} (nfv show ports --address ADDRESS, /api/..., /metrics)");
         }
         Console.Out.Flush();
+    }
+
+    private LinkCaptures OpenCaptures()
+    {
+        try
+        {
+            return LinkCaptures.Open(topology, time);
+        }
+        catch (IOException ex)
+        {
+            throw new LabException(ex.Message, ex); // one line from nfv run, like every other set-up failure
+        }
+    }
+
+    /// <summary>After the worker stopped: writes what the captures still hold, closes their files, and says what each got.</summary>
+    private void StopCaptures()
+    {
+        if (_captures is null)
+        {
+            return;
+        }
+        _captures.Dispose();
+        foreach (var capture in _captures.All)
+        {
+            HostLog.CaptureClosed(_logger, capture.Name, capture.Path, capture.Written, capture.Dropped);
+        }
+        _captures = null;
     }
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

@@ -10,8 +10,9 @@ namespace Nfv.Host;
 internal static class TopologyRuntime
 {
     /// <summary>Builds every function and wires it to <paramref name="ports"/> (one per topology port, by index).</summary>
+    /// <param name="captures">The links' captures (<c>capture:</c>); null to capture nothing.</param>
     public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, NfvOptions options,
-        TimeProvider time, ILoggerFactory loggers)
+        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null)
     {
         var builder = new GraphBuilder();
         for (int i = 0; i < topology.Functions.Count; i++)
@@ -27,7 +28,7 @@ internal static class TopologyRuntime
         }
         foreach (var link in topology.Links)
         {
-            builder.Link(ToGraph(link.A), ToGraph(link.B));
+            builder.Link(ToGraph(link.A), ToGraph(link.B), captures?.For(link));
         }
         var pool = new PacketPool(options.PacketPoolSize);
         return builder.Build(pool, new GraphOptions { ReceiveBatchSize = options.ReceiveBatchSize, MaxHops = options.MaxHops });

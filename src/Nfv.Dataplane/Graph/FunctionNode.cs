@@ -1,4 +1,5 @@
 using Nfv.Abstractions;
+using Nfv.Dataplane.Capture;
 
 namespace Nfv.Dataplane.Graph;
 
@@ -34,6 +35,9 @@ public sealed class FunctionNode
     public long ProcessedBatches;
 
     internal GraphEndpoint[] Outputs { get; }
+
+    /// <summary>Per output port, the capture of its link; null when none of this function's links is captured.</summary>
+    internal LinkCapture?[]? Captures { get; set; }
 
     internal PacketBatch Pending { get; set; }
 

@@ -1,4 +1,5 @@
 using Nfv.Abstractions;
+using Nfv.Dataplane.Capture;
 using Nfv.Dataplane.Ports;
 
 namespace Nfv.Dataplane.Graph;
@@ -8,7 +9,7 @@ public sealed class GraphBuilder
 {
     private readonly List<(string Name, INetworkFunction Function, int PortCount, IReadOnlyList<string> DropReasons)> _functions = [];
     private readonly List<IFramePort> _ports = [];
-    private readonly List<(GraphEndpoint A, GraphEndpoint B)> _links = [];
+    private readonly List<(GraphEndpoint A, GraphEndpoint B, LinkCapture? Capture)> _links = [];
 
     /// <summary>Adds a function with <paramref name="portCount"/> ports; returns its index.</summary>
     public int AddFunction(string name, INetworkFunction function, int portCount, IReadOnlyList<string> dropReasons)
@@ -25,7 +26,10 @@ public sealed class GraphBuilder
     }
 
     /// <summary>Joins two endpoints with a wire: frames flow both ways.</summary>
-    public void Link(GraphEndpoint a, GraphEndpoint b) => _links.Add((a, b));
+    /// <param name="a">One end.</param>
+    /// <param name="b">The other end.</param>
+    /// <param name="capture">Where every frame crossing the wire, either way, is recorded; null for none.</param>
+    public void Link(GraphEndpoint a, GraphEndpoint b, LinkCapture? capture = null) => _links.Add((a, b, capture));
 
     /// <summary>Compiles the graph. Packets come from <paramref name="pool"/>.</summary>
     /// <exception cref="InvalidOperationException">An endpoint does not exist or is linked twice.</exception>
@@ -33,7 +37,7 @@ public sealed class GraphBuilder
     {
         var functionOutputs = _functions.Select(f => new GraphEndpoint[f.PortCount]).ToArray();
         var portOutputs = new GraphEndpoint[_ports.Count];
-        foreach (var (a, b) in _links)
+        foreach (var (a, b, _) in _links)
         {
             Connect(a, b);
             Connect(b, a);
@@ -41,7 +45,30 @@ public sealed class GraphBuilder
         // A pending batch can never overflow: every packet alive is in the pool's capacity.
         var functions = _functions.Select((f, i) => new FunctionNode(f.Name, f.Function, functionOutputs[i], f.DropReasons, pool.Capacity)).ToArray();
         var ports = _ports.Select((p, i) => new PortNode(p, portOutputs[i], pool.Capacity)).ToArray();
+        // A captured link records frames where they start across it: at the sending end, each way.
+        foreach (var (a, b, capture) in _links)
+        {
+            if (capture is not null)
+            {
+                AttachCapture(a, capture);
+                AttachCapture(b, capture);
+            }
+        }
         return new PacketGraph(functions, ports, pool, options);
+
+        void AttachCapture(GraphEndpoint from, LinkCapture capture)
+        {
+            if (from.Kind == GraphEndpointKind.ExternalPort)
+            {
+                ports[from.Index].Capture = capture;
+            }
+            else
+            {
+                var node = functions[from.Index];
+                node.Captures ??= new LinkCapture?[node.Outputs.Length];
+                node.Captures[from.Port] = capture;
+            }
+        }
 
         void Connect(GraphEndpoint from, GraphEndpoint to)
         {

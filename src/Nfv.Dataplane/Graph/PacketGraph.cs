@@ -68,6 +68,13 @@ public sealed class PacketGraph
             _receive.ReleaseAll();
             return received;
         }
+        if (node.Capture is { } capture)
+        {
+            for (int i = 0; i < packets.Length; i++)
+            {
+                capture.Record(packets[i]);
+            }
+        }
         for (int i = 0; i < packets.Length; i++)
         {
             var packet = packets[i];
@@ -177,12 +184,18 @@ public sealed class PacketGraph
         public override void To(int port, Packet packet)
         {
             Owe(-1);
-            var outputs = Current!.Outputs;
+            var node = Current!;
+            var outputs = node.Outputs;
             if ((uint)port >= (uint)outputs.Length)
             {
                 graph.Drops[(int)GraphDrop.InvalidPort]++;
                 packet.Release();
                 return;
+            }
+            // An uncaptured function pays one null check here; a captured link, one copy into its ring.
+            if (node.Captures is { } captures && captures[port] is { } capture)
+            {
+                capture.Record(packet);
             }
             graph.Deliver(outputs[port], packet);
         }

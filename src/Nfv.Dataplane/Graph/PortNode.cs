@@ -1,4 +1,5 @@
 using Nfv.Abstractions;
+using Nfv.Dataplane.Capture;
 using Nfv.Dataplane.Ports;
 
 namespace Nfv.Dataplane.Graph;
@@ -20,6 +21,9 @@ public sealed class PortNode
     public long Unconnected;
 
     internal GraphEndpoint Output { get; }
+
+    /// <summary>The capture of this port's link, or null.</summary>
+    internal LinkCapture? Capture { get; set; }
 
     internal PacketBatch Transmit { get; }
 }

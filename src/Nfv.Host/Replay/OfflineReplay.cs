@@ -33,6 +33,7 @@ internal static class OfflineReplay
         var clock = new ReplayClock();
         var writers = new Dictionary<string, PcapWriter>(StringComparer.Ordinal);
         var ports = new List<PcapReplayPort>();
+        LinkCaptures? captures = null;
         try
         {
             foreach (var output in outputs)
@@ -49,7 +50,9 @@ internal static class OfflineReplay
 
             var start = feeds.Select(i => ports[i].NextTimestamp).Where(t => t is not null).Min() ?? DateTimeOffset.UnixEpoch;
             clock.AdvanceTo(start);
-            var graph = TopologyRuntime.Compile(topology, ports, options, clock, loggers);
+            // Link captures are drained on this thread after every pass: none is ever dropped, so they are deterministic too.
+            captures = LinkCaptures.Open(topology, clock);
+            var graph = TopologyRuntime.Compile(topology, ports, options, clock, loggers, captures);
             var nextTick = FirstBoundaryAfter(start);
 
             while (true)
@@ -72,7 +75,7 @@ internal static class OfflineReplay
                 {
                     now = clock.GetUtcNow();
                 }
-                nextTick = TickUntil(graph, clock, nextTick, now);
+                nextTick = TickUntil(graph, clock, captures, nextTick, now);
                 clock.AdvanceTo(now);
                 ports[next].Horizon = now;
                 if (graph.Poll(next) == 0 && ports[next].NextTimestamp is not null && ports[next].NextTimestamp <= now)
@@ -80,12 +83,14 @@ internal static class OfflineReplay
                     // Cannot happen while ports send at once (the pool refills after every pass); never spin.
                     throw new InvalidOperationException($"replay stalled on port '{ports[next].Name}': the packet pool is exhausted");
                 }
+                captures.DrainNow();
             }
 
             return Summarize(topology, inputs, outputs, ports, graph);
         }
         finally
         {
+            captures?.Dispose();
             foreach (var port in ports)
             {
                 port.Dispose();
@@ -106,7 +111,7 @@ internal static class OfflineReplay
     }
 
     /// <summary>Calls the graph's timer at every boundary up to <paramref name="now"/>; returns the next boundary.</summary>
-    private static DateTimeOffset TickUntil(PacketGraph graph, ReplayClock clock, DateTimeOffset nextTick, DateTimeOffset now)
+    private static DateTimeOffset TickUntil(PacketGraph graph, ReplayClock clock, LinkCaptures captures, DateTimeOffset nextTick, DateTimeOffset now)
     {
         if (nextTick > now)
         {
@@ -121,6 +126,7 @@ internal static class OfflineReplay
         {
             clock.AdvanceTo(nextTick);
             graph.Tick();
+            captures.DrainNow();
             nextTick += TickInterval;
         }
         return nextTick;

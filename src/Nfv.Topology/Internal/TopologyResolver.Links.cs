@@ -6,6 +6,8 @@ internal sealed partial class TopologyResolver
 {
     private const string LinkExample = "such as [lan1, sw] or [gw.lan, sw]";
 
+    // A link is [a, b], or { endpoints: [a, b], capture: FILE.pcap } for a link with options.
+
     private void ReadLinks(ConfigNode? node)
     {
         if (node is null || node is ConfigScalar { Value: "" } || _reader.AsSequence(node, "'links'") is not { } links)
@@ -14,11 +16,26 @@ internal sealed partial class TopologyResolver
         }
         // Each port (function and port index, or external port) to the link that took it first.
         var taken = new Dictionary<(EndpointKind, int, int), SourceSpan>();
+        // Each capture file (full path) to the link that writes it first.
+        var captures = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
         foreach (var item in links.Items)
         {
-            if (item is not ConfigSequence pair)
+            string? capture = null;
+            ConfigNode? endpoints = item;
+            if (item is ConfigMapping options)
             {
-                _diagnostics.Error(DiagnosticCodes.BadLink, item.Span, $"a link must be a list of two ends {LinkExample}, not {item.Describe()}");
+                (endpoints, capture) = ReadLinkOptions(options, captures);
+                if (endpoints is null)
+                {
+                    continue;
+                }
+            }
+            if (endpoints is not ConfigSequence pair)
+            {
+                _diagnostics.Error(DiagnosticCodes.BadLink, endpoints.Span,
+                    item is ConfigMapping
+                        ? $"a link's 'endpoints' must be a list of two ends {LinkExample}, not {endpoints.Describe()}"
+                        : $"a link must be a list of two ends {LinkExample}, or {{ endpoints: [a, b], capture: FILE.pcap }}, not {item.Describe()}");
                 continue;
             }
             if (pair.Items.Count != 2 || pair.Items[0] is not ConfigScalar a || pair.Items[1] is not ConfigScalar b)
@@ -42,9 +59,45 @@ internal sealed partial class TopologyResolver
             bool freeB = Take(endB, b.Span, pair.Span, taken);
             if (freeA && freeB)
             {
-                _links.Add(new ResolvedLink(endA, endB, pair.Span));
+                _links.Add(new ResolvedLink(endA, endB, item.Span) { Capture = capture });
             }
         }
+    }
+
+    /// <summary>
+    /// Reads <c>{ endpoints: [a, b], capture: FILE.pcap }</c>: the endpoints node (null after reporting it
+    /// missing) and the capture file, relative to the topology file's folder (null when absent or refused).
+    /// </summary>
+    private (ConfigNode? Endpoints, string? Capture) ReadLinkOptions(ConfigMapping options, Dictionary<string, SourceSpan> captures)
+    {
+        _reader.CheckKeys(options, "a link", "endpoints", "capture");
+        var endpoints = _reader.Required(options, "endpoints", $"a link written as a mapping ({{ endpoints: [a, b], capture: FILE.pcap }})");
+        if (options["capture"] is not { } node || _reader.AsScalar(node, "a link's 'capture'") is not { } file)
+        {
+            return (endpoints, null);
+        }
+        if (file.Value.Length == 0)
+        {
+            _diagnostics.Error(DiagnosticCodes.WrongType, file.Span, "a link's 'capture' is empty; write a file name such as lan1.pcap");
+            return (endpoints, null);
+        }
+        string path;
+        try
+        {
+            path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(_file)) ?? "", file.Value));
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadName, file.Span, $"capture file '{file.Value}' is not a usable path: {ex.Message}");
+            return (endpoints, null);
+        }
+        if (captures.TryGetValue(path, out var first))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadLink, file.Span, $"capture file '{file.Value}' is already written by the link at {first}; give each link its own file");
+            return (endpoints, null);
+        }
+        captures.Add(path, file.Span);
+        return (endpoints, path);
     }
 
     private void ReportMalformed(ConfigSequence pair)
