@@ -41,6 +41,32 @@ public class CaptureTests
         Assert.Contains("Capture of link p1 <-> lan.p1 closed: ", nfv.StandardError);
     }
 
+    [PrivilegedFact]
+    public async Task A_capture_file_that_cannot_be_created_stops_the_start_with_one_line_and_removes_the_lab()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1");
+        string tap = lab.Tap("t1");
+        var path = lab.WriteTopology("nodir.yaml", $$"""
+            functions:
+              lan: { kind: switch }
+            ports:
+              p1: { tap: {{tap}} }
+            links:
+              - { endpoints: [p1, lan], capture: no-such-dir/p1.pcap }
+            hosts:
+              {{h1}}: { port: p1, address: 10.79.1.1/24 }
+            """);
+
+        var nfv = lab.StartNfv("run", path);
+        int exitCode = await nfv.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"nfv run: could not set up topology 'nodir': cannot create pcap file '{Path.Combine(lab.Directory, "no-such-dir", "p1.pcap")}'", nfv.StandardError);
+        Assert.False(Lab.InterfaceExists(tap), "the TAP must be removed after a failed start");
+        Assert.False(Lab.NamespaceExists(h1), "the namespace must be removed after a failed start");
+    }
+
     private static List<(IcmpV4Type Type, string Source, string Destination)> ReadIcmp(string file)
     {
         Assert.True(File.Exists(file), $"{file} was not written");

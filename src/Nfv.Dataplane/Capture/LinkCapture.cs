@@ -127,6 +127,11 @@ public sealed class LinkCapture : IDisposable
             Volatile.Write(ref _tail, tail);
         }
         Volatile.Write(ref _tail, tail);
+        if (count > 0)
+        {
+            // One write() per drain at most: the file is readable while the link runs.
+            _writer.Flush();
+        }
         _written += count;
         return count;
     }

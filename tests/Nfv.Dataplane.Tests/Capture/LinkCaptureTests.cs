@@ -160,7 +160,10 @@ public sealed class LinkCaptureTests : IDisposable
         var pool = new PacketPool(1);
         var packet = pool.Rent()!;
         packet.Load(Frame(1, 1514));
-        capture.Record(packet); // warm up
+        for (int i = 0; i < 200; i++)
+        {
+            capture.Record(packet); // warm up (tiered JIT)
+        }
         capture.Drain();
 
         long before = GC.GetAllocatedBytesForCurrentThread();
