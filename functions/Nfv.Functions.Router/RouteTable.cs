@@ -9,9 +9,9 @@ namespace Nfv.Functions.Router;
 /// <remarks>
 /// Connected routes come from each interface address's subnet; a /32 local route from each address, and a /32
 /// broadcast route for the broadcast address of each subnet shorter than /31. A static route with <c>via</c> is
-/// resolved recursively at build time: the gateway is looked up among the other routes until a connected one
-/// names the interface (as Linux does for "onlink" resolution, at most 8 levels); a gateway reached through another
-/// static route becomes that route's gateway. Where two routes have the same prefix, a connected route beats a
+/// resolved at build time: a gateway inside a connected subnet resolves to that interface; any other gateway is
+/// looked up among the static routes, recursively (at most 8 levels), and a gateway reached through another static
+/// route becomes that route's gateway. Where two routes have the same prefix, a connected route beats a
 /// static one (Linux's kernel routes have the lower metric), and a later static route beats an earlier one.
 /// </remarks>
 public sealed class RouteTable
@@ -130,7 +130,8 @@ public sealed class RouteTable
                     return false;
                 }
             }
-            // Longest match among connected and the other statics (a linear scan: build time only).
+            // A gateway on a connected subnet resolves there at once (the usual case, and what keeps building 100k
+            // routes linear); otherwise the longest match among the statics (a linear scan: build time only).
             Route? best = null;
             foreach (var c in connected)
             {
@@ -138,6 +139,13 @@ public sealed class RouteTable
                 {
                     best = c;
                 }
+            }
+            if (best is { } onLink)
+            {
+                iface = onLink.Interface;
+                gateway = target;
+                why = null;
+                return true;
             }
             foreach (var (_, s) in statics)
             {

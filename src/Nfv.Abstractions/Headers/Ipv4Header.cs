@@ -103,7 +103,21 @@ public static class Ipv4Header
     public static Ipv4Address Destination(ReadOnlySpan<byte> ip) => Ipv4Address.Read(ip[DestinationOffset..]);
 
     /// <summary>True when the header (IHL × 4 bytes, checksum included) sums to 0xFFFF.</summary>
-    public static bool IsChecksumValid(ReadOnlySpan<byte> ip) => Checksum.IsValid(ip[..HeaderLength(ip)]);
+    public static bool IsChecksumValid(ReadOnlySpan<byte> ip)
+    {
+        int length = HeaderLength(ip);
+        if (length != MinSize || ip.Length < MinSize)
+        {
+            return Checksum.IsValid(ip[..length]);
+        }
+        // The common 20-byte header: five 32-bit words summed in 64 bits, then folded (RFC 1071 §2 (B): the sum may be
+        // taken in any word size and folded). About a third of the generic loop's cost.
+        ulong sum = (ulong)BinaryPrimitives.ReadUInt32BigEndian(ip) + BinaryPrimitives.ReadUInt32BigEndian(ip[4..])
+            + BinaryPrimitives.ReadUInt32BigEndian(ip[8..]) + BinaryPrimitives.ReadUInt32BigEndian(ip[12..])
+            + BinaryPrimitives.ReadUInt32BigEndian(ip[16..]);
+        sum = (sum & 0xFFFF_FFFF) + (sum >> 32);
+        return Checksum.Fold((uint)((sum & 0xFFFF) + (sum >> 16))) == 0xFFFF;
+    }
 
     /// <summary>Computes and stores the header checksum over IHL × 4 bytes.</summary>
     public static void UpdateChecksum(Span<byte> ip)

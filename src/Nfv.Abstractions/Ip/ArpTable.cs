@@ -1,3 +1,4 @@
+using System.Numerics;
 using Nfv.Abstractions.Headers;
 
 namespace Nfv.Abstractions.Ip;
@@ -51,7 +52,7 @@ public readonly record struct ArpEntry(int Interface, Ipv4Address Address, MacAd
 /// Times are <see cref="TimeProvider.GetTimestamp"/> values of the clock given. A complete entry older than the
 /// reachable time is dead for <see cref="TryLookup"/> (the next packet starts a new resolution) and removed by
 /// <see cref="OnTimer"/>. Not thread-safe: the worker that owns the function owns the table. Nothing allocates after
-/// construction (the index is a presized dictionary that never grows past <see cref="Capacity"/>).
+/// construction: the index is an open-addressing hash table at most half full, allocated once.
 /// </para>
 /// </remarks>
 public sealed class ArpTable
@@ -76,7 +77,10 @@ public sealed class ArpTable
     private readonly Entry[] _entries;
     private readonly int[] _freeEntries;
     private int _freeEntryCount;
-    private readonly Dictionary<ulong, int> _index;
+    private readonly int[] _buckets;   // open addressing, linear probing: entry index + 1; 0 = empty
+    private readonly int _bucketMask;
+    private readonly int _bucketShift;
+    private int _count;
     private readonly PacketPool _queuePool;
     private readonly Packet?[] _queue;
     private readonly int[] _queueNext;
@@ -119,7 +123,10 @@ public sealed class ArpTable
             _freeEntries[i] = capacity - 1 - i;
         }
         _freeEntryCount = capacity;
-        _index = new Dictionary<ulong, int>(capacity);
+        int buckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity * 2));
+        _buckets = new int[buckets];
+        _bucketMask = buckets - 1;
+        _bucketShift = 64 - BitOperations.Log2((uint)buckets);
         _queuePool = new PacketPool(queueTotal, bufferSize);
         _queue = new Packet?[queueTotal];
         _queueNext = new int[queueTotal];
@@ -144,7 +151,7 @@ public sealed class ArpTable
     public int Attempts { get; }
 
     /// <summary>Entries in use, incomplete ones included.</summary>
-    public int Count => _index.Count;
+    public int Count => _count;
 
     /// <summary>True when no new entry can be made until one ages out or fails.</summary>
     public bool IsFull => _freeEntryCount == 0;
@@ -155,7 +162,7 @@ public sealed class ArpTable
     /// <summary>The MAC of <paramref name="address"/> on <paramref name="iface"/> if resolved and not aged out.</summary>
     public bool TryLookup(int iface, Ipv4Address address, long now, out MacAddress mac)
     {
-        if (_index.TryGetValue(Key(iface, address), out int i))
+        if (Find(Key(iface, address)) is var i and >= 0)
         {
             ref Entry e = ref _entries[i];
             if (e.State == Complete && now - e.Updated < _reachable)
@@ -177,7 +184,8 @@ public sealed class ArpTable
     public int Update(int iface, Ipv4Address address, MacAddress mac, long now, bool create)
     {
         ulong key = Key(iface, address);
-        if (!_index.TryGetValue(key, out int i))
+        int i = Find(key);
+        if (i < 0)
         {
             if (!create || _freeEntryCount == 0)
             {
@@ -185,7 +193,7 @@ public sealed class ArpTable
             }
             i = _freeEntries[--_freeEntryCount];
             _entries[i] = new Entry { Key = key, QueueHead = -1, QueueTail = -1 };
-            _index.Add(key, i);
+            Insert(key, i);
         }
         ref Entry e = ref _entries[i];
         e.Mac = mac;
@@ -206,7 +214,8 @@ public sealed class ArpTable
         ulong key = Key(iface, address);
         bool start = false;
         sendRequest = false;
-        if (!_index.TryGetValue(key, out int i))
+        int i = Find(key);
+        if (i < 0)
         {
             if (_freeEntryCount == 0)
             {
@@ -214,7 +223,7 @@ public sealed class ArpTable
             }
             i = _freeEntries[--_freeEntryCount];
             _entries[i] = new Entry { Key = key, QueueHead = -1, QueueTail = -1 };
-            _index.Add(key, i);
+            Insert(key, i);
         }
         ref Entry e = ref _entries[i];
         if (e.State != Incomplete)
@@ -323,10 +332,15 @@ public sealed class ArpTable
     /// <summary>The entries, for display. Allocates; worker thread only.</summary>
     public IReadOnlyList<ArpEntry> Snapshot(long now)
     {
-        var list = new List<ArpEntry>(_index.Count);
-        foreach (var (key, i) in _index)
+        var list = new List<ArpEntry>(_count);
+        for (int i = 0; i < _entries.Length; i++)
         {
             ref Entry e = ref _entries[i];
+            if (e.State == Free)
+            {
+                continue;
+            }
+            ulong key = e.Key;
             var age = TimeSpan.FromTicks((long)((Int128)Math.Max(0, now - e.Updated) * TimeSpan.TicksPerSecond / _frequency));
             list.Add(new ArpEntry((int)(key >> 32), new Ipv4Address((uint)key), e.Mac, e.State == Complete, age));
         }
@@ -340,12 +354,71 @@ public sealed class ArpTable
         {
             waiting.Release();
         }
-        _index.Remove(_entries[i].Key);
+        Unindex(_entries[i].Key);
         _entries[i] = default;
         _freeEntries[_freeEntryCount++] = i;
     }
 
     private static ulong Key(int iface, Ipv4Address address) => ((ulong)(uint)iface << 32) | address.Value;
+
+    private int Home(ulong key) => (int)(((key ^ (key >> 29)) * 0x9E37_79B9_7F4A_7C15UL) >> _bucketShift);
+
+    private int Find(ulong key)
+    {
+        int b = Home(key);
+        while (true)
+        {
+            int slot = _buckets[b];
+            if (slot == 0)
+            {
+                return -1;
+            }
+            if (_entries[slot - 1].Key == key)
+            {
+                return slot - 1;
+            }
+            b = (b + 1) & _bucketMask;
+        }
+    }
+
+    private void Insert(ulong key, int entry)
+    {
+        int b = Home(key);
+        while (_buckets[b] != 0)
+        {
+            b = (b + 1) & _bucketMask;
+        }
+        _buckets[b] = entry + 1;
+        _count++;
+    }
+
+    // Backward-shift deletion (Knuth 6.4, algorithm R), as MacTable does: no tombstones.
+    private void Unindex(ulong key)
+    {
+        int hole = Home(key);
+        while (_entries[_buckets[hole] - 1].Key != key)
+        {
+            hole = (hole + 1) & _bucketMask;
+        }
+        int j = hole;
+        while (true)
+        {
+            j = (j + 1) & _bucketMask;
+            int slot = _buckets[j];
+            if (slot == 0)
+            {
+                break;
+            }
+            int home = Home(_entries[slot - 1].Key);
+            if (((j - home) & _bucketMask) >= ((j - hole) & _bucketMask))
+            {
+                _buckets[hole] = slot;
+                hole = j;
+            }
+        }
+        _buckets[hole] = 0;
+        _count--;
+    }
 
     private long ToTimestamp(TimeSpan span) =>
         Math.Max(1, (long)Int128.Min(long.MaxValue / 4, (Int128)span.Ticks * _frequency / TimeSpan.TicksPerSecond));
