@@ -1,6 +1,8 @@
+using System.Text.Json;
+
 namespace Nfv.IntegrationTests;
 
-/// <summary>The router function between real Linux hosts: ping, traceroute, path MTU discovery, unreachables.</summary>
+/// <summary>The router function between real Linux hosts: ping, traceroute, path MTU discovery, unreachables, iperf3.</summary>
 public class RouterLabTests
 {
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(40);
@@ -169,5 +171,29 @@ public class RouterLabTests
         Assert.NotEqual(0, await validate.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("NFV1203", validate.StandardOutput + validate.StandardError);
         Assert.Contains("'gw.lan'", validate.StandardOutput + validate.StandardError);
+    }
+
+    [PrivilegedFact]
+    public async Task An_iperf3_tcp_run_crosses_three_routers_and_the_1400_mtu_link()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2");
+        var path = lab.WriteTopology("chain.yaml", ChainTopology(lab, h1, h2));
+        using var nfv = await lab.RunAsync(path);
+        await AssertReachesAsync(h1, "10.72.3.10");
+
+        // TSO super-frames (gso_size 1448) cross r1 whole; r2 answers them with fragmentation needed (mtu 1400,
+        // judged per segment), h1's TCP lowers its MSS, and the transfer goes on.
+        var serverRun = Shell.InNamespaceAsync(h2, TimeSpan.FromSeconds(30), "iperf3", "-s", "-1", "-B", "10.72.3.10");
+        await Task.Delay(500);
+        var run = await Shell.InNamespaceAsync(h1, TimeSpan.FromSeconds(30), "iperf3", "-c", "10.72.3.10", "-t", "3", "-J");
+        var serverResult = await serverRun;
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.StandardOutput);
+        var received = json.RootElement.GetProperty("end").GetProperty("sum_received");
+        long bytes = received.GetProperty("bytes").GetInt64();
+        Assert.True(bytes > 10_000_000, $"only {bytes} bytes crossed the routers in 3 s");
+        Assert.Equal(0, serverResult.ExitCode);
     }
 }
