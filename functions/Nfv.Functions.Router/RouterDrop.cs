@@ -49,7 +49,7 @@ public enum RouterDrop
     LocalFragment = 19,
     /// <summary>UDP to one of the router's addresses (ICMP port unreachable sent, rate permitting).</summary>
     PortUnreachable = 20,
-    /// <summary>Other traffic to the router it does not serve: TCP, ICMP other than echo request, other protocols.</summary>
+    /// <summary>Other traffic to the router it does not serve: TCP, ICMP other than echo request, GSO super-frames.</summary>
     LocalUnserved = 21,
     /// <summary>An L3 feature on the interface said drop.</summary>
     FeatureDrop = 22,
@@ -57,4 +57,6 @@ public enum RouterDrop
     NoBuffer = 23,
     /// <summary>The route leads out of an interface no link is attached to.</summary>
     EgressNotLinked = 24,
+    /// <summary>A protocol other than ICMP, UDP or TCP to one of the router's addresses (ICMP protocol unreachable sent, rate permitting).</summary>
+    ProtocolUnreachable = 25,
 }

@@ -501,8 +501,13 @@ public sealed partial class RouterFunction : INetworkFunction
                 SendIcmpError(packet, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodePortUnreachable, 0, emit, now);
                 emit.Drop(packet, RouterDrop.PortUnreachable);
                 return;
-            default:
+            case Ipv4Header.ProtocolTcp:
+                // A host would answer with a TCP reset; the router serves no TCP and stays silent.
                 emit.Drop(packet, RouterDrop.LocalUnserved);
+                return;
+            default:
+                SendIcmpError(packet, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeProtocolUnreachable, 0, emit, now);
+                emit.Drop(packet, RouterDrop.ProtocolUnreachable);
                 return;
         }
     }

@@ -149,6 +149,52 @@ public class ForwardingTests
     }
 
     [Fact]
+    public void Other_protocols_to_an_own_address_get_protocol_unreachable_and_tcp_is_dropped_silently()
+    {
+        var h = Ready();
+        h.Send(Lan, h.FromH1("10.0.0.1", 47, new byte[24]));
+        Assert.Equal((int)RouterDrop.ProtocolUnreachable, Assert.Single(h.Emit.Dropped).Reason);
+        var icmp = Packets.L4(h.Emit.SentTo(Lan));
+        Assert.Equal((3, 2), (icmp[0], icmp[1]));
+
+        h.Send(Lan, h.FromH1("10.0.0.1", 6, Packets.Tcp(0)));
+        h.Emit.AssertDropped(RouterDrop.LocalUnserved);
+    }
+
+    [Fact]
+    public void Later_fragments_carry_only_the_options_marked_copied()
+    {
+        var h = Ready(Default(wanMtu: 576));
+        // Loose source route (0x83, copied), record route (0x07, not copied), NOP, end of list: 16 bytes.
+        byte[] options = [0x83, 7, 4, 192, 0, 2, 99, 0x07, 7, 4, 0, 0, 0, 0, 0x01, 0x00];
+        var udp = Packets.Udp(1000, 2000, dataLength: 1200);
+        h.Send(Lan, Packets.Ip(h.LanMac, H1Mac, H1, H2, 17, udp, options: options));
+
+        Assert.Empty(h.Emit.Dropped);
+        var whole = new byte[udp.Length];
+        for (int i = 0; i < h.Emit.Sent.Count; i++)
+        {
+            var f = h.Emit.Sent[i].Frame;
+            Assert.True(Packets.IpChecksumOk(f));
+            Assert.True(f.Length - 14 <= 576);
+            if (i == 0)
+            {
+                Assert.Equal(36, Packets.Ihl(f));
+                Assert.True(f.AsSpan(14 + 20, 16).SequenceEqual(options));
+            }
+            else
+            {
+                Assert.Equal(28, Packets.Ihl(f));
+                Assert.True(f.AsSpan(14 + 20, 7).SequenceEqual(options.AsSpan(0, 7)));
+                Assert.Equal(0, f[14 + 27]);
+            }
+            int offset = (BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(14 + 6)) & 0x1FFF) * 8;
+            Packets.L4(f).CopyTo(whole.AsSpan(offset));
+        }
+        Assert.Equal(udp, whole);
+    }
+
+    [Fact]
     public void Fragmenting_a_partial_checksum_finishes_it_first()
     {
         var h = Ready(Default(wanMtu: 576));
