@@ -111,4 +111,22 @@ public class ConfigTests
         Assert.Null(blueprint);
         Assert.Equal(DiagnosticCodes.MissingKey, Assert.Single(diagnostics.Items).Code);
     }
+
+    [Fact]
+    public void Routes_and_arp_tables_and_events_are_inspectable()
+    {
+        var h = new RouterHarness(RouterHarness.Default(routes: [new StaticRoute { Prefix = Ipv4Prefix.Parse("0.0.0.0/0"), Via = Ipv4Address.Parse("192.0.2.254") }]));
+        h.Teach(RouterHarness.Lan, RouterHarness.H1Mac, RouterHarness.H1);
+        var inspect = (Nfv.Abstractions.Inspection.IInspectableFunction)h.Router;
+        var routes = inspect.Tables.Single(t => t.Name == "routes");
+        var rows = routes.Rows().ToList();
+        Assert.Contains(rows, r => r[0] == "0.0.0.0/0" && r[1] == "static" && r[2] == "wan" && r[3] == "192.0.2.254");
+        Assert.Contains(rows, r => r[0] == "10.0.0.0/24" && r[1] == "connected" && r[2] == "lan" && r[3] == "");
+        Assert.Contains(rows, r => r[0] == "10.0.0.1/32" && r[1] == "local");
+        var arp = inspect.Tables.Single(t => t.Name == "arp");
+        Assert.Equal(1, arp.Count);
+        var entry = Assert.Single(arp.Rows());
+        Assert.Equal(["lan", RouterHarness.H1, RouterHarness.H1Mac.ToString(), "reachable", "0"], entry);
+        Assert.Equal(1, inspect.Events.Single(e => e.Name == "arp_replies").Read());
+    }
 }

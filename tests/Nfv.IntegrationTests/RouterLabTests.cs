@@ -1,10 +1,28 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Nfv.IntegrationTests;
 
 /// <summary>The router function between real Linux hosts: ping, traceroute, path MTU discovery, unreachables, iperf3.</summary>
-public class RouterLabTests
+public partial class RouterLabTests
 {
+    [GeneratedRegex(@"management: http://(\S+)")]
+    private static partial Regex ManagementLine();
+
+    private static async Task<string> ManagementAuthorityAsync(NfvProcess nfv)
+    {
+        for (int i = 0; i < 50; i++)
+        {
+            var match = ManagementLine().Match(nfv.StandardOutput);
+            if (match.Success)
+            {
+                return match.Groups[1].Value.TrimEnd('/');
+            }
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"nfv printed no management line:\n{nfv.StandardOutput}");
+    }
+
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(40);
 
     private static Task<CommandResult> PingAsync(string fromHost, string address, params string[] extra) =>
@@ -94,6 +112,15 @@ public class RouterLabTests
         await AssertReachesAsync(h1, "10.71.1.1");
         await AssertReachesAsync(h1, "10.71.2.1");
         await AssertReachesAsync(h3, "10.71.1.1");
+
+        // nfv show: the router's routes and what its ARP learned.
+        string management = await ManagementAuthorityAsync(nfv);
+        var routes = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "show", "routes", "--address", management], TimeSpan.FromSeconds(30));
+        Assert.True(routes.ExitCode == 0, routes.ToString());
+        Assert.Matches(@"gw\s+10\.71\.2\.0/24\s+connected\s+wan", routes.StandardOutput);
+        var arp = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "show", "arp", "--address", management], TimeSpan.FromSeconds(30));
+        Assert.True(arp.ExitCode == 0, arp.ToString());
+        Assert.Matches(@"gw\s+wan\s+10\.71\.2\.10\s+\S+\s+reachable", arp.StandardOutput);
     }
 
     [PrivilegedFact]
