@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Dataplane.Capture;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
 using Nfv.Functions.Switch;
@@ -13,6 +14,8 @@ namespace Nfv.Benchmarks;
 /// (each rented from the pool and copied in, as a TAP read fills a buffer), the dispatcher runs a switch on it,
 /// collects what it sends and hands it to the egress port, which returns each packet to the pool. Only the
 /// syscalls are missing, so the difference to <see cref="SwitchBenchmark"/> is the graph's own cost.
+/// <see cref="PortSwitchPortCaptured"/> is the same with the ingress link captured (<c>capture:</c>): the worker's
+/// cost of copying each frame into the capture ring, while a drain thread writes it to /dev/null.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -24,34 +27,59 @@ public class GraphBenchmark
     private PacketGraph _graph = null!;
     private ReplayPort _in = null!;
     private ReplayPort _out = null!;
+    private PacketGraph _captured = null!;
+    private LinkCapture _capture = null!;
+    private CaptureDrain _drain = null!;
 
-    /// <summary>Builds port → switch → port and teaches the switch both hosts.</summary>
+    /// <summary>Builds port → switch → port (twice: plain, and with the ingress link captured) and teaches the switches both hosts.</summary>
     [GlobalSetup]
     public void Setup()
     {
+        (_graph, _in, _out) = Build(null);
+        _capture = new LinkCapture("a <-> lan.a", PcapWriter.Create("/dev/null"), TimeProvider.System);
+        _drain = new CaptureDrain([_capture], TimeSpan.FromMilliseconds(1));
+        _drain.Start();
+        (_captured, _, _) = Build(_capture);
+    }
+
+    /// <summary>Stops the capture's drain thread.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _drain.Dispose();
+        _capture.Dispose();
+    }
+
+    private static (PacketGraph, ReplayPort, ReplayPort) Build(LinkCapture? capture)
+    {
         var a = new MacAddress(0x0200_0000_0001UL);
         var b = new MacAddress(0x0200_0000_0002UL);
-        _in = new ReplayPort("a", Frame(b, a));
-        _out = new ReplayPort("b", Frame(a, b));
+        var @in = new ReplayPort("a", Frame(b, a));
+        var @out = new ReplayPort("b", Frame(a, b));
         var builder = new GraphBuilder();
         int sw = builder.AddFunction("lan", new SwitchFunction("lan", new SwitchOptions { Ports = [SwitchPort.Access("a"), SwitchPort.Access("b")] }),
             2, Enum.GetNames<SwitchDrop>());
-        int pa = builder.AddPort(_in);
-        int pb = builder.AddPort(_out);
-        builder.Link(GraphEndpoint.External(pa), GraphEndpoint.Function(sw, 0));
+        int pa = builder.AddPort(@in);
+        int pb = builder.AddPort(@out);
+        builder.Link(GraphEndpoint.External(pa), GraphEndpoint.Function(sw, 0), capture);
         builder.Link(GraphEndpoint.External(pb), GraphEndpoint.Function(sw, 1));
-        _graph = builder.Build(new PacketPool(512), new GraphOptions { ReceiveBatchSize = BatchSize });
-        _graph.Poll(1); // b speaks first, so the switch knows where b is
-        _graph.Poll(0);
-        if (_out.Sent != BatchSize || _in.Sent != BatchSize || _graph.Pool.Available != _graph.Pool.Capacity)
+        var graph = builder.Build(new PacketPool(512), new GraphOptions { ReceiveBatchSize = BatchSize });
+        graph.Poll(1); // b speaks first, so the switch knows where b is
+        graph.Poll(0);
+        if (@out.Sent != BatchSize || @in.Sent != BatchSize || graph.Pool.Available != graph.Pool.Capacity)
         {
             throw new InvalidOperationException("The graph did not forward the frames as expected.");
         }
+        return (graph, @in, @out);
     }
 
     /// <summary>One batch of 64 known-unicast frames through port, graph, switch and port.</summary>
     [Benchmark(OperationsPerInvoke = BatchSize)]
     public int PortSwitchPort() => _graph.Poll(0);
+
+    /// <summary>The same with the ingress link captured: each frame also copied into the capture ring.</summary>
+    [Benchmark(OperationsPerInvoke = BatchSize)]
+    public int PortSwitchPortCaptured() => _captured.Poll(0);
 
     private static byte[] Frame(MacAddress destination, MacAddress source)
     {
