@@ -26,7 +26,6 @@ public sealed partial class RouterFunction : INetworkFunction
         public required string Name;
         public MacAddress Mac;
         public Ipv4Address Primary;
-        public Ipv4Prefix[] Addresses = [];
         public int Mtu;
         public bool Linked;
         public IIpv4Feature[] Features = [];
@@ -36,6 +35,7 @@ public sealed partial class RouterFunction : INetworkFunction
     private readonly Interface[] _interfaces;
     private readonly RouteTable _routes;
     private readonly ArpTable _arp;
+    private readonly Ipv4Endpoint _endpoint;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ArpSink _sink;
@@ -81,7 +81,6 @@ public sealed partial class RouterFunction : INetworkFunction
                 Name = config.Name,
                 Mac = config.Mac.Value == 0 ? RouterInterface.DefaultMac(name, config.Name) : config.Mac,
                 Primary = config.Addresses[0].Address,
-                Addresses = [.. config.Addresses],
                 Mtu = config.Mtu,
                 Linked = connectedPorts is null || (i < connectedPorts.Count && connectedPorts[i]),
                 Features = features is not null && i < features.Count && features[i] is { } list ? [.. list] : [],
@@ -96,6 +95,12 @@ public sealed partial class RouterFunction : INetworkFunction
         }
         _arp = new ArpTable(options.ArpCacheSize, options.ArpReachable, options.ArpQueueLength, RouterOptions.ArpQueueTotal,
             options.ArpRetryInterval, options.ArpAttempts, _frequency);
+        var endpointInterfaces = new (MacAddress, IReadOnlyList<Ipv4Prefix>)[_interfaces.Length];
+        for (int i = 0; i < _interfaces.Length; i++)
+        {
+            endpointInterfaces[i] = (_interfaces[i].Mac, options.Interfaces[i].Addresses);
+        }
+        _endpoint = new Ipv4Endpoint(endpointInterfaces, _arp);
         _sink = new ArpSink(this);
         // The most fragments one datagram can make: 65535 bytes in 8-byte pieces.
         _fragments = new Packet[65536 / 8 + 1];
@@ -396,57 +401,36 @@ public sealed partial class RouterFunction : INetworkFunction
 
     private void SendArpRequest(int iface, Ipv4Address target, Emitter emit)
     {
-        var packet = emit.Allocate();
-        if (packet is null)
+        if (_endpoint.SendArpRequest(iface, target, emit))
+        {
+            Counters.ArpRequestsCount++;
+        }
+        else
         {
             Counters.AllocateFailedCount++;
-            return;
         }
-        var egress = _interfaces[iface];
-        Ipv4Frames.WriteArpRequest(packet, egress.Mac, SourceAddressFor(egress, target), target);
-        Counters.ArpRequestsCount++;
-        emit.To(iface, packet);
     }
 
     private void ReceiveArp(Packet packet, int inPort, Emitter emit, long now)
     {
-        var frame = packet.Data;
-        var arp = frame[EthernetHeader.Size..];
-        if (!ArpHeader.IsEthernetIpv4(arp))
+        var result = _endpoint.ReceiveArp(packet, inPort, now, emit, out int entry, out var senderMac);
+        if (entry >= 0)
         {
-            emit.Drop(packet, RouterDrop.BadArp);
-            return;
+            Counters.ArpLearnedCount++;
+            Flush(entry, inPort, senderMac, emit);
         }
-        var ingress = _interfaces[inPort];
-        ushort operation = ArpHeader.Operation(arp);
-        var senderMac = ArpHeader.SenderMac(arp);
-        var senderIp = ArpHeader.SenderIp(arp);
-        var targetIp = ArpHeader.TargetIp(arp);
-        if (senderMac.IsMulticast || senderMac.Value == 0 || (operation != ArpHeader.OperationRequest && operation != ArpHeader.OperationReply))
+        switch (result)
         {
-            emit.Drop(packet, RouterDrop.BadArp);
-            return;
+            case ArpReceiveResult.Replied:
+                Counters.ArpRepliesCount++;
+                break;
+            case ArpReceiveResult.Malformed:
+                emit.Drop(packet, RouterDrop.BadArp);
+                break;
+            default:
+                emit.Drop(packet, RouterDrop.ArpConsumed);
+                break;
         }
-        bool forUs = IsAddressOf(ingress, targetIp);
-        // RFC 826 "merge": update an entry we have (a reply, a gratuitous ARP, any request); make one only when the
-        // packet is addressed to us. A probe (sender 0.0.0.0, RFC 5227) teaches nothing.
-        if (senderIp.Value != 0 && !IsAddressOf(ingress, senderIp))
-        {
-            int entry = _arp.Update(inPort, senderIp, senderMac, now, create: forUs);
-            if (entry >= 0)
-            {
-                Counters.ArpLearnedCount++;
-                Flush(entry, inPort, senderMac, emit);
-            }
-        }
-        if (operation == ArpHeader.OperationRequest && forUs)
-        {
-            Ipv4Frames.AnswerArpRequest(packet, ingress.Mac, targetIp);
-            Counters.ArpRepliesCount++;
-            emit.To(inPort, packet);
-            return;
-        }
-        emit.Drop(packet, RouterDrop.ArpConsumed);
     }
 
     // Sends what waited for a next hop that just resolved.
@@ -548,7 +532,7 @@ public sealed partial class RouterFunction : INetworkFunction
             return;
         }
         var ingress = _interfaces[inPort];
-        Ipv4Frames.WriteIcmpError(packet, frame, ingress.Mac, SourceAddressFor(ingress, source), type, code, rest, _ipId++);
+        Ipv4Frames.WriteIcmpError(packet, frame, ingress.Mac, _endpoint.SourceAddressFor(inPort, source), type, code, rest, _ipId++);
         Counters.IcmpErrorsCount++;
         emit.To(inPort, packet);
     }
@@ -585,31 +569,6 @@ public sealed partial class RouterFunction : INetworkFunction
             l4Header = (ip[headerLength + 12] >> 4) * 4;
         }
         return headerLength + l4Header + packet.Offload.GsoSize;
-    }
-
-    private static bool IsAddressOf(Interface iface, Ipv4Address address)
-    {
-        foreach (var a in iface.Addresses)
-        {
-            if (a.Address == address)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    // The interface address on the same subnet as the peer, else the primary (RFC 1812 §4.3.2.4 leaves the choice).
-    private static Ipv4Address SourceAddressFor(Interface iface, Ipv4Address peer)
-    {
-        foreach (var a in iface.Addresses)
-        {
-            if (a.Contains(peer))
-            {
-                return a.Address;
-            }
-        }
-        return iface.Primary;
     }
 
     private sealed class ArpSink(RouterFunction router) : IArpTimerSink
