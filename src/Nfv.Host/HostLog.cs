@@ -24,4 +24,7 @@ internal static partial class HostLog
 
     [LoggerMessage(30, LogLevel.Information, "Capture of link {LinkName} closed: {Frames} frame(s) written to {Path}, {Dropped} dropped (the file could not keep up)")]
     public static partial void CaptureClosed(ILogger logger, string linkName, string path, long frames, long dropped);
+
+    [LoggerMessage(31, LogLevel.Warning, "Writing a link capture failed; capturing stopped, forwarding did not")]
+    public static partial void CaptureFailed(ILogger logger, Exception exception);
 }

@@ -45,6 +45,9 @@ internal sealed class LinkCaptures : IDisposable
         return new LinkCaptures(captures);
     }
 
+    /// <summary>Set when the drain thread failed writing a file: capturing stopped then (frames since are dropped and counted), forwarding did not.</summary>
+    public Exception? Fault => _drain?.Fault;
+
     /// <summary>The capture of <paramref name="link"/>, or null.</summary>
     public LinkCapture? For(ResolvedLink link) => _captures.GetValueOrDefault(link);
 
@@ -64,13 +67,25 @@ internal sealed class LinkCaptures : IDisposable
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Stops the drain, writes what is left and closes every file; an I/O error on one file (a full disk) is rethrown after the others are closed.</summary>
     public void Dispose()
     {
         _drain?.Dispose();
+        IOException? first = null;
         foreach (var capture in _captures.Values)
         {
-            capture.Dispose();
+            try
+            {
+                capture.Dispose();
+            }
+            catch (IOException ex)
+            {
+                first ??= ex;
+            }
+        }
+        if (first is not null)
+        {
+            throw first;
         }
     }
 }

@@ -138,7 +138,18 @@ internal sealed class NfvHostedService(
         {
             return;
         }
-        _captures.Dispose();
+        if (_captures.Fault is { } fault)
+        {
+            HostLog.CaptureFailed(_logger, fault);
+        }
+        try
+        {
+            _captures.Dispose();
+        }
+        catch (IOException ex)
+        {
+            HostLog.CaptureFailed(_logger, ex); // a full disk loses the capture's tail, never the stop
+        }
         foreach (var capture in _captures.All)
         {
             HostLog.CaptureClosed(_logger, capture.Name, capture.Path, capture.Written, capture.Dropped);

@@ -139,8 +139,14 @@ public sealed class LinkCapture : IDisposable
     /// <summary>Writes what is left and closes the file. Call after the worker has stopped.</summary>
     public void Dispose()
     {
-        Drain();
-        _writer.Dispose();
+        try
+        {
+            Drain();
+        }
+        finally
+        {
+            _writer.Dispose();
+        }
     }
 
     /// <inheritdoc/>

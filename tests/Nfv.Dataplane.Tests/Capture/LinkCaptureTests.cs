@@ -154,7 +154,7 @@ public sealed class LinkCaptureTests : IDisposable
     }
 
     [Fact]
-    public void Recording_allocates_nothing()
+    public void Recording_allocates_nothing_per_frame_whether_it_copies_or_drops()
     {
         var capture = new LinkCapture("x", PcapWriter.Create(Path.Combine(_temp, "alloc.pcap")), TimeProvider.System);
         var pool = new PacketPool(1);
@@ -166,14 +166,19 @@ public sealed class LinkCaptureTests : IDisposable
         }
         capture.Drain();
 
+        // 10,000 frames of 1514 bytes: the 4 MiB ring fills after ~2,700, so both paths run. A per-frame
+        // allocation would be at least 240 KB; the runtime itself (tiering, OSR) has been seen to put a
+        // one-off 6.5 KB on the thread now and then, so the bound is under one byte per frame.
+        const int Frames = 10_000;
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        for (int i = 0; i < Frames; i++)
         {
             capture.Record(packet);
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(0, allocated);
+        Assert.True(allocated < Frames, $"{allocated} bytes allocated for {Frames} frames");
+        Assert.True(capture.Dropped > 0, "the drop path must run too");
         packet.Release();
         capture.Dispose();
     }
