@@ -72,7 +72,7 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
         {
             string name = key.Value;
             string what = $"interface '{name}' of {where}";
-            if (!IsValidName(name))
+            if (!FunctionBlueprint.IsValidPortName(name))
             {
                 diagnostics.Error(RouterDiagnosticCodes.BadInterfaceName, key.Span,
                     $"interface name '{name}' of {where} is not allowed: use 1 to 64 letters, digits, '-' or '_' (links name it as '{context.Name}.NAME')");
@@ -206,21 +206,5 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
         return reader.AsScalar(devNode!, $"'dev' of route {prefix} of {where}") is { } dev
             ? new StaticRoute { Prefix = prefix.Network, Device = dev.Value, Span = dev.Span }
             : null;
-    }
-
-    private static bool IsValidName(string name)
-    {
-        if (name.Length is 0 or > 64)
-        {
-            return false;
-        }
-        foreach (char c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

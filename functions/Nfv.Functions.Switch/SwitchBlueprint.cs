@@ -83,23 +83,6 @@ public sealed class SwitchBlueprint : FunctionBlueprint
         return new SwitchFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger);
     }
 
-    /// <summary>True for a name a link can use after the dot: 1 to 64 letters, digits, '-' or '_'.</summary>
-    public static bool IsValidPortName(string name)
-    {
-        if (name.Length is 0 or > 64)
-        {
-            return false;
-        }
-        foreach (char c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static IEnumerable<string> DeclaredNames(IReadOnlyList<SwitchPort> ports)
     {
         foreach (var p in ports)

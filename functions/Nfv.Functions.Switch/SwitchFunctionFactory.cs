@@ -61,7 +61,7 @@ public sealed class SwitchFunctionFactory : INetworkFunctionFactory
             foreach (var (key, value) in portsMap.Entries)
             {
                 string name = key.Value;
-                if (!SwitchBlueprint.IsValidPortName(name))
+                if (!FunctionBlueprint.IsValidPortName(name))
                 {
                     reader.Diagnostics.Error(SwitchDiagnosticCodes.BadPortName, key.Span,
                         $"port name '{name}' of {where} is not allowed: use 1 to 64 letters, digits, '-' or '_' " +

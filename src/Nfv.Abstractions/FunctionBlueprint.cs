@@ -27,4 +27,21 @@ public abstract class FunctionBlueprint
 
     /// <summary>Builds the running function.</summary>
     public abstract INetworkFunction Build(FunctionBuildContext context);
+
+    /// <summary>True for a name a link can use after the dot (<c>sw.up</c>): 1 to 64 letters, digits, '-' or '_'.</summary>
+    public static bool IsValidPortName(string name)
+    {
+        if (name.Length is 0 or > 64)
+        {
+            return false;
+        }
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }
