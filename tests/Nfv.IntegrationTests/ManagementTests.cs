@@ -7,9 +7,6 @@ namespace Nfv.IntegrationTests;
 /// <summary>The management API, /metrics and nfv show against a running lab.</summary>
 public partial class ManagementTests
 {
-    [GeneratedRegex(@"management: (http://\S+)")]
-    private static partial Regex ManagementLine();
-
     [GeneratedRegex(@"^nfv_port_(received|sent)_packets_total\{port=""(\w+)""\} (\d+)$", RegexOptions.Multiline)]
     private static partial Regex PortPackets();
 
@@ -32,7 +29,7 @@ public partial class ManagementTests
             """);
         var nfv = lab.StartNfv("run", path, "--Nfv:Management:Address=127.0.0.1:0");
         await nfv.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        var baseUrl = await WaitForManagementLineAsync(nfv);
+        var baseUrl = (await nfv.ManagementUrlAsync()).ToString();
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(10) };
 
         // Warm up ARP so the measured burst is echo requests and replies only.
@@ -96,19 +93,6 @@ public partial class ManagementTests
         Assert.Contains("not loopback, without a token", nfv.StandardError);
         Assert.False(Lab.NamespaceExists(h1));
         Assert.False(Lab.InterfaceExists(tap));
-    }
-
-    private static async Task<string> WaitForManagementLineAsync(NfvProcess nfv)
-    {
-        for (int i = 0; i < 50; i++)
-        {
-            if (ManagementLine().Match(nfv.StandardOutput) is { Success: true } match)
-            {
-                return match.Groups[1].Value;
-            }
-            await Task.Delay(100);
-        }
-        throw new InvalidOperationException($"no management line:\n{nfv.StandardOutput}");
     }
 
     private static Dictionary<(string, string), long> Parse(string metrics) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Nfv.IntegrationTests;
 
@@ -7,7 +8,7 @@ namespace Nfv.IntegrationTests;
 /// A running <c>nfv</c> child process. Stop sends SIGINT (what Ctrl-C sends) to this process id
 /// only; Dispose kills it if it is still there.
 /// </summary>
-public sealed class NfvProcess : IDisposable
+public sealed partial class NfvProcess : IDisposable
 {
     private const string ReadyPrefix = "nfv: topology ";
     private readonly Process _process;
@@ -86,6 +87,23 @@ public sealed class NfvProcess : IDisposable
         }
         throw new InvalidOperationException($"nfv did not come up (exited: {_process.HasExited}).\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}");
     }
+
+    /// <summary>The management API's address, from the "management:" line nfv prints with its "is up" line.</summary>
+    public async Task<Uri> ManagementUrlAsync()
+    {
+        for (int i = 0; i < 50; i++)
+        {
+            if (ManagementLine().Match(StandardOutput) is { Success: true } match)
+            {
+                return new Uri(match.Groups[1].Value);
+            }
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"nfv printed no management line:\n{StandardOutput}");
+    }
+
+    [GeneratedRegex(@"management: (http://\S+)")]
+    private static partial Regex ManagementLine();
 
     /// <summary>Sends SIGINT, as Ctrl-C does, and waits for the exit code.</summary>
     public async Task<int> InterruptAsync(TimeSpan timeout)

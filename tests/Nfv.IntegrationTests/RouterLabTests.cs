@@ -1,39 +1,11 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Nfv.IntegrationTests;
 
 /// <summary>The router function between real Linux hosts: ping, traceroute, path MTU discovery, unreachables, iperf3.</summary>
-public partial class RouterLabTests
+public class RouterLabTests
 {
-    [GeneratedRegex(@"management: http://(\S+)")]
-    private static partial Regex ManagementLine();
-
-    private static async Task<string> ManagementAuthorityAsync(NfvProcess nfv)
-    {
-        for (int i = 0; i < 50; i++)
-        {
-            var match = ManagementLine().Match(nfv.StandardOutput);
-            if (match.Success)
-            {
-                return match.Groups[1].Value.TrimEnd('/');
-            }
-            await Task.Delay(100);
-        }
-        throw new InvalidOperationException($"nfv printed no management line:\n{nfv.StandardOutput}");
-    }
-
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(40);
-
-    private static Task<CommandResult> PingAsync(string fromHost, string address, params string[] extra) =>
-        Shell.InNamespaceAsync(fromHost, ToolTimeout, ["ping", "-c", "3", "-i", "0.2", "-W", "2", "-n", .. extra, address]);
-
-    private static async Task AssertReachesAsync(string fromHost, string address)
-    {
-        var ping = await PingAsync(fromHost, address);
-        Assert.True(ping.ExitCode == 0, $"{fromHost} should reach {address}: {ping}");
-        Assert.Contains(" 0% packet loss", ping.StandardOutput);
-    }
 
     // h1 — r1 — r2 — r3 — h2, routers linked directly; the r2–r3 link has MTU 1400.
     private static string ChainTopology(Lab lab, string h1, string h2) => $$"""
@@ -105,16 +77,16 @@ public partial class RouterLabTests
             """);
         using var nfv = await lab.RunAsync(path);
 
-        await AssertReachesAsync(h1, "10.71.2.10");
-        await AssertReachesAsync(h3, "10.71.1.11");
-        await AssertReachesAsync(h2, "10.71.1.10");
+        await Ping.AssertReachesAsync(h1, "10.71.2.10");
+        await Ping.AssertReachesAsync(h3, "10.71.1.11");
+        await Ping.AssertReachesAsync(h2, "10.71.1.10");
         // The router answers on both its addresses, from either side.
-        await AssertReachesAsync(h1, "10.71.1.1");
-        await AssertReachesAsync(h1, "10.71.2.1");
-        await AssertReachesAsync(h3, "10.71.1.1");
+        await Ping.AssertReachesAsync(h1, "10.71.1.1");
+        await Ping.AssertReachesAsync(h1, "10.71.2.1");
+        await Ping.AssertReachesAsync(h3, "10.71.1.1");
 
         // nfv show: the router's routes and what its ARP learned.
-        string management = await ManagementAuthorityAsync(nfv);
+        string management = (await nfv.ManagementUrlAsync()).Authority;
         var routes = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "show", "routes", "--address", management], TimeSpan.FromSeconds(30));
         Assert.True(routes.ExitCode == 0, routes.ToString());
         Assert.Matches(@"gw\s+10\.71\.2\.0/24\s+connected\s+wan", routes.StandardOutput);
@@ -130,7 +102,7 @@ public partial class RouterLabTests
         string h1 = lab.Host("h1"), h2 = lab.Host("h2");
         var path = lab.WriteTopology("chain.yaml", ChainTopology(lab, h1, h2));
         using var nfv = await lab.RunAsync(path);
-        await AssertReachesAsync(h1, "10.72.3.10");
+        await Ping.AssertReachesAsync(h1, "10.72.3.10");
 
         var trace = await Shell.InNamespaceAsync(h1, ToolTimeout, "traceroute", "-n", "-q1", "-w1", "-m5", "10.72.3.10");
         Assert.True(trace.ExitCode == 0, trace.ToString());
@@ -148,15 +120,15 @@ public partial class RouterLabTests
         string h1 = lab.Host("h1"), h2 = lab.Host("h2");
         var path = lab.WriteTopology("chain.yaml", ChainTopology(lab, h1, h2));
         using var nfv = await lab.RunAsync(path);
-        await AssertReachesAsync(h1, "10.72.3.10");
+        await Ping.AssertReachesAsync(h1, "10.72.3.10");
 
         var ping = await Shell.InNamespaceAsync(h1, ToolTimeout, "ping", "-c", "2", "-i", "0.3", "-W", "2", "-n", "-M", "do", "-s", "1472", "10.72.3.10");
         Assert.True(ping.ExitCode != 0, ping.ToString());
         Assert.Contains("From 10.72.12.2 icmp_seq=1 Frag needed and DF set (mtu = 1400)", ping.Output);
 
         // Fragmentation where DF is clear: a 3000-byte ping crosses both MTUs and comes back.
-        await AssertReachesAsync(h2, "10.72.1.10");
-        var big = await PingAsync(h1, "10.72.3.10", "-s", "3000");
+        await Ping.AssertReachesAsync(h2, "10.72.1.10");
+        var big = await Ping.RunAsync(h1, "10.72.3.10", 3, "-s", "3000");
         Assert.True(big.ExitCode == 0, big.ToString());
 
         // A new host route cache for the check: tracepath on h2 towards h1 crosses r2's 1400 link the other way.
@@ -207,7 +179,7 @@ public partial class RouterLabTests
         string h1 = lab.Host("h1"), h2 = lab.Host("h2");
         var path = lab.WriteTopology("chain.yaml", ChainTopology(lab, h1, h2));
         using var nfv = await lab.RunAsync(path);
-        await AssertReachesAsync(h1, "10.72.3.10");
+        await Ping.AssertReachesAsync(h1, "10.72.3.10");
 
         // TSO super-frames (gso_size 1448) cross r1 whole; r2 answers them with fragmentation needed (mtu 1400,
         // judged per segment), h1's TCP lowers its MSS, and the transfer goes on.

@@ -5,25 +5,6 @@ namespace Nfv.IntegrationTests;
 /// <summary>The switch function between real Linux hosts: ping, VLANs, trunks, iperf3.</summary>
 public class SwitchLabTests
 {
-    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(20);
-
-    private static Task<CommandResult> PingAsync(string fromHost, string address, int count = 3) =>
-        Shell.InNamespaceAsync(fromHost, PingTimeout, "ping", "-c", count.ToString(), "-i", "0.2", "-W", "2", "-n", address);
-
-    private static async Task AssertReachesAsync(string fromHost, string address)
-    {
-        var ping = await PingAsync(fromHost, address);
-        Assert.True(ping.ExitCode == 0, $"{fromHost} should reach {address}: {ping}");
-        Assert.Contains(" 0% packet loss", ping.StandardOutput);
-    }
-
-    private static async Task AssertCannotReachAsync(string fromHost, string address)
-    {
-        var ping = await PingAsync(fromHost, address, count: 2);
-        Assert.True(ping.ExitCode != 0, $"{fromHost} must not reach {address}: {ping}");
-        Assert.Contains("100% packet loss", ping.StandardOutput);
-    }
-
     [PrivilegedFact]
     public async Task Three_hosts_on_one_switch_ping_each_other()
     {
@@ -48,10 +29,10 @@ public class SwitchLabTests
             """);
         using var nfv = await lab.RunAsync(path);
 
-        await AssertReachesAsync(h1, "10.77.0.2");
-        await AssertReachesAsync(h1, "10.77.0.3");
-        await AssertReachesAsync(h2, "10.77.0.3");
-        await AssertReachesAsync(h3, "10.77.0.1");
+        await Ping.AssertReachesAsync(h1, "10.77.0.2");
+        await Ping.AssertReachesAsync(h1, "10.77.0.3");
+        await Ping.AssertReachesAsync(h2, "10.77.0.3");
+        await Ping.AssertReachesAsync(h3, "10.77.0.1");
     }
 
     [PrivilegedFact]
@@ -87,10 +68,10 @@ public class SwitchLabTests
             """);
         using var nfv = await lab.RunAsync(path);
 
-        await AssertReachesAsync(a1, "10.77.1.2");
-        await AssertReachesAsync(b1, "10.77.1.4");
-        await AssertCannotReachAsync(a1, "10.77.1.3");
-        await AssertCannotReachAsync(b2, "10.77.1.2");
+        await Ping.AssertReachesAsync(a1, "10.77.1.2");
+        await Ping.AssertReachesAsync(b1, "10.77.1.4");
+        await Ping.AssertCannotReachAsync(a1, "10.77.1.3");
+        await Ping.AssertCannotReachAsync(b2, "10.77.1.2");
     }
 
     [PrivilegedFact]
@@ -132,10 +113,10 @@ public class SwitchLabTests
             """);
         using var nfv = await lab.RunAsync(path);
 
-        await AssertReachesAsync(red1, "10.77.2.3");
-        await AssertReachesAsync(blue1, "10.77.2.4");
-        await AssertCannotReachAsync(red1, "10.77.2.4");
-        await AssertCannotReachAsync(blue2, "10.77.2.3");
+        await Ping.AssertReachesAsync(red1, "10.77.2.3");
+        await Ping.AssertReachesAsync(blue1, "10.77.2.4");
+        await Ping.AssertCannotReachAsync(red1, "10.77.2.4");
+        await Ping.AssertCannotReachAsync(blue2, "10.77.2.3");
     }
 
     [PrivilegedFact]
