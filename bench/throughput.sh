@@ -13,7 +13,8 @@
 # then prints medians and the ratio nfv / kernel. With --soak S, also runs one S-second iperf3
 # through nfv and prints nfv's resident memory and GC counts at start and end.
 #
-#   usage: bench/throughput.sh [--function switch|router] [--reps N] [--duration S] [--soak S]   (as root)
+#   usage: bench/throughput.sh [--function switch|router] [--reps N] [--duration S] [--soak S]
+#                              [--nfv-arg --Nfv:Key=value ...]                          (as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +22,10 @@ REPS=5
 DURATION=5
 SOAK=0
 FUNCTION=switch
+NFV_ARGS=()
 while (($#)); do
   case "$1" in
+    --nfv-arg) NFV_ARGS+=("$2"); shift 2 ;;
     --function) FUNCTION=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
@@ -115,7 +118,7 @@ YAML
 fi
 
 # --- Nfv path: client ns <tap> nfv <tap> server ns
-dotnet "$NFV" run "$WORK/bench.yaml" --Nfv:StatsInterval=00:00:05 --Nfv:Management:Address=127.0.0.1:0 >"$WORK/nfv.out" 2>"$WORK/nfv.err" &
+dotnet "$NFV" run "$WORK/bench.yaml" --Nfv:StatsInterval=00:00:05 --Nfv:Management:Address=127.0.0.1:0 "${NFV_ARGS[@]}" >"$WORK/nfv.out" 2>"$WORK/nfv.err" &
 NFV_PID=$!
 for _ in $(seq 1 100); do grep -q "is up" "$WORK/nfv.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "is up" "$WORK/nfv.out" || { echo "nfv did not come up:"; cat "$WORK/nfv.err"; exit 1; }

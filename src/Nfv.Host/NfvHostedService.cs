@@ -39,7 +39,7 @@ internal sealed class NfvHostedService(
         {
             _captures = OpenCaptures();
             _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers, _captures);
-            _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>());
+            _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>(), busyPoll: options.Value.BusyPoll);
             _worker.Faulted += _ =>
             {
                 Environment.ExitCode = 1;
