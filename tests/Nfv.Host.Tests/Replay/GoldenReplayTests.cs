@@ -3,9 +3,10 @@ using static Nfv.Tests.Common.FrameBuilder;
 namespace Nfv.Host.Tests.Replay;
 
 /// <summary>
-/// Golden replay tests of the switch: committed input pcaps through <c>nfv replay</c>, compared frame by
-/// frame (bytes and timestamps) with committed expected pcaps that <see cref="GoldenScenarios"/> derives by
-/// hand; plus properties checked on the output directly, and determinism.
+/// Golden replay tests of the switch and the router: committed input pcaps through <c>nfv replay</c>, compared
+/// frame by frame (bytes and timestamps) with committed expected pcaps that <see cref="GoldenScenarios"/> derives
+/// by hand; plus properties checked on the output directly (the router's in <see cref="RouterGoldenReplayTests"/>),
+/// and determinism.
 /// </summary>
 /// <remarks>
 /// To rewrite the committed files after changing a scenario: <c>NFV_WRITE_GOLDEN=1 dotnet test
@@ -33,7 +34,7 @@ public sealed class GoldenReplayTests : IDisposable
         {
             Assert.Equal(frames, PcapFile.Read(GoldenFiles.Input(scenario, port)));
         }
-        Assert.Equal(GoldenScenarios.Ports.Order(), scenario.Expected.Keys.Order());
+        Assert.Equal(scenario.Ports.Order(), scenario.Expected.Keys.Order());
         foreach (var (port, frames) in scenario.Expected)
         {
             Assert.Equal(frames, PcapFile.Read(GoldenFiles.Expected(scenario, port)));
@@ -46,7 +47,7 @@ public sealed class GoldenReplayTests : IDisposable
     {
         var scenario = GoldenScenarios.Get(name);
         ReplayRun.Scenario(scenario, _temp);
-        foreach (var port in GoldenScenarios.Ports)
+        foreach (var port in scenario.Ports)
         {
             var expected = PcapFile.Read(GoldenFiles.Expected(scenario, port));
             var actual = PcapFile.Read(Path.Combine(_temp, $"out-{port}.pcap"));
@@ -68,7 +69,7 @@ public sealed class GoldenReplayTests : IDisposable
             var a = ReplayRun.Scenario(scenario, first);
             var b = ReplayRun.Scenario(scenario, second);
             Assert.Equal(a.Stdout, b.Stdout);
-            foreach (var port in GoldenScenarios.Ports)
+            foreach (var port in scenario.Ports)
             {
                 Assert.Equal(File.ReadAllBytes(Path.Combine(first, $"out-{port}.pcap")), File.ReadAllBytes(Path.Combine(second, $"out-{port}.pcap")));
             }
@@ -83,7 +84,7 @@ public sealed class GoldenReplayTests : IDisposable
             var dir = Directory.CreateDirectory(Path.Combine(_temp, scenario.Name)).FullName;
             ReplayRun.Scenario(scenario, dir);
             var inputTimes = scenario.Inputs.SelectMany(i => i.Frames).Select(f => f.Time).ToHashSet();
-            foreach (var port in GoldenScenarios.Ports)
+            foreach (var port in scenario.Ports)
             {
                 Assert.All(PcapFile.Read(Path.Combine(dir, $"out-{port}.pcap")), r => Assert.Contains(r.Time, inputTimes));
             }

@@ -18,8 +18,11 @@ public static class GoldenScenarios
 
     private const ushort Arp = 0x0806;
 
-    /// <summary>All scenarios.</summary>
-    public static IReadOnlyList<GoldenScenario> All => [LearningAndFlooding(), VlanTrunk(), Ageing()];
+    /// <summary>The topology file of the switch scenarios.</summary>
+    public const string Topology = "switch-golden.yaml";
+
+    /// <summary>All scenarios: the switch's here, the router's in <see cref="RouterGoldenScenarios"/>.</summary>
+    public static IReadOnlyList<GoldenScenario> All => [LearningAndFlooding(), VlanTrunk(), Ageing(), .. RouterGoldenScenarios.All];
 
     /// <summary>Looks a scenario up by name.</summary>
     public static GoldenScenario Get(string name) => All.Single(s => s.Name == name);
@@ -39,7 +42,7 @@ public static class GoldenScenarios
         var unknown = Ethernet(m9, m1, 80);
         var reply2 = Ethernet(m1, m2, 64);
         var sameSegment = Ethernet(m2, Mac(3), 50);
-        return new GoldenScenario("learning-flooding",
+        return new GoldenScenario("learning-flooding", Topology, Ports,
             [
                 ("p1", [At(0, arp), At(20, toM2), At(30, unknown)]),
                 ("p2", [At(10, reply), At(30, reply2), At(40, sameSegment)]),
@@ -67,7 +70,7 @@ public static class GoldenScenarios
         var native = Ethernet(MacAddress.Broadcast, m8, 46, Arp);
         var vlan30 = Tagged(MacAddress.Broadcast, m8, 30, 46, Arp);
         var prio = Ethernet(m6, m5, 70);
-        return new GoldenScenario("vlan-trunk",
+        return new GoldenScenario("vlan-trunk", Topology, Ports,
             [
                 ("trunk", [At(0, Tag(bcast20, 20)), At(10, Tag(bcast10, 10)), At(15, native), At(20, vlan30), At(25, Tag(prio, 20, priority: 5))]),
                 ("p3", [At(5, reply20)]),
@@ -94,7 +97,7 @@ public static class GoldenScenarios
         var c = Ethernet(m2, m1, 62);
         var d = Ethernet(m1, m2, 63);
         var e = Ethernet(m2, m1, 64);
-        return new GoldenScenario("ageing",
+        return new GoldenScenario("ageing", Topology, Ports,
             [
                 ("p1", [At(1000, a), At(4000, c), At(4200, e)]),
                 ("p2", [At(0, hello), At(1500, b), At(4100, d)]),
@@ -106,8 +109,10 @@ public static class GoldenScenarios
                 ("trunk", [At(0, Tag(hello, 10)), At(4000, Tag(c, 10))])));
     }
 
-    private static PcapRecord At(int milliseconds, byte[] frame) => new(Start.AddMilliseconds(milliseconds), frame);
+    /// <summary><paramref name="frame"/> at <paramref name="milliseconds"/> after <see cref="Start"/>.</summary>
+    public static PcapRecord At(int milliseconds, byte[] frame) => new(Start.AddMilliseconds(milliseconds), frame);
 
-    private static Dictionary<string, IReadOnlyList<PcapRecord>> Outputs(params (string Port, PcapRecord[] Frames)[] outputs) =>
+    /// <summary>The expected frames per port.</summary>
+    public static Dictionary<string, IReadOnlyList<PcapRecord>> Outputs(params (string Port, PcapRecord[] Frames)[] outputs) =>
         outputs.ToDictionary(o => o.Port, o => (IReadOnlyList<PcapRecord>)o.Frames);
 }

@@ -35,15 +35,15 @@ public sealed class ReplayRun
         return new ReplayRun(code, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>Replays <paramref name="scenario"/>'s committed inputs over the golden topology into <paramref name="directory"/>, every port to out-PORT.pcap.</summary>
+    /// <summary>Replays <paramref name="scenario"/>'s committed inputs over its golden topology into <paramref name="directory"/>, every port to out-PORT.pcap.</summary>
     public static ReplayRun Scenario(GoldenScenario scenario, string directory)
     {
-        var args = new List<string> { Path.Combine(GoldenFiles.Directory, "switch-golden.yaml") };
+        var args = new List<string> { Path.Combine(GoldenFiles.Directory, scenario.Topology) };
         foreach (var (port, _) in scenario.Inputs)
         {
             args.AddRange(["--in", $"{port}={GoldenFiles.Input(scenario, port)}"]);
         }
-        foreach (var port in GoldenScenarios.Ports)
+        foreach (var port in scenario.Ports)
         {
             args.AddRange(["--out", $"{port}={Path.Combine(directory, $"out-{port}.pcap")}"]);
         }
