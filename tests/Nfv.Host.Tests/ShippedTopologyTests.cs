@@ -25,10 +25,13 @@ public class ShippedTopologyTests
     }
 
     [Fact]
-    public void The_default_topology_in_appsettings_is_shipped()
+    public void The_default_topology_in_appsettings_is_shipped_and_matches_the_built_in_default()
     {
-        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, new NfvOptions().Topology)),
-            "NfvOptions.Topology must name a file in topologies/");
+        using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json")));
+        var topology = settings.RootElement.GetProperty("Nfv").GetProperty("Topology").GetString()!;
+
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, topology)), $"appsettings.json names '{topology}', which is not in topologies/");
+        Assert.Equal(new NfvOptions().Topology, topology);
     }
 
     [Fact]
