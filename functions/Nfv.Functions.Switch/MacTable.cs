@@ -24,11 +24,9 @@ namespace Nfv.Functions.Switch;
 /// <see cref="RemoveExpired"/> reclaims its slot.
 /// </para>
 /// <para>
-/// Threading: every method but <see cref="Snapshot"/> must be called by the one thread that owns the table (the
-/// dataplane worker running the switch). <see cref="Snapshot"/> may be called from any thread: the table never
-/// reallocates, and structural changes are bracketed by a sequence counter (a seqlock), so a snapshot retries
-/// until it saw no change. The counter is only touched when an entry is added, moved or removed, never on the
-/// per-packet refresh.
+/// Threading: every method must be called by the one thread that owns the table (the dataplane worker running
+/// the switch; the management API reads it there through <c>PipelineWorker.InvokeAsync</c>). Only
+/// <see cref="Count"/> may be read from another thread (metrics).
 /// </para>
 /// </remarks>
 public sealed class MacTable
@@ -49,7 +47,6 @@ public sealed class MacTable
     private readonly long _ageing;
     private readonly long _frequency;
     private int _count;
-    private int _version;
 
     /// <summary>Creates an empty table.</summary>
     /// <param name="capacity">The most entries it holds.</param>
@@ -105,9 +102,7 @@ public sealed class MacTable
                 {
                     return expired ? MacLearnResult.Learned : MacLearnResult.Refreshed;
                 }
-                BeginWrite();
                 slot.Port = port;
-                EndWrite();
                 return expired ? MacLearnResult.Learned : MacLearnResult.Moved;
             }
             if (slot.Key == 0)
@@ -116,11 +111,9 @@ public sealed class MacTable
                 {
                     return MacLearnResult.Full;
                 }
-                BeginWrite();
                 slot.Port = port;
                 slot.LastSeen = now;
                 slot.Key = key;
-                EndWrite();
                 _count++;
                 return MacLearnResult.Learned;
             }
@@ -162,9 +155,7 @@ public sealed class MacTable
             ulong k = _slots[i].Key;
             if (k == key)
             {
-                BeginWrite();
                 DeleteAt(i);
-                EndWrite();
                 return true;
             }
             if (k == 0)
@@ -189,10 +180,6 @@ public sealed class MacTable
             ref Slot slot = ref slots[i];
             if (slot.Key != 0 && now - slot.LastSeen >= _ageing)
             {
-                if (removed == 0)
-                {
-                    BeginWrite();
-                }
                 // The backward shift may move a later (not yet examined) entry into slot i: look at i again.
                 DeleteAt(i);
                 removed++;
@@ -200,63 +187,33 @@ public sealed class MacTable
             }
             i++;
         }
-        if (removed != 0)
-        {
-            EndWrite();
-        }
         return removed;
     }
 
     /// <summary>Forgets every entry.</summary>
     public void Clear()
     {
-        BeginWrite();
         Array.Clear(_slots);
         _count = 0;
-        EndWrite();
     }
 
     /// <summary>
-    /// A copy of the live entries (expired ones left out), sorted by VLAN then MAC. Allocates; safe to call from
-    /// any thread (see the type's remarks). Under a sustained storm of new addresses a consistent copy may not be
-    /// possible; after a few tries the last copy is returned, whose entries are each well-formed but may mix
-    /// moments.
+    /// A copy of the live entries (expired ones left out), sorted by VLAN then MAC. Allocates; like every other
+    /// method, call it on the thread that owns the table (the host reads tables through the worker).
     /// </summary>
     /// <param name="now">The current time from the same clock as the one the table is fed with.</param>
     public IReadOnlyList<MacTableEntry> Snapshot(long now)
     {
-        var entries = new List<MacTableEntry>(Math.Min(Volatile.Read(ref _count), Capacity));
-        for (int attempt = 0; attempt < 8; attempt++)
+        var entries = new List<MacTableEntry>(_count);
+        foreach (ref readonly Slot slot in _slots.AsSpan())
         {
-            int before = Volatile.Read(ref _version);
-            if ((before & 1) != 0)
+            long age = now - slot.LastSeen;
+            if (slot.Key == 0 || age >= _ageing)
             {
-                Thread.Yield();
                 continue;
             }
-            entries.Clear();
-            var slots = _slots;
-            for (int i = 0; i < slots.Length; i++)
-            {
-                ulong key = slots[i].Key;
-                if (key == 0)
-                {
-                    continue;
-                }
-                long age = now - Volatile.Read(ref slots[i].LastSeen);
-                int port = slots[i].Port;
-                if (age >= _ageing)
-                {
-                    continue;
-                }
-                entries.Add(new MacTableEntry((int)(key >> 48) & 0xFFF, new MacAddress(key & 0xFFFF_FFFF_FFFFUL), port,
-                    TimeSpan.FromTicks((long)((Int128)Math.Max(0, age) * TimeSpan.TicksPerSecond / _frequency))));
-            }
-            Interlocked.MemoryBarrier();
-            if (Volatile.Read(ref _version) == before)
-            {
-                break;
-            }
+            entries.Add(new MacTableEntry((int)(slot.Key >> 48) & 0xFFF, new MacAddress(slot.Key & 0xFFFF_FFFF_FFFFUL), slot.Port,
+                TimeSpan.FromTicks((long)((Int128)Math.Max(0, age) * TimeSpan.TicksPerSecond / _frequency))));
         }
         entries.Sort(static (a, b) => a.Vlan != b.Vlan ? a.Vlan.CompareTo(b.Vlan) : a.Mac.Value.CompareTo(b.Mac.Value));
         return entries;
@@ -298,14 +255,4 @@ public sealed class MacTable
         slots[hole] = default;
         _count--;
     }
-
-    // Seqlock writer side: odd while a change is under way. The full fence orders the odd value before the
-    // entry stores on weakly ordered CPUs (Arm); the closing release write orders the stores before the even value.
-    private void BeginWrite()
-    {
-        Volatile.Write(ref _version, _version + 1);
-        Interlocked.MemoryBarrier();
-    }
-
-    private void EndWrite() => Volatile.Write(ref _version, _version + 1);
 }

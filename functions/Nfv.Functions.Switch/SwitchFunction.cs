@@ -13,8 +13,8 @@ namespace Nfv.Functions.Switch;
 /// connected ports of the VLAN, 802.1Q tags pushed, rewritten and popped per egress port.
 /// </summary>
 /// <remarks>
-/// Runs on one dataplane worker: not thread-safe, except <see cref="GetMacTable"/>, <see cref="MacCount"/> and
-/// <see cref="Counters"/>, which any thread may read.
+/// Runs on one dataplane worker: not thread-safe, except <see cref="MacCount"/> and <see cref="Counters"/>,
+/// which any thread may read. The host reads <see cref="GetMacTable"/> on the worker thread.
 /// </remarks>
 public sealed partial class SwitchFunction : INetworkFunction
 {
@@ -133,8 +133,8 @@ public sealed partial class SwitchFunction : INetworkFunction
     internal MacTable Table => _table;
 
     /// <summary>
-    /// The learned addresses (for <c>nfv show mac</c>), sorted by VLAN and MAC. Allocates. Safe to call from any
-    /// thread while the worker runs: see <see cref="MacTable.Snapshot"/>.
+    /// The learned addresses (for <c>nfv show mac</c>), sorted by VLAN and MAC. Allocates. Call it on the worker
+    /// thread (the management API does, through <c>PipelineWorker.InvokeAsync</c>).
     /// </summary>
     public IReadOnlyList<MacTableEntry> GetMacTable() => _table.Snapshot(_time.GetTimestamp());
 

@@ -105,49 +105,4 @@ public class MacTableTests
         Assert.Equal(MacLearnResult.Learned, table.Learn(1, a, 4, 10_000));
         Assert.Equal(1, table.Count);
     }
-
-    [Fact]
-    public void Snapshot_FromAnotherThread_WhileTheOwnerLearns_SeesOnlyWellFormedEntries()
-    {
-        var table = Create(256);
-        using var stop = new CancellationTokenSource();
-        var owner = new Thread(() =>
-        {
-            var random = new Random(5);
-            long now = 0;
-            while (!stop.IsCancellationRequested)
-            {
-                uint host = (uint)random.Next(0, 512);
-                var mac = new MacAddress(0x0200_0000_0000UL | host);
-                if (random.Next(4) == 0)
-                {
-                    table.Remove(1, mac);
-                }
-                else
-                {
-                    table.Learn(1, mac, (int)(host % 7), now++);
-                }
-            }
-        });
-        owner.Start();
-        try
-        {
-            for (int i = 0; i < 300; i++)
-            {
-                var entries = table.Snapshot(long.MaxValue / 4);
-                Assert.True(entries.Count <= 256);
-                foreach (var entry in entries)
-                {
-                    Assert.Equal(1, entry.Vlan);
-                    Assert.InRange(entry.Mac.Value, 0x0200_0000_0000UL, 0x0200_0000_01FFUL);
-                    Assert.InRange(entry.Port, 0, 6);
-                }
-            }
-        }
-        finally
-        {
-            stop.Cancel();
-            owner.Join();
-        }
-    }
 }
