@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
+using Nfv.Abstractions.Ip;
 
 namespace Nfv.Functions.Router;
 
@@ -42,6 +43,24 @@ public sealed class RouterBlueprint : FunctionBlueprint
     public override IReadOnlyList<string> DropReasons => s_dropReasons;
 
     /// <inheritdoc/>
+    /// <remarks>One per interface with <c>nat: NAME</c>.</remarks>
+    public override IReadOnlyList<FeatureReference> FeatureReferences
+    {
+        get
+        {
+            var references = new List<FeatureReference>();
+            foreach (var config in Options.Interfaces)
+            {
+                if (config.Nat is { } nat)
+                {
+                    references.Add(new FeatureReference(nat, "nat", $"interface '{config.Name}' of router '{Name}'", config.Addresses, config.NatSpan));
+                }
+            }
+            return references;
+        }
+    }
+
+    /// <inheritdoc/>
     public override int Attach(string? port, string peerHint, SourceSpan span, DiagnosticBag diagnostics)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
@@ -66,7 +85,17 @@ public sealed class RouterBlueprint : FunctionBlueprint
     {
         ArgumentNullException.ThrowIfNull(context);
         var logger = context.Loggers.CreateLogger<RouterFunction>();
-        return new RouterFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger);
+        var features = new IReadOnlyList<IIpv4Feature>?[Options.Interfaces.Count];
+        for (int i = 0; i < features.Length; i++)
+        {
+            if (Options.Interfaces[i].Nat is { } nat)
+            {
+                features[i] = context.Features.TryGetValue(nat, out var feature)
+                    ? [feature]
+                    : throw new InvalidOperationException($"Router '{Name}': the feature '{nat}' of interface '{Options.Interfaces[i].Name}' was not built.");
+            }
+        }
+        return new RouterFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger, features);
     }
 
     private string Choices()

@@ -29,6 +29,8 @@ public sealed partial class RouterFunction : INetworkFunction
         public int Mtu;
         public bool Linked;
         public IIpv4Feature[] Features = [];
+        // Features run on input here: this interface's own, then router-scoped ones of other interfaces (a NAT's hairpin).
+        public IIpv4Feature[] InputFeatures = [];
     }
 
     private readonly string _name;
@@ -87,6 +89,8 @@ public sealed partial class RouterFunction : INetworkFunction
             };
         }
 
+        AttachFeatures(name, options);
+
         var problems = new List<(StaticRoute Route, string Problem)>();
         _routes = RouteTable.Build(options.Interfaces, options.Routes, problems);
         foreach (var (route, problem) in problems)
@@ -108,6 +112,47 @@ public sealed partial class RouterFunction : INetworkFunction
         _icmpCapacity = Math.Max(1, options.IcmpBurst) * _frequency;
         _icmpTokens = _icmpCapacity;
         _icmpRefilled = _time.GetTimestamp();
+    }
+
+    // Tells each feature where it is; a feature that asks for the router scope also sees input on the other interfaces.
+    private void AttachFeatures(string name, RouterOptions options)
+    {
+        var local = new List<Ipv4Address>();
+        foreach (var config in options.Interfaces)
+        {
+            foreach (var prefix in config.Addresses)
+            {
+                local.Add(prefix.Address);
+            }
+        }
+        var input = new List<IIpv4Feature>[_interfaces.Length];
+        var routerScoped = new List<(int Interface, IIpv4Feature Feature)>();
+        for (int i = 0; i < _interfaces.Length; i++)
+        {
+            input[i] = [.. _interfaces[i].Features];
+            foreach (var feature in _interfaces[i].Features)
+            {
+                var scope = feature.Attach(new Ipv4FeatureAttachment(name, i, options.Interfaces[i].Name, options.Interfaces[i].Addresses, local));
+                if (scope == Ipv4FeatureScope.Router)
+                {
+                    routerScoped.Add((i, feature));
+                }
+            }
+        }
+        foreach (var (owner, feature) in routerScoped)
+        {
+            for (int i = 0; i < _interfaces.Length; i++)
+            {
+                if (i != owner)
+                {
+                    input[i].Add(feature);
+                }
+            }
+        }
+        for (int i = 0; i < _interfaces.Length; i++)
+        {
+            _interfaces[i].InputFeatures = [.. input[i]];
+        }
     }
 
     /// <summary>The function's name in the topology.</summary>
@@ -237,10 +282,10 @@ public sealed partial class RouterFunction : INetworkFunction
         }
 
         // 2. Input features: before the routing decision, so a rewritten destination is routed by its new value.
-        if (ingress.Features.Length != 0)
+        if (ingress.InputFeatures.Length != 0)
         {
             var context = new Ipv4HookContext(inPort, ingress.Primary, IpOffset, Ipv4Address.Any);
-            foreach (var feature in ingress.Features)
+            foreach (var feature in ingress.InputFeatures)
             {
                 var verdict = feature.Input(packet, context, emit);
                 if (verdict == Ipv4FeatureVerdict.Consumed)

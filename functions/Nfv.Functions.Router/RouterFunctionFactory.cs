@@ -12,7 +12,7 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
 {
     private static readonly string[] s_keys =
         ["kind", "interfaces", "routes", "arp-reachable", "arp-cache-size", "arp-queue", "icmp-rate", "icmp-burst"];
-    private static readonly string[] s_interfaceKeys = ["address", "mtu", "mac"];
+    private static readonly string[] s_interfaceKeys = ["address", "mtu", "mac", "nat"];
     private static readonly string[] s_routeKeys = ["prefix", "via", "dev"];
 
     /// <inheritdoc/>
@@ -154,6 +154,18 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
         if (map["mtu"] is { } mtuNode && reader.Int(mtuNode, $"'mtu' of {what}", RouterInterface.MinMtu, RouterInterface.MaxMtu) is { } mtu)
         {
             result = result with { Mtu = mtu };
+        }
+        if (map["nat"] is { } natNode && reader.AsScalar(natNode, $"'nat' of {what}") is { } nat)
+        {
+            if (nat.Value.Length == 0)
+            {
+                reader.Diagnostics.Error(DiagnosticCodes.BadFeature, natNode.Span,
+                    $"'nat' of {what} is empty: name a function of kind nat, or remove the key");
+            }
+            else
+            {
+                result = result with { Nat = nat.Value, NatSpan = nat.Span };
+            }
         }
         if (map["mac"] is { } macNode && reader.Mac(macNode, $"'mac' of {what}") is { } mac)
         {

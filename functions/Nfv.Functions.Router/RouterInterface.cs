@@ -27,6 +27,15 @@ public sealed record RouterInterface
     /// <summary>Its MAC address.</summary>
     public MacAddress Mac { get; init; }
 
+    /// <summary>
+    /// The NAT (a <c>kind: nat</c> function of the topology) this interface runs as an L3 feature (<c>nat: NAME</c>),
+    /// or null. The interface is then the NAT's outside.
+    /// </summary>
+    public string? Nat { get; init; }
+
+    /// <summary>Where <see cref="Nat"/> was written.</summary>
+    public SourceSpan NatSpan { get; init; }
+
     /// <summary>Where it was declared.</summary>
     public SourceSpan Span { get; init; }
 

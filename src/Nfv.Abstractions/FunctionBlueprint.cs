@@ -25,6 +25,13 @@ public abstract class FunctionBlueprint
     /// </summary>
     public abstract int Attach(string? port, string peerHint, SourceSpan span, DiagnosticBag diagnostics);
 
+    /// <summary>
+    /// The L3 features this function names (a router interface's <c>nat: masq</c>); the topology loader resolves each to a
+    /// <see cref="FeatureBlueprint"/>, and <see cref="Build"/> finds the running features in
+    /// <see cref="FunctionBuildContext.Features"/>.
+    /// </summary>
+    public virtual IReadOnlyList<FeatureReference> FeatureReferences => [];
+
     /// <summary>Builds the running function.</summary>
     public abstract INetworkFunction Build(FunctionBuildContext context);
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nfv.Abstractions.Ip;
 
 namespace Nfv.Abstractions;
 
@@ -6,8 +7,10 @@ namespace Nfv.Abstractions;
 public sealed class FunctionBuildContext
 {
     /// <summary>Creates a context.</summary>
-    public FunctionBuildContext(string name, IReadOnlyList<bool> connectedPorts, TimeProvider time, ILoggerFactory loggers)
+    public FunctionBuildContext(string name, IReadOnlyList<bool> connectedPorts, TimeProvider time, ILoggerFactory loggers,
+        IReadOnlyDictionary<string, IIpv4Feature>? features = null)
     {
+        Features = features ?? new Dictionary<string, IIpv4Feature>();
         Name = name;
         ConnectedPorts = connectedPorts;
         Time = time;
@@ -22,6 +25,12 @@ public sealed class FunctionBuildContext
 
     /// <summary>The clock: ageing, leases and timeouts read it, never <see cref="DateTime.Now"/>.</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>
+    /// The running L3 features of the topology by name, built before the functions that name them
+    /// (<see cref="FunctionBlueprint.FeatureReferences"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, IIpv4Feature> Features { get; }
 
     /// <summary>Logging.</summary>
     public ILoggerFactory Loggers { get; }

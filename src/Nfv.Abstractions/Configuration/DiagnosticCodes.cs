@@ -28,6 +28,11 @@ public static class DiagnosticCodes
     public const string Unlinked = "NFV0107";
     /// <summary>A host names a port that does not exist or cannot carry a host.</summary>
     public const string BadHost = "NFV0108";
+    /// <summary>
+    /// A feature reference (<c>nat: NAME</c>) names nothing, or something that is not a feature of that kind, or a feature
+    /// another place already names; or a link names a feature.
+    /// </summary>
+    public const string BadFeature = "NFV0109";
 
     /// <summary>A value has the wrong shape (a list where a mapping belongs, ...).</summary>
     public const string WrongType = "NFV0201";

@@ -81,6 +81,15 @@ public static class Checksum
     }
 
     /// <summary>
+    /// RFC 1624 for a partial checksum (<see cref="VirtioNetHeader.NeedsChecksum"/>): the field holds the folded
+    /// pseudo-header sum, not its complement, so a pseudo-header word (an address) that changes from
+    /// <paramref name="oldValue"/> to <paramref name="newValue"/> is added, not complemented: <c>P' = P + ~m + m'</c>.
+    /// Ports are not in the pseudo-header: whoever completes the checksum sums them with the data.
+    /// </summary>
+    public static ushort UpdatePartial(ushort pseudoSum, uint oldValue, uint newValue) =>
+        (ushort)~Update((ushort)~pseudoSum, oldValue, newValue);
+
+    /// <summary>
     /// The IPv4 pseudo-header sum (RFC 793 §3.1, RFC 768) of source, destination, protocol and L4 length; not folded
     /// or complemented. A partial checksum (virtio NEEDS_CSUM) holds exactly this, folded.
     /// </summary>

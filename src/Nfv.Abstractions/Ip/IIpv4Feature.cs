@@ -24,7 +24,17 @@ public interface IIpv4Feature
     /// <summary>The feature's name, for logs and errors.</summary>
     string Name { get; }
 
-    /// <summary>A packet arrived on the interface; before the routing decision.</summary>
+    /// <summary>
+    /// Called once by the router that runs the feature, before any packet: where it is attached. Returns which packets
+    /// it wants to see. A feature serves one interface of one router: it may throw <see cref="InvalidOperationException"/>
+    /// when attached a second time.
+    /// </summary>
+    Ipv4FeatureScope Attach(Ipv4FeatureAttachment attachment) => Ipv4FeatureScope.Interface;
+
+    /// <summary>
+    /// A packet arrived on the interface (or, with <see cref="Ipv4FeatureScope.Router"/>, on any interface); before the
+    /// routing decision.
+    /// </summary>
     Ipv4FeatureVerdict Input(Packet packet, in Ipv4HookContext context, Emitter emit);
 
     /// <summary>A packet leaves by the interface; after the routing decision.</summary>

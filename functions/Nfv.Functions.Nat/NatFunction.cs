@@ -1,0 +1,386 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nfv.Abstractions;
+using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Ip;
+
+namespace Nfv.Functions.Nat;
+
+/// <summary>
+/// NAPT44 as an L3 feature of a router interface, the NAT's outside (RFC 4787, 5382, 5508, 7857): source translation of
+/// TCP, UDP and ICMP echo to one or more external addresses with endpoint-independent mapping, configurable filtering,
+/// port preservation, hairpinning, TCP state tracking with timeouts, ICMP error translation, static port forwards,
+/// fragments, and bounded sessions.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The router calls <see cref="Output"/> for packets leaving by the outside interface (inside to outside: the source is
+/// translated, <c>NatFunction.InsideToOutside.cs</c>), and <see cref="Input"/> for packets arriving on any interface
+/// (<see cref="Ipv4FeatureScope.Router"/>): on the outside, packets to an external address are translated back or left to
+/// the router, and packets to anything but the router's own addresses are dropped (<c>NatFunction.OutsideToInside.cs</c>);
+/// on the inside, packets to an external address and a mapped port are hairpinned.
+/// </para>
+/// <para>
+/// It is also an <see cref="INetworkFunction"/> without ports, so the graph runs its <see cref="OnTimer"/> (the expiry
+/// sweep) on the worker thread, and the host inspects its <c>nat</c> table. Worker thread only, like the router.
+/// </para>
+/// </remarks>
+public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
+{
+    // Sessions the timer looks at per tick (100 ms): the whole default table every 6.4 s.
+    private const int SweepBudget = 1024;
+
+    private const byte TcpFin = 0x01;
+    private const byte TcpSyn = 0x02;
+    private const byte TcpRst = 0x04;
+
+    private readonly string _name;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly long _frequency;
+    private readonly long _tcpEstablished;
+    private readonly long _tcpTransitory;
+    private readonly long _udp;
+    private readonly long _icmp;
+    private readonly NatFragmentCache _fragments;
+    private NatSessionTable _table = null!;
+    private uint[] _externals = [];
+    private uint[] _local = [];
+    private int _outside = -1;
+    private string _attachedTo = "";
+    private bool _fullReported;
+    private bool _portsReported;
+
+    /// <summary>Creates a NAT; it translates once a router attaches it (<see cref="Attach"/>).</summary>
+    /// <param name="name">The function's name in the topology (for logs).</param>
+    /// <param name="options">Its checked configuration.</param>
+    /// <param name="time">The clock for timeouts; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Where warnings go; null for none.</param>
+    public NatFunction(string name, NatOptions options, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PortMin, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PortMin, options.PortMax, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PortMax, 65535, nameof(options));
+        _name = name;
+        Options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _frequency = _time.TimestampFrequency;
+        _tcpEstablished = Ticks(options.TcpEstablished);
+        _tcpTransitory = Ticks(options.TcpTransitory);
+        _udp = Ticks(options.Udp);
+        _icmp = Ticks(options.Icmp);
+        _fragments = new NatFragmentCache(_frequency);
+    }
+
+    /// <inheritdoc/>
+    public string Name => _name;
+
+    /// <summary>The configuration.</summary>
+    public NatOptions Options { get; }
+
+    /// <summary>What the NAT did so far; readable from any thread.</summary>
+    public NatCounters Counters { get; } = new();
+
+    /// <summary>The external addresses, once attached.</summary>
+    public IReadOnlyList<Ipv4Address> ExternalAddresses => [.. _externals.Select(a => new Ipv4Address(a))];
+
+    /// <summary>Sessions now (any thread; may lag).</summary>
+    public int SessionCount => _table?.SessionCount ?? 0;
+
+    internal NatSessionTable Table => _table;
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The NAT is already attached: one NAT serves one interface.</exception>
+    /// <exception cref="ArgumentException">An external address is not an address of the interface.</exception>
+    public Ipv4FeatureScope Attach(Ipv4FeatureAttachment attachment)
+    {
+        ArgumentNullException.ThrowIfNull(attachment);
+        if (_outside >= 0)
+        {
+            throw new InvalidOperationException($"NAT '{_name}' already serves {_attachedTo}; a NAT serves one interface of one router.");
+        }
+        if (attachment.Addresses.Count == 0)
+        {
+            throw new ArgumentException($"Interface '{attachment.InterfaceName}' has no address for NAT '{_name}'.", nameof(attachment));
+        }
+        var externals = Options.External.Count > 0 ? Options.External : [attachment.Addresses[0].Address];
+        foreach (var external in externals)
+        {
+            if (!attachment.Addresses.Any(p => p.Address == external))
+            {
+                throw new ArgumentException(
+                    $"External address {external} of NAT '{_name}' is not an address of interface '{attachment.InterfaceName}'.", nameof(attachment));
+            }
+        }
+        _externals = [.. externals.Select(a => a.Value)];
+        _local = [.. attachment.LocalAddresses.Select(a => a.Value)];
+        _table = new NatSessionTable(Options.MaxSessions, Options.Forwards.Count, _externals.Length, Options.PortMin, Options.PortMax);
+        foreach (var forward in Options.Forwards)
+        {
+            var address = forward.External ?? new Ipv4Address(_externals[0]);
+            int external = Array.IndexOf(_externals, address.Value);
+            if (external < 0 || !_table.IsPortFree(forward.Protocol, external, forward.Port) ||
+                _table.AddMapping(forward.Protocol, forward.To.Value, forward.ToPort, external, address.Value, forward.Port) < 0)
+            {
+                throw new ArgumentException($"Forward {forward.ProtocolName} {address}:{forward.Port} of NAT '{_name}' cannot be installed.", nameof(attachment));
+            }
+        }
+        _outside = attachment.Interface;
+        _attachedTo = $"interface '{attachment.InterfaceName}' of router '{attachment.Router}'";
+        NatLog.Attached(_logger, _name, attachment.InterfaceName, attachment.Router, string.Join(", ", externals));
+        return Ipv4FeatureScope.Router;
+    }
+
+    /// <inheritdoc/>
+    public Ipv4FeatureVerdict Input(Packet packet, in Ipv4HookContext context, Emitter emit)
+    {
+        if (_outside < 0)
+        {
+            return Ipv4FeatureVerdict.Continue;
+        }
+        var ip = packet.Data[context.IpOffset..];
+        return context.Interface == _outside
+            ? FromOutside(packet, ip, _time.GetTimestamp())
+            : FromInside(packet, ip);
+    }
+
+    /// <inheritdoc/>
+    public Ipv4FeatureVerdict Output(Packet packet, in Ipv4HookContext context, Emitter emit)
+    {
+        if (_outside < 0 || context.Interface != _outside)
+        {
+            return Ipv4FeatureVerdict.Continue;
+        }
+        return ToOutside(packet, packet.Data[context.IpOffset..], _time.GetTimestamp());
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A feature has no ports, so nothing is ever sent to it; should it be, the packet is dropped.</remarks>
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(emit);
+        foreach (var packet in batch.AsSpan())
+        {
+            emit.Drop(packet, 0);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Reclaims expired sessions, a bounded slice of the table per call.</remarks>
+    public void OnTimer(Emitter emit)
+    {
+        if (_outside < 0)
+        {
+            return;
+        }
+        int removed = _table.Sweep(_time.GetTimestamp(), SweepBudget);
+        Counters.SessionsExpiredCount += removed;
+        if (_fullReported && _table.SessionCount < _table.SessionCapacity)
+        {
+            _fullReported = false;
+        }
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _frequency);
+
+    private int ExternalIndex(uint address)
+    {
+        var externals = _externals;
+        for (int i = 0; i < externals.Length; i++)
+        {
+            if (externals[i] == address)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private bool IsLocal(uint address) => Array.IndexOf(_local, address) >= 0;
+
+    private Ipv4FeatureVerdict Drop(NatDrop reason)
+    {
+        Counters.DropCounts[(int)reason]++;
+        return Ipv4FeatureVerdict.Drop;
+    }
+
+    // The datagram's payload: from the header to the total length (the router checked it fits the frame).
+    private static Span<byte> L4(Span<byte> ip, int headerLength) =>
+        ip[headerLength..Math.Max(headerLength, Math.Min(ip.Length, Ipv4Header.TotalLength(ip)))];
+
+    // The L4 header bytes a translation needs: TCP up to its flags and checksum, UDP its 8 bytes, ICMP its 8 bytes.
+    private static int L4Needed(byte protocol) => protocol == Ipv4Header.ProtocolTcp ? 20 : 8;
+
+    private long Timeout(byte protocol, byte tcp) => protocol switch
+    {
+        Ipv4Header.ProtocolUdp => _udp,
+        Ipv4Header.ProtocolIcmp => _icmp,
+        _ => TcpState(tcp) == NatTcpState.Established ? _tcpEstablished : _tcpTransitory,
+    };
+
+    /// <summary>The TCP state RFC 5382 times out by, from what the session saw.</summary>
+    internal static NatTcpState TcpState(byte seen)
+    {
+        if ((seen & NatTcpFlags.Reset) != 0)
+        {
+            return NatTcpState.Reset;
+        }
+        if ((seen & (NatTcpFlags.FinOut | NatTcpFlags.FinIn)) == (NatTcpFlags.FinOut | NatTcpFlags.FinIn))
+        {
+            return NatTcpState.Closing;
+        }
+        return (seen & (NatTcpFlags.Out | NatTcpFlags.In)) == (NatTcpFlags.Out | NatTcpFlags.In) ? NatTcpState.Established : NatTcpState.Opening;
+    }
+
+    // A packet of the session in one direction: TCP state, then the idle timer. UDP and ICMP sessions are refreshed by
+    // outbound packets only (RFC 4787 REQ-6); TCP by both, since its state is tracked both ways.
+    private void Refresh(ref NatSessionTable.Session session, byte protocol, bool outbound, byte tcpFlags, long now)
+    {
+        if (protocol == Ipv4Header.ProtocolTcp)
+        {
+            byte seen = session.Tcp;
+            seen |= outbound ? NatTcpFlags.Out : NatTcpFlags.In;
+            if ((tcpFlags & TcpFin) != 0)
+            {
+                seen |= outbound ? NatTcpFlags.FinOut : NatTcpFlags.FinIn;
+            }
+            if ((tcpFlags & TcpRst) != 0)
+            {
+                seen |= NatTcpFlags.Reset;
+            }
+            else if ((tcpFlags & TcpSyn) != 0 && (seen & NatTcpFlags.Reset) != 0)
+            {
+                seen = outbound ? NatTcpFlags.Out : NatTcpFlags.In; // a new connection on the same endpoints
+            }
+            session.Tcp = seen;
+            session.Expires = now + Timeout(protocol, seen);
+        }
+        else if (outbound)
+        {
+            session.Expires = now + Timeout(protocol, 0);
+        }
+    }
+
+    private static byte TcpFlags(byte protocol, ReadOnlySpan<byte> l4) => protocol == Ipv4Header.ProtocolTcp ? l4[13] : (byte)0;
+
+    private static ushort ReadPort(ReadOnlySpan<byte> l4, int offset) => BinaryPrimitives.ReadUInt16BigEndian(l4[offset..]);
+
+    /// <summary>
+    /// The live session of an inside endpoint with a remote one, made (mapping too, when there is none) if needed, and
+    /// refreshed by this outbound packet; -1 with <paramref name="refused"/> set when a bound or the port range refuses it.
+    /// </summary>
+    private int OutboundSession(byte protocol, uint inside, ushort insidePort, uint remote, ushort remotePort, byte tcpFlags, long now,
+        out NatDrop refused)
+    {
+        refused = default;
+        var table = _table;
+        int mapping = table.FindByInside(protocol, inside, insidePort);
+        int session = -1;
+        if (mapping >= 0)
+        {
+            session = table.FindSession(mapping, remote, remotePort);
+            if (session >= 0 && table.SessionAt(session).Expires <= now)
+            {
+                Expire(session);
+                session = -1;
+                if (!table.MappingAt(mapping).InUse)
+                {
+                    mapping = -1;
+                }
+            }
+        }
+        if (session < 0)
+        {
+            session = NewOutboundSession(protocol, inside, insidePort, remote, remotePort, mapping, now, out refused);
+            if (session < 0)
+            {
+                return -1;
+            }
+        }
+        Refresh(ref table.SessionAt(session), protocol, outbound: true, tcpFlags, now);
+        return session;
+    }
+
+    private int NewOutboundSession(byte protocol, uint inside, ushort insidePort, uint remote, ushort remotePort, int mapping, long now,
+        out NatDrop refused)
+    {
+        var table = _table;
+        if (table.SessionCount >= table.SessionCapacity)
+        {
+            refused = NatDrop.SessionLimit;
+            ReportFull();
+            return -1;
+        }
+        if (table.HostSessions(inside) >= Options.MaxSessionsPerHost)
+        {
+            refused = NatDrop.HostLimit;
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                NatLog.HostLimit(_logger, _name, new Ipv4Address(inside).ToString(), Options.MaxSessionsPerHost);
+            }
+            return -1;
+        }
+        bool made = false;
+        if (mapping < 0)
+        {
+            // RFC 4787 REQ-2 ("paired"): an inside host always gets the same external address, picked by its address.
+            int external = (int)((inside * 0x9E3779B1u) >> 16) % _externals.Length;
+            mapping = table.AddMapping(protocol, inside, insidePort, external, _externals[external]);
+            if (mapping < 0)
+            {
+                refused = NatDrop.PortsExhausted;
+                ReportPortsExhausted(protocol, external);
+                return -1;
+            }
+            made = true;
+        }
+        int session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, 0), Options.MaxSessionsPerHost, out refused);
+        if (session < 0)
+        {
+            if (made)
+            {
+                table.ReleaseIfUnused(mapping);
+            }
+            return -1;
+        }
+        Counters.SessionsCreatedCount++;
+        return session;
+    }
+
+    private void Expire(int session)
+    {
+        _table.RemoveSession(session);
+        Counters.SessionsExpiredCount++;
+    }
+
+    private void ReportFull()
+    {
+        if (!_fullReported)
+        {
+            _fullReported = true;
+            NatLog.TableFull(_logger, _name, _table.SessionCapacity);
+        }
+    }
+
+    private void ReportPortsExhausted(byte protocol, int external)
+    {
+        if (!_portsReported)
+        {
+            _portsReported = true;
+            NatLog.PortsExhausted(_logger, _name, ProtocolName(protocol), new Ipv4Address(_externals[external]).ToString(), Options.PortMin, Options.PortMax);
+        }
+    }
+
+    internal static string ProtocolName(byte protocol) => protocol switch
+    {
+        Ipv4Header.ProtocolTcp => "tcp",
+        Ipv4Header.ProtocolUdp => "udp",
+        Ipv4Header.ProtocolIcmp => "icmp",
+        _ => protocol.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
