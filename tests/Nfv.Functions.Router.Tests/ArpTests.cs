@@ -10,7 +10,7 @@ public class ArpTests
     public void Answers_a_request_for_its_address_and_learns_the_asker()
     {
         var h = new RouterHarness();
-        h.Send(Lan, Packets.Arp(1, MacAddress.Broadcast, H1Mac, H1, default, "10.0.0.1"));
+        h.Send(Lan, IpPackets.Arp(1, MacAddress.Broadcast, H1Mac, H1, default, "10.0.0.1"));
 
         h.Emit.AssertSentTo(Lan);
         var reply = h.Emit.SentTo(Lan).AsSpan();
@@ -30,9 +30,9 @@ public class ArpTests
     public void Does_not_answer_for_an_address_of_another_interface_or_a_stranger()
     {
         var h = new RouterHarness();
-        h.Send(Lan, Packets.Arp(1, MacAddress.Broadcast, H1Mac, H1, default, "192.0.2.1"));
+        h.Send(Lan, IpPackets.Arp(1, MacAddress.Broadcast, H1Mac, H1, default, "192.0.2.1"));
         h.Emit.AssertDropped(RouterDrop.ArpConsumed);
-        h.Send(Lan, Packets.Arp(1, MacAddress.Broadcast, H1Mac, H1, default, "10.0.0.99"));
+        h.Send(Lan, IpPackets.Arp(1, MacAddress.Broadcast, H1Mac, H1, default, "10.0.0.99"));
         h.Emit.AssertDropped(RouterDrop.ArpConsumed);
         Assert.Equal(0, h.Router.Arp.Count);
     }
@@ -41,7 +41,7 @@ public class ArpTests
     public void Resolves_a_next_hop_queues_the_packets_and_sends_them_when_the_reply_comes()
     {
         var h = new RouterHarness();
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2)));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         // Queued (a copy), and a broadcast request out of wan from wan's address.
         Assert.Equal((int)RouterDrop.ArpQueued, Assert.Single(h.Emit.Dropped).Reason);
         var request = h.Emit.SentTo(Wan).AsSpan();
@@ -51,17 +51,17 @@ public class ArpTests
         Assert.Equal(H2, ArpHeader.TargetIp(request[14..]).ToString());
 
         // A second packet waits behind the same resolution: no second request.
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(3, 4)));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(3, 4)));
         Assert.Empty(h.Emit.Sent);
 
-        h.Send(Wan, Packets.Arp(2, h.WanMac, H2Mac, H2, h.WanMac, "192.0.2.1"));
+        h.Send(Wan, IpPackets.Arp(2, h.WanMac, H2Mac, H2, h.WanMac, "192.0.2.1"));
         Assert.Equal(2, h.Emit.Sent.Count);
         Assert.All(h.Emit.Sent, s =>
         {
             Assert.Equal(Wan, s.Port);
             Assert.Equal(H2Mac, EthernetHeader.Destination(s.Frame));
             Assert.Equal(h.WanMac, EthernetHeader.Source(s.Frame));
-            Assert.Equal(63, Packets.Ttl(s.Frame));
+            Assert.Equal(63, IpPackets.Ttl(s.Frame));
         });
         Assert.Equal(0, h.Emit.Pool.Capacity - h.Emit.Pool.Available);
     }
@@ -72,7 +72,7 @@ public class ArpTests
         var h = new RouterHarness(Default() with { ArpQueueLength = 2 });
         for (int i = 0; i < 4; i++)
         {
-            h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2)));
+            h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         }
         Assert.Equal((int)RouterDrop.ArpQueueFull, Assert.Single(h.Emit.Dropped).Reason);
         Assert.Equal(2, h.Router.Arp.Waiting);
@@ -82,7 +82,7 @@ public class ArpTests
     public void Retries_three_times_then_sends_host_unreachable_for_what_waited()
     {
         var h = new RouterHarness();
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2)));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         Assert.Equal(1, h.Counters.ArpRequests);
 
         h.Tick(TimeSpan.FromMilliseconds(500));
@@ -97,7 +97,7 @@ public class ArpTests
         var error = Assert.Single(h.Emit.Sent);
         Assert.Equal(Lan, error.Port);
         Assert.Equal(H1Mac, EthernetHeader.Destination(error.Frame));
-        var icmp = Packets.L4(error.Frame);
+        var icmp = IpPackets.L4(error.Frame);
         Assert.Equal((3, 1), (icmp[0], icmp[1]));
         Assert.Equal(1, h.Counters.ArpFailed);
         Assert.Equal(0, h.Router.Arp.Count);
@@ -110,11 +110,11 @@ public class ArpTests
         var h = new RouterHarness(Default() with { ArpReachable = TimeSpan.FromSeconds(30) });
         h.Teach(Wan, H2Mac, H2);
         h.Teach(Lan, H1Mac, H1);
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2)));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertSentTo(Wan);
 
         h.Time.Advance(TimeSpan.FromSeconds(31));
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2)));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         Assert.Equal((int)RouterDrop.ArpQueued, Assert.Single(h.Emit.Dropped).Reason);
         Assert.Equal(ArpHeader.OperationRequest, ArpHeader.Operation(h.Emit.SentTo(Wan).AsSpan(14)));
     }
@@ -125,12 +125,12 @@ public class ArpTests
         var h = new RouterHarness();
         h.Teach(Wan, H2Mac, H2);
         var moved = FrameBuilder.Mac(0x21);
-        h.Send(Wan, Packets.Arp(1, MacAddress.Broadcast, moved, H2, default, H2));
+        h.Send(Wan, IpPackets.Arp(1, MacAddress.Broadcast, moved, H2, default, H2));
         h.Emit.AssertDropped(RouterDrop.ArpConsumed);
         Assert.True(h.Router.Arp.TryLookup(Wan, Ipv4Address.Parse(H2), h.Time.GetTimestamp(), out var mac));
         Assert.Equal(moved, mac);
 
-        h.Send(Wan, Packets.Arp(1, MacAddress.Broadcast, FrameBuilder.Mac(0x33), "192.0.2.33", default, "192.0.2.33"));
+        h.Send(Wan, IpPackets.Arp(1, MacAddress.Broadcast, FrameBuilder.Mac(0x33), "192.0.2.33", default, "192.0.2.33"));
         Assert.False(h.Router.Arp.TryLookup(Wan, Ipv4Address.Parse("192.0.2.33"), h.Time.GetTimestamp(), out _));
     }
 
@@ -140,10 +140,10 @@ public class ArpTests
         var h = new RouterHarness(Default() with { ArpCacheSize = 2 });
         for (int i = 0; i < 3; i++)
         {
-            h.Send(Lan, Packets.Arp(1, MacAddress.Broadcast, FrameBuilder.Mac(0x40 + i), $"10.0.0.{40 + i}", default, "10.0.0.1"));
+            h.Send(Lan, IpPackets.Arp(1, MacAddress.Broadcast, FrameBuilder.Mac(0x40 + i), $"10.0.0.{40 + i}", default, "10.0.0.1"));
         }
         Assert.Equal(2, h.Router.Arp.Count);
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2)));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertDropped(RouterDrop.ArpQueueFull);
         Assert.Equal(1, h.Counters.ArpTableFull);
     }
@@ -152,7 +152,7 @@ public class ArpTests
     public void Bad_arp_is_dropped()
     {
         var h = new RouterHarness();
-        var frame = Packets.Arp(1, MacAddress.Broadcast, H1Mac, H1, default, "10.0.0.1");
+        var frame = IpPackets.Arp(1, MacAddress.Broadcast, H1Mac, H1, default, "10.0.0.1");
         frame[14 + 4] = 8;
         h.Send(Lan, frame);
         h.Emit.AssertDropped(RouterDrop.BadArp);

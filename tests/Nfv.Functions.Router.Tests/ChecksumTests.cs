@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
+using Nfv.Tests.Common;
 
 namespace Nfv.Functions.Router.Tests;
 
@@ -11,11 +12,11 @@ public class ChecksumTests
         var random = new Random(3);
         for (int n = 0; n < 2000; n++)
         {
-            var frame = Packets.Ip(default, default, "10.0.0.1", "10.0.0.2", (byte)random.Next(256), new byte[8],
+            var frame = IpPackets.Ip(default, default, "10.0.0.1", "10.0.0.2", (byte)random.Next(256), new byte[8],
                 ttl: (byte)random.Next(2, 256), id: (ushort)random.Next(65536));
             var ip = frame.AsSpan(14, 20);
             Ipv4Header.DecrementTtl(ip);
-            Assert.True(Packets.ChecksumOk(ip));
+            Assert.True(IpPackets.ChecksumOk(ip));
             Assert.True(Ipv4Header.IsChecksumValid(ip));
         }
     }
@@ -31,13 +32,13 @@ public class ChecksumTests
     [Fact]
     public void Address_update_equals_recompute()
     {
-        var frame = Packets.Ip(default, default, "10.0.0.1", "10.0.0.2", 17, new byte[8]);
+        var frame = IpPackets.Ip(default, default, "10.0.0.1", "10.0.0.2", 17, new byte[8]);
         var ip = frame.AsSpan(14, 20);
         ushort before = BinaryPrimitives.ReadUInt16BigEndian(ip[10..]);
         uint oldSrc = Ipv4Address.Read(ip[12..]).Value;
         uint newSrc = Ipv4Address.Parse("203.0.113.77").Value;
         new Ipv4Address(newSrc).Write(ip[12..]);
         BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum.Update(before, oldSrc, newSrc));
-        Assert.True(Packets.ChecksumOk(ip));
+        Assert.True(IpPackets.ChecksumOk(ip));
     }
 }

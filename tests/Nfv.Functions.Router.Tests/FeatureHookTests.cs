@@ -2,6 +2,7 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Ip;
 using static Nfv.Functions.Router.Tests.RouterHarness;
+using Nfv.Tests.Common;
 
 namespace Nfv.Functions.Router.Tests;
 
@@ -58,11 +59,11 @@ public class FeatureHookTests
             Rewrite(p, Ipv4Header.SourceOffset, ctx.InterfaceAddress.ToString());
             return Ipv4FeatureVerdict.Continue;
         };
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2), ttl: 9));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2), ttl: 9));
         var frame = h.Emit.SentTo(Wan);
-        Assert.Equal("192.0.2.1", Packets.Src(frame));
-        Assert.Equal(8, Packets.Ttl(frame));
-        Assert.True(Packets.IpChecksumOk(frame));
+        Assert.Equal("192.0.2.1", IpPackets.Src(frame));
+        Assert.Equal(8, IpPackets.Ttl(frame));
+        Assert.True(IpPackets.IpChecksumOk(frame));
         Assert.Equal(["out:1:192.0.2.20"], feature.Calls);
     }
 
@@ -76,9 +77,9 @@ public class FeatureHookTests
             return Ipv4FeatureVerdict.Continue;
         };
         // From H2 to the router's wan address, redirected to H1 (a port forward).
-        h.Send(Wan, Packets.Ip(h.WanMac, H2Mac, H2, "192.0.2.1", 17, Packets.Udp(1, 80)));
+        h.Send(Wan, IpPackets.Ip(h.WanMac, H2Mac, H2, "192.0.2.1", 17, IpPackets.Udp(1, 80)));
         var frame = h.Emit.SentTo(Lan);
-        Assert.Equal(H1, Packets.Dst(frame));
+        Assert.Equal(H1, IpPackets.Dst(frame));
         Assert.Equal(H1Mac, EthernetHeader.Destination(frame));
         Assert.Equal(["in:1"], feature.Calls);
     }
@@ -88,11 +89,11 @@ public class FeatureHookTests
     {
         var (h, feature) = WithFeatureOnWan();
         feature.OnOutput = (_, _, _) => Ipv4FeatureVerdict.Drop;
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2)));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertDropped(RouterDrop.FeatureDrop);
 
         feature.OnInput = (_, _, _) => Ipv4FeatureVerdict.Drop;
-        h.Send(Wan, Packets.Ip(h.WanMac, H2Mac, H2, H1, 17, Packets.Udp(1, 2)));
+        h.Send(Wan, IpPackets.Ip(h.WanMac, H2Mac, H2, H1, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertDropped(RouterDrop.FeatureDrop);
     }
 
@@ -105,7 +106,7 @@ public class FeatureHookTests
             emit.To(Wan, p); // e.g. a reflector: the router never touches it again
             return Ipv4FeatureVerdict.Consumed;
         };
-        h.Send(Wan, Packets.Ip(h.WanMac, H2Mac, H2, H1, 17, Packets.Udp(1, 2)));
+        h.Send(Wan, IpPackets.Ip(h.WanMac, H2Mac, H2, H1, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertSentTo(Wan);
         Assert.Equal(0, h.Counters.Forwarded);
 
@@ -115,7 +116,7 @@ public class FeatureHookTests
             emit.Drop(p, 0);
             return Ipv4FeatureVerdict.Consumed;
         };
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2)));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         Assert.Single(h.Emit.Dropped);
         Assert.Empty(h.Emit.Sent);
     }
@@ -124,7 +125,7 @@ public class FeatureHookTests
     public void Packets_for_other_interfaces_do_not_pass_the_feature()
     {
         var (h, feature) = WithFeatureOnWan();
-        h.Send(Lan, h.FromH1("10.0.0.1", 1, Packets.EchoRequest()));
+        h.Send(Lan, h.FromH1("10.0.0.1", 1, IpPackets.EchoRequest()));
         Assert.Empty(feature.Calls);
     }
 }

@@ -20,14 +20,14 @@ public class ForwardingTests
     public void Forwards_between_subnets_rewriting_macs_and_decrementing_ttl()
     {
         var h = Ready();
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1000, 2000), ttl: 10));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1000, 2000), ttl: 10));
 
         h.Emit.AssertSentTo(Wan);
         var frame = h.Emit.SentTo(Wan);
         Assert.Equal(H2Mac, EthernetHeader.Destination(frame));
         Assert.Equal(h.WanMac, EthernetHeader.Source(frame));
-        Assert.Equal(9, Packets.Ttl(frame));
-        Assert.True(Packets.IpChecksumOk(frame));
+        Assert.Equal(9, IpPackets.Ttl(frame));
+        Assert.True(IpPackets.IpChecksumOk(frame));
         Assert.Equal(1, h.Counters.Forwarded);
     }
 
@@ -35,18 +35,18 @@ public class ForwardingTests
     public void Ttl_one_gets_time_exceeded_from_the_ingress_address_quoting_the_packet()
     {
         var h = Ready();
-        var original = h.FromH1(H2, 17, Packets.Udp(1000, 33434), ttl: 1);
+        var original = h.FromH1(H2, 17, IpPackets.Udp(1000, 33434), ttl: 1);
         h.Send(Lan, original);
 
         Assert.Equal((int)RouterDrop.TtlExpired, Assert.Single(h.Emit.Dropped).Reason);
         var error = h.Emit.SentTo(Lan);
         Assert.Equal(H1Mac, EthernetHeader.Destination(error));
-        Assert.Equal("10.0.0.1", Packets.Src(error));
-        Assert.Equal(H1, Packets.Dst(error));
-        var icmp = Packets.L4(error);
+        Assert.Equal("10.0.0.1", IpPackets.Src(error));
+        Assert.Equal(H1, IpPackets.Dst(error));
+        var icmp = IpPackets.L4(error);
         Assert.Equal((11, 0), (icmp[0], icmp[1]));
-        Assert.True(Packets.ChecksumOk(icmp));
-        Assert.True(Packets.IpChecksumOk(error));
+        Assert.True(IpPackets.ChecksumOk(icmp));
+        Assert.True(IpPackets.IpChecksumOk(error));
         // The quote: the original IP header and the first 8 bytes of its data (here the whole datagram).
         Assert.True(icmp[8..].SequenceEqual(original.AsSpan(14)));
         Assert.Equal(default, h.Emit.Sent[0].Offload);
@@ -56,9 +56,9 @@ public class ForwardingTests
     public void No_route_gets_net_unreachable()
     {
         var h = Ready();
-        h.Send(Lan, h.FromH1("8.8.8.8", 1, Packets.EchoRequest()));
+        h.Send(Lan, h.FromH1("8.8.8.8", 1, IpPackets.EchoRequest()));
         Assert.Equal((int)RouterDrop.NoRoute, Assert.Single(h.Emit.Dropped).Reason);
-        var icmp = Packets.L4(h.Emit.SentTo(Lan));
+        var icmp = IpPackets.L4(h.Emit.SentTo(Lan));
         Assert.Equal((3, 0), (icmp[0], icmp[1]));
     }
 
@@ -68,7 +68,7 @@ public class ForwardingTests
         var gatewayMac = FrameBuilder.Mac(0x99);
         var h = new RouterHarness(Default(routes: [new StaticRoute { Prefix = Ipv4Prefix.Parse("0.0.0.0/0"), Via = Ipv4Address.Parse("192.0.2.254") }]));
         h.Teach(Wan, gatewayMac, "192.0.2.254");
-        h.Send(Lan, h.FromH1("8.8.8.8", 17, Packets.Udp(1, 2)));
+        h.Send(Lan, h.FromH1("8.8.8.8", 17, IpPackets.Udp(1, 2)));
         Assert.Equal(gatewayMac, EthernetHeader.Destination(h.Emit.SentTo(Wan)));
     }
 
@@ -76,30 +76,30 @@ public class ForwardingTests
     public void Udp_to_an_own_address_gets_port_unreachable()
     {
         var h = Ready();
-        h.Send(Lan, h.FromH1("192.0.2.1", 17, Packets.Udp(1000, 33434)));
+        h.Send(Lan, h.FromH1("192.0.2.1", 17, IpPackets.Udp(1000, 33434)));
         Assert.Equal((int)RouterDrop.PortUnreachable, Assert.Single(h.Emit.Dropped).Reason);
         var error = h.Emit.SentTo(Lan);
-        var icmp = Packets.L4(error);
+        var icmp = IpPackets.L4(error);
         Assert.Equal((3, 3), (icmp[0], icmp[1]));
-        Assert.Equal("10.0.0.1", Packets.Src(error));
+        Assert.Equal("10.0.0.1", IpPackets.Src(error));
     }
 
     [Fact]
     public void Echo_request_to_any_own_address_is_answered_from_that_address()
     {
         var h = Ready();
-        h.Send(Lan, h.FromH1("192.0.2.1", 1, Packets.EchoRequest(ident: 42, seq: 3)));
+        h.Send(Lan, h.FromH1("192.0.2.1", 1, IpPackets.EchoRequest(ident: 42, seq: 3)));
         h.Emit.AssertSentTo(Lan);
         var reply = h.Emit.SentTo(Lan);
         Assert.Equal(H1Mac, EthernetHeader.Destination(reply));
         Assert.Equal(h.LanMac, EthernetHeader.Source(reply));
-        Assert.Equal("192.0.2.1", Packets.Src(reply));
-        Assert.Equal(H1, Packets.Dst(reply));
-        var icmp = Packets.L4(reply);
+        Assert.Equal("192.0.2.1", IpPackets.Src(reply));
+        Assert.Equal(H1, IpPackets.Dst(reply));
+        var icmp = IpPackets.L4(reply);
         Assert.Equal(0, icmp[0]);
         Assert.Equal(42, BinaryPrimitives.ReadUInt16BigEndian(icmp[4..]));
-        Assert.True(Packets.ChecksumOk(icmp));
-        Assert.True(Packets.IpChecksumOk(reply));
+        Assert.True(IpPackets.ChecksumOk(icmp));
+        Assert.True(IpPackets.IpChecksumOk(reply));
         Assert.Equal(1, h.Counters.EchoReplies);
     }
 
@@ -107,19 +107,19 @@ public class ForwardingTests
     public void Df_and_too_big_gets_fragmentation_needed_with_the_next_hop_mtu()
     {
         var h = Ready(Default(wanMtu: 1400));
-        h.Send(Lan, h.FromH1(H2, 1, Packets.EchoRequest(dataLength: 1472), df: true));
+        h.Send(Lan, h.FromH1(H2, 1, IpPackets.EchoRequest(dataLength: 1472), df: true));
         Assert.Equal((int)RouterDrop.FragmentationNeeded, Assert.Single(h.Emit.Dropped).Reason);
-        var icmp = Packets.L4(h.Emit.SentTo(Lan));
+        var icmp = IpPackets.L4(h.Emit.SentTo(Lan));
         Assert.Equal((3, 4), (icmp[0], icmp[1]));
         Assert.Equal(1400, BinaryPrimitives.ReadUInt16BigEndian(icmp[6..]));
-        Assert.True(Packets.ChecksumOk(icmp));
+        Assert.True(IpPackets.ChecksumOk(icmp));
     }
 
     [Fact]
     public void Df_clear_and_too_big_is_fragmented_into_pieces_that_reassemble()
     {
         var h = Ready(Default(wanMtu: 576));
-        var udp = Packets.Udp(1000, 2000, dataLength: 1400);
+        var udp = IpPackets.Udp(1000, 2000, dataLength: 1400);
         h.Send(Lan, h.FromH1(H2, 17, udp));
 
         Assert.Empty(h.Emit.Dropped);
@@ -130,18 +130,18 @@ public class ForwardingTests
         for (int i = 0; i < h.Emit.Sent.Count; i++)
         {
             var f = h.Emit.Sent[i].Frame;
-            Assert.True(Packets.IpChecksumOk(f));
+            Assert.True(IpPackets.IpChecksumOk(f));
             Assert.True(f.Length - 14 <= 576);
             ushort word = BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(14 + 6));
             bool more = (word & 0x2000) != 0;
             Assert.Equal(i < h.Emit.Sent.Count - 1, more);
             int offset = (word & 0x1FFF) * 8;
-            var payload = Packets.L4(f);
-            Assert.Equal(BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(14 + 2)) - Packets.Ihl(f), payload.Length);
+            var payload = IpPackets.L4(f);
+            Assert.Equal(BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(14 + 2)) - IpPackets.Ihl(f), payload.Length);
             payload.CopyTo(data.AsSpan(offset));
             covered += payload.Length;
             Assert.Equal(0x1234, BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(14 + 4)));
-            Assert.Equal(63, Packets.Ttl(f));
+            Assert.Equal(63, IpPackets.Ttl(f));
         }
         Assert.Equal(udp.Length, covered);
         Assert.Equal(udp, data);
@@ -154,10 +154,10 @@ public class ForwardingTests
         var h = Ready();
         h.Send(Lan, h.FromH1("10.0.0.1", 47, new byte[24]));
         Assert.Equal((int)RouterDrop.ProtocolUnreachable, Assert.Single(h.Emit.Dropped).Reason);
-        var icmp = Packets.L4(h.Emit.SentTo(Lan));
+        var icmp = IpPackets.L4(h.Emit.SentTo(Lan));
         Assert.Equal((3, 2), (icmp[0], icmp[1]));
 
-        h.Send(Lan, h.FromH1("10.0.0.1", 6, Packets.Tcp(0)));
+        h.Send(Lan, h.FromH1("10.0.0.1", 6, IpPackets.Tcp(0)));
         h.Emit.AssertDropped(RouterDrop.LocalUnserved);
     }
 
@@ -167,29 +167,29 @@ public class ForwardingTests
         var h = Ready(Default(wanMtu: 576));
         // Loose source route (0x83, copied), record route (0x07, not copied), NOP, end of list: 16 bytes.
         byte[] options = [0x83, 7, 4, 192, 0, 2, 99, 0x07, 7, 4, 0, 0, 0, 0, 0x01, 0x00];
-        var udp = Packets.Udp(1000, 2000, dataLength: 1200);
-        h.Send(Lan, Packets.Ip(h.LanMac, H1Mac, H1, H2, 17, udp, options: options));
+        var udp = IpPackets.Udp(1000, 2000, dataLength: 1200);
+        h.Send(Lan, IpPackets.Ip(h.LanMac, H1Mac, H1, H2, 17, udp, options: options));
 
         Assert.Empty(h.Emit.Dropped);
         var whole = new byte[udp.Length];
         for (int i = 0; i < h.Emit.Sent.Count; i++)
         {
             var f = h.Emit.Sent[i].Frame;
-            Assert.True(Packets.IpChecksumOk(f));
+            Assert.True(IpPackets.IpChecksumOk(f));
             Assert.True(f.Length - 14 <= 576);
             if (i == 0)
             {
-                Assert.Equal(36, Packets.Ihl(f));
+                Assert.Equal(36, IpPackets.Ihl(f));
                 Assert.True(f.AsSpan(14 + 20, 16).SequenceEqual(options));
             }
             else
             {
-                Assert.Equal(28, Packets.Ihl(f));
+                Assert.Equal(28, IpPackets.Ihl(f));
                 Assert.True(f.AsSpan(14 + 20, 7).SequenceEqual(options.AsSpan(0, 7)));
                 Assert.Equal(0, f[14 + 27]);
             }
             int offset = (BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(14 + 6)) & 0x1FFF) * 8;
-            Packets.L4(f).CopyTo(whole.AsSpan(offset));
+            IpPackets.L4(f).CopyTo(whole.AsSpan(offset));
         }
         Assert.Equal(udp, whole);
     }
@@ -198,7 +198,7 @@ public class ForwardingTests
     public void Fragmenting_a_partial_checksum_finishes_it_first()
     {
         var h = Ready(Default(wanMtu: 576));
-        var udp = Packets.Udp(1000, 2000, dataLength: 1000);
+        var udp = IpPackets.Udp(1000, 2000, dataLength: 1000);
         // Partial checksum: the field holds the folded pseudo-header sum (as the kernel leaves it).
         uint pseudo = Checksum.PseudoHeaderSum(Ipv4Address.Parse(H1), Ipv4Address.Parse(H2), 17, udp.Length);
         BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(6), Checksum.Fold(pseudo));
@@ -211,7 +211,7 @@ public class ForwardingTests
         {
             Assert.False(s.Offload.NeedsChecksum);
             int offset = (BinaryPrimitives.ReadUInt16BigEndian(s.Frame.AsSpan(14 + 6)) & 0x1FFF) * 8;
-            Packets.L4(s.Frame).CopyTo(whole.AsSpan(offset));
+            IpPackets.L4(s.Frame).CopyTo(whole.AsSpan(offset));
         }
         // Verify the UDP checksum over pseudo-header + datagram.
         var check = new byte[12 + whole.Length];
@@ -220,14 +220,14 @@ public class ForwardingTests
         check[9] = 17;
         BinaryPrimitives.WriteUInt16BigEndian(check.AsSpan(10), (ushort)whole.Length);
         whole.CopyTo(check.AsSpan(12));
-        Assert.True(Packets.ChecksumOk(check));
+        Assert.True(IpPackets.ChecksumOk(check));
     }
 
     [Fact]
     public void Gso_frame_whose_segments_fit_is_forwarded_whole_and_keeps_its_offload()
     {
         var h = Ready(Default(wanMtu: 1500));
-        var frame = h.FromH1(H2, 6, Packets.Tcp(20000), df: true);
+        var frame = h.FromH1(H2, 6, IpPackets.Tcp(20000), df: true);
         var offload = new VirtioNetHeader
         {
             Flags = VirtioNetHeader.FlagNeedsChecksum, GsoType = VirtioNetHeader.GsoTcpV4, GsoSize = 1448,
@@ -238,18 +238,18 @@ public class ForwardingTests
         var sent = h.Emit.Sent[0];
         Assert.Equal(frame.Length, sent.Frame.Length);
         Assert.Equal(offload, sent.Offload);
-        Assert.True(Packets.IpChecksumOk(sent.Frame));
+        Assert.True(IpPackets.IpChecksumOk(sent.Frame));
     }
 
     [Fact]
     public void Gso_frame_whose_segments_do_not_fit_gets_fragmentation_needed()
     {
         var h = Ready(Default(wanMtu: 1400));
-        var frame = h.FromH1(H2, 6, Packets.Tcp(20000), df: true);
+        var frame = h.FromH1(H2, 6, IpPackets.Tcp(20000), df: true);
         var offload = new VirtioNetHeader { GsoType = VirtioNetHeader.GsoTcpV4, GsoSize = 1448, HeaderLength = 66 };
         h.Send(Lan, frame, offload);
         Assert.Equal((int)RouterDrop.FragmentationNeeded, Assert.Single(h.Emit.Dropped).Reason);
-        var icmp = Packets.L4(h.Emit.SentTo(Lan));
+        var icmp = IpPackets.L4(h.Emit.SentTo(Lan));
         Assert.Equal(1400, BinaryPrimitives.ReadUInt16BigEndian(icmp[6..]));
     }
 
@@ -261,7 +261,7 @@ public class ForwardingTests
     public void Martian_sources_are_dropped_without_an_error(string source)
     {
         var h = Ready();
-        h.Send(Lan, Packets.Ip(h.LanMac, H1Mac, source, H2, 17, Packets.Udp(1, 2)));
+        h.Send(Lan, IpPackets.Ip(h.LanMac, H1Mac, source, H2, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertDropped(RouterDrop.MartianSource);
     }
 
@@ -272,7 +272,7 @@ public class ForwardingTests
     public void Broadcasts_and_multicasts_are_not_forwarded(string destination, RouterDrop reason)
     {
         var h = Ready();
-        h.Send(Lan, h.FromH1(destination, 17, Packets.Udp(1, 2)));
+        h.Send(Lan, h.FromH1(destination, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertDropped(reason);
     }
 
@@ -280,7 +280,7 @@ public class ForwardingTests
     public void Bad_headers_are_dropped_by_reason()
     {
         var h = Ready();
-        var good = h.FromH1(H2, 17, Packets.Udp(1, 2));
+        var good = h.FromH1(H2, 17, IpPackets.Udp(1, 2));
 
         var badVersion = (byte[])good.Clone();
         badVersion[14] = 0x65;
@@ -323,7 +323,7 @@ public class ForwardingTests
     public void Ethernet_padding_is_trimmed_from_a_short_datagram()
     {
         var h = Ready();
-        var frame = h.FromH1(H2, 17, Packets.Udp(1, 2, dataLength: 0));
+        var frame = h.FromH1(H2, 17, IpPackets.Udp(1, 2, dataLength: 0));
         var padded = new byte[60];
         frame.CopyTo(padded, 0);
         h.Send(Lan, padded);
@@ -334,17 +334,17 @@ public class ForwardingTests
     public void No_icmp_error_about_an_icmp_error_a_later_fragment_or_a_broadcast()
     {
         var h = Ready();
-        h.Send(Lan, h.FromH1(H2, 1, Packets.IcmpError(3, 1), ttl: 1));
+        h.Send(Lan, h.FromH1(H2, 1, IpPackets.IcmpError(3, 1), ttl: 1));
         h.Emit.AssertDropped(RouterDrop.TtlExpired);
 
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2), ttl: 1, fragmentWord: 0x2000 | 100));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2), ttl: 1, fragmentWord: 0x2000 | 100));
         h.Emit.AssertDropped(RouterDrop.TtlExpired);
 
-        h.Send(Lan, Packets.Ip(MacAddress.Broadcast, H1Mac, H1, "8.8.8.8", 17, Packets.Udp(1, 2)));
+        h.Send(Lan, IpPackets.Ip(MacAddress.Broadcast, H1Mac, H1, "8.8.8.8", 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertDropped(RouterDrop.NoRoute);
 
         // The first fragment does get one.
-        h.Send(Lan, h.FromH1(H2, 17, Packets.Udp(1, 2), ttl: 1, fragmentWord: 0x2000));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2), ttl: 1, fragmentWord: 0x2000));
         Assert.Single(h.Emit.Sent);
     }
 
@@ -353,7 +353,7 @@ public class ForwardingTests
     {
         var h = new RouterHarness(Default() with { IcmpRate = 10, IcmpBurst = 3 });
         h.Teach(Lan, H1Mac, H1);
-        var expired = h.FromH1(H2, 17, Packets.Udp(1, 2), ttl: 1);
+        var expired = h.FromH1(H2, 17, IpPackets.Udp(1, 2), ttl: 1);
         int sent = 0;
         for (int i = 0; i < 10; i++)
         {
@@ -374,7 +374,7 @@ public class ForwardingTests
     public void Forwarding_allocates_nothing()
     {
         var h = Ready();
-        var frame = h.FromH1(H2, 17, Packets.Udp(1000, 2000));
+        var frame = h.FromH1(H2, 17, IpPackets.Udp(1000, 2000));
         var pool = new PacketPool(8);
         var emitter = new NullEmitter();
         var batch = new PacketBatch(1);

@@ -20,7 +20,7 @@ public class Ipv4EndpointTests
     {
         var endpoint = Make();
         var emit = new RecordingEmitter();
-        var packet = emit.Rent(Packets.Arp(1, MacAddress.Broadcast, Peer, "10.6.0.9", default, "10.6.0.2"), 0);
+        var packet = emit.Rent(IpPackets.Arp(1, MacAddress.Broadcast, Peer, "10.6.0.9", default, "10.6.0.2"), 0);
         Assert.Equal(ArpReceiveResult.Replied, endpoint.ReceiveArp(packet, 0, 0, emit, out int entry, out var sender));
         Assert.True(entry >= 0);
         Assert.Equal(Peer, sender);
@@ -36,11 +36,11 @@ public class Ipv4EndpointTests
     {
         var endpoint = Make();
         var emit = new RecordingEmitter();
-        var other = emit.Rent(Packets.Arp(1, MacAddress.Broadcast, Peer, "10.5.0.9", default, "10.5.0.3"), 0);
+        var other = emit.Rent(IpPackets.Arp(1, MacAddress.Broadcast, Peer, "10.5.0.9", default, "10.5.0.3"), 0);
         Assert.Equal(ArpReceiveResult.Consumed, endpoint.ReceiveArp(other, 0, 0, emit, out int entry, out _));
         Assert.Equal(-1, entry);
         emit.Drop(other, 0);
-        var frame = Packets.Arp(1, MacAddress.Broadcast, MacAddress.Broadcast, "10.5.0.9", default, "10.5.0.2");
+        var frame = IpPackets.Arp(1, MacAddress.Broadcast, MacAddress.Broadcast, "10.5.0.9", default, "10.5.0.2");
         var bad = emit.Rent(frame, 0);
         Assert.Equal(ArpReceiveResult.Malformed, endpoint.ReceiveArp(bad, 0, 0, emit, out _, out _));
         emit.Drop(bad, 0);

@@ -65,12 +65,12 @@ internal sealed class RouterHarness
         var routerMac = Router.InterfaceMac(port);
         string routerIp = port == Lan ? "10.0.0.1" : "192.0.2.1";
         // A request to the router creates the entry (RFC 826: the target is us).
-        Send(port, Packets.Arp(1, MacAddress.Broadcast, mac, ip, default, routerIp));
+        Send(port, IpPackets.Arp(1, MacAddress.Broadcast, mac, ip, default, routerIp));
         Emit.Clear();
         _ = routerMac;
     }
 
     /// <summary>An IPv4 frame from H1 to the router's lan MAC.</summary>
     public byte[] FromH1(string dst, byte protocol, byte[] l4, byte ttl = 64, bool df = false, ushort fragmentWord = 0) =>
-        Packets.Ip(LanMac, H1Mac, H1, dst, protocol, l4, ttl, df, fragmentWord: fragmentWord);
+        IpPackets.Ip(LanMac, H1Mac, H1, dst, protocol, l4, ttl, df, fragmentWord: fragmentWord);
 }

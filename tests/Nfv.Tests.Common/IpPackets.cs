@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
 
-namespace Nfv.Functions.Router.Tests;
+namespace Nfv.Tests.Common;
 
-/// <summary>Builds IPv4, ICMP, UDP and ARP frames by hand for the router tests (own checksum code, not the router's).</summary>
-internal static class Packets
+/// <summary>Builds IPv4, ICMP, UDP, TCP and ARP frames by hand for the router and NAT tests (own checksum code, not the code under test's).</summary>
+public static class IpPackets
 {
     public static ushort Sum(ReadOnlySpan<byte> data)
     {
@@ -87,13 +87,13 @@ internal static class Packets
     }
 
     /// <summary>A TCP segment: 20-byte header (data offset 5) and <paramref name="dataLength"/> bytes.</summary>
-    public static byte[] Tcp(int dataLength)
+    public static byte[] Tcp(int dataLength, ushort srcPort = 40000, ushort dstPort = 5201, byte flags = 0x10)
     {
         var tcp = new byte[20 + dataLength];
-        BinaryPrimitives.WriteUInt16BigEndian(tcp, 40000);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), 5201);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, srcPort);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), dstPort);
         tcp[12] = 0x50;
-        tcp[13] = 0x10;
+        tcp[13] = flags;
         for (int i = 0; i < dataLength; i++)
         {
             tcp[20 + i] = (byte)i;
@@ -117,6 +117,41 @@ internal static class Packets
         Ipv4Address.Parse(senderIp).Write(a[14..]);
         targetMac.Write(a[18..]);
         Ipv4Address.Parse(targetIp).Write(a[24..]);
+        return frame;
+    }
+
+    /// <summary>
+    /// Computes and stores the TCP or UDP checksum of <paramref name="frame"/> (pseudo-header included; RFC 793, 768),
+    /// or the ICMP checksum; returns the frame.
+    /// </summary>
+    public static byte[] WithL4Checksum(byte[] frame)
+    {
+        var ip = frame.AsSpan(14);
+        int ihl = Ihl(frame);
+        int total = BinaryPrimitives.ReadUInt16BigEndian(ip[2..]);
+        byte protocol = ip[9];
+        var l4 = ip[ihl..total];
+        int field = protocol switch { 6 => 16, 17 => 6, _ => 2 };
+        if (l4.Length < field + 2)
+        {
+            return frame;
+        }
+        l4[field] = l4[field + 1] = 0;
+        byte[] summed;
+        if (protocol is 6 or 17)
+        {
+            summed = new byte[12 + l4.Length];
+            ip.Slice(12, 8).CopyTo(summed);
+            summed[9] = protocol;
+            BinaryPrimitives.WriteUInt16BigEndian(summed.AsSpan(10), (ushort)l4.Length);
+            l4.CopyTo(summed.AsSpan(12));
+        }
+        else
+        {
+            summed = l4.ToArray();
+        }
+        ushort sum = Sum(summed);
+        BinaryPrimitives.WriteUInt16BigEndian(l4[field..], protocol == 17 && sum == 0 ? (ushort)0xFFFF : sum);
         return frame;
     }
 
