@@ -41,6 +41,11 @@ internal sealed class NatHarness
         };
         Emit = new RecordingEmitter(new PacketPool(poolSize));
         Router = new RouterFunction("gw", routerOptions, null, Time, null, [null, [Nat]]);
+        TeachAll();
+    }
+
+    private void TeachAll()
+    {
         Teach(Lan, H1Mac, H1, "10.0.0.1");
         Teach(Lan, H2Mac, H2, "10.0.0.1");
         Teach(Wan, R1Mac, R1, External);
@@ -96,16 +101,22 @@ internal sealed class NatHarness
         return Emit.Sent.Count == 1 ? Emit.Sent[0].Frame : null;
     }
 
+    /// <summary>True when <paramref name="frame"/> (what a Send returned) went out of lan to <paramref name="host"/>.</summary>
+    public bool ReachedInside(byte[]? frame, string host) =>
+        frame is not null && Emit.Sent[0].Port == Lan && IpPackets.Dst(frame) == host && EthernetHeader.Destination(frame) == MacOf(host);
+
     /// <summary>The port the last frame left by.</summary>
     public int LastPort => Assert.Single(Emit.Sent).Port;
 
     /// <summary>Moves the clock and runs both timers, as the worker does.</summary>
+    /// <remarks>The hosts then answer the router's ARP again, so only the NAT decides what gets through.</remarks>
     public void Advance(TimeSpan by)
     {
         Time.Advance(by);
         Emit.Clear();
         Router.OnTimer(Emit);
         Nat.OnTimer(Emit);
+        TeachAll();
     }
 
     /// <summary>Runs the NAT's timer until its sweep has seen every slot.</summary>
