@@ -1,0 +1,63 @@
+using Nfv.Abstractions.Headers;
+using Nfv.Tests.Common;
+using static Nfv.Functions.Nat.Tests.NatHarness;
+
+namespace Nfv.Functions.Nat.Tests;
+
+/// <summary>Bounds: total sessions, sessions per inside host, the port range. New flows are dropped and counted; existing ones go on.</summary>
+public class LimitTests
+{
+    [Fact]
+    public void At_the_session_bound_new_flows_are_dropped_and_existing_ones_keep_working()
+    {
+        var h = new NatHarness(new NatOptions { MaxSessions = 2, MaxSessionsPerHost = 2 });
+        Assert.NotNull(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(41000, 53)));
+        Assert.NotNull(h.FromInside(H2, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(41000, 53)));
+        Assert.Null(h.FromInside(H1, R2, Ipv4Header.ProtocolUdp, IpPackets.Udp(41000, 53)));
+        Assert.Equal(1, h.Counters.Dropped(NatDrop.SessionLimit));
+        Assert.Equal(2, h.Nat.SessionCount);
+
+        Assert.NotNull(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(41000, 53)));
+        Assert.True(h.ReachedInside(h.FromOutside(R1, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(53, 41000)), H1));
+    }
+
+    [Fact]
+    public void An_inside_host_at_its_bound_is_refused_while_others_go_on()
+    {
+        var h = new NatHarness(new NatOptions { MaxSessions = 16, MaxSessionsPerHost = 1 });
+        Assert.NotNull(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1000, 53)));
+        Assert.Null(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1001, 53)));
+        Assert.Equal(1, h.Counters.Dropped(NatDrop.HostLimit));
+        Assert.NotNull(h.FromInside(H2, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1001, 53)));
+        // After the first session expires H1 may start another.
+        h.Advance(TimeSpan.FromMinutes(6));
+        Assert.NotNull(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1001, 53)));
+    }
+
+    [Fact]
+    public void Inbound_sessions_through_a_forward_are_bounded_too()
+    {
+        var h = new NatHarness(new NatOptions
+        {
+            MaxSessions = 1,
+            MaxSessionsPerHost = 1,
+            Forwards = [new NatForward { Protocol = Ipv4Header.ProtocolUdp, Port = 5000, To = Ipv4Address.Parse(H1), ToPort = 5000 }],
+        });
+        Assert.True(h.ReachedInside(h.FromOutside(R1, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(1, 5000)), H1));
+        Assert.Null(h.FromOutside(R2, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(1, 5000)));
+        Assert.Equal(1, h.Counters.Dropped(NatDrop.SessionLimit));
+    }
+
+    [Fact]
+    public void When_the_port_range_is_used_up_new_mappings_are_refused()
+    {
+        var h = new NatHarness(new NatOptions { PortMin = 30000, PortMax = 30001 });
+        Assert.Equal(30000, SrcPort(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1, 53))!));
+        Assert.Equal(30001, SrcPort(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(2, 53))!));
+        Assert.Null(h.FromInside(H2, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(3, 53)));
+        Assert.Equal(1, h.Counters.Dropped(NatDrop.PortsExhausted));
+        // Another protocol has its own ports.
+        Assert.NotNull(h.FromInside(H2, R1, Ipv4Header.ProtocolTcp, IpPackets.Tcp(0, 3, 80, flags: 0x02)));
+        Assert.Equal(3, h.Nat.SessionCount);
+    }
+}
