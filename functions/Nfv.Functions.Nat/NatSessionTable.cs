@@ -209,7 +209,8 @@ internal sealed class NatSessionTable
 
     /// <summary>
     /// Makes a mapping for an inside endpoint on external address <paramref name="external"/>: the inside port when it
-    /// is free and in the range (RFC 4787 REQ-4, port preservation), else the next free port of the range.
+    /// is free and in the range (RFC 4787 REQ-4, port preservation; an ICMP identifier is kept when free whatever its
+    /// value, since identifiers have no privileged range), else the next free port of the range.
     /// Returns -1 when no port is free. Static mappings (forwards) take exactly <paramref name="staticPort"/>.
     /// </summary>
     public int AddMapping(byte protocol, uint insideAddress, ushort insidePort, int external, uint externalAddress, int staticPort = -1)
@@ -225,7 +226,7 @@ internal sealed class NatSessionTable
         {
             port = staticPort;
         }
-        else if (insidePort >= _portMin && insidePort <= _portMax && !IsSet(bits, insidePort))
+        else if ((protocol == Ipv4Header.ProtocolIcmp || (insidePort >= _portMin && insidePort <= _portMax)) && !IsSet(bits, insidePort))
         {
             port = insidePort;
         }
