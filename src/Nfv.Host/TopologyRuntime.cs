@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nfv.Abstractions;
+using Nfv.Abstractions.Ip;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
 using Nfv.Topology;
@@ -14,13 +15,33 @@ internal static class TopologyRuntime
     public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, NfvOptions options,
         TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null)
     {
+        // Features (a NAT) first: the functions that name them (a router interface's nat: NAME) get them at build time.
+        // Every function, features included, becomes a graph node in topology order (a feature has no ports; the graph
+        // runs its timer and the host inspects it like any function's).
+        var running = new INetworkFunction[topology.Functions.Count];
+        var features = new Dictionary<string, IIpv4Feature>(StringComparer.Ordinal);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int i = 0; i < topology.Functions.Count; i++)
+            {
+                var function = topology.Functions[i];
+                if ((function.Blueprint is FeatureBlueprint) != (pass == 0))
+                {
+                    continue;
+                }
+                running[i] = function.Blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers, features));
+                if (pass == 0)
+                {
+                    features.Add(function.Name, running[i] as IIpv4Feature
+                        ?? throw new InvalidOperationException($"Function '{function.Name}' has a feature blueprint but is not an IIpv4Feature."));
+                }
+            }
+        }
         var builder = new GraphBuilder();
         for (int i = 0; i < topology.Functions.Count; i++)
         {
-            var function = topology.Functions[i];
-            var blueprint = function.Blueprint;
-            var running = blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers));
-            builder.AddFunction(function.Name, running, blueprint.Ports.Count, blueprint.DropReasons);
+            var blueprint = topology.Functions[i].Blueprint;
+            builder.AddFunction(topology.Functions[i].Name, running[i], blueprint.Ports.Count, blueprint.DropReasons);
         }
         foreach (var port in ports)
         {

@@ -10,6 +10,65 @@ namespace Nfv.Topology.Tests;
 internal static class FakeFunctions
 {
     public static FunctionCatalog Catalog() => new([new FakeSwitchFactory(), new FakeOnePortFactory()]);
+
+    /// <summary>The catalog plus a "router" whose interfaces name features and a "nat" feature.</summary>
+    public static FunctionCatalog CatalogWithFeatures() =>
+        new([new FakeSwitchFactory(), new FakeOnePortFactory(), new FakeRouterFactory(), new FakeNatFactory()]);
+}
+
+/// <summary>A "router" whose interfaces (<c>interfaces: { wan: { address: A/N, nat: NAME } }</c>) are its ports and may name a nat.</summary>
+internal sealed class FakeRouterFactory : INetworkFunctionFactory
+{
+    public string Kind => "router";
+
+    public string Summary => "a test router";
+
+    public FunctionBlueprint? Define(FunctionDefinitionContext context)
+    {
+        var reader = new ConfigReader(context.Diagnostics);
+        var ports = new List<string>();
+        var references = new List<FeatureReference>();
+        if (context.Config["interfaces"] is { } node && reader.AsMapping(node, "interfaces") is { } map)
+        {
+            foreach (var (key, value) in map.Entries)
+            {
+                ports.Add(key.Value);
+                if (reader.AsMapping(value, key.Value) is { } iface && iface["nat"] is ConfigScalar nat)
+                {
+                    var address = iface["address"] is { } a ? reader.InterfaceAddress(a, "address") : null;
+                    references.Add(new FeatureReference(nat.Value, "nat", $"interface '{key.Value}' of router '{context.Name}'",
+                        address is { } prefix ? [prefix] : [], nat.Span));
+                }
+            }
+        }
+        return new FakeBlueprint(context.Name, ports, bareMakesPort: false) { References = references };
+    }
+}
+
+/// <summary>A "nat" feature; with <c>external: A</c> it refuses a place whose addresses do not include A.</summary>
+internal sealed class FakeNatFactory : INetworkFunctionFactory
+{
+    public string Kind => "nat";
+
+    public string Summary => "a test feature";
+
+    public FunctionBlueprint? Define(FunctionDefinitionContext context) =>
+        new FakeFeatureBlueprint(context.Name, context.Config["external"] as ConfigScalar);
+}
+
+internal sealed class FakeFeatureBlueprint(string name, ConfigScalar? external) : FeatureBlueprint
+{
+    public override string Name => name;
+
+    public override void CheckPlacement(FeatureReference reference, DiagnosticBag diagnostics)
+    {
+        if (external is not null && !reference.Addresses.Any(p => p.Address.ToString() == external.Value))
+        {
+            diagnostics.Error("NFV1405", external.Span, $"external address {external.Value} of nat '{name}' is not an address of {reference.Place}");
+        }
+    }
+
+    public override INetworkFunction Build(FunctionBuildContext context) => throw new NotSupportedException("test blueprint");
 }
 
 internal sealed class FakeSwitchFactory : INetworkFunctionFactory
@@ -73,6 +132,10 @@ internal sealed class FakeBlueprint(string name, List<string> ports, bool bareMa
     public override IReadOnlyList<string> Ports => ports;
 
     public override IReadOnlyList<string> DropReasons => ["none"];
+
+    public IReadOnlyList<FeatureReference> References { get; init; } = [];
+
+    public override IReadOnlyList<FeatureReference> FeatureReferences => References;
 
     public List<(string? Port, string PeerHint)> Attached { get; } = [];
 

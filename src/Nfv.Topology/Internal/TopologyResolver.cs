@@ -75,6 +75,7 @@ internal sealed partial class TopologyResolver
 
         ReadFunctions(map["functions"]);
         ReadPorts(map["ports"]);
+        ResolveFeatures();
         ReadLinks(map["links"]);
         WarnUnlinked();
         ReadHosts(map["hosts"]);
@@ -148,7 +149,10 @@ internal sealed partial class TopologyResolver
             var function = _functions[i];
             if (!function.Linked && function.Blueprint is not null && Owns(function.Name, EndpointKind.Function, i))
             {
-                _diagnostics.Warning(DiagnosticCodes.Unlinked, function.Span, $"function '{function.Name}' is not linked to anything");
+                // A feature is not linked but named by a router interface; one nobody names does nothing.
+                _diagnostics.Warning(DiagnosticCodes.Unlinked, function.Span, function.Blueprint is FeatureBlueprint
+                    ? $"{function.Kind} '{function.Name}' is not used: name it on a router interface, such as 'wan: {{ address: ..., {function.Kind}: {function.Name} }}'"
+                    : $"function '{function.Name}' is not linked to anything");
             }
         }
         for (int i = 0; i < _ports.Count; i++)
