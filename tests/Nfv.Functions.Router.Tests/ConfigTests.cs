@@ -129,4 +129,34 @@ public class ConfigTests
         Assert.Equal(["lan", RouterHarness.H1, RouterHarness.H1Mac.ToString(), "reachable", "0"], entry);
         Assert.Equal(1, inspect.Events.Single(e => e.Name == "arp_replies").Read());
     }
+
+    [Fact]
+    public void An_interface_names_its_nat_and_the_blueprint_reports_the_reference()
+    {
+        var (blueprint, diagnostics) = Define("""
+            gw:
+              kind: router
+              interfaces:
+                lan: { address: 10.0.0.1/24 }
+                wan: { address: 192.0.2.1/24, nat: masq }
+            """);
+        Assert.Empty(diagnostics.Items);
+        Assert.Equal("masq", blueprint!.Options.Interfaces[1].Nat);
+        var reference = Assert.Single(blueprint.FeatureReferences);
+        Assert.Equal(("masq", "nat", "interface 'wan' of router 'gw'"), (reference.Name, reference.Kind, reference.Place));
+        Assert.Equal([Ipv4Prefix.Parse("192.0.2.1/24")], reference.Addresses);
+        Assert.Equal((5, 40), (reference.Span.Line, reference.Span.Column));
+    }
+
+    [Fact]
+    public void An_empty_nat_name_is_refused()
+    {
+        var (_, diagnostics) = Define("""
+            gw:
+              kind: router
+              interfaces:
+                wan: { address: 192.0.2.1/24, nat: "" }
+            """);
+        Assert.Equal(DiagnosticCodes.BadFeature, Assert.Single(diagnostics.Items).Code);
+    }
 }

@@ -15,7 +15,17 @@ public class FeatureHookTests
         public Func<Packet, Ipv4HookContext, Emitter, Ipv4FeatureVerdict> OnOutput = (_, _, _) => Ipv4FeatureVerdict.Continue;
         public List<string> Calls { get; } = [];
 
+        public Ipv4FeatureScope Scope { get; init; } = Ipv4FeatureScope.Interface;
+
+        public Ipv4FeatureAttachment? Attachment { get; private set; }
+
         public string Name => "test";
+
+        public Ipv4FeatureScope Attach(Ipv4FeatureAttachment attachment)
+        {
+            Attachment = attachment;
+            return Scope;
+        }
 
         public Ipv4FeatureVerdict Input(Packet packet, in Ipv4HookContext context, Emitter emit)
         {
@@ -127,5 +137,29 @@ public class FeatureHookTests
         var (h, feature) = WithFeatureOnWan();
         h.Send(Lan, h.FromH1("10.0.0.1", 1, IpPackets.EchoRequest()));
         Assert.Empty(feature.Calls);
+    }
+
+    [Fact]
+    public void A_feature_is_told_where_it_is_attached()
+    {
+        var (_, feature) = WithFeatureOnWan();
+        var attachment = feature.Attachment!;
+        Assert.Equal(("gw", 1, "wan"), (attachment.Router, attachment.Interface, attachment.InterfaceName));
+        Assert.Equal([Ipv4Prefix.Parse("192.0.2.1/24")], attachment.Addresses);
+        Assert.Equal([Ipv4Address.Parse("10.0.0.1"), Ipv4Address.Parse("192.0.2.1")], attachment.LocalAddresses);
+    }
+
+    [Fact]
+    public void A_router_scoped_feature_also_sees_input_on_the_other_interfaces_but_output_only_on_its_own()
+    {
+        var feature = new TestFeature { Scope = Ipv4FeatureScope.Router };
+        var h = new RouterHarness(features: [null, [feature]]);
+        h.Teach(Lan, H1Mac, H1);
+        h.Teach(Wan, H2Mac, H2);
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
+        Assert.Equal(["in:0", "out:1:192.0.2.20"], feature.Calls);
+        feature.Calls.Clear();
+        h.Send(Wan, IpPackets.Ip(h.WanMac, H2Mac, H2, H1, 17, IpPackets.Udp(1, 2)));
+        Assert.Equal(["in:1"], feature.Calls);
     }
 }
