@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
-using Nfv.Functions.Router.Tests;
+using Nfv.Tests.Common;
 using static Nfv.Host.Tests.Replay.RouterGoldenScenarios;
 
 namespace Nfv.Host.Tests.Replay;
@@ -30,21 +30,21 @@ public sealed class RouterGoldenReplayTests : IDisposable
         var echo = lan[1];
         AssertEthernet(echo, Host1, LanMac, 0x0800);
         AssertIp(echo, "10.60.1.1", "10.60.1.10", Ipv4Header.ProtocolIcmp, ttl: 64);
-        Assert.Equal([0, 0], Packets.L4(echo)[..2].ToArray());
-        Assert.True(Packets.ChecksumOk(Packets.L4(echo)), "echo reply ICMP checksum");
+        Assert.Equal([0, 0], IpPackets.L4(echo)[..2].ToArray());
+        Assert.True(IpPackets.ChecksumOk(IpPackets.L4(echo)), "echo reply ICMP checksum");
         var request = Input("lan")[1];
-        Assert.Equal(Packets.L4(request)[4..].ToArray(), Packets.L4(echo)[4..].ToArray());
+        Assert.Equal(IpPackets.L4(request)[4..].ToArray(), IpPackets.L4(echo)[4..].ToArray());
 
         var error = lan[2];
         AssertEthernet(error, Host1, LanMac, 0x0800);
         AssertIp(error, "10.60.1.1", "10.60.1.10", Ipv4Header.ProtocolIcmp, ttl: 64);
-        var icmp = Packets.L4(error);
+        var icmp = IpPackets.L4(error);
         Assert.Equal([11, 0], icmp[..2].ToArray());
-        Assert.True(Packets.ChecksumOk(icmp), "time exceeded ICMP checksum");
+        Assert.True(IpPackets.ChecksumOk(icmp), "time exceeded ICMP checksum");
         // The quote is the offending datagram as it arrived: TTL 1, header and the first 8 bytes at least.
         var offending = Input("lan")[3];
-        Assert.Equal(1, Packets.Ttl(offending));
-        Assert.Equal(Packets.IpOf(offending)[..28].ToArray(), icmp[8..36].ToArray());
+        Assert.Equal(1, IpPackets.Ttl(offending));
+        Assert.Equal(IpPackets.IpOf(offending)[..28].ToArray(), icmp[8..36].ToArray());
     }
 
     [Fact]
@@ -60,8 +60,8 @@ public sealed class RouterGoldenReplayTests : IDisposable
         var forwarded = wan[1];
         var sent = Input("lan")[2];
         AssertEthernet(forwarded, Host2, WanMac, 0x0800);
-        AssertIp(forwarded, "10.60.1.10", "10.60.2.10", Ipv4Header.ProtocolUdp, ttl: (byte)(Packets.Ttl(sent) - 1));
-        Assert.Equal(Packets.L4(sent).ToArray(), Packets.L4(forwarded).ToArray());
+        AssertIp(forwarded, "10.60.1.10", "10.60.2.10", Ipv4Header.ProtocolUdp, ttl: (byte)(IpPackets.Ttl(sent) - 1));
+        Assert.Equal(IpPackets.L4(sent).ToArray(), IpPackets.L4(forwarded).ToArray());
         Assert.Equal(sent.Length, forwarded.Length);
     }
 
@@ -89,11 +89,11 @@ public sealed class RouterGoldenReplayTests : IDisposable
     {
         Assert.Equal(0x45, frame[14]);
         Assert.Equal(frame.Length - 14, BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(16)));
-        Assert.Equal(source, Packets.Src(frame));
-        Assert.Equal(destination, Packets.Dst(frame));
+        Assert.Equal(source, IpPackets.Src(frame));
+        Assert.Equal(destination, IpPackets.Dst(frame));
         Assert.Equal(protocol, frame[14 + 9]);
-        Assert.Equal(ttl, Packets.Ttl(frame));
-        Assert.True(Packets.IpChecksumOk(frame), "IP header checksum");
+        Assert.Equal(ttl, IpPackets.Ttl(frame));
+        Assert.True(IpPackets.IpChecksumOk(frame), "IP header checksum");
     }
 
     private static void AssertArp(byte[] frame, ushort operation, MacAddress senderMac, string senderIp, MacAddress targetMac, string targetIp)

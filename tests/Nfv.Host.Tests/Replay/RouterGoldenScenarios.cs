@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
-using Nfv.Functions.Router.Tests;
+using Nfv.Tests.Common;
 using static Nfv.Host.Tests.Replay.GoldenScenarios;
 
 namespace Nfv.Host.Tests.Replay;
 
 /// <summary>
 /// The golden cases over Pcaps/router-golden.yaml (gw: lan 10.60.1.1/24, wan 10.60.2.1/24, fixed MACs).
-/// Each expected frame is built here with the router tests' own frame and checksum code (Packets.cs),
+/// Each expected frame is built here with the router tests' own frame and checksum code (IpPackets.cs),
 /// from the router's documented behaviour (functions/Nfv.Functions.Router/README.md), not recorded from a run.
 /// </summary>
 public static class RouterGoldenScenarios
@@ -35,26 +35,26 @@ public static class RouterGoldenScenarios
     /// </summary>
     public static GoldenScenario Router()
     {
-        var udp = Packets.Udp(5000, 6000);
-        var toHost2 = Packets.Ip(LanMac, Host1, "10.60.1.10", "10.60.2.10", Udp, udp);
-        var ttl1 = Packets.Ip(LanMac, Host1, "10.60.1.10", "10.60.2.10", Udp, udp, ttl: 1, id: 0x5678);
+        var udp = IpPackets.Udp(5000, 6000);
+        var toHost2 = IpPackets.Ip(LanMac, Host1, "10.60.1.10", "10.60.2.10", Udp, udp);
+        var ttl1 = IpPackets.Ip(LanMac, Host1, "10.60.1.10", "10.60.2.10", Udp, udp, ttl: 1, id: 0x5678);
         return new GoldenScenario("router", Topology, Ports,
             [
                 ("lan", [
-                    At(0, Packets.Arp(1, MacAddress.Broadcast, Host1, "10.60.1.10", default, "10.60.1.1")),
-                    At(10, Packets.Ip(LanMac, Host1, "10.60.1.10", "10.60.1.1", Icmp, Packets.EchoRequest())),
+                    At(0, IpPackets.Arp(1, MacAddress.Broadcast, Host1, "10.60.1.10", default, "10.60.1.1")),
+                    At(10, IpPackets.Ip(LanMac, Host1, "10.60.1.10", "10.60.1.1", Icmp, IpPackets.EchoRequest())),
                     At(20, toHost2),
                     At(60, ttl1)]),
-                ("wan", [At(50, Packets.Arp(2, WanMac, Host2, "10.60.2.10", WanMac, "10.60.2.1"))]),
+                ("wan", [At(50, IpPackets.Arp(2, WanMac, Host2, "10.60.2.10", WanMac, "10.60.2.1"))]),
             ],
             Outputs(
                 ("lan", [
-                    At(0, Packets.Arp(2, Host1, LanMac, "10.60.1.1", Host1, "10.60.1.10")),
-                    At(10, Packets.Ip(Host1, LanMac, "10.60.1.1", "10.60.1.10", Icmp, EchoReply(Packets.EchoRequest()))),
-                    At(60, Packets.Ip(Host1, LanMac, "10.60.1.1", "10.60.1.10", Icmp, TimeExceeded(ttl1), id: 0))]),
+                    At(0, IpPackets.Arp(2, Host1, LanMac, "10.60.1.1", Host1, "10.60.1.10")),
+                    At(10, IpPackets.Ip(Host1, LanMac, "10.60.1.1", "10.60.1.10", Icmp, EchoReply(IpPackets.EchoRequest()))),
+                    At(60, IpPackets.Ip(Host1, LanMac, "10.60.1.1", "10.60.1.10", Icmp, TimeExceeded(ttl1), id: 0))]),
                 ("wan", [
-                    At(20, Packets.Arp(1, MacAddress.Broadcast, WanMac, "10.60.2.1", default, "10.60.2.10")),
-                    At(50, Packets.Ip(Host2, WanMac, "10.60.1.10", "10.60.2.10", Udp, udp, ttl: 63))])));
+                    At(20, IpPackets.Arp(1, MacAddress.Broadcast, WanMac, "10.60.2.1", default, "10.60.2.10")),
+                    At(50, IpPackets.Ip(Host2, WanMac, "10.60.1.10", "10.60.2.10", Udp, udp, ttl: 63))])));
     }
 
     // The echo request's ICMP message as a reply: type 0, checksum recomputed.
@@ -63,18 +63,18 @@ public static class RouterGoldenScenarios
         var reply = (byte[])request.Clone();
         reply[0] = 0;
         BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(2), 0);
-        BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(2), Packets.Sum(reply));
+        BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(2), IpPackets.Sum(reply));
         return reply;
     }
 
     // ICMP time exceeded in transit (11/0) quoting the whole offending datagram (it is far below 576 bytes).
     private static byte[] TimeExceeded(byte[] offendingFrame)
     {
-        var datagram = Packets.IpOf(offendingFrame);
+        var datagram = IpPackets.IpOf(offendingFrame);
         var icmp = new byte[8 + datagram.Length];
         icmp[0] = 11;
         datagram.CopyTo(icmp.AsSpan(8));
-        BinaryPrimitives.WriteUInt16BigEndian(icmp.AsSpan(2), Packets.Sum(icmp));
+        BinaryPrimitives.WriteUInt16BigEndian(icmp.AsSpan(2), IpPackets.Sum(icmp));
         return icmp;
     }
 }
