@@ -57,6 +57,10 @@ internal static class GraphCommand
         {
             dot.AppendLine($"  {Node(t, link.A)} -- {Node(t, link.B)} [taillabel=\"{PortLabel(t, link.A)}\", headlabel=\"{PortLabel(t, link.B)}\"];");
         }
+        foreach (var (user, feature, kind) in Features(t))
+        {
+            dot.AppendLine($"  \"f:{user}\" -- \"f:{feature}\" [style=dotted, label=\"{kind}\"];");
+        }
         dot.AppendLine("}");
         return dot.ToString();
 
@@ -88,11 +92,19 @@ internal static class GraphCommand
                 ? $"  {Node(t, link.A)} --- {Node(t, link.B)}"
                 : $"  {Node(t, link.A)} ---|\"{label}\"| {Node(t, link.B)}");
         }
+        foreach (var (user, feature, kind) in Features(t))
+        {
+            m.AppendLine($"  f_{Id(user)} -.-|\"{kind}\"| f_{Id(feature)}");
+        }
         return m.ToString();
 
         static string Node(ResolvedTopology t, LinkEndpoint e) =>
             e.Kind == EndpointKind.Function ? $"f_{Id(t.Functions[e.Index].Name)}" : $"p_{Id(t.Ports[e.Index].Name)}";
     }
+
+    // Features are not linked but named (a router interface's nat: masq): a dotted line from the function that names one.
+    private static IEnumerable<(string User, string Feature, string Kind)> Features(ResolvedTopology t) =>
+        t.Functions.SelectMany(f => f.Blueprint.FeatureReferences.Select(r => (f.Name, r.Name, r.Kind)));
 
     // A function's end shows its port name; a TAP port's end shows nothing (the node says it all).
     private static string PortLabel(ResolvedTopology t, LinkEndpoint e) =>

@@ -31,4 +31,27 @@ public class GraphCommandTests
         Assert.Contains("p_lan1 ---|\"lan1\"| f_lan", mermaid);
         Assert.Equal(3, mermaid.Split('\n').Count(l => l.Contains(" -.- ")));
     }
+
+    [Fact]
+    public void A_nat_is_drawn_dotted_from_the_router_that_names_it()
+    {
+        var result = TopologyLoader.LoadFromText("""
+            functions:
+              gw:
+                kind: router
+                interfaces:
+                  lan: { address: 10.0.0.1/24 }
+                  wan: { address: 192.0.2.1/24, nat: masq }
+              masq: { kind: nat }
+            ports:
+              a: { tap: nfv-a }
+              b: { tap: nfv-b }
+            links:
+              - [a, gw.lan]
+              - [b, gw.wan]
+            """, "nat.yaml", BuiltInFunctions.CreateCatalog());
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Contains("  \"f:gw\" -- \"f:masq\" [style=dotted, label=\"nat\"];", GraphCommand.Dot(result.Topology!));
+        Assert.Contains("  f_gw -.-|\"nat\"| f_masq", GraphCommand.Mermaid(result.Topology!));
+    }
 }
