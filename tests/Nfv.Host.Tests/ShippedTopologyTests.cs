@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Dataplane.Ports;
+using Nfv.Functions.Router;
 using Nfv.Topology;
 
 namespace Nfv.Host.Tests;
@@ -73,6 +74,41 @@ public class ShippedTopologyTests
 
         Assert.Single(ports[lan2].Sent);
         Assert.Empty(ports[lan3].Sent);
+    }
+
+    [Fact]
+    public void Router_nat_lab_shows_the_lan_as_the_external_address_and_forwards_8080_to_h2()
+    {
+        var (topology, ports, graph) = Compile("router-nat.yaml");
+        int h1Port = Index(topology, "nat-h1"), h2Port = Index(topology, "nat-h2"), uplink = Index(topology, "uplink");
+        var h1 = FrameBuilder.Mac(1);
+        var h2 = FrameBuilder.Mac(2);
+        var internet = FrameBuilder.Mac(3);
+        var gwLan = RouterInterface.DefaultMac("gw", "lan");
+        var gwWan = RouterInterface.DefaultMac("gw", "wan");
+        // Everyone introduces themselves to the router (ARP requests for its addresses).
+        ports[h1Port].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, h1, "192.168.10.10", default, "192.168.10.1"));
+        graph.Poll(h1Port);
+        ports[h2Port].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, h2, "192.168.10.11", default, "192.168.10.1"));
+        graph.Poll(h2Port);
+        ports[uplink].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, internet, "203.0.113.1", default, "203.0.113.2"));
+        graph.Poll(uplink);
+        foreach (var port in ports)
+        {
+            port.ClearSent();
+        }
+
+        ports[h1Port].Enqueue(IpPackets.WithL4Checksum(IpPackets.Ip(gwLan, h1, "192.168.10.10", "203.0.113.1", 17, IpPackets.Udp(40000, 53))));
+        graph.Poll(h1Port);
+        var (outside, _) = Assert.Single(ports[uplink].Sent);
+        Assert.Equal("203.0.113.2", IpPackets.Src(outside));
+
+        ports[uplink].Enqueue(IpPackets.WithL4Checksum(IpPackets.Ip(gwWan, internet, "203.0.113.1", "203.0.113.2", 6, IpPackets.Tcp(0, 50000, 8080, flags: 0x02))));
+        graph.Poll(uplink);
+        var (forwarded, _) = Assert.Single(ports[h2Port].Sent);
+        Assert.Equal("192.168.10.11", IpPackets.Dst(forwarded));
+        Assert.Equal(80, forwarded[14 + 20 + 2] << 8 | forwarded[14 + 20 + 3]);
+        Assert.Equal(graph.Pool.Capacity, graph.Pool.Available);
     }
 
     private static int Index(ResolvedTopology topology, string port) =>
