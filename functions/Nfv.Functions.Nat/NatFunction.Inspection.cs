@@ -35,7 +35,7 @@ public sealed partial class NatFunction : IInspectableFunction
         };
         foreach (var reason in Enum.GetValues<NatDrop>())
         {
-            events.Add(new FunctionCounter($"dropped_{Snake(reason.ToString())}", $"packets dropped: {reason}", () => Counters.Dropped(reason)));
+            events.Add(new FunctionCounter($"dropped_{InspectionNames.SnakeCase(reason.ToString())}", $"packets dropped: {reason}", () => Counters.Dropped(reason)));
         }
         return [.. events];
     }
@@ -84,22 +84,8 @@ public sealed partial class NatFunction : IInspectableFunction
         }
     }
 
-    // ICMP endpoints are written address#identifier, as conntrack tools do not mistake them for ports.
+    // ICMP endpoints are written address#identifier, so an identifier is not mistaken for a port.
     private static string Endpoint(uint address, ushort port, byte protocol) => protocol == Ipv4Header.ProtocolIcmp
         ? (port == 0 ? new Ipv4Address(address).ToString() : $"{new Ipv4Address(address)}#{port}")
         : $"{new Ipv4Address(address)}:{port}";
-
-    private static string Snake(string name)
-    {
-        var builder = new System.Text.StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-            {
-                builder.Append('_');
-            }
-            builder.Append(char.ToLowerInvariant(name[i]));
-        }
-        return builder.ToString();
-    }
 }

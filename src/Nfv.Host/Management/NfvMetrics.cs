@@ -129,17 +129,5 @@ internal sealed class NfvMetrics
     }
 
     /// <summary>PascalCase drop reasons become snake_case label values: <c>VlanNotAllowed</c> → <c>vlan_not_allowed</c>.</summary>
-    internal static string Snake(string name)
-    {
-        var builder = new System.Text.StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-            {
-                builder.Append('_');
-            }
-            builder.Append(char.ToLowerInvariant(name[i]));
-        }
-        return builder.ToString();
-    }
+    internal static string Snake(string name) => InspectionNames.SnakeCase(name);
 }
