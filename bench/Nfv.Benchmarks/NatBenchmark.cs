@@ -40,8 +40,8 @@ public class NatBenchmark
         _nat = new NatFunction("bench", new NatOptions { MaxSessions = Flows * 2, MaxSessionsPerHost = FlowsPerHost * 2 });
         ((IIpv4Feature)_nat).Attach(new Ipv4FeatureAttachment("gw", 1, "wan", [Ipv4Prefix.Parse("192.0.2.1/24")],
             [Ipv4Address.Parse("10.0.0.1"), external]));
-        _output = new Ipv4HookContext(1, external, EthernetHeader.Size, Ipv4Address.Parse("192.0.2.254"));
-        _input = new Ipv4HookContext(1, external, EthernetHeader.Size, Ipv4Address.Any);
+        _output = new Ipv4HookContext(1, external, EthernetHeader.Size, Ipv4Address.Parse("192.0.2.254"), TimeProvider.System.GetTimestamp());
+        _input = new Ipv4HookContext(1, external, EthernetHeader.Size, Ipv4Address.Any, _output.Timestamp);
         _packet = new PacketPool(4, 256).Rent()!;
         _outbound = new byte[Flows][];
         _inbound = new byte[Flows][];
@@ -147,7 +147,7 @@ public class NatSessionSetupBenchmark
     public void Setup()
     {
         _packet = new PacketPool(4, 256).Rent()!;
-        _output = new Ipv4HookContext(1, Ipv4Address.Parse("192.0.2.1"), EthernetHeader.Size, Ipv4Address.Parse("192.0.2.254"));
+        _output = new Ipv4HookContext(1, Ipv4Address.Parse("192.0.2.1"), EthernetHeader.Size, Ipv4Address.Parse("192.0.2.254"), TimeProvider.System.GetTimestamp());
         _frames = new byte[Flows][];
         var remote = Ipv4Address.Parse("198.51.100.7");
         for (int i = 0; i < Flows; i++)

@@ -16,7 +16,7 @@ public sealed partial class NatFunction
         uint destination = Ipv4Header.Destination(ip).Value;
         if (Ipv4Header.IsLaterFragment(ip))
         {
-            return LaterFragment(ip, source, destination, protocol);
+            return LaterFragment(ip, source, destination, protocol, now);
         }
         var l4 = L4(ip, headerLength);
         if (protocol == Ipv4Header.ProtocolTcp || protocol == Ipv4Header.ProtocolUdp)
@@ -71,19 +71,18 @@ public sealed partial class NatFunction
     // An inside host sends to an external address: when a mapping (or forward) owns the port, the packet goes back in,
     // from the sender's own mapping (RFC 4787 REQ-9), so both ends see each other's external endpoints. Anything else to
     // an external address is the router's (ping, port unreachable).
-    private Ipv4FeatureVerdict FromInside(Packet packet, Span<byte> ip)
+    private Ipv4FeatureVerdict FromInside(Packet packet, Span<byte> ip, long now)
     {
         uint destination = Ipv4Header.Destination(ip).Value;
         if (ExternalIndex(destination) < 0)
         {
             return Ipv4FeatureVerdict.Continue; // the common case: inside to outside, translated on output
         }
-        long now = _time.GetTimestamp();
         byte protocol = Ipv4Header.Protocol(ip);
         uint source = Ipv4Header.Source(ip).Value;
         if (Ipv4Header.IsLaterFragment(ip))
         {
-            return LaterFragment(ip, source, destination, protocol);
+            return LaterFragment(ip, source, destination, protocol, now);
         }
         if (protocol != Ipv4Header.ProtocolTcp && protocol != Ipv4Header.ProtocolUdp)
         {
@@ -132,9 +131,9 @@ public sealed partial class NatFunction
     }
 
     // A fragment after the first carries no ports: it gets the addresses its first fragment got, or is dropped.
-    private Ipv4FeatureVerdict LaterFragment(Span<byte> ip, uint source, uint destination, byte protocol)
+    private Ipv4FeatureVerdict LaterFragment(Span<byte> ip, uint source, uint destination, byte protocol, long now)
     {
-        if (!_fragments.TryGet(source, destination, protocol, Ipv4Header.Identification(ip), _time.GetTimestamp(), out uint newSource, out uint newDestination))
+        if (!_fragments.TryGet(source, destination, protocol, Ipv4Header.Identification(ip), now, out uint newSource, out uint newDestination))
         {
             return Drop(NatDrop.FragmentWithoutFirst);
         }

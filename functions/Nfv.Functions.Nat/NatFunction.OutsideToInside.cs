@@ -20,7 +20,7 @@ public sealed partial class NatFunction
         uint source = Ipv4Header.Source(ip).Value;
         if (Ipv4Header.IsLaterFragment(ip))
         {
-            return LaterFragment(ip, source, destination, protocol);
+            return LaterFragment(ip, source, destination, protocol, now);
         }
         int headerLength = Ipv4Header.HeaderLength(ip);
         var l4 = L4(ip, headerLength);

@@ -55,7 +55,10 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     /// <summary>Creates a NAT; it translates once a router attaches it (<see cref="Attach"/>).</summary>
     /// <param name="name">The function's name in the topology (for logs).</param>
     /// <param name="options">Its checked configuration.</param>
-    /// <param name="time">The clock for timeouts; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="time">
+    /// The clock for timeouts; null for <see cref="TimeProvider.System"/>. The router that runs the NAT must use the same one:
+    /// packets are timed by <see cref="Ipv4HookContext.Timestamp"/>, the timer by this clock.
+    /// </param>
     /// <param name="logger">Where warnings go; null for none.</param>
     public NatFunction(string name, NatOptions options, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -144,8 +147,8 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         }
         var ip = packet.Data[context.IpOffset..];
         return context.Interface == _outside
-            ? FromOutside(packet, ip, _time.GetTimestamp())
-            : FromInside(packet, ip);
+            ? FromOutside(packet, ip, context.Timestamp)
+            : FromInside(packet, ip, context.Timestamp);
     }
 
     /// <inheritdoc/>
@@ -155,7 +158,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         {
             return Ipv4FeatureVerdict.Continue;
         }
-        return ToOutside(packet, packet.Data[context.IpOffset..], _time.GetTimestamp());
+        return ToOutside(packet, packet.Data[context.IpOffset..], context.Timestamp);
     }
 
     /// <inheritdoc/>

@@ -284,7 +284,7 @@ public sealed partial class RouterFunction : INetworkFunction
         // 2. Input features: before the routing decision, so a rewritten destination is routed by its new value.
         if (ingress.InputFeatures.Length != 0)
         {
-            var context = new Ipv4HookContext(inPort, ingress.Primary, IpOffset, Ipv4Address.Any);
+            var context = new Ipv4HookContext(inPort, ingress.Primary, IpOffset, Ipv4Address.Any, now);
             foreach (var feature in ingress.InputFeatures)
             {
                 var verdict = feature.Input(packet, context, emit);
@@ -376,7 +376,7 @@ public sealed partial class RouterFunction : INetworkFunction
 
         if (egress.Features.Length != 0)
         {
-            var context = new Ipv4HookContext(outPort, egress.Primary, IpOffset, nextHop);
+            var context = new Ipv4HookContext(outPort, egress.Primary, IpOffset, nextHop, now);
             foreach (var feature in egress.Features)
             {
                 var verdict = feature.Output(packet, context, emit);

@@ -137,7 +137,7 @@ public class PacketTests
         var frame = IpPackets.WithL4Checksum(IpPackets.Ip(h.LanMac, H1Mac, H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(40000, 53)));
         h.Send(Lan, frame);
         var packet = h.Emit.Pool.Rent()!;
-        var context = new Nfv.Abstractions.Ip.Ipv4HookContext(Wan, Ipv4Address.Parse(External), 14, Ipv4Address.Parse(R1));
+        var context = new Nfv.Abstractions.Ip.Ipv4HookContext(Wan, Ipv4Address.Parse(External), 14, Ipv4Address.Parse(R1), h.Time.GetTimestamp());
         for (int i = 0; i < 1000; i++)
         {
             packet.Load(frame);

@@ -27,15 +27,19 @@ public class FeatureHookTests
             return Scope;
         }
 
+        public List<long> Timestamps { get; } = [];
+
         public Ipv4FeatureVerdict Input(Packet packet, in Ipv4HookContext context, Emitter emit)
         {
             Calls.Add($"in:{context.Interface}");
+            Timestamps.Add(context.Timestamp);
             return OnInput(packet, context, emit);
         }
 
         public Ipv4FeatureVerdict Output(Packet packet, in Ipv4HookContext context, Emitter emit)
         {
             Calls.Add($"out:{context.Interface}:{context.NextHop}");
+            Timestamps.Add(context.Timestamp);
             return OnOutput(packet, context, emit);
         }
     }
@@ -161,5 +165,17 @@ public class FeatureHookTests
         feature.Calls.Clear();
         h.Send(Wan, IpPackets.Ip(h.WanMac, H2Mac, H2, H1, 17, IpPackets.Udp(1, 2)));
         Assert.Equal(["in:1"], feature.Calls);
+    }
+
+    [Fact]
+    public void Both_hooks_carry_the_routers_clock_reading()
+    {
+        var feature = new TestFeature { Scope = Ipv4FeatureScope.Router };
+        var h = new RouterHarness(features: [null, [feature]]);
+        h.Teach(Lan, H1Mac, H1);
+        h.Teach(Wan, H2Mac, H2);
+        h.Time.Advance(TimeSpan.FromSeconds(42));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
+        Assert.Equal([h.Time.GetTimestamp(), h.Time.GetTimestamp()], feature.Timestamps);
     }
 }

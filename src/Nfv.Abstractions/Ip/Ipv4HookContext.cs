@@ -10,4 +10,8 @@ namespace Nfv.Abstractions.Ip;
 /// <param name="InterfaceAddress">The interface's primary address (a NAT's default external address).</param>
 /// <param name="IpOffset">Offset of the IPv4 header in <see cref="Packet.Data"/> (14 on untagged Ethernet).</param>
 /// <param name="NextHop">On output: the next hop the router chose (the destination itself when directly connected); on input, 0.0.0.0.</param>
-public readonly record struct Ipv4HookContext(int Interface, Ipv4Address InterfaceAddress, int IpOffset, Ipv4Address NextHop);
+/// <param name="Timestamp">
+/// When the router took the batch, from the topology's clock (<see cref="TimeProvider.GetTimestamp"/> of the clock every function
+/// is built with, <see cref="FunctionBuildContext.Time"/>): a feature's timers use it rather than reading the clock per packet.
+/// </param>
+public readonly record struct Ipv4HookContext(int Interface, Ipv4Address InterfaceAddress, int IpOffset, Ipv4Address NextHop, long Timestamp);
