@@ -99,6 +99,11 @@ public class NatLabTests
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])
             .ToArray();
         Assert.True(hops.SequenceEqual(["10.81.1.1", "198.18.81.2", Outside]), trace.ToString());
+        // traceroute -I (echo requests): time exceeded quoting an echo request gets the identifier translated back.
+        var icmpTrace = await Shell.InNamespaceAsync(h1, ToolTimeout, "traceroute", "-I", "-n", "-q1", "-w1", "-m5", Outside);
+        Assert.True(icmpTrace.ExitCode == 0, icmpTrace.ToString());
+        Assert.Matches(@"\n\s*2\s+198\.18\.81\.2\s", icmpTrace.StandardOutput);
+        Assert.Matches(@"\n\s*3\s+198\.18\.82\.10\s", icmpTrace.StandardOutput);
 
         // The outside cannot reach inside addresses, even with a route to them; the router's own address answers.
         await Ping.AssertCannotReachAsync(outside, "10.81.1.10");
