@@ -32,22 +32,26 @@ public sealed partial class NatFunction
         return Ipv4FeatureVerdict.Continue;
     }
 
-    // An error from an inside host about a datagram it received through us: it quotes remote:port → inside:port.
+    // An error about a datagram that came in through us, from an inside host or from the router itself (TTL expired,
+    // fragmentation needed on the way in): it quotes remote:port → inside:port.
     private Ipv4FeatureVerdict ErrorToOutside(Span<byte> ip, Span<byte> icmp, long now)
     {
         if (!TryReadQuote(icmp, out byte protocol, out uint quotedSource, out uint quotedDestination, out ushort sourcePort, out ushort destinationPort))
         {
             return Drop(NatDrop.Malformed);
         }
+        bool fromRouter = IsLocal(Ipv4Header.Source(ip).Value);
         if (protocol == Ipv4Header.ProtocolIcmp)
         {
-            return Drop(NatDrop.IcmpErrorNoSession); // echo requests from outside never reach inside hosts
+            // Echo requests from outside never reach inside hosts: nothing to translate back.
+            return fromRouter ? Ipv4FeatureVerdict.Continue : Drop(NatDrop.IcmpErrorNoSession);
         }
         int mapping = _table.FindByInside(protocol, quotedDestination, destinationPort);
         int session = mapping < 0 ? -1 : _table.FindSession(mapping, quotedSource, sourcePort);
         if (session < 0 || _table.SessionAt(session).Expires <= now)
         {
-            return Drop(NatDrop.IcmpErrorNoSession);
+            // The router's own error about a packet that was not translated (a port unreachable for its own address).
+            return fromRouter ? Ipv4FeatureVerdict.Continue : Drop(NatDrop.IcmpErrorNoSession);
         }
         ref var m = ref _table.MappingAt(mapping);
         NatTranslation.RewriteAddress(ip, source: true, m.ExternalAddress);

@@ -374,22 +374,9 @@ public sealed partial class RouterFunction : INetworkFunction
         Ipv4Header.DecrementTtl(ip);
         var nextHop = route.NextHop.Value != 0 ? route.NextHop : destination;
 
-        if (egress.Features.Length != 0)
+        if (egress.Features.Length != 0 && !RunOutputFeatures(packet, outPort, nextHop, emit, now))
         {
-            var context = new Ipv4HookContext(outPort, egress.Primary, IpOffset, nextHop, now);
-            foreach (var feature in egress.Features)
-            {
-                var verdict = feature.Output(packet, context, emit);
-                if (verdict == Ipv4FeatureVerdict.Consumed)
-                {
-                    return;
-                }
-                if (verdict == Ipv4FeatureVerdict.Drop)
-                {
-                    emit.Drop(packet, RouterDrop.FeatureDrop);
-                    return;
-                }
-            }
+            return;
         }
 
         if (_arp.TryLookup(outPort, nextHop, now, out var mac))
@@ -398,6 +385,27 @@ public sealed partial class RouterFunction : INetworkFunction
             return;
         }
         Resolve(packet, outPort, nextHop, emit, now);
+    }
+
+    // The output features of an interface; false when one of them ended the packet (consumed, or dropped here).
+    private bool RunOutputFeatures(Packet packet, int outPort, Ipv4Address nextHop, Emitter emit, long now)
+    {
+        var egress = _interfaces[outPort];
+        var context = new Ipv4HookContext(outPort, egress.Primary, IpOffset, nextHop, now);
+        foreach (var feature in egress.Features)
+        {
+            var verdict = feature.Output(packet, context, emit);
+            if (verdict == Ipv4FeatureVerdict.Consumed)
+            {
+                return false;
+            }
+            if (verdict == Ipv4FeatureVerdict.Drop)
+            {
+                emit.Drop(packet, RouterDrop.FeatureDrop);
+                return false;
+            }
+        }
+        return true;
     }
 
     // Ethernet rewrite and send; fragments a datagram (DF clear: Forward sent the others back) bigger than the MTU.
@@ -579,6 +587,12 @@ public sealed partial class RouterFunction : INetworkFunction
         var ingress = _interfaces[inPort];
         Ipv4Frames.WriteIcmpError(packet, frame, ingress.Mac, _endpoint.SourceAddressFor(inPort, source), type, code, rest, _ipId++);
         Counters.IcmpErrorsCount++;
+        // The error leaves by the ingress interface: its output features see it, so a NAT there translates the datagram
+        // it quotes (which the input features may have rewritten) back to what the sender sent.
+        if (ingress.Features.Length != 0 && !RunOutputFeatures(packet, inPort, source, emit, now))
+        {
+            return;
+        }
         emit.To(inPort, packet);
     }
 

@@ -130,4 +130,39 @@ public class IcmpErrorTests
         quotedUdp.CopyTo(pseudo.AsSpan(12));
         Assert.True(IpPackets.ChecksumOk(pseudo));
     }
+
+    [Fact]
+    public void The_routers_own_time_exceeded_about_a_forwarded_packet_quotes_what_the_sender_sent()
+    {
+        var h = new NatHarness(new NatOptions
+        {
+            Forwards = [new NatForward { Protocol = Ipv4Header.ProtocolTcp, Port = 8080, To = Ipv4Address.Parse(H1), ToPort = 80 }],
+        });
+        // TTL 1: translated on input (to H1:80), then the router cannot forward it.
+        var sent = IpPackets.WithL4Checksum(IpPackets.Ip(h.WanMac, R1Mac, R1, External, Ipv4Header.ProtocolTcp, IpPackets.Tcp(0, 50000, 8080, flags: 0x02), ttl: 1));
+        var error = h.Send(Wan, sent);
+        Assert.NotNull(error);
+        Assert.Equal(Wan, h.LastPort);
+        Assert.Equal(External, IpPackets.Src(error));
+        Assert.Equal(R1, IpPackets.Dst(error));
+        Assert.Equal(IcmpHeader.TypeTimeExceeded, IpPackets.L4(error)[0]);
+        Assert.True(ChecksumsOk(error));
+        var quote = Quote(error);
+        // The sender sees its own datagram: to the external address and port, not the inside server.
+        Assert.Equal(External, Ipv4Address.Read(quote.AsSpan(16)).ToString());
+        Assert.Equal(8080, BinaryPrimitives.ReadUInt16BigEndian(quote.AsSpan(22)));
+        Assert.True(QuotedIpChecksumOk(quote));
+        Assert.Equal(sent.AsSpan(14 + 20).ToArray(), quote[20..]); // TCP header and checksum as sent
+    }
+
+    [Fact]
+    public void The_routers_own_errors_about_untranslated_packets_pass_unchanged()
+    {
+        var h = new NatHarness();
+        var unreachable = h.FromOutside(R1, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(5000, 9));
+        Assert.NotNull(unreachable);
+        Assert.Equal(IcmpHeader.CodePortUnreachable, IpPackets.L4(unreachable)[1]);
+        Assert.Equal(External, Ipv4Address.Read(Quote(unreachable).AsSpan(16)).ToString());
+        Assert.Equal(0, h.Counters.Dropped(NatDrop.IcmpErrorNoSession));
+    }
 }

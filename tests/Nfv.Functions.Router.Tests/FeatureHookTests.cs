@@ -178,4 +178,20 @@ public class FeatureHookTests
         h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         Assert.Equal([h.Time.GetTimestamp(), h.Time.GetTimestamp()], feature.Timestamps);
     }
+
+    [Fact]
+    public void An_icmp_error_passes_the_output_features_of_the_interface_it_leaves_by()
+    {
+        var (h, feature) = WithFeatureOnWan();
+        h.Send(Wan, IpPackets.Ip(h.WanMac, H2Mac, H2, H1, 17, IpPackets.Udp(1, 2), ttl: 1));
+        Assert.Equal(["in:1", "out:1:192.0.2.20"], feature.Calls);
+        var error = h.Emit.SentTo(Wan);
+        Assert.Equal(IcmpHeader.TypeTimeExceeded, IpPackets.L4(error)[0]);
+
+        // A feature may drop it like any packet leaving by its interface.
+        feature.OnOutput = (_, _, _) => Ipv4FeatureVerdict.Drop;
+        h.Emit.Clear();
+        h.Send(Wan, IpPackets.Ip(h.WanMac, H2Mac, H2, H1, 17, IpPackets.Udp(1, 2), ttl: 1));
+        Assert.Empty(h.Emit.Sent);
+    }
 }

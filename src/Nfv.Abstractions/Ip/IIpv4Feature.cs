@@ -9,8 +9,9 @@ namespace Nfv.Abstractions.Ip;
 /// <see cref="Input"/> runs for packets arriving on the interface, after the IPv4 header was checked and before the
 /// routing decision, so a destination rewritten here (DNAT) is routed by its new address. <see cref="Output"/> runs
 /// for packets leaving by the interface, after the routing decision, the TTL decrement and the MTU check, before
-/// fragmentation and ARP (netfilter POSTROUTING), so a source rewritten here (SNAT) leaves as is. Packets the router
-/// originates itself (ICMP errors, echo replies) do not pass the hooks.
+/// fragmentation and ARP (netfilter POSTROUTING), so a source rewritten here (SNAT) leaves as is. ICMP errors the router
+/// originates pass the output hook of the interface they leave by (a NAT translates the datagram they quote); its echo
+/// replies and ARP do not pass the hooks.
 /// </para>
 /// <para>
 /// A feature that rewrites addresses or ports keeps the IPv4 header checksum and the L4 checksum right
