@@ -5,6 +5,8 @@
 # kernel over veth pairs:
 #   --function switch (default): nfv's switch  vs  a Linux bridge           (one subnet, 10.88.0.0/24)
 #   --function router:           nfv's router  vs  a namespace forwarding    (10.88.1.0/24 -> 10.88.2.0/24)
+#   --function nat:              nfv's router with a NAT on its wan  vs  a namespace forwarding with
+#                                iptables MASQUERADE (the server has no route back to 10.88.1.0/24)
 # For each, interleaved, REPS times:
 #   - iperf3 TCP, one stream, DURATION s: receiver's bits/s
 #   - iperf3 UDP with 18-byte payloads (64-byte frames on the wire, 60 without FCS), unthrottled:
@@ -13,7 +15,7 @@
 # then prints medians and the ratio nfv / kernel. With --soak S, also runs one S-second iperf3
 # through nfv and prints nfv's resident memory and GC counts at start and end.
 #
-#   usage: bench/throughput.sh [--function switch|router] [--reps N] [--duration S] [--soak S]
+#   usage: bench/throughput.sh [--function switch|router|nat] [--reps N] [--duration S] [--soak S]
 #                              [--nfv-arg --Nfv:Key=value ...]                          (as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +35,7 @@ while (($#)); do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-case "$FUNCTION" in switch|router) ;; *) echo "--function must be switch or router" >&2; exit 2 ;; esac
+case "$FUNCTION" in switch|router|nat) ;; *) echo "--function must be switch, router or nat" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "bench/throughput.sh needs root (namespaces, TAPs, bridges)" >&2; exit 1; }
 command -v iperf3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iperf3 >/dev/null; }
 
@@ -88,6 +90,34 @@ links: [ [c, lan], [s, lan] ]
 hosts:
   $P-nc: { port: c, address: 10.88.0.1/24 }
   $P-ns: { port: s, address: 10.88.0.2/24 }
+YAML
+elif [ "$FUNCTION" = nat ]; then
+  SERVER=10.88.2.1
+  KERNEL="Linux forwarding + MASQUERADE"
+  command -v iptables >/dev/null || { echo "--function nat needs iptables" >&2; exit 1; }
+  ip netns exec "$P-br" sysctl -qw net.ipv4.ip_forward=1
+  ip -n "$P-br" addr add 10.88.1.254/24 dev "$P-bcp"
+  ip -n "$P-br" addr add 10.88.2.254/24 dev "$P-bsp"
+  ip netns exec "$P-br" iptables -t nat -A POSTROUTING -o "$P-bsp" -j MASQUERADE
+  ip -n "$P-bc" addr add 10.88.1.1/24 dev eth0
+  ip -n "$P-bs" addr add 10.88.2.1/24 dev eth0
+  ip -n "$P-bc" route add default via 10.88.1.254
+  cat >"$WORK/bench.yaml" <<YAML
+name: bench-nat
+functions:
+  gw:
+    kind: router
+    interfaces:
+      lan: { address: 10.88.1.254/24 }
+      wan: { address: 10.88.2.254/24, nat: masq }
+  masq: { kind: nat }
+ports:
+  c: { tap: $P-nc }
+  s: { tap: $P-ns }
+links: [ [c, gw.lan], [s, gw.wan] ]
+hosts:
+  $P-nc: { port: c, address: 10.88.1.1/24, gateway: 10.88.1.254 }
+  $P-ns: { port: s, address: 10.88.2.1/24 }
 YAML
 else
   SERVER=10.88.2.1
