@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Ip;
 using Nfv.Tests.Common;
 using static Nfv.Functions.Nat.Tests.NatHarness;
 
@@ -131,26 +132,45 @@ public class PacketTests
     }
 
     [Fact]
-    public void Established_translation_allocates_nothing()
+    public void Established_translation_both_ways_and_hairpinning_allocate_nothing()
     {
-        var h = new NatHarness();
-        var frame = IpPackets.WithL4Checksum(IpPackets.Ip(h.LanMac, H1Mac, H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(40000, 53)));
-        h.Send(Lan, frame);
+        var h = new NatHarness(new NatOptions
+        {
+            Forwards = [new NatForward { Protocol = Ipv4Header.ProtocolUdp, Port = 5000, To = Ipv4Address.Parse(H1), ToPort = 5000 }],
+        });
+        var outbound = IpPackets.WithL4Checksum(IpPackets.Ip(h.LanMac, H1Mac, H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(40000, 53)));
+        var inbound = IpPackets.WithL4Checksum(IpPackets.Ip(h.WanMac, R1Mac, R1, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(53, 40000)));
+        var hairpin = IpPackets.WithL4Checksum(IpPackets.Ip(h.LanMac, H2Mac, H2, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(6000, 5000)));
+        h.Send(Lan, outbound);
         var packet = h.Emit.Pool.Rent()!;
-        var context = new Nfv.Abstractions.Ip.Ipv4HookContext(Wan, Ipv4Address.Parse(External), 14, Ipv4Address.Parse(R1), h.Time.GetTimestamp());
+        long now = h.Time.GetTimestamp();
+        var output = new Ipv4HookContext(Wan, Ipv4Address.Parse(External), 14, Ipv4Address.Parse(R1), now);
+        var fromOutside = new Ipv4HookContext(Wan, Ipv4Address.Parse(External), 14, Ipv4Address.Any, now);
+        var fromInside = new Ipv4HookContext(Lan, Ipv4Address.Parse("10.0.0.1"), 14, Ipv4Address.Any, now);
+        int refused = 0; // verdicts other than Continue; asserted after the loops (xunit's asserts allocate)
+        void Round()
+        {
+            packet.Load(outbound);
+            refused += (int)h.Nat.Output(packet, output, h.Emit);
+            packet.Load(inbound);
+            refused += (int)h.Nat.Input(packet, fromOutside, h.Emit);
+            packet.Load(hairpin);
+            refused += (int)h.Nat.Input(packet, fromInside, h.Emit);
+        }
         for (int i = 0; i < 1000; i++)
         {
-            packet.Load(frame);
-            h.Nat.Output(packet, context, h.Emit);
+            Round();
         }
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1000; i++)
         {
-            packet.Load(frame);
-            h.Nat.Output(packet, context, h.Emit);
+            Round();
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         packet.Release();
-        Assert.True(allocated < 1000, $"{allocated} bytes for 1000 packets");
+        Assert.True(allocated < 1000, $"{allocated} bytes for 3000 packets");
+        Assert.Equal(0, refused);
+        Assert.Equal(2000, h.Counters.Hairpinned);
+        Assert.Equal(3, h.Nat.SessionCount); // H1→R1, H2→its hairpin target, and the forward's session from H2's mapping
     }
 }
