@@ -10,8 +10,8 @@ public static class NatDiagnosticCodes
 {
     /// <summary>A port range that does not parse or is empty.</summary>
     public const string BadPortRange = "NFV1401";
-    /// <summary>An unknown filtering mode.</summary>
-    public const string BadFiltering = "NFV1402";
+    /// <summary>An unknown mapping or filtering mode.</summary>
+    public const string BadMode = "NFV1402";
     /// <summary>A forward with a bad protocol, port or target.</summary>
     public const string BadForward = "NFV1403";
     /// <summary>Two forwards of one external port, or of one inside endpoint.</summary>

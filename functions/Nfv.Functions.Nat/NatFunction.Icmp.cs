@@ -46,7 +46,7 @@ public sealed partial class NatFunction
             // Echo requests from outside never reach inside hosts: nothing to translate back.
             return fromRouter ? Ipv4FeatureVerdict.Continue : Drop(NatDrop.IcmpErrorNoSession);
         }
-        int mapping = _table.FindByInside(protocol, quotedDestination, destinationPort);
+        int mapping = FindOutboundMapping(protocol, quotedDestination, destinationPort, quotedSource, sourcePort);
         int session = mapping < 0 ? -1 : _table.FindSession(mapping, quotedSource, sourcePort);
         if (session < 0 || _table.SessionAt(session).Expires <= now)
         {

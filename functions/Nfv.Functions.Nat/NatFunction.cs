@@ -282,7 +282,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     {
         refused = default;
         var table = _table;
-        int mapping = table.FindByInside(protocol, inside, insidePort);
+        int mapping = FindOutboundMapping(protocol, inside, insidePort, remote, remotePort);
         int session = -1;
         if (mapping >= 0)
         {
@@ -333,7 +333,8 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         {
             // RFC 4787 REQ-2 ("paired"): an inside host always gets the same external address, picked by its address.
             int external = (int)((inside * 0x9E3779B1u) >> 16) % _externals.Length;
-            mapping = table.AddMapping(protocol, inside, insidePort, external, _externals[external]);
+            var (remoteKey, remotePortKey) = MappingKey(remote, remotePort);
+            mapping = table.AddMapping(protocol, inside, insidePort, external, _externals[external], -1, remoteKey, remotePortKey);
             if (mapping < 0)
             {
                 refused = NatDrop.PortsExhausted;
@@ -353,6 +354,33 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         }
         Counters.SessionsCreatedCount++;
         return session;
+    }
+
+    // The part of the remote endpoint that selects a mapping: none (endpoint-independent), its address, or both.
+    private (uint Address, ushort Port) MappingKey(uint remote, ushort remotePort) => Options.Mapping switch
+    {
+        NatMapping.AddressDependent => (remote, 0),
+        NatMapping.AddressAndPortDependent => (remote, remotePort),
+        _ => (0, 0),
+    };
+
+    /// <summary>
+    /// The mapping an inside endpoint's packet to a remote endpoint uses: the one for its mapping key, or a port forward of
+    /// the endpoint (whose traffic always leaves from the forwarded port, whatever the mapping mode); -1 when none.
+    /// </summary>
+    private int FindOutboundMapping(byte protocol, uint inside, ushort insidePort, uint remote, ushort remotePort)
+    {
+        var (remoteKey, remotePortKey) = MappingKey(remote, remotePort);
+        int mapping = _table.FindByInside(protocol, inside, insidePort, remoteKey, remotePortKey);
+        if (mapping < 0 && (remoteKey | remotePortKey) != 0)
+        {
+            int forward = _table.FindByInside(protocol, inside, insidePort);
+            if (forward >= 0 && _table.MappingAt(forward).Static)
+            {
+                mapping = forward;
+            }
+        }
+        return mapping;
     }
 
     private void Expire(int session)

@@ -13,11 +13,11 @@ public sealed class NatFunctionFactory : INetworkFunctionFactory
 {
     private static readonly string[] s_keys =
     [
-        "kind", "external", "ports", "filtering", "tcp-established", "tcp-transitory", "udp-timeout", "icmp-timeout",
+        "kind", "external", "ports", "mapping", "filtering", "tcp-established", "tcp-transitory", "udp-timeout", "icmp-timeout",
         "max-sessions", "max-sessions-per-host", "forwards",
     ];
     private static readonly string[] s_forwardKeys = ["protocol", "port", "to", "address"];
-    private static readonly string[] s_filtering = ["endpoint-independent", "address-dependent", "address-and-port-dependent"];
+    private static readonly string[] s_modes = ["endpoint-independent", "address-dependent", "address-and-port-dependent"];
 
     /// <summary>Most sessions a NAT may be configured for.</summary>
     public const int MaxSessionsBound = 4 << 20;
@@ -68,18 +68,13 @@ public sealed class NatFunctionFactory : INetworkFunctionFactory
         {
             options = options with { PortMin = range.Min, PortMax = range.Max };
         }
-        if (config["filtering"] is { } filteringNode && reader.AsScalar(filteringNode, $"'filtering' of {where}") is { } filtering)
+        if (config["mapping"] is { } mappingNode && ReadMode(reader, mappingNode, $"'mapping' of {where}") is { } mapping)
         {
-            int mode = Array.IndexOf(s_filtering, filtering.Value);
-            if (mode < 0)
-            {
-                reader.Diagnostics.Error(NatDiagnosticCodes.BadFiltering, filteringNode.Span,
-                    $"'filtering' of {where} must be one of {string.Join(", ", s_filtering)}, not '{filtering.Value}'");
-            }
-            else
-            {
-                options = options with { Filtering = (NatFiltering)mode };
-            }
+            options = options with { Mapping = (NatMapping)mapping };
+        }
+        if (config["filtering"] is { } filteringNode && ReadMode(reader, filteringNode, $"'filtering' of {where}") is { } filtering)
+        {
+            options = options with { Filtering = (NatFiltering)filtering };
         }
         var day = TimeSpan.FromDays(7);
         if (config["tcp-established"] is { } est && reader.Duration(est, $"'tcp-established' of {where} (RFC 5382: at least 2h4m)", NatOptions.MinTcpEstablished, day) is { } e)
@@ -149,6 +144,22 @@ public sealed class NatFunctionFactory : INetworkFunctionFactory
             options = options with { Forwards = forwards };
         }
         return new NatBlueprint(context.Name, options);
+    }
+
+    // endpoint-independent, address-dependent or address-and-port-dependent (RFC 4787's names), as 0, 1, 2.
+    private static int? ReadMode(ConfigReader reader, ConfigNode node, string what)
+    {
+        if (reader.AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        int mode = Array.IndexOf(s_modes, scalar.Value);
+        if (mode < 0)
+        {
+            reader.Diagnostics.Error(NatDiagnosticCodes.BadMode, node.Span, $"{what} must be one of {string.Join(", ", s_modes)}, not '{scalar.Value}'");
+            return null;
+        }
+        return mode;
     }
 
     private static (int Min, int Max)? ReadRange(ConfigReader reader, ConfigNode node, string what)

@@ -10,6 +10,7 @@ namespace Nfv.Functions.Nat;
 ///   kind: nat
 ///   external: [203.0.113.2, 203.0.113.3]     # default: the address of the interface that names it
 ///   ports: 1024-65535
+///   mapping: endpoint-independent           # or address-dependent, address-and-port-dependent
 ///   filtering: address-and-port-dependent   # or endpoint-independent, address-dependent
 ///   tcp-established: 2h4m
 ///   tcp-transitory: 4m
@@ -46,6 +47,9 @@ public sealed record NatOptions
 
     /// <summary>Highest external port (or ICMP identifier) a new mapping gets.</summary>
     public int PortMax { get; init; } = 65535;
+
+    /// <summary>When an inside endpoint gets another external endpoint.</summary>
+    public NatMapping Mapping { get; init; } = NatMapping.EndpointIndependent;
 
     /// <summary>Which outside packets a mapping lets in.</summary>
     public NatFiltering Filtering { get; init; } = NatFiltering.AddressAndPortDependent;

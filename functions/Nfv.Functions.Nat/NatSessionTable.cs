@@ -25,10 +25,15 @@ namespace Nfv.Functions.Nat;
 /// </remarks>
 internal sealed class NatSessionTable
 {
-    /// <summary>A mapping: inside endpoint ↔ external endpoint.</summary>
+    /// <summary>
+    /// A mapping: inside endpoint ↔ external endpoint. With address-dependent mapping the remote address is part of the
+    /// inside key (<see cref="RemoteKey"/>), with address-and-port-dependent mapping its port too; 0 otherwise.
+    /// </summary>
     public struct Mapping
     {
         public uint InsideAddress;
+        public uint RemoteKey;
+        public ushort RemotePortKey;
         public uint ExternalAddress;
         public ushort InsidePort;
         public ushort ExternalPort;
@@ -139,14 +144,15 @@ internal sealed class NatSessionTable
     /// <summary>Sessions of inside host <paramref name="address"/>.</summary>
     public int HostSessions(uint address) => _hosts.Get(address);
 
-    /// <summary>The mapping of an inside endpoint, or -1.</summary>
-    public int FindByInside(byte protocol, uint address, ushort port)
+    /// <summary>The mapping of an inside endpoint (and remote key, for the dependent mapping modes), or -1.</summary>
+    public int FindByInside(byte protocol, uint address, ushort port, uint remoteKey = 0, ushort remotePortKey = 0)
     {
-        int i = _byInside[Hash(protocol, address, port) & _mappingMask];
+        int i = _byInside[InsideHash(protocol, address, port, remoteKey, remotePortKey) & _mappingMask];
         while (i >= 0)
         {
             ref var m = ref _mappings[i];
-            if (m.InsideAddress == address && m.InsidePort == port && m.Protocol == protocol)
+            if (m.InsideAddress == address && m.InsidePort == port && m.Protocol == protocol && m.RemoteKey == remoteKey &&
+                m.RemotePortKey == remotePortKey)
             {
                 return i;
             }
@@ -213,7 +219,8 @@ internal sealed class NatSessionTable
     /// value, since identifiers have no privileged range), else the next free port of the range.
     /// Returns -1 when no port is free. Static mappings (forwards) take exactly <paramref name="staticPort"/>.
     /// </summary>
-    public int AddMapping(byte protocol, uint insideAddress, ushort insidePort, int external, uint externalAddress, int staticPort = -1)
+    public int AddMapping(byte protocol, uint insideAddress, ushort insidePort, int external, uint externalAddress, int staticPort = -1,
+        uint remoteKey = 0, ushort remotePortKey = 0)
     {
         if (_freeMapping < 0)
         {
@@ -247,6 +254,8 @@ internal sealed class NatSessionTable
         {
             InsideAddress = insideAddress,
             InsidePort = insidePort,
+            RemoteKey = remoteKey,
+            RemotePortKey = remotePortKey,
             ExternalAddress = externalAddress,
             ExternalPort = (ushort)port,
             Protocol = protocol,
@@ -255,7 +264,7 @@ internal sealed class NatSessionTable
             Static = staticPort >= 0,
             FirstSession = -1,
         };
-        ref int insideHead = ref _byInside[Hash(protocol, insideAddress, insidePort) & _mappingMask];
+        ref int insideHead = ref _byInside[InsideHash(protocol, insideAddress, insidePort, remoteKey, remotePortKey) & _mappingMask];
         m.NextByInside = insideHead;
         insideHead = index;
         ref int externalHead = ref _byExternal[Hash(protocol, externalAddress, (ushort)port) & _mappingMask];
@@ -354,7 +363,7 @@ internal sealed class NatSessionTable
     private void RemoveMapping(int index)
     {
         ref var m = ref _mappings[index];
-        UnlinkMapping(ref _byInside[Hash(m.Protocol, m.InsideAddress, m.InsidePort) & _mappingMask], index, inside: true);
+        UnlinkMapping(ref _byInside[InsideHash(m.Protocol, m.InsideAddress, m.InsidePort, m.RemoteKey, m.RemotePortKey) & _mappingMask], index, inside: true);
         UnlinkMapping(ref _byExternal[Hash(m.Protocol, m.ExternalAddress, m.ExternalPort) & _mappingMask], index, inside: false);
         var bits = _ports[PortSet(m.Protocol, m.External)];
         bits[m.ExternalPort >> 6] &= ~(1UL << (m.ExternalPort & 63));
@@ -457,6 +466,10 @@ internal sealed class NatSessionTable
         uint h = (address * 0x9E3779B1u) ^ ((uint)port << 8 | protocol) * 0x85EBCA77u;
         return (int)(h ^ (h >> 15));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int InsideHash(byte protocol, uint address, ushort port, uint remoteKey, ushort remotePortKey) =>
+        Hash(protocol, address, port) ^ (int)((remoteKey * 0xC2B2AE3Du) ^ (remotePortKey * 0x27D4EB2Fu));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SessionHash(int mapping, uint address, ushort port)

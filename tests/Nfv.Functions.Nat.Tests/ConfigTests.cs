@@ -25,6 +25,7 @@ public class ConfigTests
               kind: nat
               external: [203.0.113.2, 203.0.113.3]
               ports: 20000-29999
+              mapping: address-dependent
               filtering: endpoint-independent
               tcp-established: 3h
               tcp-transitory: 5m
@@ -40,6 +41,7 @@ public class ConfigTests
         var o = blueprint!.Options;
         Assert.Equal([Ipv4Address.Parse("203.0.113.2"), Ipv4Address.Parse("203.0.113.3")], o.External);
         Assert.Equal((20000, 29999), (o.PortMin, o.PortMax));
+        Assert.Equal(NatMapping.AddressDependent, o.Mapping);
         Assert.Equal(NatFiltering.EndpointIndependent, o.Filtering);
         Assert.Equal(TimeSpan.FromHours(3), o.TcpEstablished);
         Assert.Equal(TimeSpan.FromMinutes(5), o.TcpTransitory);
@@ -60,6 +62,7 @@ public class ConfigTests
         Assert.Empty(diagnostics.Items);
         var o = blueprint!.Options;
         Assert.Empty(o.External);
+        Assert.Equal(NatMapping.EndpointIndependent, o.Mapping);
         Assert.Equal(NatFiltering.AddressAndPortDependent, o.Filtering);
         Assert.Equal(TimeSpan.FromMinutes(124), o.TcpEstablished);
         Assert.Equal(TimeSpan.FromMinutes(4), o.TcpTransitory);
@@ -74,6 +77,7 @@ public class ConfigTests
     [InlineData("ports: 2000-1000", "NFV1401", 3, 10)]
     [InlineData("ports: 0-100", "NFV1401", 3, 10)]
     [InlineData("filtering: full-cone", "NFV1402", 3, 14)]
+    [InlineData("mapping: symmetric", "NFV1402", 3, 12)]
     [InlineData("tcp-established: 1h", "NFV0205", 3, 20)]
     [InlineData("tcp-transitory: 1m", "NFV0205", 3, 19)]
     [InlineData("udp-timeout: 30s", "NFV0205", 3, 16)]

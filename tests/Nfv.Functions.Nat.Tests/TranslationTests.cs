@@ -110,6 +110,57 @@ public class TranslationTests
     }
 
     [Fact]
+    public void Address_dependent_mapping_gives_each_remote_address_its_own_external_port()
+    {
+        var h = new NatHarness(new NatOptions { Mapping = NatMapping.AddressDependent, Filtering = NatFiltering.AddressDependent });
+        var toR1 = h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(6000, 3478))!;
+        var toR1Again = h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(6000, 3479))!;
+        var toR2 = h.FromInside(H1, R2, Ipv4Header.ProtocolUdp, IpPackets.Udp(6000, 3478))!;
+        Assert.Equal(6000, SrcPort(toR1)); // the first keeps the port
+        Assert.Equal(SrcPort(toR1), SrcPort(toR1Again));
+        Assert.NotEqual(SrcPort(toR1), SrcPort(toR2));
+        Assert.True(ChecksumsOk(toR2));
+        // Each mapping answers its own remote, back to the same inside endpoint.
+        Assert.True(h.ReachedInside(h.FromOutside(R2, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(3478, SrcPort(toR2))), H1));
+        Assert.True(h.ReachedInside(h.FromOutside(R1, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(3479, 6000)), H1));
+        // R2 cannot use R1's mapping: a dependent mapping is filtered at least as strictly.
+        Assert.False(h.ReachedInside(h.FromOutside(R2, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(3478, 6000)), H1));
+    }
+
+    [Fact]
+    public void Address_and_port_dependent_mapping_gives_each_remote_endpoint_its_own_external_port()
+    {
+        var h = new NatHarness(new NatOptions { Mapping = NatMapping.AddressAndPortDependent });
+        var a = h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(6000, 3478))!;
+        var b = h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(6000, 3479))!;
+        var again = h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(6000, 3478))!;
+        Assert.NotEqual(SrcPort(a), SrcPort(b));
+        Assert.Equal(SrcPort(a), SrcPort(again));
+        Assert.Equal(2, h.Nat.Table.MappingCount);
+        // An ICMP error about the second flow finds its mapping.
+        var error = new byte[8 + 28];
+        error[0] = IcmpHeader.TypeDestinationUnreachable;
+        error[1] = IcmpHeader.CodePortUnreachable;
+        b.AsSpan(14, 28).CopyTo(error.AsSpan(8));
+        var sum = IpPackets.Sum(error);
+        error[2] = (byte)(sum >> 8);
+        error[3] = (byte)sum;
+        Assert.True(h.ReachedInside(h.FromOutside(R1, External, Ipv4Header.ProtocolIcmp, error), H1));
+    }
+
+    [Fact]
+    public void A_forwarded_endpoint_keeps_its_forwarded_port_whatever_the_mapping_mode()
+    {
+        var h = new NatHarness(new NatOptions
+        {
+            Mapping = NatMapping.AddressAndPortDependent,
+            Forwards = [new NatForward { Protocol = Ipv4Header.ProtocolUdp, Port = 5060, To = Ipv4Address.Parse(H1), ToPort = 5060 }],
+        });
+        Assert.Equal(5060, SrcPort(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(5060, 5060))!));
+        Assert.Equal(5060, SrcPort(h.FromInside(H1, R2, Ipv4Header.ProtocolUdp, IpPackets.Udp(5060, 5061))!));
+    }
+
+    [Fact]
     public void A_port_outside_the_range_is_mapped_into_it()
     {
         var h = new NatHarness(new NatOptions { PortMin = 20000, PortMax = 20009 });
