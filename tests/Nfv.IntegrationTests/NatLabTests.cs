@@ -183,6 +183,22 @@ public class NatLabTests
     }
 
     [PrivilegedFact]
+    public async Task Stun_reports_dependent_mapping_when_the_nat_is_configured_symmetric()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), outside = lab.Host("out");
+        using var nfv = await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside, "mapping: address-and-port-dependent")));
+        var add = await Shell.InNamespaceAsync(outside, ToolTimeout, "ip", "address", "add", $"{Outside2}/24", "dev", "eth0");
+        Assert.True(add.ExitCode == 0, add.ToString());
+        await Ping.AssertReachesAsync(h1, Outside2);
+
+        _ = Shell.InNamespaceAsync(outside, TimeSpan.FromSeconds(60), "stund", "-v", "-h", Outside, "-a", Outside2);
+        await Task.Delay(1000);
+        var stun = await Shell.InNamespaceAsync(h1, ToolTimeout, "stun", Outside, "-v");
+        Assert.Contains("Primary: Dependent Mapping", stun.Output);
+    }
+
+    [PrivilegedFact]
     public async Task Coturn_nat_discovery_agrees_endpoint_independent_mapping_and_filtering_as_configured()
     {
         await using var lab = new Lab();
