@@ -1,4 +1,5 @@
 using Nfv.Abstractions;
+using Nfv.Functions.Dhcp;
 using Nfv.Functions.Router;
 using Nfv.Functions.Switch;
 using Nfv.Topology;
@@ -12,5 +13,6 @@ internal static class BuiltInFunctions
     {
         new SwitchFunctionFactory(),
         new RouterFunctionFactory(),
+        new DhcpFunctionFactory(),
     });
 }

@@ -38,7 +38,8 @@ internal sealed class NfvHostedService(
         try
         {
             _captures = OpenCaptures();
-            _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers, _captures);
+            _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers, _captures,
+                Path.Combine(options.Value.StateDirectory, topology.Name));
             _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>(), busyPoll: options.Value.BusyPoll);
             _worker.Faulted += _ =>
             {
@@ -52,6 +53,7 @@ internal sealed class NfvHostedService(
         }
         catch
         {
+            _graph?.Dispose();
             _lab.Dispose();
             _lab = null;
             _captures?.Dispose();
@@ -73,6 +75,7 @@ internal sealed class NfvHostedService(
         _stats?.Cancel();
         _worker?.Dispose();
         _worker = null;
+        _graph?.Dispose(); // after the worker: functions close their files (DHCP leases) once nothing runs them
         StopCaptures();
         if (_lab is not null)
         {
@@ -86,6 +89,7 @@ internal sealed class NfvHostedService(
     public void Dispose()
     {
         _worker?.Dispose();
+        _graph?.Dispose();
         _captures?.Dispose();
         _lab?.Dispose();
         _stats?.Dispose();

@@ -36,6 +36,13 @@ public sealed class NfvOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan BusyPoll { get; set; } = TimeSpan.FromMicroseconds(50);
 
+    /// <summary>
+    /// Where functions keep what must survive a restart (DHCP leases), in a directory per topology
+    /// (<c>STATE/TOPOLOGY/FUNCTION.leases</c>). The systemd unit's <c>StateDirectory=nfv</c> makes /var/lib/nfv.
+    /// </summary>
+    [Required]
+    public string StateDirectory { get; set; } = "/var/lib/nfv";
+
     /// <summary>How often to log dataplane and process statistics; zero turns it off.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan StatsInterval { get; set; } = TimeSpan.Zero;

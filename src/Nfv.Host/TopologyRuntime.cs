@@ -11,15 +11,19 @@ internal static class TopologyRuntime
 {
     /// <summary>Builds every function and wires it to <paramref name="ports"/> (one per topology port, by index).</summary>
     /// <param name="captures">The links' captures (<c>capture:</c>); null to capture nothing.</param>
+    /// <param name="stateDirectory">Where functions keep state across restarts (DHCP leases); null keeps it in memory.</param>
     public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, NfvOptions options,
-        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null)
+        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null)
     {
         var builder = new GraphBuilder();
         for (int i = 0; i < topology.Functions.Count; i++)
         {
             var function = topology.Functions[i];
             var blueprint = function.Blueprint;
-            var running = blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers));
+            var running = blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers)
+            {
+                StateDirectory = stateDirectory,
+            });
             builder.AddFunction(function.Name, running, blueprint.Ports.Count, blueprint.DropReasons);
         }
         foreach (var port in ports)
