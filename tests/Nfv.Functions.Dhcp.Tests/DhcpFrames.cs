@@ -48,13 +48,13 @@ internal static class DhcpFrames
 
     /// <summary>Wraps <paramref name="payload"/> in UDP/IPv4/Ethernet with correct checksums.</summary>
     public static byte[] Udp(byte[] payload, MacAddress source, MacAddress destination, Ipv4Address ipSource, Ipv4Address ipDestination,
-        ushort sourcePort, ushort destinationPort)
+        ushort sourcePort, ushort destinationPort, ushort identification = 1)
     {
         var frame = new byte[14 + 20 + 8 + payload.Length];
         destination.Write(frame);
         source.Write(frame.AsSpan(6));
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x0800);
-        Ipv4Header.Write(frame.AsSpan(14), 28 + payload.Length, 1, 64, 17, ipSource, ipDestination);
+        Ipv4Header.Write(frame.AsSpan(14), 28 + payload.Length, identification, 64, 17, ipSource, ipDestination);
         var udp = frame.AsSpan(34);
         BinaryPrimitives.WriteUInt16BigEndian(udp, sourcePort);
         BinaryPrimitives.WriteUInt16BigEndian(udp[2..], destinationPort);
