@@ -9,6 +9,7 @@ namespace Nfv.IntegrationTests;
 public sealed class Lab : IAsyncDisposable
 {
     private readonly List<NfvProcess> _processes = [];
+    private readonly List<IAsyncDisposable> _resources = [];
     private readonly List<string> _namespaces = [];
     private readonly List<string> _interfaces = [];
 
@@ -37,6 +38,16 @@ public sealed class Lab : IAsyncDisposable
         var full = $"{Prefix}-{name}";
         _interfaces.Add(full);
         return full;
+    }
+
+    /// <summary>
+    /// Something the test started (a DHCP client, a DHCP server) that teardown stops first, before nfv and the
+    /// namespaces go: a DHCP client still releases its lease through a running nfv.
+    /// </summary>
+    public T Add<T>(T resource) where T : IAsyncDisposable
+    {
+        _resources.Add(resource);
+        return resource;
     }
 
     /// <summary>Writes a topology file into the lab's folder; returns its path.</summary>
@@ -76,6 +87,10 @@ public sealed class Lab : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        for (int i = _resources.Count - 1; i >= 0; i--)
+        {
+            await _resources[i].DisposeAsync();
+        }
         foreach (var process in _processes)
         {
             process.Dispose();
