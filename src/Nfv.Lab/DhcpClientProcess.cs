@@ -182,12 +182,20 @@ public sealed class DhcpClientProcess : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
+                // dhcpcd's privilege-separation helpers are its children; they end shortly after it does, and
+                // once it has ended they are no longer its children, so note them now.
+                var children = ProcessTree.Descendants(ProcessId);
                 await SignalAsync(release);
                 if (!await ExitedAsync(ExitWait))
                 {
                     Keep($"nfv: {DhcpClients.Name(Kind)} (pid {ProcessId}) did not stop within {ExitWait.TotalSeconds} s; killing it and its children");
                     _process.Kill(entireProcessTree: true);
                     await ExitedAsync(ExitWait);
+                }
+                if (!await ProcessTree.GoneAsync(children, ExitWait))
+                {
+                    ProcessTree.Kill(children);
+                    await ProcessTree.GoneAsync(children, ExitWait);
                 }
             }
         }

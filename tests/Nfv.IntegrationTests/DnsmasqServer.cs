@@ -57,11 +57,14 @@ public sealed class DnsmasqServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Waits until the log holds <paramref name="text"/>; throws with the log when it does not in time.</summary>
-    public async Task WaitForLogAsync(string text, TimeSpan timeout)
+    /// <summary>
+    /// Waits until the log holds <paramref name="text"/> (<paramref name="times"/> times); throws with the log when it
+    /// does not in time. The log is read from dnsmasq's output as it comes, so it can trail what clients already saw.
+    /// </summary>
+    public async Task WaitForLogAsync(string text, TimeSpan timeout, int times = 1)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!Log.Contains(text, StringComparison.Ordinal))
+        while (Count(text) < times)
         {
             if (DateTime.UtcNow > deadline || _process.HasExited)
             {
@@ -70,6 +73,31 @@ public sealed class DnsmasqServer : IAsyncDisposable
             await Task.Delay(50);
         }
     }
+
+    /// <summary>
+    /// Waits until the lease file holds <paramref name="count"/> leases and returns them: dnsmasq rewrites it after it
+    /// answers, so a client can hold a lease (or have released it) a moment before the file says so.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WaitForLeasesAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var leases = Leases();
+            if (leases.Count == count)
+            {
+                return leases;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"dnsmasq's lease file holds {leases.Count} lease(s), not {count}, after {timeout.TotalSeconds} s:\n{string.Join('\n', leases)}\n{Log}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Counts the times the log holds <paramref name="text"/>.</summary>
+    public int Count(string text) => Log.Split(text).Length - 1;
 
     /// <summary>The lines of the lease file (empty when it holds none).</summary>
     public IReadOnlyList<string> Leases() =>
