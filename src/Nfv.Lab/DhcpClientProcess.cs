@@ -281,6 +281,8 @@ public sealed class DhcpClientProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        // ip netns exec finds the client through PATH, and the clients live in /usr/sbin.
+        start.Environment["PATH"] = string.Join(':', LinuxMachineProbe.DefaultProgramDirectories);
         foreach (var argument in ipArguments)
         {
             start.ArgumentList.Add(argument);

@@ -21,6 +21,15 @@ public static class DhcpClients
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a DHCP client"),
     };
 
+    /// <summary>The Debian package that installs <paramref name="kind"/>.</summary>
+    public static string Package(DhcpClientKind kind) => kind switch
+    {
+        DhcpClientKind.Dhclient => "isc-dhcp-client",
+        DhcpClientKind.Udhcpc => "udhcpc",
+        DhcpClientKind.Dhcpcd => "dhcpcd-base",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a DHCP client"),
+    };
+
     /// <summary>Matches a name without case; false for anything else.</summary>
     public static bool TryParse(string name, out DhcpClientKind kind)
     {

@@ -46,4 +46,6 @@ public static class DiagnosticCodes
 
     /// <summary>An interface or namespace name is already in use on this machine.</summary>
     public const string NameTaken = "NFV0301";
+    /// <summary>A program the topology needs (a lab host's DHCP client) is not installed on this machine.</summary>
+    public const string MissingProgram = "NFV0302";
 }

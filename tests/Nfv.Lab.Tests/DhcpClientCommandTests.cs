@@ -1,0 +1,44 @@
+using Nfv.Topology;
+
+namespace Nfv.Lab.Tests;
+
+/// <summary>The command lines: every client in the foreground, every file it writes in its own folder.</summary>
+public class DhcpClientCommandTests
+{
+    private static readonly DhcpClientFiles Files = new("/tmp/nfv-x");
+
+    [Fact]
+    public void Dhclient_runs_in_the_foreground_with_no_config_and_its_own_script_pid_and_lease_files()
+    {
+        Assert.Equal(
+            ["netns", "exec", "h1", "dhclient", "-d", "-v", "-cf", "/dev/null", "-pf", "/tmp/nfv-x/dhclient.pid",
+             "-lf", "/tmp/nfv-x/dhclient.leases", "-sf", "/tmp/nfv-x/client-script", "eth0"],
+            DhcpClientCommand.Start(DhcpClientKind.Dhclient, "h1", "eth0", Files));
+        Assert.Equal(
+            ["netns", "exec", "h1", "dhclient", "-r", "-v", "-cf", "/dev/null", "-pf", "/tmp/nfv-x/dhclient.pid",
+             "-lf", "/tmp/nfv-x/dhclient.leases", "-sf", "/tmp/nfv-x/client-script", "eth0"],
+            DhcpClientCommand.DhclientRelease("h1", "eth0", Files));
+    }
+
+    [Fact]
+    public void Udhcpc_runs_in_the_foreground_with_its_own_script_and_never_gives_up()
+    {
+        var command = DhcpClientCommand.Start(DhcpClientKind.Udhcpc, "h1", "eth0", Files);
+
+        Assert.Equal(["netns", "exec", "h1", "udhcpc", "-f", "-i", "eth0", "-s", "/tmp/nfv-x/client-script"], command[..9]);
+        Assert.DoesNotContain("-n", command); // -n: exit without a lease
+        Assert.DoesNotContain("-q", command); // -q: exit once leased
+    }
+
+    [Fact]
+    public void Dhcpcd_hides_its_state_folders_under_tmpfs_and_execs_in_place()
+    {
+        var command = DhcpClientCommand.Start(DhcpClientKind.Dhcpcd, "h1", "eth0", Files);
+
+        Assert.Equal(["netns", "exec", "h1", "sh", "-c"], command[..5]);
+        Assert.Equal(
+            "mount -t tmpfs nfv-dhcpcd /var/lib/dhcpcd && mount -t tmpfs nfv-dhcpcd /run && mkdir /run/dhcpcd && " +
+            "exec dhcpcd -f /dev/null -o domain_name_servers -o domain_name -4 -B -t 0 -L -A -c '/tmp/nfv-x/client-script' 'eth0'",
+            command[5]);
+    }
+}
