@@ -24,6 +24,7 @@ public sealed class DhcpClientProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly DhcpClientFiles _files;
     private readonly Queue<string> _output = new();
+    private readonly Lock _stopLock = new();
     private IReadOnlyList<string>? _finalEvents;
     private Task? _stopping;
 
@@ -117,12 +118,14 @@ public sealed class DhcpClientProcess : IAsyncDisposable
     /// is false) and returns the lease. Nothing keeps running and nothing is left behind, whatever happens.
     /// </summary>
     /// <exception cref="TimeoutException">No lease within <paramref name="timeout"/>; the message holds the client's output.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the client is stopped all the same).</exception>
     public static async Task<DhcpLease> RunOnceAsync(DhcpClientKind kind, string networkNamespace, string interfaceName, TimeSpan timeout,
         bool release = true, CancellationToken cancellationToken = default)
     {
         await using var client = Start(kind, networkNamespace, interfaceName);
         var lease = await client.WaitForLeaseAsync(timeout, cancellationToken);
         await client.StopAsync(release);
+        cancellationToken.ThrowIfCancellationRequested();
         return lease ?? throw new TimeoutException(
             $"{DhcpClients.Name(kind)} in '{networkNamespace}' got no lease on {interfaceName} within {timeout.TotalSeconds:0.#} s " +
             $"(events: {string.Join(' ', client.Events)}).\n{client.Output}");
@@ -163,7 +166,7 @@ public sealed class DhcpClientProcess : IAsyncDisposable
     /// <param name="release">Send DHCPRELEASE first (the server frees the address); false just stops the client.</param>
     public Task StopAsync(bool release = true)
     {
-        lock (_output)
+        lock (_stopLock)
         {
             return _stopping ??= StopCoreAsync(release);
         }
