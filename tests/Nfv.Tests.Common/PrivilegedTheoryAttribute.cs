@@ -9,7 +9,7 @@ public sealed class PrivilegedTheoryAttribute : TheoryAttribute
     {
         if (!Environment.IsPrivilegedProcess)
         {
-            Skip = new PrivilegedFactAttribute().Skip;
+            Skip = PrivilegedFactAttribute.SkipReason;
         }
     }
 }
