@@ -27,6 +27,7 @@ public sealed class DhcpClientProcess : IAsyncDisposable
     private readonly Lock _stopLock = new();
     private IReadOnlyList<string>? _finalEvents;
     private Task? _stopping;
+    private volatile bool _stoppedByUs;
 
     private DhcpClientProcess(DhcpClientKind kind, string networkNamespace, string interfaceName, DhcpClientFiles files, Process process)
     {
@@ -126,9 +127,16 @@ public sealed class DhcpClientProcess : IAsyncDisposable
         var lease = await client.WaitForLeaseAsync(timeout, cancellationToken);
         await client.StopAsync(release);
         cancellationToken.ThrowIfCancellationRequested();
-        return lease ?? throw new TimeoutException(
-            $"{DhcpClients.Name(kind)} in '{networkNamespace}' got no lease on {interfaceName} within {timeout.TotalSeconds:0.#} s " +
-            $"(events: {string.Join(' ', client.Events)}).\n{client.Output}");
+        return lease ?? throw new TimeoutException(client.NoLeaseMessage(timeout));
+    }
+
+    /// <summary>Why there is no lease, with the events and the client's output: for exceptions and warnings.</summary>
+    public string NoLeaseMessage(TimeSpan waited)
+    {
+        string what = _process.HasExited && !_stoppedByUs
+            ? $"ended (exit code {_process.ExitCode}) without a lease"
+            : $"got no lease within {waited.TotalSeconds:0.#} s";
+        return $"{DhcpClients.Name(Kind)} in '{Namespace}' on {Interface} {what} (events: {string.Join(' ', Events)}).\n{Output}";
     }
 
     /// <summary>
@@ -183,7 +191,8 @@ public sealed class DhcpClientProcess : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
+            _stoppedByUs = !_process.HasExited;
+            if (_stoppedByUs)
             {
                 // dhcpcd's privilege-separation helpers are its children; they end shortly after it does, and
                 // once it has ended they are no longer its children, so note them now.

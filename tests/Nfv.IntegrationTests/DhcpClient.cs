@@ -34,7 +34,7 @@ public static class DhcpClient
         var wait = timeout ?? DefaultTimeout;
         if (await client.WaitForLeaseAsync(wait) is null)
         {
-            throw new TimeoutException($"{DhcpClients.Name(kind)} in '{ns}' got no lease within {wait.TotalSeconds} s (events: {string.Join(' ', client.Events)}).\n{client.Output}");
+            throw new TimeoutException(client.NoLeaseMessage(wait));
         }
         return client;
     }

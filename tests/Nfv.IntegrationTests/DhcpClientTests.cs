@@ -143,8 +143,22 @@ public class DhcpClientTests
         var error = await Assert.ThrowsAsync<TimeoutException>(() => DhcpClient.GetLeaseAsync(kind, client, timeout: TimeSpan.FromSeconds(2)));
 
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15));
-        Assert.Contains($"{DhcpClients.Name(kind)} in '{client}' got no lease on eth0 within 2 s", error.Message);
+        Assert.Contains($"{DhcpClients.Name(kind)} in '{client}' on eth0 got no lease within 2 s", error.Message);
         await AssertNoProcessIn(client);
+    }
+
+    [PrivilegedFact]
+    public async Task A_client_that_cannot_start_says_so_at_once_with_its_error()
+    {
+        await using var lab = new Lab();
+        string missing = lab.Host("none"); // never created
+
+        var started = DateTime.UtcNow;
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => DhcpClient.GetLeaseAsync(DhcpClientKind.Udhcpc, missing, timeout: TimeSpan.FromSeconds(20)));
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "a client that ended must not be waited for");
+        Assert.Contains($"udhcpc in '{missing}' on eth0 ended (exit code ", error.Message);
+        Assert.Contains($"Cannot open network namespace \"{missing}\"", error.Message);
     }
 
     private static string[] ClientFolders() =>
