@@ -11,7 +11,7 @@ internal static class DhcpClientCommand
     /// <summary><c>ip netns exec NS CLIENT ...</c>: a client that keeps its lease and renews it until stopped.</summary>
     public static string[] Start(DhcpClientKind kind, string networkNamespace, string interfaceName, DhcpClientFiles files) => kind switch
     {
-        // -d: stay in the foreground (without it dhclient forks once bound). -cf /dev/null: no dhclient.conf.
+        // -d: stay in the foreground (without it dhclient forks once bound). -cf: our own dhclient.conf, not /etc's.
         DhcpClientKind.Dhclient => ["netns", "exec", networkNamespace, "dhclient", "-d", "-v", .. DhclientFiles(files), interfaceName],
         // -f: foreground. -t 3 -T 1 -A 3: three DISCOVERs a second apart, then a 3 s pause, for ever (no -n).
         DhcpClientKind.Udhcpc => ["netns", "exec", networkNamespace, "udhcpc", "-f", "-i", interfaceName, "-s", files.Script, "-t", "3", "-T", "1", "-A", "3"],
@@ -32,5 +32,5 @@ internal static class DhcpClientCommand
         ["netns", "exec", networkNamespace, "dhclient", "-r", "-v", .. DhclientFiles(files), interfaceName];
 
     private static string[] DhclientFiles(DhcpClientFiles files) =>
-        ["-cf", "/dev/null", "-pf", files.DhclientPid, "-lf", files.DhclientLeases, "-sf", files.Script];
+        ["-cf", files.DhclientConf, "-pf", files.DhclientPid, "-lf", files.DhclientLeases, "-sf", files.Script];
 }

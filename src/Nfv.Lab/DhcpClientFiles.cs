@@ -19,6 +19,19 @@ internal sealed class DhcpClientFiles(string directory)
     /// <summary>One line per script run: the reason, upper case (<c>PREINIT</c>, <c>BOUND</c>, <c>RENEW</c>, <c>RELEASE</c>, <c>DECONFIG</c>...).</summary>
     public string Events => Path.Combine(Directory, "events");
 
+    /// <summary>
+    /// dhclient's configuration (<c>-cf</c>), ours rather than the machine's /etc/dhcp/dhclient.conf: only
+    /// <see cref="DhclientConfText"/>.
+    /// </summary>
+    public string DhclientConf => Path.Combine(Directory, "dhclient.conf");
+
+    /// <summary>
+    /// dhclient gives up a round after 60 s without an offer and then waits <c>retry</c> (default 5 minutes) before
+    /// the next: a lab whose server comes up late (a slow VM behind a TAP) would wait minutes. Everything else
+    /// stays at dhclient's defaults, as with <c>-cf /dev/null</c>.
+    /// </summary>
+    public const string DhclientConfText = "# Written by nfv: try again 10 s after a round without offers (the default is 5 minutes).\nretry 10;\n";
+
     /// <summary>dhclient's pid file (<c>-pf</c>): how <c>dhclient -r</c> finds the client to stop.</summary>
     public string DhclientPid => Path.Combine(Directory, "dhclient.pid");
 

@@ -94,6 +94,10 @@ public sealed class DhcpClientProcess : IAsyncDisposable
         try
         {
             File.WriteAllText(files.Script, DhcpClientScript.Text(kind, files));
+            if (kind == DhcpClientKind.Dhclient)
+            {
+                File.WriteAllText(files.DhclientConf, DhcpClientFiles.DhclientConfText);
+            }
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(files.Script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -8,17 +8,21 @@ public class DhcpClientCommandTests
     private static readonly DhcpClientFiles Files = new("/tmp/nfv-x");
 
     [Fact]
-    public void Dhclient_runs_in_the_foreground_with_no_config_and_its_own_script_pid_and_lease_files()
+    public void Dhclient_runs_in_the_foreground_with_its_own_config_script_pid_and_lease_files()
     {
         Assert.Equal(
-            ["netns", "exec", "h1", "dhclient", "-d", "-v", "-cf", "/dev/null", "-pf", "/tmp/nfv-x/dhclient.pid",
+            ["netns", "exec", "h1", "dhclient", "-d", "-v", "-cf", "/tmp/nfv-x/dhclient.conf", "-pf", "/tmp/nfv-x/dhclient.pid",
              "-lf", "/tmp/nfv-x/dhclient.leases", "-sf", "/tmp/nfv-x/client-script", "eth0"],
             DhcpClientCommand.Start(DhcpClientKind.Dhclient, "h1", "eth0", Files));
         Assert.Equal(
-            ["netns", "exec", "h1", "dhclient", "-r", "-v", "-cf", "/dev/null", "-pf", "/tmp/nfv-x/dhclient.pid",
+            ["netns", "exec", "h1", "dhclient", "-r", "-v", "-cf", "/tmp/nfv-x/dhclient.conf", "-pf", "/tmp/nfv-x/dhclient.pid",
              "-lf", "/tmp/nfv-x/dhclient.leases", "-sf", "/tmp/nfv-x/client-script", "eth0"],
             DhcpClientCommand.DhclientRelease("h1", "eth0", Files));
     }
+
+    [Fact]
+    public void Dhclients_own_config_only_shortens_the_wait_between_rounds() =>
+        Assert.Equal(["retry 10;"], DhcpClientFiles.DhclientConfText.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')));
 
     [Fact]
     public void Udhcpc_runs_in_the_foreground_with_its_own_script_and_never_gives_up()
