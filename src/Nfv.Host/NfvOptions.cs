@@ -43,6 +43,13 @@ public sealed class NfvOptions
     [Required]
     public string StateDirectory { get; set; } = "/var/lib/nfv";
 
+    /// <summary>
+    /// How long <c>nfv run</c> waits for the lab hosts with <c>address: dhcp</c> to get a lease before it says it is
+    /// up (with a warning for each host still without one; their clients keep trying).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan DhcpTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often to log dataplane and process statistics; zero turns it off.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan StatsInterval { get; set; } = TimeSpan.Zero;

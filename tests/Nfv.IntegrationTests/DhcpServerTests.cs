@@ -76,6 +76,7 @@ public class DhcpServerTests
         return nfv;
     }
 
+    /// <summary>The rows of table <c>leases</c>: function, address, state, mac, client, hostname, seconds left.</summary>
     private static async Task<List<JsonElement>> LeasesAsync(NfvProcess nfv)
     {
         using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
@@ -102,7 +103,7 @@ public class DhcpServerTests
         Assert.Equal(TimeSpan.FromHours(1), lease.LeaseTime);
         Assert.Equal(Ipv4Address.Parse("10.76.0.2"), lease.ServerId);
         var row = Assert.Single(await LeasesAsync(nfv));
-        Assert.Equal((lease.Address.Address.ToString(), "bound"), (row[0].GetString(), row[1].GetString()));
+        Assert.Equal((lease.Address.Address.ToString(), "bound"), (row[1].GetString(), row[2].GetString()));
     }
 
     [PrivilegedFact]
@@ -120,9 +121,10 @@ public class DhcpServerTests
         await Ping.AssertReachesAsync(client, "10.76.0.2");
     }
 
+    // busybox udhcpc stretches leases under 122 s to 122 s, so it renews too late for a test; the other two do not.
     [PrivilegedTheory]
     [InlineData(DhcpClientKind.Dhclient)]
-    [InlineData(DhcpClientKind.Udhcpc)]
+    [InlineData(DhcpClientKind.Dhcpcd)]
     public async Task A_client_renews_a_short_lease_with_the_server(DhcpClientKind kind)
     {
         await using var lab = new Lab();
@@ -134,7 +136,7 @@ public class DhcpServerTests
 
         // T1 is 5 s: within 12 s the client has renewed (unicast REQUEST) at least once and the lease is still bound.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(12);
-        while (!process.Events.Contains("RENEW") && !process.Events.Contains("renew") && DateTime.UtcNow < deadline)
+        while (!process.Events.Any(e => e.Equals("RENEW", StringComparison.OrdinalIgnoreCase)) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250);
         }
@@ -142,7 +144,7 @@ public class DhcpServerTests
             $"no renewal: {string.Join(' ', process.Events)}\n{process.Output}");
         Assert.Equal(address, process.Lease!.Address.Address.ToString());
         var row = Assert.Single(await LeasesAsync(nfv));
-        Assert.Equal((address, "bound"), (row[0].GetString(), row[1].GetString()));
+        Assert.Equal((address, "bound"), (row[1].GetString(), row[2].GetString()));
     }
 
     [PrivilegedFact]
@@ -162,8 +164,8 @@ public class DhcpServerTests
 
         // Both leases were on disk before their ACKs left, so both are back.
         var rows = await LeasesAsync(restarted);
-        Assert.Contains(rows, r => r[0].GetString() == renewingAddress && r[1].GetString() == "bound");
-        Assert.Contains(rows, r => r[0].GetString() == kept.Address.Address.ToString() && r[1].GetString() == "bound");
+        Assert.Contains(rows, r => r[1].GetString() == renewingAddress && r[2].GetString() == "bound");
+        Assert.Contains(rows, r => r[1].GetString() == kept.Address.Address.ToString() && r[2].GetString() == "bound");
         // dhclient renews at T1 (10 s) by unicast to the server; the restarted server ACKs its address.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         int acks = 0;
