@@ -226,7 +226,7 @@ public sealed class DhcpClientProcess : IAsyncDisposable
     {
         if (!release)
         {
-            Interop.Kill(ProcessId, Interop.SIGTERM);
+            Signal(Interop.SIGTERM);
             return;
         }
         switch (Kind)
@@ -235,26 +235,35 @@ public sealed class DhcpClientProcess : IAsyncDisposable
                 // A second dhclient with the same files releases the lease and stops this one through the pid file.
                 var result = await RunToEndAsync(DhcpClientCommand.DhclientRelease(Namespace, Interface, _files), TimeSpan.FromSeconds(10));
                 Keep(result);
-                if (!_process.HasExited)
-                {
-                    Interop.Kill(ProcessId, Interop.SIGTERM);
-                }
+                Signal(Interop.SIGTERM);
                 break;
             case DhcpClientKind.Udhcpc:
                 // SIGUSR2: release and deconfigure (the script sees DECONFIG), then wait for that before SIGTERM.
                 int before = _files.ReadEvents().Count;
-                Interop.Kill(ProcessId, Interop.SIGUSR2);
+                Signal(Interop.SIGUSR2);
                 var deadline = Stopwatch.GetTimestamp() + 2 * Stopwatch.Frequency;
                 while (_files.ReadEvents().Count == before && !_process.HasExited && Stopwatch.GetTimestamp() < deadline)
                 {
                     await Task.Delay(PollInterval);
                 }
-                Interop.Kill(ProcessId, Interop.SIGTERM);
+                Signal(Interop.SIGTERM);
                 break;
             case DhcpClientKind.Dhcpcd:
                 // dhcpcd 9: SIGALRM releases and exits (SIGHUP only rebinds); its privilege-separation helpers exit with it.
-                Interop.Kill(ProcessId, Interop.SIGALRM);
+                Signal(Interop.SIGALRM);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Signals the client only while <see cref="Process.HasExited"/> is false: until then .NET has not reaped it, so
+    /// the id is still our child's (at worst a zombie) and cannot belong to another process.
+    /// </summary>
+    private void Signal(int signal)
+    {
+        if (!_process.HasExited)
+        {
+            Interop.Kill(ProcessId, signal);
         }
     }
 
