@@ -34,4 +34,10 @@ public sealed class FunctionBuildContext
 
     /// <summary>Logging.</summary>
     public ILoggerFactory Loggers { get; }
+
+    /// <summary>
+    /// Where the function keeps what must survive a restart (DHCP leases), one directory per topology; null when
+    /// nothing may be written (offline replay, tests), and the function then keeps its state in memory.
+    /// </summary>
+    public string? StateDirectory { get; init; }
 }

@@ -1,4 +1,5 @@
 using Nfv.Abstractions;
+using Nfv.Functions.Dhcp;
 using Nfv.Functions.Nat;
 using Nfv.Functions.Router;
 using Nfv.Functions.Switch;
@@ -14,5 +15,6 @@ internal static class BuiltInFunctions
         new SwitchFunctionFactory(),
         new RouterFunctionFactory(),
         new NatFunctionFactory(),
+        new DhcpFunctionFactory(),
     });
 }

@@ -50,7 +50,7 @@ internal static class GraphCommand
         }
         foreach (var h in t.Hosts)
         {
-            dot.AppendLine($"  \"h:{h.Name}\" [label=\"{h.Name}\\n{h.Address}\", shape=note];");
+            dot.AppendLine($"  \"h:{h.Name}\" [label=\"{h.Name}\\n{AddressLabel(h)}\", shape=note];");
             dot.AppendLine($"  \"h:{h.Name}\" -- \"p:{t.Ports[h.PortIndex].Name}\" [style=dashed, label=\"eth0\"];");
         }
         foreach (var link in t.Links)
@@ -83,7 +83,7 @@ internal static class GraphCommand
         }
         foreach (var h in t.Hosts)
         {
-            m.AppendLine($"  h_{Id(h.Name)}>\"{h.Name} {h.Address}\"] -.- p_{Id(t.Ports[h.PortIndex].Name)}");
+            m.AppendLine($"  h_{Id(h.Name)}>\"{h.Name} {AddressLabel(h)}\"] -.- p_{Id(t.Ports[h.PortIndex].Name)}");
         }
         foreach (var link in t.Links)
         {
@@ -109,6 +109,10 @@ internal static class GraphCommand
     // A function's end shows its port name; a TAP port's end shows nothing (the node says it all).
     private static string PortLabel(ResolvedTopology t, LinkEndpoint e) =>
         e.Kind == EndpointKind.Function ? t.Functions[e.Index].Blueprint.Ports[e.Port] : "";
+
+    // A DHCP host has no address until it runs: show the client it will ask with.
+    private static string AddressLabel(ResolvedHost h) =>
+        h.Address?.ToString() ?? $"dhcp ({DhcpClients.Name(h.Dhcp ?? DhcpClients.Default)})";
 
     private static string Id(string name) => name.Replace('-', '_');
 }

@@ -22,6 +22,18 @@ internal static partial class HostLog
     public static partial void Stats(ILogger logger, double rssMegabytes, int gen0, int gen1, int gen2, long allocatedBytes,
         int poolFree, int poolSize, long receivedPackets, long sentPackets, long dropped);
 
+    [LoggerMessage(6, LogLevel.Information, "Lab host {HostName} leased {Lease} with {Client}")]
+    public static partial void DhcpLeased(ILogger logger, string hostName, string lease, string client);
+
+    [LoggerMessage(7, LogLevel.Warning, "Lab host {HostName} got no DHCP lease within {Seconds} s; {Client} keeps trying. Is a DHCP server linked to port {PortName}? Its output: {Output}")]
+    public static partial void DhcpNoLease(ILogger logger, string hostName, double seconds, string client, string portName, string output);
+
+    [LoggerMessage(8, LogLevel.Warning, "The DHCP client {Client} of lab host {HostName} ended by itself; the host has no address. Its output: {Output}")]
+    public static partial void DhcpClientExited(ILogger logger, string hostName, string client, string output);
+
+    [LoggerMessage(9, LogLevel.Debug, "Stopped the DHCP client of lab host {HostName}; its events: {Events}")]
+    public static partial void DhcpClientStopped(ILogger logger, string hostName, string events);
+
     [LoggerMessage(30, LogLevel.Information, "Capture of link {LinkName} closed: {Frames} frame(s) written to {Path}, {Dropped} dropped (the file could not keep up)")]
     public static partial void CaptureClosed(ILogger logger, string linkName, string path, long frames, long dropped);
 

@@ -1,3 +1,4 @@
+using Nfv.Abstractions;
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
@@ -148,7 +149,7 @@ internal static class NfvCommands
             Console.Error.WriteLine($"nfv run: not allowed to create TAP devices ({ex.Message}); run it as root or with CAP_NET_ADMIN.");
             return 1;
         }
-        catch (Exception ex) when (ex is TapException or LabException)
+        catch (Exception ex) when (ex is TapException or LabException or FunctionStartException)
         {
             Console.Error.WriteLine($"nfv run: could not set up topology '{topology.Name}': {ex.Message}");
             return 1;

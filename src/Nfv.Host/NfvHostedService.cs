@@ -30,15 +30,17 @@ internal sealed class NfvHostedService(
     private PacketGraph? _graph;
     private PipelineWorker? _worker;
     private LinkCaptures? _captures;
+    private DhcpHosts? _dhcp;
     private CancellationTokenSource? _stats;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         _lab = LabEnvironment.Create(topology, _logger);
         try
         {
             _captures = OpenCaptures();
-            _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers, _captures);
+            _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers, _captures,
+                Path.Combine(options.Value.StateDirectory, topology.Name));
             _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>(), busyPoll: options.Value.BusyPoll);
             _worker.Faulted += _ =>
             {
@@ -49,9 +51,16 @@ internal sealed class NfvHostedService(
             _captures.StartDrain();
             runtime.Started(_graph, _worker);
             metrics.Declare();
+            // DHCP hosts ask once frames flow; Ctrl-C during the wait ends it early and the host then stops.
+            _dhcp = await DhcpHosts.StartAsync(topology, _logger);
+            await _dhcp.WaitForLeasesAsync(options.Value.DhcpTimeout, cancellationToken);
         }
         catch
         {
+            await StopDhcpAsync();
+            _worker?.Dispose();
+            _worker = null;
+            _graph?.Dispose();
             _lab.Dispose();
             _lab = null;
             _captures?.Dispose();
@@ -65,14 +74,16 @@ internal sealed class NfvHostedService(
             _stats = new CancellationTokenSource();
             _ = ReportStatsAsync(options.Value.StatsInterval, _stats.Token);
         }
-        return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stats?.Cancel();
+        // DHCP clients release their leases while the dataplane still carries the DHCPRELEASE to the server.
+        await StopDhcpAsync();
         _worker?.Dispose();
         _worker = null;
+        _graph?.Dispose(); // after the worker: functions close their files (DHCP leases) once nothing runs them
         StopCaptures();
         if (_lab is not null)
         {
@@ -80,12 +91,23 @@ internal sealed class NfvHostedService(
             _lab = null;
             HostLog.Stopped(_logger, topology.Name, topology.Ports.Count, topology.Hosts.Count);
         }
-        return Task.CompletedTask;
+    }
+
+    private async Task StopDhcpAsync()
+    {
+        if (_dhcp is not null)
+        {
+            await _dhcp.StopAsync();
+            _dhcp = null;
+        }
     }
 
     public void Dispose()
     {
+        // Only reached with clients still running if the host never called StopAsync.
+        StopDhcpAsync().GetAwaiter().GetResult();
         _worker?.Dispose();
+        _graph?.Dispose();
         _captures?.Dispose();
         _lab?.Dispose();
         _stats?.Dispose();
@@ -102,9 +124,10 @@ internal sealed class NfvHostedService(
             var port = topology.Ports[i];
             if (hostsByPort.TryGetValue(i, out var host))
             {
-                var peer = topology.Hosts.FirstOrDefault(h => h != host);
-                var example = peer is null ? "ip addr" : $"ping {peer.Address.Address}";
-                Console.Out.WriteLine($"  host {host.Name}: {host.Address} on eth0 (port {port.Name}); try: ip netns exec {host.Name} {example}");
+                var peerAddress = topology.Hosts.Where(h => h != host).Select(AddressOf).FirstOrDefault(a => a is not null);
+                var example = peerAddress is null ? "ip addr" : $"ping {peerAddress}";
+                var address = host.Address is { } prefix ? $"{prefix} on eth0" : _dhcp?.Describe(host) ?? "dhcp on eth0";
+                Console.Out.WriteLine($"  host {host.Name}: {address} (port {port.Name}); try: ip netns exec {host.Name} {example}");
             }
             else
             {
@@ -156,6 +179,8 @@ internal sealed class NfvHostedService(
         }
         _captures = null;
     }
+
+    private string? AddressOf(ResolvedHost host) => host.Address?.Address.ToString() ?? _dhcp?.AddressOf(host);
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 

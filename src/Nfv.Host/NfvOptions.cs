@@ -36,6 +36,20 @@ public sealed class NfvOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan BusyPoll { get; set; } = TimeSpan.FromMicroseconds(50);
 
+    /// <summary>
+    /// Where functions keep what must survive a restart (DHCP leases), in a directory per topology
+    /// (<c>STATE/TOPOLOGY/FUNCTION.leases</c>). The systemd unit's <c>StateDirectory=nfv</c> makes /var/lib/nfv.
+    /// </summary>
+    [Required]
+    public string StateDirectory { get; set; } = "/var/lib/nfv";
+
+    /// <summary>
+    /// How long <c>nfv run</c> waits for the lab hosts with <c>address: dhcp</c> to get a lease before it says it is
+    /// up (with a warning for each host still without one; their clients keep trying).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan DhcpTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often to log dataplane and process statistics; zero turns it off.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan StatsInterval { get; set; } = TimeSpan.Zero;

@@ -12,8 +12,9 @@ internal static class TopologyRuntime
 {
     /// <summary>Builds every function and wires it to <paramref name="ports"/> (one per topology port, by index).</summary>
     /// <param name="captures">The links' captures (<c>capture:</c>); null to capture nothing.</param>
+    /// <param name="stateDirectory">Where functions keep state across restarts (DHCP leases); null keeps it in memory.</param>
     public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, NfvOptions options,
-        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null)
+        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null)
     {
         // Features (a NAT) first: the functions that name them (a router interface's nat: NAME) get them at build time.
         // Every function, features included, becomes a graph node in topology order (a feature has no ports; the graph
@@ -29,7 +30,10 @@ internal static class TopologyRuntime
                 {
                     continue;
                 }
-                running[i] = function.Blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers, features));
+                running[i] = function.Blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers, features)
+                {
+                    StateDirectory = stateDirectory,
+                });
                 if (pass == 0)
                 {
                     features.Add(function.Name, running[i] as IIpv4Feature

@@ -8,4 +8,7 @@ public interface IMachineProbe
 
     /// <summary>True when a named network namespace <paramref name="name"/> exists (as <c>ip netns add</c> makes them).</summary>
     bool NamespaceExists(string name);
+
+    /// <summary>True when a program named <paramref name="name"/> (a DHCP client) is installed; probes that cannot tell say true.</summary>
+    bool ProgramExists(string name) => true;
 }

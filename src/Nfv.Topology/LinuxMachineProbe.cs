@@ -2,7 +2,8 @@ namespace Nfv.Topology;
 
 /// <summary>
 /// Reads Linux's view: an interface exists when <c>/sys/class/net/NAME</c> does, a named network
-/// namespace when <c>/run/netns/NAME</c> or <c>/var/run/netns/NAME</c> does. Needs no privilege.
+/// namespace when <c>/run/netns/NAME</c> or <c>/var/run/netns/NAME</c> does, a program when an executable file of
+/// that name is in one of <see cref="ProgramDirectories"/>. Needs no privilege.
 /// </summary>
 public sealed class LinuxMachineProbe : IMachineProbe
 {
@@ -24,6 +25,37 @@ public sealed class LinuxMachineProbe : IMachineProbe
         ArgumentNullException.ThrowIfNull(namespaceDirectories);
         _interfaces = interfacesDirectory;
         _namespaces = namespaceDirectories;
+    }
+
+    /// <summary>
+    /// Where programs are looked for: <c>PATH</c>, then /usr/sbin, /usr/bin, /sbin and /bin, which a root shell has
+    /// but a service or <c>sudo</c> without <c>-i</c> may lack (the DHCP clients live in /usr/sbin). Child
+    /// processes nfv starts get this as their <c>PATH</c>.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultProgramDirectories { get; } =
+        [.. (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/usr/bin", "/sbin", "/bin"]).Distinct()];
+
+    /// <summary>The folders <see cref="ProgramExists"/> searches; <see cref="DefaultProgramDirectories"/> unless set.</summary>
+    public IReadOnlyList<string> ProgramDirectories { get; init; } = DefaultProgramDirectories;
+
+    /// <inheritdoc/>
+    public bool ProgramExists(string name)
+    {
+        if (!IsPlainName(name))
+        {
+            return false;
+        }
+        foreach (var directory in ProgramDirectories)
+        {
+            var path = Path.Combine(directory, name);
+            if (File.Exists(path) && (OperatingSystem.IsWindows()
+                || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <inheritdoc/>

@@ -10,7 +10,8 @@ public static class MachineChecks
 {
     /// <summary>
     /// Reports (<see cref="DiagnosticCodes.NameTaken"/>) every TAP interface that already exists and
-    /// every lab host whose network namespace already exists, each at the port or host that declares it.
+    /// every lab host whose network namespace already exists, each at the port or host that declares it; and
+    /// (<see cref="DiagnosticCodes.MissingProgram"/>) every DHCP client a host needs that is not installed.
     /// </summary>
     public static IReadOnlyList<Diagnostic> Check(ResolvedTopology topology, IMachineProbe probe)
     {
@@ -31,6 +32,11 @@ public static class MachineChecks
             {
                 diagnostics.Error(DiagnosticCodes.NameTaken, host.Span,
                     $"a network namespace named '{host.Name}' already exists");
+            }
+            if (host.Dhcp is { } client && !probe.ProgramExists(DhcpClients.Name(client)))
+            {
+                diagnostics.Error(DiagnosticCodes.MissingProgram, host.Span,
+                    $"host '{host.Name}' needs the DHCP client {DhcpClients.Name(client)}, which is not installed (Debian package {DhcpClients.Package(client)})");
             }
         }
         return diagnostics.Items;

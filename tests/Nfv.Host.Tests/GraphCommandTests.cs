@@ -54,4 +54,27 @@ public class GraphCommandTests
         Assert.Contains("  \"f:gw\" -- \"f:masq\" [style=dotted, label=\"nat\"];", GraphCommand.Dot(result.Topology!));
         Assert.Contains("  f_gw -.-|\"nat\"| f_masq", GraphCommand.Mermaid(result.Topology!));
     }
+
+    [Fact]
+    public void A_dhcp_host_is_drawn_with_the_client_it_asks_with()
+    {
+        var topology = TopologyLoader.LoadFromText("""
+            functions:
+              lan: { kind: switch }
+            ports:
+              p1: { tap: nfv-p1 }
+              p2: { tap: nfv-p2 }
+            links: [ [p1, lan], [p2, lan] ]
+            hosts:
+              h1: { port: p1, address: dhcp, dhcp-client: udhcpc }
+              h2: { port: p2, address: dhcp }
+            """, "dhcp.yaml", BuiltInFunctions.CreateCatalog()).Topology!;
+
+        var dot = GraphCommand.Dot(topology);
+        var mermaid = GraphCommand.Mermaid(topology);
+
+        Assert.Contains("\"h:h1\" [label=\"h1\\ndhcp (udhcpc)\", shape=note];", dot);
+        Assert.Contains("\"h:h2\" [label=\"h2\\ndhcp (dhclient)\", shape=note];", dot);
+        Assert.Contains("h_h1>\"h1 dhcp (udhcpc)\"] -.- p_p1", mermaid);
+    }
 }

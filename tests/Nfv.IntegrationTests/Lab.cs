@@ -9,6 +9,7 @@ namespace Nfv.IntegrationTests;
 public sealed class Lab : IAsyncDisposable
 {
     private readonly List<NfvProcess> _processes = [];
+    private readonly List<IAsyncDisposable> _resources = [];
     private readonly List<string> _namespaces = [];
     private readonly List<string> _interfaces = [];
 
@@ -39,6 +40,16 @@ public sealed class Lab : IAsyncDisposable
         return full;
     }
 
+    /// <summary>
+    /// Something the test started (a DHCP client, a DHCP server) that teardown stops first, before nfv and the
+    /// namespaces go: a DHCP client still releases its lease through a running nfv.
+    /// </summary>
+    public T Add<T>(T resource) where T : IAsyncDisposable
+    {
+        _resources.Add(resource);
+        return resource;
+    }
+
     /// <summary>Writes a topology file into the lab's folder; returns its path.</summary>
     public string WriteTopology(string fileName, string yaml)
     {
@@ -48,8 +59,9 @@ public sealed class Lab : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts nfv in the lab's folder. <c>run</c> gets a free management port unless the test picks one,
-    /// so tests never collide with each other or with an nfv the user is running.
+    /// Starts nfv in the lab's folder. <c>run</c> gets a free management port unless the test picks one, so tests
+    /// never collide with each other or with an nfv the user is running, and keeps its state (DHCP leases) in the
+    /// lab's folder, never in the machine's /var/lib/nfv.
     /// </summary>
     public NfvProcess StartNfv(params string[] arguments)
     {
@@ -57,10 +69,17 @@ public sealed class Lab : IAsyncDisposable
         {
             arguments = [.. arguments, "--Nfv:Management:Address=127.0.0.1:0"];
         }
+        if (arguments is ["run", ..] && !arguments.Any(a => a.StartsWith("--Nfv:StateDirectory", StringComparison.Ordinal)))
+        {
+            arguments = [.. arguments, $"--Nfv:StateDirectory={StateDirectory}"];
+        }
         var process = NfvProcess.Start(Directory, arguments);
         _processes.Add(process);
         return process;
     }
+
+    /// <summary>Where the nfv processes of this lab keep their state.</summary>
+    public string StateDirectory => Path.Combine(Directory, "state");
 
     /// <summary>Runs nfv and waits until the topology is up.</summary>
     public async Task<NfvProcess> RunAsync(string topologyPath)
@@ -76,6 +95,10 @@ public sealed class Lab : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        for (int i = _resources.Count - 1; i >= 0; i--)
+        {
+            await _resources[i].DisposeAsync();
+        }
         foreach (var process in _processes)
         {
             process.Dispose();

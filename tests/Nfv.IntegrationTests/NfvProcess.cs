@@ -102,6 +102,24 @@ public sealed partial class NfvProcess : IDisposable
         throw new InvalidOperationException($"nfv printed no management line:\n{StandardOutput}");
     }
 
+    /// <summary>Waits until nfv's output matches <paramref name="pattern"/> (lines after the "is up" line come a moment later).</summary>
+    public async Task<Match> WaitForOutputAsync(Regex pattern, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (pattern.Match(StandardOutput) is { Success: true } match)
+            {
+                return match;
+            }
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                throw new InvalidOperationException($"nfv printed nothing matching '{pattern}'.\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
     [GeneratedRegex(@"management: (http://\S+)")]
     private static partial Regex ManagementLine();
 
@@ -122,6 +140,13 @@ public sealed partial class NfvProcess : IDisposable
             throw new InvalidOperationException($"nfv did not stop within {timeout.TotalSeconds} s of SIGINT.\n--- stderr\n{StandardError}");
         }
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL, as a crash or <c>kill -9</c>: nothing is cleaned up and nothing is flushed.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
     }
 
     /// <summary>Waits for the process to exit by itself (a refused start).</summary>

@@ -8,11 +8,14 @@ namespace Nfv.Tests.Common;
 /// </summary>
 public sealed class PrivilegedFactAttribute : FactAttribute
 {
+    /// <summary>Why a root-only test is skipped.</summary>
+    internal const string SkipReason = "needs root: creates TAP devices and network namespaces (CI runs as root)";
+
     public PrivilegedFactAttribute()
     {
         if (!Environment.IsPrivilegedProcess)
         {
-            Skip = "needs root: creates TAP devices and network namespaces (CI runs as root)";
+            Skip = SkipReason;
         }
     }
 }

@@ -148,11 +148,19 @@ public class FixtureTests
     }
 
     [Fact]
-    public void Dhcp_host_is_refused_until_the_dhcp_server_lands()
+    public void Dhcp_hosts_with_a_gateway_or_a_bad_client_are_reported()
     {
-        Fixture.AssertDiagnostics(Fixture.Load("invalid-dhcp-host.yaml"),
-            "Fixtures/invalid-dhcp-host.yaml(8,30): error NFV0108: address: dhcp is not supported yet: it arrives with the DHCP server function");
+        Fixture.AssertDiagnostics(Fixture.Load("invalid-dhcp-host.yaml"), DhcpHostErrors("Fixtures/invalid-dhcp-host.yaml"));
     }
+
+    /// <summary>What Fixtures/invalid-dhcp-host.yaml reports, with the file named as given.</summary>
+    internal static string[] DhcpHostErrors(string file) =>
+    [
+        $"{file}(10,45): error NFV0108: host 'h1' takes its gateway from DHCP (address: dhcp); remove 'gateway', or give a static address",
+        $"{file}(11,49): error NFV0108: host 'h2' has unknown dhcp-client 'dhclent'; known clients: dhclient, udhcpc, dhcpcd; did you mean 'dhclient'?",
+        $"{file}(12,56): error NFV0108: host 'h3' has a static address, so 'dhcp-client' has nothing to do; write 'address: dhcp' or remove 'dhcp-client'",
+        $"{file}(13,49): error NFV0201: the dhcp-client of host 'h4' must be a single value, not a list",
+    ];
 
     [Fact]
     public void Many_errors_in_one_file_are_all_reported_in_file_order()
@@ -171,8 +179,8 @@ public class FixtureTests
             "Fixtures/invalid-many.yaml(12,16): error NFV0102: unknown key 'b' in a link; expected one of: endpoints, capture",
             "Fixtures/invalid-many.yaml(13,12): error NFV0106: a link end must be a name such as lan1 or gw.lan, not a list",
             "Fixtures/invalid-many.yaml(14,5): error NFV0106: a link must be a list of two ends such as [lan1, sw] or [gw.lan, sw], or { endpoints: [a, b], capture: FILE.pcap }, not the value 'lan2'",
-            "Fixtures/invalid-many.yaml(16,3): error NFV0101: host 'h1' needs 'address', such as 10.0.0.1/24",
-            "Fixtures/invalid-many.yaml(16,21): error NFV0102: unknown key 'adress' in host 'h1'; expected one of: port, address, gateway",
+            "Fixtures/invalid-many.yaml(16,3): error NFV0101: host 'h1' needs 'address', such as 10.0.0.1/24 or dhcp",
+            "Fixtures/invalid-many.yaml(16,21): error NFV0102: unknown key 'adress' in host 'h1'; expected one of: port, address, gateway, dhcp-client, mac",
             "Fixtures/invalid-many.yaml(17,3): error NFV0206: host name 'h.2' may hold only letters, digits, '_' and '-', not '.'",
             "Fixtures/invalid-many.yaml(17,31): error NFV0203: the address of host 'h.2' must be an IPv4 address with a prefix length such as 10.0.0.1/24, not '10.0.0.2/33'");
     }

@@ -58,6 +58,71 @@ public class MachineChecksTests
         }
     }
 
+    private sealed class NoProgramsProbe(params string[] installed) : IMachineProbe
+    {
+        public bool InterfaceExists(string name) => false;
+
+        public bool NamespaceExists(string name) => false;
+
+        public bool ProgramExists(string name) => installed.Contains(name);
+    }
+
+    [Fact]
+    public void A_dhcp_client_that_is_not_installed_is_reported_at_its_host_with_the_package_to_install()
+    {
+        var topology = Fixture.Text("""
+            ports:
+              p1: { tap: nfv-p1 }
+              p2: { tap: nfv-p2 }
+              p3: { tap: nfv-p3 }
+            links: [ [p1, p2] ]
+            hosts:
+              a: { port: p1, address: dhcp }
+              b: { port: p2, address: dhcp, dhcp-client: dhcpcd }
+              c: { port: p3, address: 10.0.0.3/24 }
+            """).Topology!;
+
+        Assert.Equal(
+            ["lab.yaml(7,3): error NFV0302: host 'a' needs the DHCP client dhclient, which is not installed (Debian package isc-dhcp-client)"],
+            MachineChecks.Check(topology, new NoProgramsProbe("dhcpcd")).Select(d => d.ToString()));
+        Assert.Empty(MachineChecks.Check(topology, new NoProgramsProbe("dhcpcd", "dhclient")));
+    }
+
+    [Fact]
+    public void Linux_probe_finds_executables_only_in_its_program_folders()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // no execute bits to test
+        }
+        var root = Directory.CreateTempSubdirectory("nfv-probe-");
+        try
+        {
+            var bin = root.CreateSubdirectory("bin");
+            File.WriteAllText(Path.Combine(bin.FullName, "udhcpc"), "");
+            File.SetUnixFileMode(Path.Combine(bin.FullName, "udhcpc"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            File.WriteAllText(Path.Combine(bin.FullName, "dhcpcd"), ""); // not executable
+            File.WriteAllText(Path.Combine(root.FullName, "dhclient"), "");
+            var probe = new LinuxMachineProbe(root.FullName) { ProgramDirectories = [bin.FullName] };
+
+            Assert.True(probe.ProgramExists("udhcpc"));
+            Assert.False(probe.ProgramExists("dhcpcd"));
+            Assert.False(probe.ProgramExists("dhclient"));
+            Assert.False(probe.ProgramExists("../dhclient"));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Linux_probe_always_searches_the_sbin_folders()
+    {
+        Assert.Contains("/usr/sbin", LinuxMachineProbe.DefaultProgramDirectories);
+        Assert.Contains("/sbin", LinuxMachineProbe.DefaultProgramDirectories);
+    }
+
     [Fact]
     public void Linux_probe_sees_loopback_when_sysfs_is_there()
     {

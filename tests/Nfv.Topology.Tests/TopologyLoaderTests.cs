@@ -12,9 +12,7 @@ public class TopologyLoaderTests
 
         var result = TopologyLoader.Load(path, FakeFunctions.Catalog());
 
-        Assert.Equal(
-            [$"{path}(8,30): error NFV0108: address: dhcp is not supported yet: it arrives with the DHCP server function"],
-            result.Diagnostics.Select(d => d.ToString()));
+        Assert.Equal(FixtureTests.DhcpHostErrors(path), result.Diagnostics.Select(d => d.ToString()));
     }
 
     [Fact]

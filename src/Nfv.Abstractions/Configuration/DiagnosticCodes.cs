@@ -26,7 +26,7 @@ public static class DiagnosticCodes
     public const string BadLink = "NFV0106";
     /// <summary>A declared port or function is not linked to anything.</summary>
     public const string Unlinked = "NFV0107";
-    /// <summary>A host names a port that does not exist or cannot carry a host.</summary>
+    /// <summary>A lab host cannot be made as written: its port does not exist or cannot carry a host, or its address, gateway or DHCP client is wrong.</summary>
     public const string BadHost = "NFV0108";
     /// <summary>
     /// A feature reference (<c>nat: NAME</c>) names nothing, or something that is not a feature of that kind, or a feature
@@ -51,4 +51,6 @@ public static class DiagnosticCodes
 
     /// <summary>An interface or namespace name is already in use on this machine.</summary>
     public const string NameTaken = "NFV0301";
+    /// <summary>A program the topology needs (a lab host's DHCP client) is not installed on this machine.</summary>
+    public const string MissingProgram = "NFV0302";
 }

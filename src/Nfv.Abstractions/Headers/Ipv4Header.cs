@@ -140,6 +140,34 @@ public static class Ipv4Header
     }
 
     /// <summary>
+    /// Checks a received header (RFC 1812 §5.2.2): room for it, version 4, a header length of at least 20 bytes within
+    /// the total length, the total length within <paramref name="ip"/> (which may carry Ethernet padding after it),
+    /// and the checksum.
+    /// </summary>
+    public static Ipv4HeaderCheck Check(ReadOnlySpan<byte> ip)
+    {
+        if (ip.Length < MinSize)
+        {
+            return Ipv4HeaderCheck.Truncated;
+        }
+        if (Version(ip) != 4)
+        {
+            return Ipv4HeaderCheck.BadVersion;
+        }
+        int headerLength = HeaderLength(ip);
+        int total = TotalLength(ip);
+        if (headerLength < MinSize || total < headerLength)
+        {
+            return Ipv4HeaderCheck.BadHeaderLength;
+        }
+        if (total > ip.Length)
+        {
+            return Ipv4HeaderCheck.Truncated;
+        }
+        return IsChecksumValid(ip) ? Ipv4HeaderCheck.Valid : Ipv4HeaderCheck.BadChecksum;
+    }
+
+    /// <summary>
     /// Writes a 20-byte header without options and its checksum: DF clear, identification as given.
     /// </summary>
     public static void Write(Span<byte> ip, int totalLength, ushort identification, byte ttl, byte protocol,
@@ -156,4 +184,19 @@ public static class Ipv4Header
         destination.Write(ip[DestinationOffset..]);
         UpdateChecksum(ip);
     }
+}
+
+/// <summary>What <see cref="Ipv4Header.Check"/> found.</summary>
+public enum Ipv4HeaderCheck
+{
+    /// <summary>A well-formed header.</summary>
+    Valid = 0,
+    /// <summary>Shorter than 20 bytes, or than the total length says.</summary>
+    Truncated = 1,
+    /// <summary>The version is not 4.</summary>
+    BadVersion = 2,
+    /// <summary>IHL below 5, or beyond the total length.</summary>
+    BadHeaderLength = 3,
+    /// <summary>The header checksum is wrong.</summary>
+    BadChecksum = 4,
 }

@@ -20,6 +20,21 @@ public readonly record struct MacAddress(ulong Value)
         BinaryPrimitives.WriteUInt16BigEndian(destination[4..], (ushort)Value);
     }
 
+    /// <summary>
+    /// A stable, locally administered unicast address derived from <paramref name="name"/> (FNV-1a): the same
+    /// topology gives its functions the same MACs on every run, so neighbours' ARP caches stay right across restarts.
+    /// </summary>
+    public static MacAddress FromName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ulong hash = 0xCBF2_9CE4_8422_2325UL;
+        foreach (char c in name)
+        {
+            hash = (hash ^ c) * 0x0000_0100_0000_01B3UL;
+        }
+        return new MacAddress(0x0200_0000_0000UL | (hash & 0xFF_FFFF_FFFFUL));
+    }
+
     /// <summary>True for group (multicast and broadcast) addresses: the I/G bit of the first byte.</summary>
     public bool IsMulticast => (Value & 0x0100_0000_0000UL) != 0;
 

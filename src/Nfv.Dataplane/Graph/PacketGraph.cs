@@ -13,7 +13,7 @@ namespace Nfv.Dataplane.Graph;
 /// <remarks>
 /// Single-threaded: one worker owns a graph (run to completion). Nothing here allocates per packet.
 /// </remarks>
-public sealed class PacketGraph
+public sealed class PacketGraph : IDisposable
 {
     private readonly FunctionNode[] _functions;
     private readonly PortNode[] _ports;
@@ -36,6 +36,15 @@ public sealed class PacketGraph
         _receive = new PacketBatch(options.ReceiveBatchSize);
         _spare = new PacketBatch(pool.Capacity);
         _emitter = new GraphEmitter(this);
+    }
+
+    /// <summary>Disposes the functions that hold resources (a DHCP server's lease file). Call once no worker runs the graph.</summary>
+    public void Dispose()
+    {
+        foreach (var node in _functions)
+        {
+            (node.Function as IDisposable)?.Dispose();
+        }
     }
 
     /// <summary>The functions, by index.</summary>

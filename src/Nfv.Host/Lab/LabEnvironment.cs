@@ -71,14 +71,22 @@ internal sealed class LabEnvironment : IDisposable
             // A TAP moved into a namespace arrives down and without addresses (TAP-NOTES trap 2).
             IpCommand.Run("link", "set", "dev", tap, "netns", host.Name);
             IpCommand.Run("-n", host.Name, "link", "set", "dev", tap, "name", "eth0");
+            if (host.Mac is { } mac)
+            {
+                IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "address", mac.ToString());
+            }
             IpCommand.Run("-n", host.Name, "link", "set", "dev", "lo", "up");
-            IpCommand.Run("-n", host.Name, "addr", "add", host.Address.ToString(), "dev", "eth0");
+            // A DHCP host's address and route come later, from its client (DhcpHosts), once the dataplane runs.
+            if (host.Address is { } address)
+            {
+                IpCommand.Run("-n", host.Name, "addr", "add", address.ToString(), "dev", "eth0");
+            }
             IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "up");
             if (host.Gateway is { } gateway)
             {
                 IpCommand.Run("-n", host.Name, "route", "add", "default", "via", gateway.ToString());
             }
-            HostLog.HostCreated(_logger, host.Name, host.Address.ToString(), tap);
+            HostLog.HostCreated(_logger, host.Name, host.Address?.ToString() ?? "dhcp", tap);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Nfv.Abstractions.Inspection;
+using Nfv.Topology;
 using Prometheus;
 
 namespace Nfv.Host.Management;
@@ -99,7 +100,14 @@ internal static class ManagementApi
             functions = t.Functions.Select(f => new { name = f.Name, kind = f.Kind, ports = f.Blueprint.Ports }),
             ports = t.Ports.Select((p, i) => new { name = p.Name, tap = p.TapName, host = t.Hosts.FirstOrDefault(h => h.PortIndex == i)?.Name }),
             links = t.Links.Select(l => new[] { l.A.Display, l.B.Display }),
-            hosts = t.Hosts.Select(h => new { name = h.Name, port = t.Ports[h.PortIndex].Name, address = h.Address.ToString(), gateway = h.Gateway?.ToString() }),
+            hosts = t.Hosts.Select(h => new
+            {
+                name = h.Name,
+                port = t.Ports[h.PortIndex].Name,
+                address = h.Address?.ToString() ?? "dhcp",
+                gateway = h.Gateway?.ToString(),
+                dhcpClient = h.Dhcp is { } client ? DhcpClients.Name(client) : null,
+            }),
         };
     }
 

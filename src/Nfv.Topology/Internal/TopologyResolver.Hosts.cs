@@ -5,9 +5,6 @@ namespace Nfv.Topology.Internal;
 
 internal sealed partial class TopologyResolver
 {
-    /// <summary>The exact refusal of <c>address: dhcp</c>, until the DHCP server function lands.</summary>
-    internal const string DhcpNotSupported = "address: dhcp is not supported yet: it arrives with the DHCP server function";
-
     private readonly Dictionary<int, (string Host, SourceSpan Span)> _portHosts = [];
     private readonly Dictionary<Ipv4Address, (string Host, SourceSpan Span)> _hostAddresses = [];
 
@@ -24,15 +21,44 @@ internal sealed partial class TopologyResolver
             {
                 continue;
             }
-            _reader.CheckKeys(config, $"host '{key.Value}'", "port", "address", "gateway");
+            _reader.CheckKeys(config, $"host '{key.Value}'", "port", "address", "gateway", "dhcp-client", "mac");
             int? port = HostPort(key, config);
-            Ipv4Prefix? address = HostAddress(key, config);
+            var address = HostAddress(key, config);
             bool gatewayOk = HostGateway(key, config, address, out var gateway);
-            if (port is { } portIndex && address is { } prefix && gatewayOk)
+            bool clientOk = HostDhcpClient(key, config, address, out var client);
+            bool macOk = HostMac(key, config, out var mac);
+            if (port is { } portIndex && address.Ok && gatewayOk && clientOk && macOk)
             {
-                _hosts.Add(new ResolvedHost(key.Value, portIndex, prefix, gateway, key.Span));
+                _hosts.Add(new ResolvedHost(key.Value, portIndex, address.Static, gateway, key.Span, client) { Mac = mac });
             }
         }
+    }
+
+    /// <summary>What a host's <c>address</c> said: a static prefix, <c>dhcp</c>, or nothing usable (reported).</summary>
+    private readonly record struct HostAddressing(bool Ok, Ipv4Prefix? Static, bool Dhcp)
+    {
+        public static HostAddressing Failed => new(false, null, false);
+    }
+
+    // An optional fixed MAC for eth0 (a DHCP reservation, a static ARP entry): unicast, not all zeros.
+    private bool HostMac(ConfigScalar host, ConfigMapping config, out MacAddress? mac)
+    {
+        mac = null;
+        if (config["mac"] is not { } node)
+        {
+            return true;
+        }
+        if (_reader.Mac(node, $"the mac of host '{host.Value}'") is not { } value)
+        {
+            return false;
+        }
+        if (value.IsMulticast || value.Value == 0)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadMac, node.Span, $"the mac of host '{host.Value}' must be a unicast address, not {value}");
+            return false;
+        }
+        mac = value;
+        return true;
     }
 
     private int? HostPort(ConfigScalar host, ConfigMapping config)
@@ -73,48 +99,47 @@ internal sealed partial class TopologyResolver
         return _ports[declared.Index].Tap is null ? null : declared.Index;
     }
 
-    private Ipv4Prefix? HostAddress(ConfigScalar host, ConfigMapping config)
+    private HostAddressing HostAddress(ConfigScalar host, ConfigMapping config)
     {
         var node = config["address"];
         if (node is null)
         {
-            _diagnostics.Error(DiagnosticCodes.MissingKey, host.Span, $"host '{host.Value}' needs 'address', such as 10.0.0.1/24");
-            return null;
+            _diagnostics.Error(DiagnosticCodes.MissingKey, host.Span, $"host '{host.Value}' needs 'address', such as 10.0.0.1/24 or dhcp");
+            return HostAddressing.Failed;
         }
         if (node is ConfigScalar { Value: var text } && text.Equals("dhcp", StringComparison.OrdinalIgnoreCase))
         {
-            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span, DhcpNotSupported);
-            return null;
+            return new HostAddressing(true, null, Dhcp: true);
         }
         if (_reader.InterfaceAddress(node, $"the address of host '{host.Value}'") is not { } prefix)
         {
-            return null;
+            return HostAddressing.Failed;
         }
         var network = prefix.Network;
         if (prefix.Length <= 30 && prefix.Address == network.Address)
         {
             _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
                 $"{prefix} is the network address of {network}; host '{host.Value}' needs an address inside it");
-            return null;
+            return HostAddressing.Failed;
         }
         if (prefix.Length <= 30 && prefix.Address.Value == (network.Address.Value | ~prefix.Mask))
         {
             _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
                 $"{prefix} is the broadcast address of {network}; host '{host.Value}' needs an address inside it");
-            return null;
+            return HostAddressing.Failed;
         }
         if (_hostAddresses.TryGetValue(prefix.Address, out var other))
         {
             _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
                 $"address {prefix.Address} is already used by host '{other.Host}' at {other.Span}");
-            return null;
+            return HostAddressing.Failed;
         }
         _hostAddresses.Add(prefix.Address, (host.Value, node.Span));
-        return prefix;
+        return new HostAddressing(true, prefix, Dhcp: false);
     }
 
     /// <summary>False after reporting; true with no gateway when none is given.</summary>
-    private bool HostGateway(ConfigScalar host, ConfigMapping config, Ipv4Prefix? address, out Ipv4Address? gateway)
+    private bool HostGateway(ConfigScalar host, ConfigMapping config, HostAddressing address, out Ipv4Address? gateway)
     {
         gateway = null;
         var node = config["gateway"];
@@ -122,11 +147,17 @@ internal sealed partial class TopologyResolver
         {
             return true;
         }
+        if (address.Dhcp)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
+                $"host '{host.Value}' takes its gateway from DHCP (address: dhcp); remove 'gateway', or give a static address");
+            return false;
+        }
         if (_reader.Address(node, $"the gateway of host '{host.Value}'") is not { } ip)
         {
             return false;
         }
-        if (address is { } prefix)
+        if (address.Static is { } prefix)
         {
             if (!prefix.Contains(ip))
             {
@@ -141,6 +172,36 @@ internal sealed partial class TopologyResolver
             }
         }
         gateway = ip;
+        return true;
+    }
+
+    /// <summary>False after reporting; true with null for a static host, and the default client for a DHCP host that names none.</summary>
+    private bool HostDhcpClient(ConfigScalar host, ConfigMapping config, HostAddressing address, out DhcpClientKind? client)
+    {
+        client = null;
+        var node = config["dhcp-client"];
+        if (node is null)
+        {
+            client = address.Dhcp ? DhcpClients.Default : null;
+            return true;
+        }
+        if (_reader.AsScalar(node, $"the dhcp-client of host '{host.Value}'") is not { } name)
+        {
+            return false;
+        }
+        if (!DhcpClients.TryParse(name.Value, out var kind))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, name.Span,
+                $"host '{host.Value}' has unknown dhcp-client '{name.Value}'; known clients: {string.Join(", ", DhcpClients.Names)}{Names.DidYouMean(name.Value, DhcpClients.Names)}");
+            return false;
+        }
+        if (address is { Ok: true, Dhcp: false })
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, name.Span,
+                $"host '{host.Value}' has a static address, so 'dhcp-client' has nothing to do; write 'address: dhcp' or remove 'dhcp-client'");
+            return false;
+        }
+        client = kind;
         return true;
     }
 }

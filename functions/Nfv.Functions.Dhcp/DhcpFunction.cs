@@ -1,0 +1,313 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nfv.Abstractions;
+using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Ip;
+
+namespace Nfv.Functions.Dhcp;
+
+/// <summary>
+/// The DHCP server function (<c>kind: dhcp</c>): a host on its segment with one port, which answers ARP for its
+/// address and ICMP echo (through <see cref="Ipv4Endpoint"/>, as the router does), and serves DHCP on UDP port 67:
+/// local clients by broadcast or unicast and relayed ones through their relay (giaddr).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Nothing is lost: an ACK leaves only after its lease is on disk. The ACKs of a batch wait in a list while the
+/// batch is handled; at the end of it the lease file is written and flushed once (group commit) and then they are
+/// sent — or, when the disk fails, dropped as <see cref="DhcpDrop.PersistFailed"/> (the client retries). OFFERs,
+/// NAKs and INFORM answers promise nothing and leave at once.
+/// </para>
+/// <para>Single-threaded like every function: the worker that runs it owns its tables. DHCP is the slow path, so
+/// parsing allocates; ARP and ICMP echo do not.</para>
+/// </remarks>
+public sealed partial class DhcpFunction : INetworkFunction, IDisposable
+{
+    private const int IpOffset = EthernetHeader.Size;
+    private const int Port = 0;
+    private static readonly TimeSpan s_warningInterval = TimeSpan.FromMinutes(1);
+
+    private readonly string _name;
+    private readonly DhcpServerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Ipv4Endpoint _endpoint;
+    private readonly DhcpServer _server;
+    private readonly ClientRateLimiter _limiter;
+    private readonly LeaseFile? _file;
+    private readonly List<Packet> _waitingForDisk = [];
+    private readonly Ipv4Address _subnetBroadcast;
+    private long _lastSweep;
+    private DateTimeOffset _lastPoolWarning = DateTimeOffset.MinValue;
+    private ushort _identification;
+
+    /// <summary>
+    /// Creates the server <paramref name="name"/>. With a <paramref name="leaseFile"/>, the leases in
+    /// <paramref name="restored"/> are put back first and every change is written to it; without, leases live in
+    /// memory only (offline replay, tests).
+    /// </summary>
+    public DhcpFunction(string name, DhcpServerOptions options, TimeProvider time, ILogger? logger = null,
+        LeaseFile? leaseFile = null, IReadOnlyList<LeaseRecord>? restored = null, int skippedLines = 0)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        _name = name;
+        _options = options;
+        _time = time;
+        _logger = logger ?? NullLogger.Instance;
+        _file = leaseFile;
+        var arp = new ArpTable(capacity: 64, reachableTime: TimeSpan.FromMinutes(5), queueDepth: 0, queueTotal: 1,
+            retryInterval: TimeSpan.FromSeconds(1), attempts: 1, timestampFrequency: time.TimestampFrequency, bufferSize: Packet.DefaultHeadroom + 64);
+        _endpoint = new Ipv4Endpoint([(options.Mac, [options.Address])], arp);
+        _subnetBroadcast = new Ipv4Address(options.Address.Address.Value | ~options.Address.Mask);
+        var leases = new LeaseDatabase(options.Subnets, options.Reservations, options.Address.Address, leaseFile);
+        _server = new DhcpServer(options, leases, Counters);
+        _limiter = new ClientRateLimiter(options.RateLimit);
+        long now = Now();
+        _lastSweep = now;
+        if (restored is not null)
+        {
+            int orphans = leases.Restore(restored, now);
+            DhcpLog.Restored(_logger, name, leases.Count, leaseFile?.Path ?? "memory", skippedLines, orphans);
+        }
+    }
+
+    /// <summary>What the server did.</summary>
+    public DhcpCounters Counters { get; } = new();
+
+    /// <summary>The leases (read them on the worker thread).</summary>
+    public LeaseDatabase Leases => _server.Leases;
+
+    /// <inheritdoc/>
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(emit);
+        var now = _time.GetUtcNow();
+        for (int i = 0; i < batch.Count; i++)
+        {
+            Receive(batch[i], emit, now);
+        }
+        if (_waitingForDisk.Count != 0 || _file is { HasPending: true })
+        {
+            CommitAndSend(emit);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnTimer(Emitter emit)
+    {
+        long now = Now();
+        if (now == _lastSweep)
+        {
+            return;
+        }
+        _lastSweep = now;
+        Counters.LeasesExpiredCount += Leases.Expire(now);
+        _limiter.Forget(now);
+        if (_file is not null && _file.LinesSinceCompaction > Math.Max(1024, 4 * Leases.Count))
+        {
+            try
+            {
+                _file.Compact(Leases.Leases);
+            }
+            catch (IOException e)
+            {
+                DhcpLog.CompactFailed(_logger, e, _name, _file.Path);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _file?.Dispose();
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();
+
+    private void Receive(Packet packet, Emitter emit, DateTimeOffset now)
+    {
+        var frame = packet.Data;
+        if (frame.Length < EthernetHeader.Size)
+        {
+            emit.Drop(packet, DhcpDrop.Runt);
+            return;
+        }
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[EthernetHeader.TypeOffset..]);
+        if (type == EthernetHeader.TypeArp)
+        {
+            ReceiveArp(packet, emit);
+        }
+        else if (type == EthernetHeader.TypeIpv4)
+        {
+            ReceiveIpv4(packet, emit, now);
+        }
+        else
+        {
+            emit.Drop(packet, DhcpDrop.UnsupportedEtherType);
+        }
+    }
+
+    private void ReceiveArp(Packet packet, Emitter emit)
+    {
+        if (packet.Length < Ipv4Frames.ArpFrameLength)
+        {
+            emit.Drop(packet, DhcpDrop.BadArp);
+            return;
+        }
+        switch (_endpoint.ReceiveArp(packet, Port, _time.GetTimestamp(), emit, out _, out _))
+        {
+            case ArpReceiveResult.Replied:
+                Counters.ArpRepliesCount++;
+                break;
+            case ArpReceiveResult.Consumed:
+                emit.Drop(packet, DhcpDrop.ArpConsumed);
+                break;
+            default:
+                emit.Drop(packet, DhcpDrop.BadArp);
+                break;
+        }
+    }
+
+    private void ReceiveIpv4(Packet packet, Emitter emit, DateTimeOffset now)
+    {
+        var frame = packet.Data;
+        var destinationMac = EthernetHeader.Destination(frame);
+        if (!destinationMac.IsMulticast && destinationMac != _options.Mac)
+        {
+            emit.Drop(packet, DhcpDrop.OtherHost);
+            return;
+        }
+        var check = Ipv4Header.Check(frame[IpOffset..]);
+        if (check != Ipv4HeaderCheck.Valid)
+        {
+            emit.Drop(packet, check switch
+            {
+                Ipv4HeaderCheck.Truncated => DhcpDrop.Truncated,
+                Ipv4HeaderCheck.BadChecksum => DhcpDrop.BadChecksum,
+                _ => DhcpDrop.BadIpHeader,
+            });
+            return;
+        }
+        var ip = frame[IpOffset..];
+        int total = Ipv4Header.TotalLength(ip);
+        ip = ip[..total]; // Ethernet padding is not part of the datagram
+        if (Ipv4Header.IsFragment(ip))
+        {
+            emit.Drop(packet, DhcpDrop.Fragment);
+            return;
+        }
+        var destination = Ipv4Header.Destination(ip);
+        bool toUs = destination == _options.Address.Address;
+        if (!toUs && !Ipv4Frames.IsLimitedBroadcast(destination) && destination != _subnetBroadcast)
+        {
+            emit.Drop(packet, DhcpDrop.NotForUs);
+            return;
+        }
+        int headerLength = Ipv4Header.HeaderLength(ip);
+        byte protocol = Ipv4Header.Protocol(ip);
+        if (protocol == Ipv4Header.ProtocolIcmp && toUs && total - headerLength >= IcmpHeader.Size &&
+            ip[headerLength] == IcmpHeader.TypeEchoRequest && !destinationMac.IsMulticast)
+        {
+            packet.SetLength(IpOffset + total);
+            Ipv4Frames.AnswerEchoRequest(packet, _options.Mac, _options.Address.Address);
+            Counters.EchoRepliesCount++;
+            emit.To(Port, packet);
+            return;
+        }
+        if (protocol != Ipv4Header.ProtocolUdp)
+        {
+            emit.Drop(packet, DhcpDrop.Unserved);
+            return;
+        }
+        var udp = ip[headerLength..];
+        if (udp.Length < UdpHeader.Size || UdpHeader.Length(udp) < UdpHeader.Size || UdpHeader.Length(udp) > udp.Length)
+        {
+            emit.Drop(packet, DhcpDrop.Truncated);
+            return;
+        }
+        udp = udp[..UdpHeader.Length(udp)];
+        if (UdpHeader.DestinationPort(udp) != DhcpReplyWriter.ServerPort)
+        {
+            emit.Drop(packet, DhcpDrop.Unserved);
+            return;
+        }
+        // A zero UDP checksum means none (RFC 768); a partial one (virtio NEEDS_CSUM) is not finished yet.
+        if (BinaryPrimitives.ReadUInt16BigEndian(udp[UdpHeader.ChecksumOffset..]) != 0 && !packet.Offload.NeedsChecksum &&
+            !Checksum.IsValid(udp, Checksum.PseudoHeaderSum(Ipv4Header.Source(ip), destination, Ipv4Header.ProtocolUdp, udp.Length)))
+        {
+            emit.Drop(packet, DhcpDrop.BadUdpChecksum);
+            return;
+        }
+        ReceiveDhcp(packet, udp[UdpHeader.Size..], emit, now);
+    }
+
+    private void ReceiveDhcp(Packet packet, ReadOnlySpan<byte> payload, Emitter emit, DateTimeOffset now)
+    {
+        if (DhcpMessage.Parse(payload, out var problem) is not { } message)
+        {
+            emit.Drop(packet, problem);
+            return;
+        }
+        if (!_limiter.Allow(message.ClientMac, now.ToUnixTimeMilliseconds() / 1000.0))
+        {
+            emit.Drop(packet, DhcpDrop.RateLimited);
+            return;
+        }
+        long seconds = now.ToUnixTimeSeconds();
+        var decision = _server.Handle(message, seconds);
+        if (decision.Reply == DhcpReplyKind.None)
+        {
+            if (decision.Silence == DhcpDrop.PoolExhausted && now - _lastPoolWarning >= s_warningInterval)
+            {
+                _lastPoolWarning = now;
+                DhcpLog.PoolExhausted(_logger, _name, Leases.SubnetOf(message.RelayAddress)?.Prefix.ToString() ?? _options.Subnets[0].Prefix.ToString(),
+                    message.ClientMac.ToString());
+            }
+            emit.Drop(packet, decision.Silence);
+            return;
+        }
+        var requestSource = EthernetHeader.Source(packet.Data);
+        Counters.OptionsLeftOutCount += DhcpReplyWriter.Write(packet, message, decision, requestSource, _options.Mac,
+            _options.Address.Address, seconds, _identification++);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            DhcpLog.Replied(_logger, _name, decision.Reply.ToString().ToUpperInvariant(), decision.Lease?.Address.ToString() ?? "-", message.ClientMac.ToString());
+        }
+        if (decision.Durable && _file is not null)
+        {
+            _waitingForDisk.Add(packet);
+        }
+        else
+        {
+            emit.To(Port, packet);
+        }
+    }
+
+    // The group commit: the batch's lease changes reach the disk, then the ACKs that promised them leave.
+    private void CommitAndSend(Emitter emit)
+    {
+        bool written = true;
+        try
+        {
+            _file?.Commit();
+        }
+        catch (IOException e)
+        {
+            written = false;
+            DhcpLog.PersistFailed(_logger, e, _name, _file!.Path, _waitingForDisk.Count);
+        }
+        foreach (var ack in _waitingForDisk)
+        {
+            if (written)
+            {
+                emit.To(Port, ack);
+            }
+            else
+            {
+                emit.Drop(ack, DhcpDrop.PersistFailed);
+            }
+        }
+        _waitingForDisk.Clear();
+    }
+}
