@@ -217,4 +217,33 @@ public class NatLabTests
         Assert.Contains("NAT with Endpoint Independent Mapping!", discovery.Output);
         Assert.Contains("NAT with Endpoint Independent Filtering!", discovery.Output);
     }
+
+    [PrivilegedFact]
+    public async Task The_shipped_home_router_gives_dhcp_hosts_the_internet_through_the_nat()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), internet = lab.Host("inet");
+        // topologies/home-router.yaml as shipped, with this test's namespace and TAP names.
+        var yaml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "topologies", "home-router.yaml"))
+            .Replace("  h1:       {", $"  {h1}: {{", StringComparison.Ordinal)
+            .Replace("  h2:       {", $"  {h2}: {{", StringComparison.Ordinal)
+            .Replace("  internet: {", $"  {internet}: {{", StringComparison.Ordinal)
+            .Replace("nfv-home-lan1", lab.Tap("l1"), StringComparison.Ordinal)
+            .Replace("nfv-home-lan2", lab.Tap("l2"), StringComparison.Ordinal)
+            .Replace("nfv-home-wan", lab.Tap("w"), StringComparison.Ordinal);
+        var path = lab.WriteTopology("home-router.yaml", yaml);
+        using var nfv = lab.StartNfv("run", path, $"--Nfv:StateDirectory={Path.Combine(lab.Directory, "state")}");
+        await nfv.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        var line = await nfv.WaitForOutputAsync(
+            new System.Text.RegularExpressions.Regex($@"host {h1}: (?<ip>192\.168\.10\.\d+)/24 router 192\.168\.10\.1 .*by DHCP"), TimeSpan.FromSeconds(30));
+        string leased = line.Groups["ip"].Value;
+
+        await Ping.AssertReachesAsync(h1, "203.0.113.1");
+        string log = await StartWebServerAsync(lab, internet, "203.0.113.1", 8000);
+        var curl = await CurlAsync(h1, "http://203.0.113.1:8000/");
+        Assert.True(curl.ExitCode == 0 && curl.StandardOutput == "200", curl.ToString());
+        var requests = File.ReadAllLines(log).Where(l => l.Contains("\"GET / ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(requests, l => l.StartsWith("203.0.113.2 ", StringComparison.Ordinal));
+        Assert.DoesNotContain(requests, l => l.StartsWith(leased + " ", StringComparison.Ordinal));
+    }
 }
