@@ -12,7 +12,7 @@ public sealed class NfvOptions
 
     /// <summary>The topology <c>nfv run</c> runs when given no file.</summary>
     [Required]
-    public string Topology { get; set; } = "topologies/switch-lab.yaml";
+    public string Topology { get; set; } = "topologies/home-router.yaml";
 
     /// <summary>Packet buffers in the pool (each holds a 64 KB super-frame). Bounds the dataplane's memory.</summary>
     [Range(64, 65536)]
