@@ -161,16 +161,22 @@ public class PacketTests
         {
             Round();
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        // Best of three rounds: the runtime itself may allocate once on this thread while tiering up the code.
+        long allocated = long.MaxValue;
+        int rounds = 0;
+        for (; rounds < 3 && allocated != 0; rounds++)
         {
-            Round();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                Round();
+            }
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         packet.Release();
-        Assert.True(allocated < 1000, $"{allocated} bytes for 3000 packets");
+        Assert.True(allocated == 0, $"{allocated} bytes for 3000 packets");
         Assert.Equal(0, refused);
-        Assert.Equal(2000, h.Counters.Hairpinned);
+        Assert.Equal(1000 * (1 + rounds), h.Counters.Hairpinned);
         Assert.Equal(3, h.Nat.SessionCount); // H1→R1, H2→its hairpin target, and the forward's session from H2's mapping
     }
 }
