@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Nfv.Abstractions;
+using Nfv.Dataplane.Capture;
+using Nfv.Dataplane.Tracing;
 
 namespace Nfv.Dataplane.Graph;
 
@@ -11,9 +14,11 @@ namespace Nfv.Dataplane.Graph;
 /// <see cref="GraphOptions.MaxHops"/> functions in one pass is dropped and counted.
 /// </summary>
 /// <remarks>
-/// Single-threaded: one worker owns a graph (run to completion). Nothing here allocates per packet.
+/// Single-threaded: one worker owns a graph (run to completion). Nothing here allocates per packet. Traces
+/// (<see cref="ArmTrace"/>) and captures (<see cref="AttachCapture"/>) are armed and attached on that thread too,
+/// between two batches (<see cref="PipelineWorker.InvokeAsync{T}"/>), so the graph needs no locks.
 /// </remarks>
-public sealed class PacketGraph
+public sealed partial class PacketGraph
 {
     private readonly FunctionNode[] _functions;
     private readonly PortNode[] _ports;
@@ -25,6 +30,7 @@ public sealed class PacketGraph
     private PacketBatch _spare;
     private int _runHead;
     private int _runCount;
+    private TraceSession? _trace;
 
     internal PacketGraph(FunctionNode[] functions, PortNode[] ports, PacketPool pool, GraphOptions options)
     {
@@ -72,8 +78,14 @@ public sealed class PacketGraph
         {
             for (int i = 0; i < packets.Length; i++)
             {
-                capture.Record(packets[i]);
+                capture.RecordAll(packets[i]);
             }
+        }
+        // Disarmed (nearly always), tracing costs this one branch per batch.
+        var trace = _trace;
+        if (trace is not null)
+        {
+            StartTraces(trace, port, packets);
         }
         for (int i = 0; i < packets.Length; i++)
         {
@@ -83,6 +95,10 @@ public sealed class PacketGraph
         }
         _receive.Clear();
         Run();
+        if (trace is not null)
+        {
+            FinishTraces(trace);
+        }
         return received;
     }
 
@@ -106,6 +122,10 @@ public sealed class PacketGraph
                 if (++packet.Hops > _options.MaxHops)
                 {
                     Drops[(int)GraphDrop.LoopGuard]++;
+                    if (packet.TraceId != 0)
+                    {
+                        TraceGraphDrop(packet, _functions[to.Index].Name, GraphDrop.LoopGuard);
+                    }
                     packet.Release();
                     return;
                 }
@@ -123,6 +143,10 @@ public sealed class PacketGraph
                 return;
             default:
                 Drops[(int)GraphDrop.Unconnected]++;
+                if (packet.TraceId != 0)
+                {
+                    TraceGraphDrop(packet, _emitter.Current?.Name ?? "graph", GraphDrop.Unconnected);
+                }
                 packet.Release();
                 return;
         }
@@ -189,13 +213,22 @@ public sealed class PacketGraph
             if ((uint)port >= (uint)outputs.Length)
             {
                 graph.Drops[(int)GraphDrop.InvalidPort]++;
+                if (packet.TraceId != 0)
+                {
+                    graph.TraceGraphDrop(packet, node.Name, GraphDrop.InvalidPort);
+                }
                 packet.Release();
                 return;
             }
             // An uncaptured function pays one null check here; a captured link, one copy into its ring.
             if (node.Captures is { } captures && captures[port] is { } capture)
             {
-                capture.Record(packet);
+                capture.RecordAll(packet);
+            }
+            // An untraced packet pays one branch on a field of the packet, in the cache line Deliver writes anyway.
+            if (packet.TraceId != 0)
+            {
+                graph.TraceOutput(node, port, packet);
             }
             graph.Deliver(outputs[port], packet);
         }
@@ -203,7 +236,8 @@ public sealed class PacketGraph
         public override void Drop(Packet packet, int reason)
         {
             Owe(-1);
-            var drops = Current!.Drops;
+            var node = Current!;
+            var drops = node.Drops;
             if ((uint)reason < (uint)drops.Length)
             {
                 drops[reason]++;
@@ -212,7 +246,19 @@ public sealed class PacketGraph
             {
                 graph.Drops[(int)GraphDrop.InvalidReason]++;
             }
+            if (packet.TraceId != 0)
+            {
+                graph.TraceDrop(node, reason, packet);
+            }
             packet.Release();
+        }
+
+        protected override void OnTrace(Packet packet, string decision)
+        {
+            if (Current is { } node)
+            {
+                graph.TraceDecision(node, packet, decision);
+            }
         }
 
         public override Packet? Clone(Packet packet)
