@@ -20,7 +20,7 @@ internal static class TopologyRuntime
             var function = topology.Functions[i];
             var blueprint = function.Blueprint;
             var running = blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers));
-            builder.AddFunction(function.Name, running, blueprint.Ports.Count, blueprint.DropReasons);
+            builder.AddFunction(function.Name, running, blueprint.Ports.Count, blueprint.DropReasons, blueprint.Ports);
         }
         foreach (var port in ports)
         {
@@ -34,7 +34,8 @@ internal static class TopologyRuntime
         return builder.Build(pool, new GraphOptions { ReceiveBatchSize = options.ReceiveBatchSize, MaxHops = options.MaxHops });
     }
 
-    private static GraphEndpoint ToGraph(LinkEndpoint endpoint) => endpoint.Kind == EndpointKind.Function
+    /// <summary>The graph endpoint of a link end: the same indices, compiled.</summary>
+    internal static GraphEndpoint ToGraph(LinkEndpoint endpoint) => endpoint.Kind == EndpointKind.Function
         ? GraphEndpoint.Function(endpoint.Index, endpoint.Port)
         : GraphEndpoint.External(endpoint.Index);
 }
