@@ -85,6 +85,7 @@ internal static partial class ManagementApi
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping, timeout.Token);
         context.Response.ContentType = "application/x-ndjson";
         await context.Response.StartAsync(context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted); // headers out now: the client knows the trace is armed
         int traced = 0;
         try
         {
