@@ -288,6 +288,10 @@ public sealed partial class RouterFunction : INetworkFunction
             foreach (var feature in ingress.InputFeatures)
             {
                 var verdict = feature.Input(packet, context, emit);
+                if (verdict != Ipv4FeatureVerdict.Consumed)
+                {
+                    emit.Trace(packet, $"input feature {feature.Name} on {ingress.Name}: {verdict}");
+                }
                 if (verdict == Ipv4FeatureVerdict.Consumed)
                 {
                     return;
@@ -323,6 +327,7 @@ public sealed partial class RouterFunction : INetworkFunction
         int index = _routes.Lookup(destination);
         if (index < 0)
         {
+            emit.Trace(packet, $"no route to {destination}");
             if (!linkBroadcast)
             {
                 SendIcmpError(packet, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeNetUnreachable, 0, emit, now);
@@ -331,6 +336,7 @@ public sealed partial class RouterFunction : INetworkFunction
             return;
         }
         ref readonly Route route = ref _routes[index];
+        emit.Trace(packet, $"{DescribeRoute(route, destination)}");
         if (route.Kind == RouteKind.Local)
         {
             DeliverLocal(packet, inPort, destination, emit, now);
@@ -366,6 +372,7 @@ public sealed partial class RouterFunction : INetworkFunction
         int length = packet.Offload.IsGso ? GsoSegmentLength(packet, ip) : Ipv4Header.TotalLength(ip);
         if (length > egress.Mtu && (packet.Offload.IsGso || Ipv4Header.IsDontFragment(ip)))
         {
+            emit.Trace(packet, $"{length}-byte datagrams do not fit the MTU {egress.Mtu} of {egress.Name} and may not be fragmented");
             SendIcmpError(packet, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeFragmentationNeeded, (uint)egress.Mtu, emit, now);
             emit.Drop(packet, RouterDrop.FragmentationNeeded);
             return;
@@ -381,6 +388,7 @@ public sealed partial class RouterFunction : INetworkFunction
 
         if (_arp.TryLookup(outPort, nextHop, now, out var mac))
         {
+            emit.Trace(packet, $"next hop {nextHop} is at {mac}: TTL decremented, MACs rewritten");
             Transmit(packet, outPort, mac, emit);
             return;
         }
@@ -399,6 +407,7 @@ public sealed partial class RouterFunction : INetworkFunction
             {
                 return false;
             }
+            emit.Trace(packet, $"output feature {feature.Name} on {egress.Name}: {verdict}");
             if (verdict == Ipv4FeatureVerdict.Drop)
             {
                 emit.Drop(packet, RouterDrop.FeatureDrop);
@@ -418,6 +427,7 @@ public sealed partial class RouterFunction : INetworkFunction
         Counters.ForwardedCount++;
         if (!packet.Offload.IsGso && frame.Length - IpOffset > egress.Mtu)
         {
+            emit.Trace(packet, $"{frame.Length - IpOffset} bytes > MTU {egress.Mtu} of {egress.Name}: fragmented");
             Fragment(packet, outPort, egress.Mtu, emit);
             return;
         }
@@ -432,6 +442,12 @@ public sealed partial class RouterFunction : INetworkFunction
         {
             SendArpRequest(outPort, nextHop, emit);
         }
+        emit.Trace(packet, result switch
+        {
+            ArpEnqueueResult.Queued => $"next hop {nextHop} not resolved yet: a copy waits for its ARP reply{(sendRequest ? $", ARP request sent out {_interfaces[outPort].Name}" : "")}",
+            ArpEnqueueResult.TableFull => $"next hop {nextHop} not resolved and the ARP table is full",
+            _ => $"next hop {nextHop} not resolved and its ARP queue is full",
+        });
         switch (result)
         {
             case ArpEnqueueResult.Queued:
@@ -470,7 +486,11 @@ public sealed partial class RouterFunction : INetworkFunction
         if (entry >= 0)
         {
             Counters.ArpLearnedCount++;
-            Flush(entry, inPort, senderMac, emit);
+            int sent = Flush(entry, inPort, senderMac, emit);
+            if (sent > 0 && result != ArpReceiveResult.Replied)
+            {
+                emit.Trace(packet, $"ARP resolved: {sent} waiting packet(s) sent to {senderMac} out {_interfaces[inPort].Name}");
+            }
         }
         switch (result)
         {
@@ -486,9 +506,10 @@ public sealed partial class RouterFunction : INetworkFunction
         }
     }
 
-    // Sends what waited for a next hop that just resolved.
-    private void Flush(int entry, int outPort, MacAddress mac, Emitter emit)
+    // Sends what waited for a next hop that just resolved; returns how many.
+    private int Flush(int entry, int outPort, MacAddress mac, Emitter emit)
     {
+        int sent = 0;
         while (_arp.TryDequeue(entry, out var held))
         {
             var packet = emit.Allocate();
@@ -501,7 +522,9 @@ public sealed partial class RouterFunction : INetworkFunction
             packet.CopyFrom(held);
             _arp.Release(held);
             Transmit(packet, outPort, mac, emit);
+            sent++;
         }
+        return sent;
     }
 
     private void DeliverLocal(Packet packet, int inPort, Ipv4Address destination, Emitter emit, long now)
@@ -527,6 +550,7 @@ public sealed partial class RouterFunction : INetworkFunction
                 if (icmp.Length >= IcmpHeader.Size && IcmpHeader.Type(icmp) == IcmpHeader.TypeEchoRequest &&
                     IcmpHeader.Code(icmp) == 0 && Checksum.IsValid(icmp))
                 {
+                    emit.Trace(packet, $"echo request to {destination}: answered with an echo reply");
                     Ipv4Frames.AnswerEchoRequest(packet, _interfaces[inPort].Mac, destination);
                     Counters.EchoRepliesCount++;
                     emit.To(inPort, packet);
@@ -560,33 +584,39 @@ public sealed partial class RouterFunction : INetworkFunction
         var ip = frame[IpOffset..];
         if (Ipv4Header.IsLaterFragment(ip) || EthernetHeader.Destination(frame).IsMulticast)
         {
+            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: not sent about a later fragment or a link broadcast (RFC 1812 4.3.2.7)");
             return;
         }
         var destination = Ipv4Header.Destination(ip);
         var source = Ipv4Header.Source(ip);
         if (Ipv4Frames.IsMulticast(destination) || Ipv4Frames.IsLimitedBroadcast(destination) || Ipv4Frames.IsMartianSource(source))
         {
+            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: not sent about a broadcast, multicast or martian (RFC 1812 4.3.2.7)");
             return;
         }
         int headerLength = Ipv4Header.HeaderLength(ip);
         if (Ipv4Header.Protocol(ip) == Ipv4Header.ProtocolIcmp && ip.Length > headerLength && IcmpHeader.IsError(ip[headerLength]))
         {
+            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: not sent about an ICMP error");
             return;
         }
         if (!TakeIcmpToken(now))
         {
             Counters.IcmpRateLimitedCount++;
+            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: rate limited");
             return;
         }
         var packet = emit.Allocate();
         if (packet is null)
         {
             Counters.AllocateFailedCount++;
+            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: the packet pool is empty");
             return;
         }
         var ingress = _interfaces[inPort];
         Ipv4Frames.WriteIcmpError(packet, frame, ingress.Mac, _endpoint.SourceAddressFor(inPort, source), type, code, rest, _ipId++);
         Counters.IcmpErrorsCount++;
+        emit.Trace(offending, $"ICMP {IcmpName(type, code)} sent to {source} out {ingress.Name}");
         // The error leaves by the ingress interface: its output features see it, so a NAT there translates the datagram
         // it quotes (which the input features may have rewritten) back to what the sender sent.
         if (ingress.Features.Length != 0 && !RunOutputFeatures(packet, inPort, source, emit, now))
@@ -595,6 +625,27 @@ public sealed partial class RouterFunction : INetworkFunction
         }
         emit.To(inPort, packet);
     }
+
+    // For traces only.
+    private string DescribeRoute(in Route route, Ipv4Address destination) => route.Kind switch
+    {
+        RouteKind.Local => $"{destination} is the router's own (route local {route.Prefix})",
+        RouteKind.Broadcast => $"{destination} is a directed broadcast (route broadcast {route.Prefix})",
+        _ when route.NextHop.Value != 0 => $"route {route.Prefix} via {route.NextHop} out {_interfaces[route.Interface].Name} ({route.Kind.ToString().ToLowerInvariant()})",
+        _ => $"route {route.Prefix} out {_interfaces[route.Interface].Name} ({route.Kind.ToString().ToLowerInvariant()})",
+    };
+
+    // For traces only.
+    private static string IcmpName(byte type, byte code) => (type, code) switch
+    {
+        (IcmpHeader.TypeTimeExceeded, _) => "time exceeded",
+        (IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeNetUnreachable) => "net unreachable",
+        (IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeHostUnreachable) => "host unreachable",
+        (IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeProtocolUnreachable) => "protocol unreachable",
+        (IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodePortUnreachable) => "port unreachable",
+        (IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeFragmentationNeeded) => "fragmentation needed",
+        _ => $"type {type} code {code}",
+    };
 
     // Token bucket: IcmpRate tokens a second, at most IcmpBurst saved; one token per error. Kept in clock ticks
     // (one token = _frequency) so the refill is integer arithmetic.

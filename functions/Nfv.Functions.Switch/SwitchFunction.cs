@@ -243,7 +243,7 @@ public sealed partial class SwitchFunction : INetworkFunction
         var learned = _table.Learn(vlan, source, inPort, now);
         if (learned != MacLearnResult.Refreshed)
         {
-            Learned(learned, vlan, source, inPort);
+            Learned(learned, vlan, source, inPort, packet, emit);
         }
 
         // 4. Forward known unicast to its one port, flood the rest.
@@ -254,10 +254,12 @@ public sealed partial class SwitchFunction : INetworkFunction
             {
                 if (outPort == inPort)
                 {
+                    emit.Trace(packet, $"{destination} is on {_portNames[outPort]}, where the frame came from (VLAN {vlan})");
                     emit.Drop(packet, SwitchDrop.SameSegment);
                     return;
                 }
                 Counters.ForwardedCount++;
+                emit.Trace(packet, $"{destination} is on {_portNames[outPort]} (VLAN {vlan}): forwarded");
                 if (Encapsulate(packet, outPort, vlan, tagged, emit))
                 {
                     emit.To(outPort, packet);
@@ -269,12 +271,12 @@ public sealed partial class SwitchFunction : INetworkFunction
                 Counters.FloodedTableFullCount++;
             }
         }
-        Flood(packet, inPort, vlan, tagged, emit);
+        Flood(packet, inPort, vlan, tagged, destination, emit);
     }
 
     // Sends a copy to every connected port of the VLAN but the ingress one; the last port gets the original,
     // so a flood to n ports costs n-1 copies and a frame with one other port in its VLAN costs none.
-    private void Flood(Packet packet, int inPort, int vlan, bool tagged, Emitter emit)
+    private void Flood(Packet packet, int inPort, int vlan, bool tagged, MacAddress destination, Emitter emit)
     {
         int[] targets = _flood[vlan];
         int last = targets.Length - 1;
@@ -284,10 +286,13 @@ public sealed partial class SwitchFunction : INetworkFunction
         }
         if (last < 0)
         {
+            emit.Trace(packet, $"no other port in VLAN {vlan} to flood to");
             emit.Drop(packet, SwitchDrop.NoEgressPort);
             return;
         }
         Counters.FloodedCount++;
+        emit.Trace(packet, $"{(destination.IsBroadcast ? "broadcast" : destination.IsMulticast ? $"multicast {destination}" : $"{destination} unknown")}: " +
+            $"flooded to {FloodCount(targets, inPort)} port(s) of VLAN {vlan}");
         for (int k = 0; k < last; k++)
         {
             int port = targets[k];
@@ -324,6 +329,7 @@ public sealed partial class SwitchFunction : INetworkFunction
             if (untaggedOut)
             {
                 EthernetHeader.PopVlan(packet);
+                emit.Trace(packet, $"VLAN {vlan} tag popped for {_portNames[port]}");
             }
             else
             {
@@ -332,27 +338,34 @@ public sealed partial class SwitchFunction : INetworkFunction
                 if ((old & 0x0FFF) != vlan)
                 {
                     BinaryPrimitives.WriteUInt16BigEndian(tci, (ushort)((old & 0xF000) | vlan));
+                    emit.Trace(packet, $"VLAN tag {old & 0x0FFF} rewritten to {vlan} for {_portNames[port]}");
                 }
             }
         }
-        else if (!untaggedOut && !EthernetHeader.TryPushVlan(packet, vlan))
+        else if (!untaggedOut)
         {
-            emit.Drop(packet, SwitchDrop.NoHeadroom);
-            return false;
+            if (!EthernetHeader.TryPushVlan(packet, vlan))
+            {
+                emit.Drop(packet, SwitchDrop.NoHeadroom);
+                return false;
+            }
+            emit.Trace(packet, $"VLAN {vlan} tag pushed for trunk {_portNames[port]}");
         }
         return true;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Learned(MacLearnResult result, int vlan, MacAddress mac, int port)
+    private void Learned(MacLearnResult result, int vlan, MacAddress mac, int port, Packet packet, Emitter emit)
     {
         switch (result)
         {
             case MacLearnResult.Learned:
                 Counters.LearnedCount++;
+                emit.Trace(packet, $"learned {mac} on {_portNames[port]} (VLAN {vlan})");
                 break;
             case MacLearnResult.Moved:
                 Counters.MovedCount++;
+                emit.Trace(packet, $"{mac} moved to {_portNames[port]} (VLAN {vlan})");
                 if (_logger.IsEnabled(LogLevel.Debug))
                 {
                     SwitchLog.MacMoved(_logger, _name, mac.ToString(), vlan, _portNames[port]);
@@ -360,6 +373,7 @@ public sealed partial class SwitchFunction : INetworkFunction
                 break;
             case MacLearnResult.Full:
                 Counters.TableFullCount++;
+                emit.Trace(packet, $"{mac} not learned: the MAC table is full ({_table.Capacity} entries)");
                 if (!_fullReported)
                 {
                     _fullReported = true;
@@ -380,6 +394,9 @@ public sealed partial class SwitchFunction : INetworkFunction
             SwitchLog.TableHasRoom(_logger, _name, _table.Count, _table.Capacity);
         }
     }
+
+    // The ports a flood reaches: the VLAN's connected ports but the ingress one. Traced packets only.
+    private static int FloodCount(int[] targets, int inPort) => Array.IndexOf(targets, inPort) >= 0 ? targets.Length - 1 : targets.Length;
 
     // Extra bytes an oversize check allows for tags: 4 for an outer 802.1Q or 802.1ad tag, 4 more for an inner one.
     private static int TagAllowance(ReadOnlySpan<byte> frame)

@@ -8,6 +8,12 @@ namespace Nfv.Abstractions;
 /// </summary>
 /// <remarks>
 /// The dataplane implements this over the compiled graph; tests implement it in memory.
+/// <para>
+/// A function states its decisions about a packet with <see cref="Trace(Packet, ref TraceMessageHandler)"/>:
+/// <c>emit.Trace(packet, $"learned {mac} in VLAN {vlan} on {port}")</c>. When the packet is not traced (nearly
+/// always) that costs one branch: the message's values are not even evaluated. When it is (<c>nfv trace</c>), the
+/// text joins the packet's path record next to the ports and drop reasons the graph records itself.
+/// </para>
 /// </remarks>
 public abstract class Emitter
 {
@@ -22,6 +28,33 @@ public abstract class Emitter
 
     /// <summary>A fresh packet from the pool for a frame the function originates, or null when the pool is empty.</summary>
     public abstract Packet? Allocate();
+
+    /// <summary>
+    /// States a decision about <paramref name="packet"/> for <c>nfv trace</c> ("learned ...", "route 10.0.0.0/8 via
+    /// 10.1.1.1", "offered 10.0.0.100"). One branch when the packet is not traced; the interpolated values are
+    /// evaluated and formatted only when it is.
+    /// </summary>
+    public void Trace(Packet packet, [InterpolatedStringHandlerArgument(nameof(packet))] ref TraceMessageHandler decision)
+    {
+        if (decision.IsEnabled)
+        {
+            OnTrace(packet, decision.ToStringAndClear());
+        }
+    }
+
+    /// <summary>States a decision about <paramref name="packet"/> for <c>nfv trace</c>; one branch when it is not traced.</summary>
+    public void Trace(Packet packet, string decision)
+    {
+        if (packet.TraceId != 0)
+        {
+            OnTrace(packet, decision);
+        }
+    }
+
+    /// <summary>Records a decision about a traced packet. The dataplane adds it to the packet's trace; the default ignores it.</summary>
+    protected virtual void OnTrace(Packet packet, string decision)
+    {
+    }
 
     /// <summary>Drops <paramref name="packet"/> for a reason from the function's drop enum.</summary>
     public void Drop<TReason>(Packet packet, TReason reason) where TReason : unmanaged, Enum

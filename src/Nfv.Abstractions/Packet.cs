@@ -55,6 +55,16 @@ public sealed class Packet
     /// <summary>Offload metadata: partial checksum and GSO. All zero for an ordinary frame.</summary>
     public VirtioNetHeader Offload;
 
+    /// <summary>
+    /// Which trace (<c>nfv trace</c>) records this packet's path; 0 when it is not traced, which is almost always.
+    /// Set by the dataplane when the packet enters the graph, copied with the packet (<see cref="CopyFrom"/>), so a
+    /// flood's copies stay in their original's trace. Functions only read it, through <see cref="IsTraced"/>.
+    /// </summary>
+    public int TraceId;
+
+    /// <summary>True when the packet is traced: <see cref="Emitter.Trace(Packet, string)"/> records what a function states about it.</summary>
+    public bool IsTraced => TraceId != 0;
+
     /// <summary>Sets where the frame is in the buffer.</summary>
     public void SetFrame(int offset, int length)
     {
@@ -74,6 +84,7 @@ public sealed class Packet
         InputPort = 0;
         Hops = 0;
         Offload = default;
+        TraceId = 0;
     }
 
     /// <summary>Grows the frame at the front by <paramref name="bytes"/>; false when the headroom is too small.</summary>
@@ -119,6 +130,7 @@ public sealed class Packet
         InputPort = source.InputPort;
         Hops = source.Hops;
         Offload = source.Offload;
+        TraceId = source.TraceId;
     }
 
     /// <summary>Returns the packet to its pool.</summary>

@@ -7,6 +7,8 @@ var root = new RootCommand("Nfv: virtual network appliances (switches, routers, 
     NfvCommands.Validate(),
     Nfv.Host.Replay.ReplayCommand.Create(),
     ShowCommand.Create(),
+    TraceCommand.Create(),
+    CaptureCommand.Create(),
     GraphCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using Nfv.Host.Management;
 
 namespace Nfv.Host;
 
@@ -14,12 +12,8 @@ internal static class ShowCommand
         {
             Description = "topology, ports, functions, tables, or a table name: mac, arp, routes, leases, nat.",
         };
-        var address = new Option<string>("--address")
-        {
-            Description = "IP:PORT of the instance's management API.",
-            DefaultValueFactory = _ => ManagementOptions.DefaultAddress,
-        };
-        var token = new Option<string?>("--token") { Description = "The instance's Nfv:Management:Token, if it has one." };
+        var address = ManagementClient.AddressOption();
+        var token = ManagementClient.TokenOption();
         var command = new Command("show", "Shows ports, functions and tables (MAC, ARP, routes, leases, NAT sessions) of a running nfv.")
         {
             what,
@@ -40,28 +34,13 @@ internal static class ShowCommand
             "tables" => "/api/tables",
             _ => $"/api/tables/{Uri.EscapeDataString(what)}",
         };
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        if (!string.IsNullOrEmpty(token))
+        using var http = ManagementClient.Create(address, token, TimeSpan.FromSeconds(10));
+        using var response = await ManagementClient.GetAsync(http, $"show {what}", path, cancellationToken);
+        if (response is null)
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.GetAsync($"http://{address}{path}", cancellationToken);
-        }
-        catch (HttpRequestException ex)
-        {
-            Console.Error.WriteLine($"nfv show: no nfv answers on {address} ({ex.Message}); is it running? Its address is on its 'management:' line.");
             return 1;
         }
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        if (!response.IsSuccessStatusCode)
-        {
-            var error = json.RootElement.TryGetProperty("error", out var e) ? e.GetString() : response.ReasonPhrase;
-            Console.Error.WriteLine($"nfv show {what}: {error}");
-            return 1;
-        }
         var root = json.RootElement;
         switch (what)
         {
@@ -116,17 +95,5 @@ internal static class ShowCommand
         _ => value.ToString(),
     };
 
-    private static void PrintTable(IReadOnlyList<string> columns, IReadOnlyList<List<string>> rows)
-    {
-        var widths = columns.Select((c, i) => Math.Max(c.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
-        Console.WriteLine(string.Join("  ", columns.Select((c, i) => c.ToUpperInvariant().PadRight(widths[i]))).TrimEnd());
-        foreach (var row in rows)
-        {
-            Console.WriteLine(string.Join("  ", row.Select((v, i) => v.PadRight(widths[i]))).TrimEnd());
-        }
-        if (rows.Count == 0)
-        {
-            Console.WriteLine("(empty)");
-        }
-    }
+    private static void PrintTable(IReadOnlyList<string> columns, IReadOnlyList<List<string>> rows) => ManagementClient.PrintTable(columns, rows);
 }

@@ -45,7 +45,7 @@ internal static class TopologyRuntime
         for (int i = 0; i < topology.Functions.Count; i++)
         {
             var blueprint = topology.Functions[i].Blueprint;
-            builder.AddFunction(topology.Functions[i].Name, running[i], blueprint.Ports.Count, blueprint.DropReasons);
+            builder.AddFunction(topology.Functions[i].Name, running[i], blueprint.Ports.Count, blueprint.DropReasons, blueprint.Ports);
         }
         foreach (var port in ports)
         {
@@ -59,7 +59,8 @@ internal static class TopologyRuntime
         return builder.Build(pool, new GraphOptions { ReceiveBatchSize = options.ReceiveBatchSize, MaxHops = options.MaxHops });
     }
 
-    private static GraphEndpoint ToGraph(LinkEndpoint endpoint) => endpoint.Kind == EndpointKind.Function
+    /// <summary>The graph endpoint of a link end: the same indices, compiled.</summary>
+    internal static GraphEndpoint ToGraph(LinkEndpoint endpoint) => endpoint.Kind == EndpointKind.Function
         ? GraphEndpoint.Function(endpoint.Index, endpoint.Port)
         : GraphEndpoint.External(endpoint.Index);
 }

@@ -67,7 +67,7 @@ public class CaptureTests
         Assert.False(Lab.NamespaceExists(h1), "the namespace must be removed after a failed start");
     }
 
-    private static List<(IcmpV4Type Type, string Source, string Destination)> ReadIcmp(string file)
+    internal static List<(IcmpV4Type Type, string Source, string Destination)> ReadIcmp(string file)
     {
         Assert.True(File.Exists(file), $"{file} was not written");
         using var reader = new CaptureFileReaderDevice(file);
@@ -85,7 +85,7 @@ public class CaptureTests
         return found;
     }
 
-    private enum IcmpV4Type
+    internal enum IcmpV4Type
     {
         EchoRequest,
         EchoReply,

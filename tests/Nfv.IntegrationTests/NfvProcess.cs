@@ -88,6 +88,28 @@ public sealed partial class NfvProcess : IDisposable
         throw new InvalidOperationException($"nfv did not come up (exited: {_process.HasExited}).\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}");
     }
 
+    /// <summary>Waits until nfv has written <paramref name="text"/> to its standard error; fails with what it printed if it exits or takes too long.</summary>
+    public async Task WaitForErrorAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (StandardError.Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+            if (_process.HasExited)
+            {
+                break;
+            }
+            await Task.Delay(50);
+        }
+        if (!StandardError.Contains(text, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"nfv did not print '{text}' (exited: {_process.HasExited}).\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}");
+        }
+    }
+
     /// <summary>The management API's address, from the "management:" line nfv prints with its "is up" line.</summary>
     public async Task<Uri> ManagementUrlAsync()
     {

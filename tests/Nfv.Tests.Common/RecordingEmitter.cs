@@ -45,6 +45,9 @@ public sealed class RecordingEmitter : Emitter
     /// <summary>Every frame dropped, in order.</summary>
     public List<DroppedFrame> Dropped { get; } = [];
 
+    /// <summary>Every decision the function stated about a traced packet (<see cref="Emitter.Trace(Packet, string)"/>), in order.</summary>
+    public List<string> Decisions { get; } = [];
+
     /// <summary>Successful <see cref="Clone"/> calls.</summary>
     public int Clones { get; private set; }
 
@@ -59,15 +62,21 @@ public sealed class RecordingEmitter : Emitter
     {
         Sent.Clear();
         Dropped.Clear();
+        Decisions.Clear();
         Clones = 0;
     }
 
     /// <summary>A packet from the pool holding <paramref name="frame"/>, as if it arrived on <paramref name="inputPort"/>.</summary>
-    public Packet Rent(ReadOnlySpan<byte> frame, int inputPort, VirtioNetHeader offload = default)
+    /// <param name="frame">The frame.</param>
+    /// <param name="inputPort">The function's port it arrives on.</param>
+    /// <param name="offload">Its offload header.</param>
+    /// <param name="traced">True to trace it, as <c>nfv trace</c> does: the function's decisions land in <see cref="Decisions"/>.</param>
+    public Packet Rent(ReadOnlySpan<byte> frame, int inputPort, VirtioNetHeader offload = default, bool traced = false)
     {
         var packet = Pool.Rent() ?? throw new InvalidOperationException("The test packet pool is empty.");
         packet.Load(frame, inputPort);
         packet.Offload = offload;
+        packet.TraceId = traced ? 1 : 0;
         _outstanding.Add(packet);
         return packet;
     }
@@ -93,6 +102,21 @@ public sealed class RecordingEmitter : Emitter
     {
         Clear();
         Process(function, Rent(frame, inputPort, offload));
+    }
+
+    /// <summary>Clears the record, then runs <paramref name="function"/> over one traced frame; returns the decisions it stated.</summary>
+    public IReadOnlyList<string> SendTraced(INetworkFunction function, int inputPort, ReadOnlySpan<byte> frame)
+    {
+        Clear();
+        Process(function, Rent(frame, inputPort, traced: true));
+        return Decisions;
+    }
+
+    /// <inheritdoc/>
+    protected override void OnTrace(Packet packet, string decision)
+    {
+        Assert.True(_outstanding.Contains(packet), $"Trace of a packet the function no longer owns (\"{decision}\"): state decisions before To or Drop.");
+        Decisions.Add(decision);
     }
 
     /// <inheritdoc/>

@@ -116,13 +116,21 @@ public sealed class Ipv4Endpoint
         if (senderIp.Value != 0 && !IsAddressOf(iface, senderIp))
         {
             updatedEntry = Arp.Update(iface, senderIp, senderMac, now, create: forUs);
+            if (updatedEntry >= 0)
+            {
+                emit.Trace(packet, $"ARP: {senderIp} is at {senderMac} (neighbour entry learned or refreshed)");
+            }
         }
         if (operation == ArpHeader.OperationRequest && forUs)
         {
+            emit.Trace(packet, $"ARP request for {targetIp}, an address of this interface: answered");
             Ipv4Frames.AnswerArpRequest(packet, _macs[iface], targetIp);
             emit.To(iface, packet);
             return ArpReceiveResult.Replied;
         }
+        emit.Trace(packet, operation == ArpHeader.OperationRequest
+            ? $"ARP request for {targetIp}: not an address of this interface"
+            : $"ARP reply from {senderIp}{(updatedEntry >= 0 ? "" : ": no entry waited for it")}");
         return ArpReceiveResult.Consumed;
     }
 

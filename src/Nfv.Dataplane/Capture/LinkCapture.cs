@@ -7,7 +7,7 @@ namespace Nfv.Dataplane.Capture;
 /// <summary>
 /// Captures the frames crossing one link to a pcap file without ever making the worker wait: the
 /// worker copies each frame, with its timestamp, into a preallocated ring (<see cref="Record"/>), and
-/// another thread writes the ring to the file (<see cref="Drain"/>, usually from a
+/// another thread writes the ring to the file (<see cref="Drain()"/>, usually from a
 /// <see cref="CaptureDrain"/>). When the ring is full — the disk is slower than the link — frames are
 /// not captured and are counted in <see cref="Dropped"/>; forwarding never waits for the disk.
 /// </summary>
@@ -71,6 +71,24 @@ public sealed class LinkCapture : IDisposable
     public long Written => Volatile.Read(ref _written);
 
     /// <summary>
+    /// The next capture of the same link: a link may be captured by its <c>capture:</c> file and by <c>nfv capture</c>
+    /// clients at once. Both ends of a link hold the head of one shared list; the graph changes it on the worker thread.
+    /// </summary>
+    internal LinkCapture? Next { get; set; }
+
+    /// <summary>Records <paramref name="packet"/> into this capture and every one after it (<see cref="Next"/>).</summary>
+    internal void RecordAll(Packet packet)
+    {
+        var capture = this;
+        do
+        {
+            capture.Record(packet);
+            capture = capture.Next;
+        }
+        while (capture is not null);
+    }
+
+    /// <summary>
     /// Copies <paramref name="packet"/>'s frame (up to <see cref="PcapWriter.SnapshotLength"/> bytes) and
     /// the time into the ring, or counts it dropped when the ring is full. Worker thread only.
     /// </summary>
@@ -104,13 +122,16 @@ public sealed class LinkCapture : IDisposable
     }
 
     /// <summary>Writes every frame in the ring to the file; returns how many. Consumer thread only.</summary>
-    public int Drain()
+    public int Drain() => Drain(int.MaxValue);
+
+    /// <summary>Writes up to <paramref name="max"/> frames from the ring to the file, oldest first; returns how many. Consumer thread only.</summary>
+    public int Drain(int max)
     {
         int capacity = _ring.Length;
         long head = Volatile.Read(ref _head);
         long tail = _tail;
         int count = 0;
-        while (tail < head)
+        while (tail < head && count < max)
         {
             int at = (int)(tail % capacity);
             int captured = BinaryPrimitives.ReadInt32LittleEndian(_ring.AsSpan(at));

@@ -6,9 +6,13 @@ namespace Nfv.Dataplane.Graph;
 /// <summary>A function in the compiled graph: what it is, where its ports lead, and its counters.</summary>
 public sealed class FunctionNode
 {
-    internal FunctionNode(string name, INetworkFunction function, GraphEndpoint[] outputs, IReadOnlyList<string> dropReasons, int pendingCapacity)
+    internal FunctionNode(string name, INetworkFunction function, GraphEndpoint[] outputs, IReadOnlyList<string> dropReasons, int pendingCapacity,
+        IReadOnlyList<string>? portNames = null)
     {
         Name = name;
+        PortNames = portNames is not null && portNames.Count == outputs.Length
+            ? portNames
+            : [.. Enumerable.Range(0, outputs.Length).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         Function = function;
         Outputs = outputs;
         DropReasons = dropReasons;
@@ -21,6 +25,9 @@ public sealed class FunctionNode
 
     /// <summary>The running function.</summary>
     public INetworkFunction Function { get; }
+
+    /// <summary>The function's port names, by number (numbers as text when the builder was given none).</summary>
+    public IReadOnlyList<string> PortNames { get; }
 
     /// <summary>The drop reasons' names, by number.</summary>
     public IReadOnlyList<string> DropReasons { get; }
@@ -36,7 +43,10 @@ public sealed class FunctionNode
 
     internal GraphEndpoint[] Outputs { get; }
 
-    /// <summary>Per output port, the capture of its link; null when none of this function's links is captured.</summary>
+    /// <summary>
+    /// Per output port, the first capture of its link (more follow through <see cref="LinkCapture.Next"/>); null when none
+    /// of this function's links is captured.
+    /// </summary>
     internal LinkCapture?[]? Captures { get; set; }
 
     internal PacketBatch Pending { get; set; }

@@ -7,14 +7,19 @@ namespace Nfv.Dataplane.Graph;
 /// <summary>Collects functions, external ports and links, then compiles them into a <see cref="PacketGraph"/>.</summary>
 public sealed class GraphBuilder
 {
-    private readonly List<(string Name, INetworkFunction Function, int PortCount, IReadOnlyList<string> DropReasons)> _functions = [];
+    private readonly List<(string Name, INetworkFunction Function, int PortCount, IReadOnlyList<string> DropReasons, IReadOnlyList<string>? PortNames)> _functions = [];
     private readonly List<IFramePort> _ports = [];
     private readonly List<(GraphEndpoint A, GraphEndpoint B, LinkCapture? Capture)> _links = [];
 
     /// <summary>Adds a function with <paramref name="portCount"/> ports; returns its index.</summary>
-    public int AddFunction(string name, INetworkFunction function, int portCount, IReadOnlyList<string> dropReasons)
+    /// <param name="name">The function's name.</param>
+    /// <param name="function">The running function.</param>
+    /// <param name="portCount">How many ports it has.</param>
+    /// <param name="dropReasons">Its drop reasons' names, by number.</param>
+    /// <param name="portNames">Its ports' names, by number, for traces; null to call them by number.</param>
+    public int AddFunction(string name, INetworkFunction function, int portCount, IReadOnlyList<string> dropReasons, IReadOnlyList<string>? portNames = null)
     {
-        _functions.Add((name, function, portCount, dropReasons));
+        _functions.Add((name, function, portCount, dropReasons, portNames));
         return _functions.Count - 1;
     }
 
@@ -43,32 +48,17 @@ public sealed class GraphBuilder
             Connect(b, a);
         }
         // A pending batch can never overflow: every packet alive is in the pool's capacity.
-        var functions = _functions.Select((f, i) => new FunctionNode(f.Name, f.Function, functionOutputs[i], f.DropReasons, pool.Capacity)).ToArray();
+        var functions = _functions.Select((f, i) => new FunctionNode(f.Name, f.Function, functionOutputs[i], f.DropReasons, pool.Capacity, f.PortNames)).ToArray();
         var ports = _ports.Select((p, i) => new PortNode(p, portOutputs[i], pool.Capacity)).ToArray();
-        // A captured link records frames where they start across it: at the sending end, each way.
+        var graph = new PacketGraph(functions, ports, pool, options);
         foreach (var (a, b, capture) in _links)
         {
             if (capture is not null)
             {
-                AttachCapture(a, capture);
-                AttachCapture(b, capture);
+                graph.AttachCapture(a, b, capture);
             }
         }
-        return new PacketGraph(functions, ports, pool, options);
-
-        void AttachCapture(GraphEndpoint from, LinkCapture capture)
-        {
-            if (from.Kind == GraphEndpointKind.ExternalPort)
-            {
-                ports[from.Index].Capture = capture;
-            }
-            else
-            {
-                var node = functions[from.Index];
-                node.Captures ??= new LinkCapture?[node.Outputs.Length];
-                node.Captures[from.Port] = capture;
-            }
-        }
+        return graph;
 
         void Connect(GraphEndpoint from, GraphEndpoint to)
         {

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Nfv.Abstractions;
+using Nfv.Dataplane.Capture;
+using Nfv.Dataplane.Tracing;
 
 namespace Nfv.Dataplane.Graph;
 
@@ -11,9 +14,11 @@ namespace Nfv.Dataplane.Graph;
 /// <see cref="GraphOptions.MaxHops"/> functions in one pass is dropped and counted.
 /// </summary>
 /// <remarks>
-/// Single-threaded: one worker owns a graph (run to completion). Nothing here allocates per packet.
+/// Single-threaded: one worker owns a graph (run to completion). Nothing here allocates per packet. Traces
+/// (<see cref="ArmTrace"/>) and captures (<see cref="AttachCapture"/>) are armed and attached on that thread too,
+/// between two batches (<see cref="PipelineWorker.InvokeAsync{T}"/>), so the graph needs no locks.
 /// </remarks>
-public sealed class PacketGraph : IDisposable
+public sealed partial class PacketGraph : IDisposable
 {
     private readonly FunctionNode[] _functions;
     private readonly PortNode[] _ports;
@@ -25,6 +30,7 @@ public sealed class PacketGraph : IDisposable
     private PacketBatch _spare;
     private int _runHead;
     private int _runCount;
+    private TraceSession? _trace;
 
     internal PacketGraph(FunctionNode[] functions, PortNode[] ports, PacketPool pool, GraphOptions options)
     {
@@ -81,8 +87,14 @@ public sealed class PacketGraph : IDisposable
         {
             for (int i = 0; i < packets.Length; i++)
             {
-                capture.Record(packets[i]);
+                capture.RecordAll(packets[i]);
             }
+        }
+        // Disarmed (nearly always), tracing costs this one branch per batch.
+        var trace = _trace;
+        if (trace is not null)
+        {
+            StartTraces(trace, port, packets);
         }
         for (int i = 0; i < packets.Length; i++)
         {
@@ -92,6 +104,10 @@ public sealed class PacketGraph : IDisposable
         }
         _receive.Clear();
         Run();
+        if (trace is not null)
+        {
+            FinishTraces(trace);
+        }
         return received;
     }
 
@@ -115,6 +131,10 @@ public sealed class PacketGraph : IDisposable
                 if (++packet.Hops > _options.MaxHops)
                 {
                     Drops[(int)GraphDrop.LoopGuard]++;
+                    if (packet.TraceId != 0)
+                    {
+                        TraceGraphDrop(packet, _functions[to.Index].Name, GraphDrop.LoopGuard);
+                    }
                     packet.Release();
                     return;
                 }
@@ -132,6 +152,10 @@ public sealed class PacketGraph : IDisposable
                 return;
             default:
                 Drops[(int)GraphDrop.Unconnected]++;
+                if (packet.TraceId != 0)
+                {
+                    TraceGraphDrop(packet, _emitter.Current?.Name ?? "graph", GraphDrop.Unconnected);
+                }
                 packet.Release();
                 return;
         }
@@ -198,13 +222,22 @@ public sealed class PacketGraph : IDisposable
             if ((uint)port >= (uint)outputs.Length)
             {
                 graph.Drops[(int)GraphDrop.InvalidPort]++;
+                if (packet.TraceId != 0)
+                {
+                    graph.TraceGraphDrop(packet, node.Name, GraphDrop.InvalidPort);
+                }
                 packet.Release();
                 return;
             }
             // An uncaptured function pays one null check here; a captured link, one copy into its ring.
             if (node.Captures is { } captures && captures[port] is { } capture)
             {
-                capture.Record(packet);
+                capture.RecordAll(packet);
+            }
+            // An untraced packet pays one branch on a field of the packet, in the cache line Deliver writes anyway.
+            if (packet.TraceId != 0)
+            {
+                graph.TraceOutput(node, port, packet);
             }
             graph.Deliver(outputs[port], packet);
         }
@@ -212,7 +245,8 @@ public sealed class PacketGraph : IDisposable
         public override void Drop(Packet packet, int reason)
         {
             Owe(-1);
-            var drops = Current!.Drops;
+            var node = Current!;
+            var drops = node.Drops;
             if ((uint)reason < (uint)drops.Length)
             {
                 drops[reason]++;
@@ -221,7 +255,19 @@ public sealed class PacketGraph : IDisposable
             {
                 graph.Drops[(int)GraphDrop.InvalidReason]++;
             }
+            if (packet.TraceId != 0)
+            {
+                graph.TraceDrop(node, reason, packet);
+            }
             packet.Release();
+        }
+
+        protected override void OnTrace(Packet packet, string decision)
+        {
+            if (Current is { } node)
+            {
+                graph.TraceDecision(node, packet, decision);
+            }
         }
 
         public override Packet? Clone(Packet packet)

@@ -83,7 +83,7 @@ public sealed unsafe class PipelineWorker : IDisposable
         _stopping = true;
         Wake();
         _thread?.Join();
-        _thread = null;
+        Volatile.Write(ref _thread, null);
         RunRequests();
     }
 
@@ -107,13 +107,20 @@ public sealed unsafe class PipelineWorker : IDisposable
                 done.SetException(ex);
             }
         });
-        if (_thread is null || _stopping)
+        // Never on the caller's thread while the worker thread lives (even while it stops: it may be in its last batch,
+        // and a request may change the graph, as attaching a capture does). Stop drains the queue after the thread ended;
+        // the second check catches a request queued after that drain.
+        if (Volatile.Read(ref _thread) is null)
         {
             RunRequests();
         }
         else
         {
             Wake();
+            if (Volatile.Read(ref _thread) is null)
+            {
+                RunRequests();
+            }
         }
         return done.Task;
     }

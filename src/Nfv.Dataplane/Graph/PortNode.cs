@@ -22,7 +22,7 @@ public sealed class PortNode
 
     internal GraphEndpoint Output { get; }
 
-    /// <summary>The capture of this port's link, or null.</summary>
+    /// <summary>The first capture of this port's link (more follow through <see cref="LinkCapture.Next"/>), or null.</summary>
     internal LinkCapture? Capture { get; set; }
 
     internal PacketBatch Transmit { get; }

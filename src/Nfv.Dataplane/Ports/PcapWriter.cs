@@ -31,16 +31,16 @@ public sealed class PcapWriter : IDisposable
     private const uint Magic = 0xa1b2c3d4;
     private const uint LinkTypeEthernet = 1;
 
-    private readonly FileStream _file;
+    private readonly Stream _file;
     private bool _disposed;
 
-    private PcapWriter(string path, FileStream file)
+    private PcapWriter(string path, Stream file)
     {
         Path = path;
         _file = file;
     }
 
-    /// <summary>The file being written.</summary>
+    /// <summary>The file being written (or the name given with the stream).</summary>
     public string Path { get; }
 
     /// <summary>Frames written so far.</summary>
@@ -60,6 +60,19 @@ public sealed class PcapWriter : IDisposable
         {
             throw new IOException($"cannot create pcap file '{path}': {ex.Message}", ex);
         }
+        return Create(file, path);
+    }
+
+    /// <summary>
+    /// Writes the pcap file header to <paramref name="stream"/> and returns a writer that appends frames to it and
+    /// owns it from now on (<c>nfv capture</c> writes into a memory buffer that goes to the network).
+    /// </summary>
+    /// <param name="stream">Where the file goes.</param>
+    /// <param name="name">What to call it (<see cref="Path"/>): a file name, or the link for a stream.</param>
+    public static PcapWriter Create(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
         Span<byte> header = stackalloc byte[24];
         BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
@@ -68,8 +81,8 @@ public sealed class PcapWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0);
         BinaryPrimitives.WriteUInt32LittleEndian(header[16..], SnapshotLength);
         BinaryPrimitives.WriteUInt32LittleEndian(header[20..], LinkTypeEthernet);
-        file.Write(header);
-        return new PcapWriter(path, file);
+        stream.Write(header);
+        return new PcapWriter(name, stream);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Nfv.Host.Management;
 /// The read-only management API (JSON) and <c>/metrics</c>, on one local address. Every answer that is not
 /// data is a JSON object with an <c>error</c> saying why.
 /// </summary>
-internal static class ManagementApi
+internal static partial class ManagementApi
 {
     /// <summary>The most rows a table request returns unless it asks for fewer with <c>?limit=N</c>.</summary>
     public const int DefaultRowLimit = 10_000;
@@ -85,8 +85,10 @@ internal static class ManagementApi
                 matches.SelectMany(m => m.Table.Rows().Select(r => (IReadOnlyList<string>)[m.Function, .. r])).Take(limit).ToList());
             return Results.Json(new { table, columns = (string[])["function", .. matches[0].Table.Columns], rows });
         });
+        app.MapGet("/api/trace", (HttpContext context) => TraceAsync(context, runtime));
+        app.MapGet("/api/capture/{link}", (string link, HttpContext context) => CaptureAsync(context, runtime, link));
         app.MapFallback((HttpContext context) => ErrorResult(StatusCodes.Status404NotFound,
-            $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/functions, /api/tables, /api/tables/NAME or /metrics"));
+            $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/functions, /api/tables, /api/tables/NAME, /api/trace, /api/capture/LINK or /metrics"));
     }
 
     private static object TopologyView(NfvRuntime runtime)

@@ -8,6 +8,7 @@ namespace Nfv.Host.Management;
 public sealed class NfvRuntime(ResolvedTopology topology)
 {
     private volatile RunningGraph? _running;
+    private int _captures;
 
     /// <summary>The topology being run.</summary>
     public ResolvedTopology Topology { get; } = topology;
@@ -16,6 +17,20 @@ public sealed class NfvRuntime(ResolvedTopology topology)
     public RunningGraph? Running => _running;
 
     internal void Started(PacketGraph graph, PipelineWorker worker) => _running = new RunningGraph(graph, worker);
+
+    /// <summary>Counts a client capture in; false when <see cref="ManagementApi.MaxRuntimeCaptures"/> are running already.</summary>
+    internal bool TryTakeCapture()
+    {
+        if (Interlocked.Increment(ref _captures) <= ManagementApi.MaxRuntimeCaptures)
+        {
+            return true;
+        }
+        Interlocked.Decrement(ref _captures);
+        return false;
+    }
+
+    /// <summary>Counts a client capture out.</summary>
+    internal void ReturnCapture() => Interlocked.Decrement(ref _captures);
 }
 
 /// <summary>A compiled graph with its functions in topology order, and the worker that runs it.</summary>

@@ -49,4 +49,20 @@ public class PipelineWorkerTests
         await Task.Delay(350);
         Assert.True(odd.Timers > before, "the worker stopped ticking after a failed query");
     }
+
+    [Fact]
+    public async Task Queries_racing_the_stop_each_run_exactly_once_and_none_is_left_waiting()
+    {
+        // A query may change the graph (attaching a capture), so it must never run on the caller's thread while the
+        // worker's last batch may still be running; Stop drains the queue after the thread ended.
+        var worker = new PipelineWorker(SmallGraph(new OddDropFunction()), TimeProvider.System, NullLogger.Instance, "test-worker");
+        worker.Start();
+        var racing = Enumerable.Range(0, 200).Select(i => Task.Run(() => worker.InvokeAsync(() => i))).ToList();
+        worker.Stop();
+
+        var results = await Task.WhenAll(racing).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(Enumerable.Range(0, 200), results.Order());
+        worker.Dispose();
+    }
 }

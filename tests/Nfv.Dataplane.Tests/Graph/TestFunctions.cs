@@ -86,3 +86,60 @@ internal sealed class ToPortZeroFunction : INetworkFunction
         }
     }
 }
+
+/// <summary>States a decision about every packet, then drops odd first bytes (reason 1, "Odd") and passes the rest to port 1.</summary>
+internal sealed class DecidingFunction : INetworkFunction
+{
+    public static readonly string[] Reasons = ["Even", "Odd"];
+
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        foreach (var packet in batch.AsSpan())
+        {
+            byte first = packet.Data[0];
+            emit.Trace(packet, $"first byte {first}: {((first & 1) == 1 ? "dropped" : "passed")}");
+            if ((first & 1) == 1)
+            {
+                emit.Drop(packet, 1);
+            }
+            else
+            {
+                emit.To(1, packet);
+            }
+        }
+    }
+}
+
+/// <summary>An external port that hands out the same frame in every receive (a full batch) and discards what it is sent: allocation tests.</summary>
+internal sealed class RepeatingPort(string name, byte[] frame) : Nfv.Dataplane.Ports.IFramePort
+{
+    public string Name { get; } = name;
+
+    public System.Runtime.InteropServices.SafeHandle? PollHandle => null;
+
+    public Nfv.Dataplane.Ports.PortCounters Counters { get; } = new();
+
+    public long Sent;
+
+    public int Receive(PacketBatch batch, PacketPool pool)
+    {
+        int added = 0;
+        while (!batch.IsFull && pool.Rent() is { } packet)
+        {
+            packet.Load(frame);
+            batch.Add(packet);
+            added++;
+        }
+        return added;
+    }
+
+    public void Send(Packet packet)
+    {
+        Sent++;
+        packet.Release();
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,122 @@
+using static Nfv.IntegrationTests.CaptureTests;
+
+namespace Nfv.IntegrationTests;
+
+/// <summary><c>nfv capture</c> and <c>nfv trace</c> against a running lab, with real ping.</summary>
+public class TraceCaptureTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private static async Task<(Lab Lab, NfvProcess Nfv, string Address, string H1, string H2)> SwitchLabAsync(string subnet)
+    {
+        var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2");
+        var path = lab.WriteTopology("observe.yaml", $$"""
+            name: observe
+            functions:
+              lan: { kind: switch }
+            ports:
+              p1: { tap: {{lab.Tap("t1")}} }
+              p2: { tap: {{lab.Tap("t2")}} }
+            links: [ [p1, lan], [p2, lan] ]
+            hosts:
+              {{h1}}: { port: p1, address: {{subnet}}.1/24 }
+              {{h2}}: { port: p2, address: {{subnet}}.2/24 }
+            """);
+        var nfv = await lab.RunAsync(path);
+        return (lab, nfv, (await nfv.ManagementUrlAsync()).Authority, h1, h2);
+    }
+
+    [PrivilegedFact]
+    public async Task Capture_of_a_link_by_its_port_name_during_a_ping_writes_the_echo_request_and_reply_to_a_pcap()
+    {
+        var (lab, _, address, h1, _) = await SwitchLabAsync("10.81.0");
+        await using var _ = lab;
+        var file = Path.Combine(lab.Directory, "p2.pcap");
+
+        // The link p2 <-> lan.p2, named by its switch end; the ping crosses it both ways.
+        var capture = lab.StartNfv("capture", "lan.p2", "-w", file, "--count", "8", "--address", address);
+        await capture.WaitForErrorAsync("capturing link p2 <-> lan.p2", Wait);
+        var ping = await Ping.RunAsync(h1, "10.81.0.2", count: 8);
+        Assert.True(ping.ExitCode == 0, ping.ToString());
+        Assert.Equal(0, await capture.WaitForExitAsync(Wait));
+
+        Assert.Contains("8 frames of link p2 <-> lan.p2 written to", capture.StandardError);
+        var icmp = ReadIcmp(file);
+        Assert.Contains(icmp, p => p.Type == IcmpV4Type.EchoRequest && p.Source == "10.81.0.1" && p.Destination == "10.81.0.2");
+        Assert.Contains(icmp, p => p.Type == IcmpV4Type.EchoReply && p.Source == "10.81.0.2" && p.Destination == "10.81.0.1");
+        // tshark reads the file too, and finds echo requests in it.
+        var tshark = await Shell.RunAsync("tshark", ["-r", file, "-Y", "icmp.type == 8"], Wait);
+        Assert.True(tshark.ExitCode == 0, tshark.ToString());
+        Assert.Contains("Echo (ping) request", tshark.StandardOutput);
+    }
+
+    [PrivilegedFact]
+    public async Task Trace_through_a_switch_shows_the_function_its_decision_and_the_output_port_and_bad_names_are_refused()
+    {
+        var (lab, _, address, h1, _) = await SwitchLabAsync("10.81.1");
+        await using var _ = lab;
+        await Ping.AssertReachesAsync(h1, "10.81.1.2"); // ARP settled: the trace sees known unicast
+
+        var trace = lab.StartNfv("trace", "--count", "2", "--filter", "icmp host 10.81.1.2", "--address", address);
+        await trace.WaitForErrorAsync("waiting for 2 packets", Wait);
+        await Ping.RunAsync(h1, "10.81.1.2", count: 1);
+        Assert.Equal(0, await trace.WaitForExitAsync(Wait));
+
+        var output = trace.StandardOutput;
+        Assert.Matches(@"packet 1: \S+ on p1, 98 bytes: .*IPv4 10\.81\.1\.1 > 10\.81\.1\.2, ttl 64, ICMP echo request", output);
+        Assert.Matches(@"packet 2: \S+ on p2, 98 bytes: .*IPv4 10\.81\.1\.2 > 10\.81\.1\.1, ttl 64, ICMP echo reply", output);
+        Assert.Matches(@"HOP\s+FUNCTION\s+IN\s+EVENT", output);
+        Assert.Matches(@"1\s+lan\s+p1\s+\S+ is on p2 \(VLAN 1\): forwarded", output);
+        Assert.Matches(@"1\s+lan\s+p1\s+out p2 -> port p2", output);
+        Assert.Matches(@"1\s+lan\s+p2\s+out p1 -> port p1", output);
+
+        // A link no end of which has that name; a filter that does not parse; an address nothing answers on.
+        var badLink = lab.StartNfv("capture", "nope", "-w", Path.Combine(lab.Directory, "x.pcap"), "--address", address);
+        Assert.Equal(1, await badLink.WaitForExitAsync(Wait));
+        Assert.Contains("nfv capture: no link of topology 'observe' has an end named 'nope'; links here: p1 <-> lan.p1, p2 <-> lan.p2", badLink.StandardError);
+        var badPort = lab.StartNfv("trace", "--filter", "in p9", "--address", address);
+        Assert.Equal(1, await badPort.WaitForExitAsync(Wait));
+        Assert.Contains("no external port 'p9'; ports here: p1, p2", badPort.StandardError);
+        var notRunning = lab.StartNfv("trace", "--address", "127.0.0.1:1");
+        Assert.Equal(1, await notRunning.WaitForExitAsync(Wait));
+        Assert.Contains("nfv trace: no nfv answers on 127.0.0.1:1", notRunning.StandardError);
+    }
+
+    [PrivilegedFact]
+    public async Task Trace_through_a_router_shows_the_route_the_next_hop_and_the_output_interface()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2");
+        var path = lab.WriteTopology("routed.yaml", $$"""
+            name: routed
+            functions:
+              gw:
+                kind: router
+                interfaces:
+                  a: { address: 10.81.2.1/24 }
+                  b: { address: 10.81.3.1/24 }
+            ports:
+              p1: { tap: {{lab.Tap("t1")}} }
+              p2: { tap: {{lab.Tap("t2")}} }
+            links: [ [p1, gw.a], [p2, gw.b] ]
+            hosts:
+              {{h1}}: { port: p1, address: 10.81.2.10/24, gateway: 10.81.2.1 }
+              {{h2}}: { port: p2, address: 10.81.3.20/24, gateway: 10.81.3.1 }
+            """);
+        var nfv = await lab.RunAsync(path);
+        var address = (await nfv.ManagementUrlAsync()).Authority;
+        await Ping.AssertReachesAsync(h1, "10.81.3.20");
+
+        var trace = lab.StartNfv("trace", "--count", "1", "--filter", "in p1 icmp", "--address", address);
+        await trace.WaitForErrorAsync("waiting for 1 packet", Wait);
+        await Ping.RunAsync(h1, "10.81.3.20", count: 1);
+        Assert.Equal(0, await trace.WaitForExitAsync(Wait));
+
+        var output = trace.StandardOutput;
+        Assert.Matches(@"packet 1: \S+ on p1, 98 bytes: .*IPv4 10\.81\.2\.10 > 10\.81\.3\.20, ttl 64, ICMP echo request", output);
+        Assert.Matches(@"1\s+gw\s+a\s+route 10\.81\.3\.0/24 out b \(connected\)", output);
+        Assert.Matches(@"1\s+gw\s+a\s+next hop 10\.81\.3\.20 is at \S+: TTL decremented, MACs rewritten", output);
+        Assert.Matches(@"1\s+gw\s+a\s+out b -> port p2", output);
+    }
+}
