@@ -264,9 +264,17 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
                 DhcpLog.PoolExhausted(_logger, _name, Leases.SubnetOf(message.RelayAddress)?.Prefix.ToString() ?? _options.Subnets[0].Prefix.ToString(),
                     message.ClientMac.ToString());
             }
+            emit.Trace(packet, $"DHCP {message.Type} from {message.ClientMac}: no reply ({decision.Silence})");
             emit.Drop(packet, decision.Silence);
             return;
         }
+        emit.Trace(packet, decision.Reply switch
+        {
+            DhcpReplyKind.Nak => $"DHCP {message.Type} from {message.ClientMac}: NAK ({decision.Message})",
+            DhcpReplyKind.InformAck => $"DHCP INFORM from {message.ClientMac}: ACK with the options of {decision.Subnet!.Prefix}",
+            _ => $"DHCP {message.Type} from {message.ClientMac}: {decision.Reply.ToString().ToUpperInvariant()} {decision.Lease!.Address}" +
+                (decision.Durable && _file is not null ? " once the lease is on disk" : ""),
+        });
         var requestSource = EthernetHeader.Source(packet.Data);
         Counters.OptionsLeftOutCount += DhcpReplyWriter.Write(packet, message, decision, requestSource, _options.Mac,
             _options.Address.Address, seconds, _identification++);

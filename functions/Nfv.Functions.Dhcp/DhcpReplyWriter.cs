@@ -64,7 +64,8 @@ internal static class DhcpReplyWriter
             destinationIp = yiaddr;
         }
 
-        packet.Reset();
+        // The request's packet becomes the reply: no offloads; its trace (nfv trace) follows it to where it goes.
+        packet.Offload = default;
         packet.SetFrame(Packet.DefaultHeadroom, PayloadOffset + DhcpMessage.MaxSize);
         var frame = packet.Data;
         var payload = frame[PayloadOffset..];

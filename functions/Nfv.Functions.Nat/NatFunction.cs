@@ -146,6 +146,10 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
             return Ipv4FeatureVerdict.Continue;
         }
         var ip = packet.Data[context.IpOffset..];
+        if (packet.IsTraced)
+        {
+            return Traced(packet, context, emit, inbound: true);
+        }
         return context.Interface == _outside
             ? FromOutside(packet, ip, context.Timestamp)
             : FromInside(packet, ip, context.Timestamp);
@@ -158,7 +162,41 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         {
             return Ipv4FeatureVerdict.Continue;
         }
+        if (packet.IsTraced)
+        {
+            return Traced(packet, context, emit, inbound: false);
+        }
         return ToOutside(packet, packet.Data[context.IpOffset..], context.Timestamp);
+    }
+
+    // nfv trace: the same work, then what it did to the packet's addresses and ports, stated on the packet.
+    private Ipv4FeatureVerdict Traced(Packet packet, in Ipv4HookContext context, Emitter emit, bool inbound)
+    {
+        var ip = packet.Data[context.IpOffset..];
+        string before = Endpoints(ip);
+        long created = Counters.SessionsCreatedCount;
+        var verdict = !inbound ? ToOutside(packet, ip, context.Timestamp)
+            : context.Interface == _outside ? FromOutside(packet, ip, context.Timestamp) : FromInside(packet, ip, context.Timestamp);
+        if (verdict != Ipv4FeatureVerdict.Consumed)
+        {
+            string after = Endpoints(packet.Data[context.IpOffset..]);
+            string session = Counters.SessionsCreatedCount != created ? "new session, " : "";
+            emit.Trace(packet, verdict == Ipv4FeatureVerdict.Drop ? $"nat {Name}: {before} dropped"
+                : after == before ? $"nat {Name}: {before} not translated"
+                : $"nat {Name}: {session}{before} translated to {after}");
+        }
+        return verdict;
+    }
+
+    private static string Endpoints(ReadOnlySpan<byte> ip)
+    {
+        int headerLength = Ipv4Header.HeaderLength(ip);
+        byte protocol = Ipv4Header.Protocol(ip);
+        bool ports = (protocol == Ipv4Header.ProtocolTcp || protocol == Ipv4Header.ProtocolUdp) && !Ipv4Header.IsLaterFragment(ip) &&
+            ip.Length >= headerLength + 4;
+        return ports
+            ? $"{Ipv4Header.Source(ip)}:{BinaryPrimitives.ReadUInt16BigEndian(ip[headerLength..])} > {Ipv4Header.Destination(ip)}:{BinaryPrimitives.ReadUInt16BigEndian(ip[(headerLength + 2)..])}"
+            : $"{Ipv4Header.Source(ip)} > {Ipv4Header.Destination(ip)}";
     }
 
     /// <inheritdoc/>

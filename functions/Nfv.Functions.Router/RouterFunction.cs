@@ -248,28 +248,19 @@ public sealed partial class RouterFunction : INetworkFunction
             return;
         }
         var ip = frame[IpOffset..];
-        if (Ipv4Header.Version(ip) != 4)
+        var check = Ipv4Header.Check(ip);
+        if (check != Ipv4HeaderCheck.Valid)
         {
-            emit.Drop(packet, RouterDrop.BadVersion);
+            emit.Drop(packet, check switch
+            {
+                Ipv4HeaderCheck.BadVersion => RouterDrop.BadVersion,
+                Ipv4HeaderCheck.BadHeaderLength => RouterDrop.BadHeaderLength,
+                Ipv4HeaderCheck.BadChecksum => RouterDrop.BadChecksum,
+                _ => RouterDrop.Truncated,
+            });
             return;
         }
-        int headerLength = Ipv4Header.HeaderLength(ip);
         int total = Ipv4Header.TotalLength(ip);
-        if (headerLength < Ipv4Header.MinSize || total < headerLength)
-        {
-            emit.Drop(packet, RouterDrop.BadHeaderLength);
-            return;
-        }
-        if (total > ip.Length)
-        {
-            emit.Drop(packet, RouterDrop.Truncated);
-            return;
-        }
-        if (!Ipv4Header.IsChecksumValid(ip))
-        {
-            emit.Drop(packet, RouterDrop.BadChecksum);
-            return;
-        }
         if (total < ip.Length && !packet.Offload.IsGso)
         {
             // Ethernet padding (a 60-byte minimum frame carrying a short datagram): not part of the datagram.

@@ -47,11 +47,6 @@ public sealed record RouterInterface
     {
         ArgumentNullException.ThrowIfNull(routerName);
         ArgumentNullException.ThrowIfNull(interfaceName);
-        ulong hash = 0xCBF2_9CE4_8422_2325UL;
-        foreach (char c in routerName + "/" + interfaceName)
-        {
-            hash = (hash ^ c) * 0x0000_0100_0000_01B3UL;
-        }
-        return new MacAddress(0x0200_0000_0000UL | (hash & 0xFF_FFFF_FFFFUL));
+        return MacAddress.FromName(routerName + "/" + interfaceName);
     }
 }

@@ -391,4 +391,17 @@ public sealed class ExchangeTests : IDisposable
         // Other clients are not held back by it.
         Assert.NotNull(_dhcp.Send(Client(Discover, B)));
     }
+
+    [Fact]
+    public void Nfv_trace_shows_what_the_server_decided_and_untraced_messages_state_nothing()
+    {
+        var offered = _dhcp.Emit.SendTraced(_dhcp.Function, 0, Client(Discover, A));
+        Assert.Contains($"DHCP Discover from {A}: OFFER 10.0.0.100", offered);
+
+        var naked = _dhcp.Emit.SendTraced(_dhcp.Function, 0, Client(Request, B, options: [Address(50, "192.168.1.5")]));
+        Assert.Contains($"DHCP Request from {B}: NAK (requested address is not on this network)", naked);
+
+        _dhcp.Send(Client(Discover, B));
+        Assert.Empty(_dhcp.Emit.Decisions);
+    }
 }

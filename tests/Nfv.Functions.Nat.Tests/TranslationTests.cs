@@ -209,4 +209,17 @@ public class TranslationTests
     }
 
     internal static void AssertNothingInside(NatHarness h) => Assert.DoesNotContain(h.Emit.Sent, s => s.Port == Lan);
+
+    [Fact]
+    public void Nfv_trace_shows_the_session_made_and_the_translation_both_ways()
+    {
+        var h = new NatHarness();
+        var frame = Frame(h.LanMac, H1Mac, H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(40000, 53));
+        var decisions = h.Emit.SendTraced(h.Router, Lan, frame);
+        Assert.Contains($"nat {h.Nat.Name}: new session, {H1}:40000 > {R1}:53 translated to {External}:40000 > {R1}:53", decisions);
+
+        var reply = Frame(h.WanMac, MacOf(R1), R1, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(53, 40000));
+        decisions = h.Emit.SendTraced(h.Router, Wan, reply);
+        Assert.Contains($"nat {h.Nat.Name}: {R1}:53 > {External}:40000 translated to {R1}:53 > {H1}:40000", decisions);
+    }
 }
