@@ -54,11 +54,11 @@ public class NatLabTests
         """;
 
     // A web server in a lab namespace, its access log (one line per request, client address first) in a file. The
-    // lab's teardown kills it with everything else in the namespace.
+    // lab's teardown stops it by its process id.
     private static async Task<string> StartWebServerAsync(Lab lab, string host, string address, int port)
     {
         string log = Path.Combine(lab.Directory, $"http-{host}.log");
-        _ = Shell.InNamespaceAsync(host, TimeSpan.FromSeconds(120), "sh", "-c",
+        LabProcess.Start(lab, host, "sh", "-c",
             $"exec /usr/bin/python3 -m http.server {port} --bind {address} --directory {lab.Directory} 2>>{log}");
         // Wait until it listens (bounded).
         for (int i = 0; i < 50; i++)
@@ -172,8 +172,8 @@ public class NatLabTests
         await Ping.AssertReachesAsync(h1, Outside);
         await Ping.AssertReachesAsync(h1, Outside2);
 
-        // stund runs in the foreground; the lab's teardown stops it with the namespace.
-        _ = Shell.InNamespaceAsync(outside, TimeSpan.FromSeconds(60), "stund", "-v", "-h", Outside, "-a", Outside2);
+        // stund runs in the foreground; the lab's teardown stops it.
+        LabProcess.Start(lab, outside, "stund", "-v", "-h", Outside, "-a", Outside2);
         await Task.Delay(1000);
         var stun = await Shell.InNamespaceAsync(h1, ToolTimeout, "stun", Outside, "-v");
         // Its exit code is a bitmask of the verdict, not success (REAL-PEERS.md §3): read the verdict line.
@@ -192,7 +192,7 @@ public class NatLabTests
         Assert.True(add.ExitCode == 0, add.ToString());
         await Ping.AssertReachesAsync(h1, Outside2);
 
-        _ = Shell.InNamespaceAsync(outside, TimeSpan.FromSeconds(60), "stund", "-v", "-h", Outside, "-a", Outside2);
+        LabProcess.Start(lab, outside, "stund", "-v", "-h", Outside, "-a", Outside2);
         await Task.Delay(1000);
         var stun = await Shell.InNamespaceAsync(h1, ToolTimeout, "stun", Outside, "-v");
         Assert.Contains("Primary: Dependent Mapping", stun.Output);
@@ -209,7 +209,7 @@ public class NatLabTests
         await Ping.AssertReachesAsync(h1, Outside2);
 
         string dir = lab.Directory;
-        _ = Shell.InNamespaceAsync(outside, TimeSpan.FromSeconds(90), "turnserver", "-n", "--no-cli", "-S", "--no-tls", "--no-dtls",
+        LabProcess.Start(lab, outside, "turnserver", "-n", "--no-cli", "-S", "--no-tls", "--no-dtls",
             "-L", Outside, "-L", Outside2, "--listening-port", "3478", "--alt-listening-port", "3479",
             "--pidfile", Path.Combine(dir, "turn.pid"), "--db", Path.Combine(dir, "turndb"), "--log-file", "stdout", "--simple-log");
         await Task.Delay(1500);

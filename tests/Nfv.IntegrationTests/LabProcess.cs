@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace Nfv.IntegrationTests;
+
+/// <summary>
+/// A server a test runs in a namespace (a web server, stund, turnserver) for as long as the lab lives. The lab stops
+/// it (<see cref="Lab.Add{T}"/>) before nfv and the namespaces go, by the process id it started: a namespace that
+/// nfv deletes does not end the processes inside it, so nothing else would.
+/// </summary>
+public sealed class LabProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private LabProcess(Process process) => _process = process;
+
+    /// <summary>Starts <paramref name="command"/> in namespace <paramref name="ns"/> (<c>ip netns exec</c> execs it, so the id is the server's), output discarded.</summary>
+    public static LabProcess Start(Lab lab, string ns, params string[] command)
+    {
+        var start = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["netns", "exec", ns, .. command])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command[0]} in {ns}");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return lab.Add(new LabProcess(process));
+    }
+
+    /// <summary>SIGTERM, then SIGKILL after 5 s.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill();
+            }
+        }
+        _process.Dispose();
+    }
+}
