@@ -31,27 +31,45 @@ public class GraphBenchmark
     private const int BatchSize = 64;
 
     private PacketGraph _graph = null!;
-    private ReplayPort _in = null!;
-    private ReplayPort _out = null!;
     private PacketGraph _captured = null!;
-    private LinkCapture _capture = null!;
-    private CaptureDrain _drain = null!;
+    private LinkCapture? _capture;
+    private CaptureDrain? _drain;
     private PacketGraph _scraped = null!;
-    private PipelineWorker _scrapedWorker = null!;
-    private CancellationTokenSource _stopScraping = null!;
-    private Thread _scraper = null!;
+    private PipelineWorker? _scrapedWorker;
+    private CancellationTokenSource? _stopScraping;
+    private Thread? _scraper;
 
-    /// <summary>Builds port → switch → port (twice: plain, and with the ingress link captured) and teaches the switches both hosts.</summary>
-    [GlobalSetup]
-    public void Setup()
+    /// <summary>Builds port → switch → port and teaches the switch both hosts.</summary>
+    [GlobalSetup(Target = nameof(PortSwitchPort))]
+    public void Setup() => (_graph, _, _) = Build(null);
+
+    /// <summary>The same with the ingress link captured, and the capture's drain thread running.</summary>
+    [GlobalSetup(Target = nameof(PortSwitchPortCaptured))]
+    public void SetupCaptured()
     {
-        (_graph, _in, _out) = Build(null);
         _capture = new LinkCapture("a <-> lan.a", PcapWriter.Create("/dev/null"), TimeProvider.System);
         _drain = new CaptureDrain([_capture], TimeSpan.FromMilliseconds(1));
         _drain.Start();
         (_captured, _, _) = Build(_capture);
+    }
+
+    /// <summary>The plain graph with nfv's metrics over it and a scraper thread running.</summary>
+    [GlobalSetup(Target = nameof(PortSwitchPortScraped))]
+    public void SetupScraped()
+    {
         (_scraped, _, _) = Build(null);
         StartScraping();
+    }
+
+    /// <summary>Stops the threads a case started.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _drain?.Dispose();
+        _capture?.Dispose();
+        _stopScraping?.Cancel();
+        _scraper?.Join();
+        _scrapedWorker?.Dispose();
     }
 
     private void StartScraping()
@@ -73,17 +91,6 @@ public class GraphBenchmark
             }
         }) { IsBackground = true, Name = "scraper" };
         _scraper.Start();
-    }
-
-    /// <summary>Stops the capture's drain thread.</summary>
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _drain.Dispose();
-        _capture.Dispose();
-        _stopScraping.Cancel();
-        _scraper.Join();
-        _scrapedWorker.Dispose();
     }
 
     private static (PacketGraph, ReplayPort, ReplayPort) Build(LinkCapture? capture)

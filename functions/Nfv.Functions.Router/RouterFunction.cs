@@ -281,7 +281,10 @@ public sealed partial class RouterFunction : INetworkFunction
                 var verdict = feature.Input(packet, context, emit);
                 if (verdict != Ipv4FeatureVerdict.Consumed)
                 {
-                    emit.Trace(packet, $"input feature {feature.Name} on {ingress.Name}: {verdict}");
+                    if (packet.IsTraced)
+                    {
+                        emit.Trace(packet, $"input feature {feature.Name} on {ingress.Name}: {verdict}");
+                    }
                 }
                 if (verdict == Ipv4FeatureVerdict.Consumed)
                 {
@@ -318,7 +321,10 @@ public sealed partial class RouterFunction : INetworkFunction
         int index = _routes.Lookup(destination);
         if (index < 0)
         {
-            emit.Trace(packet, $"no route to {destination}");
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"no route to {destination}");
+            }
             if (!linkBroadcast)
             {
                 SendIcmpError(packet, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeNetUnreachable, 0, emit, now);
@@ -327,7 +333,10 @@ public sealed partial class RouterFunction : INetworkFunction
             return;
         }
         ref readonly Route route = ref _routes[index];
-        emit.Trace(packet, $"{DescribeRoute(route, destination)}");
+        if (packet.IsTraced)
+        {
+            emit.Trace(packet, $"{DescribeRoute(route, destination)}");
+        }
         if (route.Kind == RouteKind.Local)
         {
             DeliverLocal(packet, inPort, destination, emit, now);
@@ -363,7 +372,10 @@ public sealed partial class RouterFunction : INetworkFunction
         int length = packet.Offload.IsGso ? GsoSegmentLength(packet, ip) : Ipv4Header.TotalLength(ip);
         if (length > egress.Mtu && (packet.Offload.IsGso || Ipv4Header.IsDontFragment(ip)))
         {
-            emit.Trace(packet, $"{length}-byte datagrams do not fit the MTU {egress.Mtu} of {egress.Name} and may not be fragmented");
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"{length}-byte datagrams do not fit the MTU {egress.Mtu} of {egress.Name} and may not be fragmented");
+            }
             SendIcmpError(packet, inPort, IcmpHeader.TypeDestinationUnreachable, IcmpHeader.CodeFragmentationNeeded, (uint)egress.Mtu, emit, now);
             emit.Drop(packet, RouterDrop.FragmentationNeeded);
             return;
@@ -379,7 +391,10 @@ public sealed partial class RouterFunction : INetworkFunction
 
         if (_arp.TryLookup(outPort, nextHop, now, out var mac))
         {
-            emit.Trace(packet, $"next hop {nextHop} is at {mac}: TTL decremented, MACs rewritten");
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"next hop {nextHop} is at {mac}: TTL decremented, MACs rewritten");
+            }
             Transmit(packet, outPort, mac, emit);
             return;
         }
@@ -398,7 +413,10 @@ public sealed partial class RouterFunction : INetworkFunction
             {
                 return false;
             }
-            emit.Trace(packet, $"output feature {feature.Name} on {egress.Name}: {verdict}");
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"output feature {feature.Name} on {egress.Name}: {verdict}");
+            }
             if (verdict == Ipv4FeatureVerdict.Drop)
             {
                 emit.Drop(packet, RouterDrop.FeatureDrop);
@@ -418,7 +436,10 @@ public sealed partial class RouterFunction : INetworkFunction
         Counters.ForwardedCount++;
         if (!packet.Offload.IsGso && frame.Length - IpOffset > egress.Mtu)
         {
-            emit.Trace(packet, $"{frame.Length - IpOffset} bytes > MTU {egress.Mtu} of {egress.Name}: fragmented");
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"{frame.Length - IpOffset} bytes > MTU {egress.Mtu} of {egress.Name}: fragmented");
+            }
             Fragment(packet, outPort, egress.Mtu, emit);
             return;
         }
@@ -433,12 +454,15 @@ public sealed partial class RouterFunction : INetworkFunction
         {
             SendArpRequest(outPort, nextHop, emit);
         }
-        emit.Trace(packet, result switch
+        if (packet.IsTraced)
         {
-            ArpEnqueueResult.Queued => $"next hop {nextHop} not resolved yet: a copy waits for its ARP reply{(sendRequest ? $", ARP request sent out {_interfaces[outPort].Name}" : "")}",
-            ArpEnqueueResult.TableFull => $"next hop {nextHop} not resolved and the ARP table is full",
-            _ => $"next hop {nextHop} not resolved and its ARP queue is full",
-        });
+            emit.Trace(packet, result switch
+            {
+                ArpEnqueueResult.Queued => $"next hop {nextHop} not resolved yet: a copy waits for its ARP reply{(sendRequest ? $", ARP request sent out {_interfaces[outPort].Name}" : "")}",
+                ArpEnqueueResult.TableFull => $"next hop {nextHop} not resolved and the ARP table is full",
+                _ => $"next hop {nextHop} not resolved and its ARP queue is full",
+            });
+        }
         switch (result)
         {
             case ArpEnqueueResult.Queued:
@@ -480,7 +504,10 @@ public sealed partial class RouterFunction : INetworkFunction
             int sent = Flush(entry, inPort, senderMac, emit);
             if (sent > 0 && result != ArpReceiveResult.Replied)
             {
-                emit.Trace(packet, $"ARP resolved: {sent} waiting packet(s) sent to {senderMac} out {_interfaces[inPort].Name}");
+                if (packet.IsTraced)
+                {
+                    emit.Trace(packet, $"ARP resolved: {sent} waiting packet(s) sent to {senderMac} out {_interfaces[inPort].Name}");
+                }
             }
         }
         switch (result)
@@ -541,7 +568,10 @@ public sealed partial class RouterFunction : INetworkFunction
                 if (icmp.Length >= IcmpHeader.Size && IcmpHeader.Type(icmp) == IcmpHeader.TypeEchoRequest &&
                     IcmpHeader.Code(icmp) == 0 && Checksum.IsValid(icmp))
                 {
-                    emit.Trace(packet, $"echo request to {destination}: answered with an echo reply");
+                    if (packet.IsTraced)
+                    {
+                        emit.Trace(packet, $"echo request to {destination}: answered with an echo reply");
+                    }
                     Ipv4Frames.AnswerEchoRequest(packet, _interfaces[inPort].Mac, destination);
                     Counters.EchoRepliesCount++;
                     emit.To(inPort, packet);
@@ -575,39 +605,57 @@ public sealed partial class RouterFunction : INetworkFunction
         var ip = frame[IpOffset..];
         if (Ipv4Header.IsLaterFragment(ip) || EthernetHeader.Destination(frame).IsMulticast)
         {
-            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: not sent about a later fragment or a link broadcast (RFC 1812 4.3.2.7)");
+            if (offending.IsTraced)
+            {
+                emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: not sent about a later fragment or a link broadcast (RFC 1812 4.3.2.7)");
+            }
             return;
         }
         var destination = Ipv4Header.Destination(ip);
         var source = Ipv4Header.Source(ip);
         if (Ipv4Frames.IsMulticast(destination) || Ipv4Frames.IsLimitedBroadcast(destination) || Ipv4Frames.IsMartianSource(source))
         {
-            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: not sent about a broadcast, multicast or martian (RFC 1812 4.3.2.7)");
+            if (offending.IsTraced)
+            {
+                emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: not sent about a broadcast, multicast or martian (RFC 1812 4.3.2.7)");
+            }
             return;
         }
         int headerLength = Ipv4Header.HeaderLength(ip);
         if (Ipv4Header.Protocol(ip) == Ipv4Header.ProtocolIcmp && ip.Length > headerLength && IcmpHeader.IsError(ip[headerLength]))
         {
-            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: not sent about an ICMP error");
+            if (offending.IsTraced)
+            {
+                emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: not sent about an ICMP error");
+            }
             return;
         }
         if (!TakeIcmpToken(now))
         {
             Counters.IcmpRateLimitedCount++;
-            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: rate limited");
+            if (offending.IsTraced)
+            {
+                emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: rate limited");
+            }
             return;
         }
         var packet = emit.Allocate();
         if (packet is null)
         {
             Counters.AllocateFailedCount++;
-            emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: the packet pool is empty");
+            if (offending.IsTraced)
+            {
+                emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: the packet pool is empty");
+            }
             return;
         }
         var ingress = _interfaces[inPort];
         Ipv4Frames.WriteIcmpError(packet, frame, ingress.Mac, _endpoint.SourceAddressFor(inPort, source), type, code, rest, _ipId++);
         Counters.IcmpErrorsCount++;
-        emit.Trace(offending, $"ICMP {IcmpName(type, code)} sent to {source} out {ingress.Name}");
+        if (offending.IsTraced)
+        {
+            emit.Trace(offending, $"ICMP {IcmpName(type, code)} sent to {source} out {ingress.Name}");
+        }
         // The error leaves by the ingress interface: its output features see it, so a NAT there translates the datagram
         // it quotes (which the input features may have rewritten) back to what the sender sent.
         if (ingress.Features.Length != 0 && !RunOutputFeatures(packet, inPort, source, emit, now))

@@ -254,12 +254,18 @@ public sealed partial class SwitchFunction : INetworkFunction
             {
                 if (outPort == inPort)
                 {
-                    emit.Trace(packet, $"{destination} is on {_portNames[outPort]}, where the frame came from (VLAN {vlan})");
+                    if (packet.IsTraced)
+                    {
+                        emit.Trace(packet, $"{destination} is on {_portNames[outPort]}, where the frame came from (VLAN {vlan})");
+                    }
                     emit.Drop(packet, SwitchDrop.SameSegment);
                     return;
                 }
                 Counters.ForwardedCount++;
-                emit.Trace(packet, $"{destination} is on {_portNames[outPort]} (VLAN {vlan}): forwarded");
+                if (packet.IsTraced)
+                {
+                    emit.Trace(packet, $"{destination} is on {_portNames[outPort]} (VLAN {vlan}): forwarded");
+                }
                 if (Encapsulate(packet, outPort, vlan, tagged, emit))
                 {
                     emit.To(outPort, packet);
@@ -286,13 +292,19 @@ public sealed partial class SwitchFunction : INetworkFunction
         }
         if (last < 0)
         {
-            emit.Trace(packet, $"no other port in VLAN {vlan} to flood to");
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"no other port in VLAN {vlan} to flood to");
+            }
             emit.Drop(packet, SwitchDrop.NoEgressPort);
             return;
         }
         Counters.FloodedCount++;
-        emit.Trace(packet, $"{(destination.IsBroadcast ? "broadcast" : destination.IsMulticast ? $"multicast {destination}" : $"{destination} unknown")}: " +
-            $"flooded to {FloodCount(targets, inPort)} port(s) of VLAN {vlan}");
+        if (packet.IsTraced)
+        {
+            emit.Trace(packet, $"{(destination.IsBroadcast ? "broadcast" : destination.IsMulticast ? $"multicast {destination}" : $"{destination} unknown")}: " +
+                $"flooded to {FloodCount(targets, inPort)} port(s) of VLAN {vlan}");
+        }
         for (int k = 0; k < last; k++)
         {
             int port = targets[k];
@@ -329,7 +341,10 @@ public sealed partial class SwitchFunction : INetworkFunction
             if (untaggedOut)
             {
                 EthernetHeader.PopVlan(packet);
-                emit.Trace(packet, $"VLAN {vlan} tag popped for {_portNames[port]}");
+                if (packet.IsTraced)
+                {
+                    emit.Trace(packet, $"VLAN {vlan} tag popped for {_portNames[port]}");
+                }
             }
             else
             {
@@ -338,7 +353,10 @@ public sealed partial class SwitchFunction : INetworkFunction
                 if ((old & 0x0FFF) != vlan)
                 {
                     BinaryPrimitives.WriteUInt16BigEndian(tci, (ushort)((old & 0xF000) | vlan));
-                    emit.Trace(packet, $"VLAN tag {old & 0x0FFF} rewritten to {vlan} for {_portNames[port]}");
+                    if (packet.IsTraced)
+                    {
+                        emit.Trace(packet, $"VLAN tag {old & 0x0FFF} rewritten to {vlan} for {_portNames[port]}");
+                    }
                 }
             }
         }
@@ -349,7 +367,10 @@ public sealed partial class SwitchFunction : INetworkFunction
                 emit.Drop(packet, SwitchDrop.NoHeadroom);
                 return false;
             }
-            emit.Trace(packet, $"VLAN {vlan} tag pushed for trunk {_portNames[port]}");
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"VLAN {vlan} tag pushed for trunk {_portNames[port]}");
+            }
         }
         return true;
     }
@@ -361,11 +382,17 @@ public sealed partial class SwitchFunction : INetworkFunction
         {
             case MacLearnResult.Learned:
                 Counters.LearnedCount++;
-                emit.Trace(packet, $"learned {mac} on {_portNames[port]} (VLAN {vlan})");
+                if (packet.IsTraced)
+                {
+                    emit.Trace(packet, $"learned {mac} on {_portNames[port]} (VLAN {vlan})");
+                }
                 break;
             case MacLearnResult.Moved:
                 Counters.MovedCount++;
-                emit.Trace(packet, $"{mac} moved to {_portNames[port]} (VLAN {vlan})");
+                if (packet.IsTraced)
+                {
+                    emit.Trace(packet, $"{mac} moved to {_portNames[port]} (VLAN {vlan})");
+                }
                 if (_logger.IsEnabled(LogLevel.Debug))
                 {
                     SwitchLog.MacMoved(_logger, _name, mac.ToString(), vlan, _portNames[port]);
@@ -373,7 +400,10 @@ public sealed partial class SwitchFunction : INetworkFunction
                 break;
             case MacLearnResult.Full:
                 Counters.TableFullCount++;
-                emit.Trace(packet, $"{mac} not learned: the MAC table is full ({_table.Capacity} entries)");
+                if (packet.IsTraced)
+                {
+                    emit.Trace(packet, $"{mac} not learned: the MAC table is full ({_table.Capacity} entries)");
+                }
                 if (!_fullReported)
                 {
                     _fullReported = true;

@@ -118,19 +118,28 @@ public sealed class Ipv4Endpoint
             updatedEntry = Arp.Update(iface, senderIp, senderMac, now, create: forUs);
             if (updatedEntry >= 0)
             {
-                emit.Trace(packet, $"ARP: {senderIp} is at {senderMac} (neighbour entry learned or refreshed)");
+                if (packet.IsTraced)
+                {
+                    emit.Trace(packet, $"ARP: {senderIp} is at {senderMac} (neighbour entry learned or refreshed)");
+                }
             }
         }
         if (operation == ArpHeader.OperationRequest && forUs)
         {
-            emit.Trace(packet, $"ARP request for {targetIp}, an address of this interface: answered");
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"ARP request for {targetIp}, an address of this interface: answered");
+            }
             Ipv4Frames.AnswerArpRequest(packet, _macs[iface], targetIp);
             emit.To(iface, packet);
             return ArpReceiveResult.Replied;
         }
-        emit.Trace(packet, operation == ArpHeader.OperationRequest
-            ? $"ARP request for {targetIp}: not an address of this interface"
-            : $"ARP reply from {senderIp}{(updatedEntry >= 0 ? "" : ": no entry waited for it")}");
+        if (packet.IsTraced)
+        {
+            emit.Trace(packet, operation == ArpHeader.OperationRequest
+                ? $"ARP request for {targetIp}: not an address of this interface"
+                : $"ARP reply from {senderIp}{(updatedEntry >= 0 ? "" : ": no entry waited for it")}");
+        }
         return ArpReceiveResult.Consumed;
     }
 
