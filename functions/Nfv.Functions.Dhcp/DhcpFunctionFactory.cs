@@ -81,7 +81,7 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
                     continue;
                 }
                 reader.CheckKeys(map, what, s_subnetKeys);
-                if (reader.Required(map, "prefix", what) is not { } prefixNode || Prefix(reader, prefixNode, $"'prefix' of {what}") is not { } prefix)
+                if (reader.Required(map, "prefix", what) is not { } prefixNode || reader.Prefix(prefixNode, $"'prefix' of {what}") is not { } prefix)
                 {
                     continue;
                 }
@@ -104,7 +104,7 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
         var options = new DhcpServerOptions
         {
             Address = address,
-            Mac = config["mac"] is { } macNode ? UnicastMac(reader, macNode, where) ?? MacAddress.FromName(context.Name) : MacAddress.FromName(context.Name),
+            Mac = config["mac"] is { } macNode ? reader.UnicastMac(macNode, $"'mac' of {where}") ?? MacAddress.FromName(context.Name) : MacAddress.FromName(context.Name),
             Subnets = subnets,
             Reservations = config["reservations"] is { } r ? Reservations(reader, r, where, subnets, address.Address) : [],
         };
@@ -120,7 +120,7 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
         {
             options = options with { RateLimit = rl };
         }
-        if (config["authoritative"] is { } authoritative && Bool(reader, authoritative, $"'authoritative' of {where}") is { } a)
+        if (config["authoritative"] is { } authoritative && reader.Bool(authoritative, $"'authoritative' of {where}") is { } a)
         {
             options = options with { Authoritative = a };
         }
@@ -261,7 +261,7 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
                 reader.Diagnostics.Error(DhcpDiagnosticCodes.BadReservation, map.Span, $"{what} needs exactly one of 'mac' or 'client-id'");
                 continue;
             }
-            MacAddress? mac = macNode is null ? null : UnicastMac(reader, macNode, what);
+            MacAddress? mac = macNode is null ? null : reader.UnicastMac(macNode, $"'mac' of {what}");
             byte[]? clientId = idNode is null ? null : ClientId(reader, idNode, what);
             if ((macNode is not null && mac is null) || (idNode is not null && clientId is null) ||
                 reader.Required(map, "address", what) is not { } addressNode || reader.Address(addressNode, $"'address' of {what}") is not { } address)
@@ -304,7 +304,7 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
                 continue;
             }
             reader.CheckKeys(map, what, s_routeKeys);
-            if (reader.Required(map, "prefix", what) is not { } p || Prefix(reader, p, $"'prefix' of {what}") is not { } prefix ||
+            if (reader.Required(map, "prefix", what) is not { } p || reader.Prefix(p, $"'prefix' of {what}") is not { } prefix ||
                 reader.Required(map, "via", what) is not { } v || reader.Address(v, $"'via' of {what}") is not { } via)
             {
                 continue;
@@ -457,48 +457,6 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
             return null;
         }
         return scalar.Value;
-    }
-
-    private static Ipv4Prefix? Prefix(ConfigReader reader, ConfigNode node, string what)
-    {
-        if (reader.AsScalar(node, what) is not { } scalar)
-        {
-            return null;
-        }
-        if (!Ipv4Prefix.TryParse(scalar.Value, out var prefix, requireLength: true))
-        {
-            reader.Diagnostics.Error(DiagnosticCodes.BadAddress, node.Span, $"{what} must be an IPv4 prefix such as 10.1.0.0/24, not '{scalar.Value}'");
-            return null;
-        }
-        return prefix.Network;
-    }
-
-    private static MacAddress? UnicastMac(ConfigReader reader, ConfigNode node, string what)
-    {
-        if (reader.Mac(node, $"'mac' of {what}") is not { } mac)
-        {
-            return null;
-        }
-        if (mac.IsMulticast || mac.Value == 0)
-        {
-            reader.Diagnostics.Error(DiagnosticCodes.BadMac, node.Span, $"'mac' of {what} must be a unicast address, not {mac}");
-            return null;
-        }
-        return mac;
-    }
-
-    private static bool? Bool(ConfigReader reader, ConfigNode node, string what)
-    {
-        if (reader.AsScalar(node, what) is not { } scalar)
-        {
-            return null;
-        }
-        if (scalar.Value is "true" or "false")
-        {
-            return scalar.Value == "true";
-        }
-        reader.Diagnostics.Error(DiagnosticCodes.WrongType, node.Span, $"{what} must be true or false, not '{scalar.Value}'");
-        return null;
     }
 
     // Neither the network nor the broadcast address of its subnet (/31 and /32 have neither).

@@ -167,17 +167,9 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
                 result = result with { Nat = nat.Value, NatSpan = nat.Span };
             }
         }
-        if (map["mac"] is { } macNode && reader.Mac(macNode, $"'mac' of {what}") is { } mac)
+        if (map["mac"] is { } macNode && reader.UnicastMac(macNode, $"'mac' of {what}", RouterDiagnosticCodes.BadInterfaceMac) is { } mac)
         {
-            if (mac.IsMulticast || mac.Value == 0)
-            {
-                reader.Diagnostics.Error(RouterDiagnosticCodes.BadInterfaceMac, macNode.Span,
-                    $"'mac' of {what} must be a unicast address, not {mac}");
-            }
-            else
-            {
-                result = result with { Mac = mac };
-            }
+            result = result with { Mac = mac };
         }
         return result;
     }

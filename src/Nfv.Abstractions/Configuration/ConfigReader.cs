@@ -164,6 +164,54 @@ public sealed class ConfigReader(DiagnosticBag diagnostics)
         return mac;
     }
 
+    /// <summary>
+    /// A unicast MAC address (not a group address, not all zeros), or null after reporting; a group or zero address
+    /// is reported with <paramref name="code"/> (a function may have its own).
+    /// </summary>
+    public MacAddress? UnicastMac(ConfigNode node, string what, string code = DiagnosticCodes.BadMac)
+    {
+        if (Mac(node, what) is not { } mac)
+        {
+            return null;
+        }
+        if (mac.IsMulticast || mac.Value == 0)
+        {
+            Diagnostics.Error(code, node.Span, $"{what} must be a unicast address, not {mac}");
+            return null;
+        }
+        return mac;
+    }
+
+    /// <summary>An IPv4 prefix with its length (<c>10.1.0.0/24</c>), as its network, or null after reporting.</summary>
+    public Ipv4Prefix? Prefix(ConfigNode node, string what)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        if (!Ipv4Prefix.TryParse(scalar.Value, out var prefix, requireLength: true))
+        {
+            Diagnostics.Error(DiagnosticCodes.BadAddress, node.Span, $"{what} must be an IPv4 prefix such as 10.1.0.0/24, not '{scalar.Value}'");
+            return null;
+        }
+        return prefix.Network;
+    }
+
+    /// <summary><c>true</c> or <c>false</c>, or null after reporting.</summary>
+    public bool? Bool(ConfigNode node, string what)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        if (scalar.Value is "true" or "false")
+        {
+            return scalar.Value == "true";
+        }
+        Diagnostics.Error(DiagnosticCodes.WrongType, node.Span, $"{what} must be true or false, not '{scalar.Value}'");
+        return null;
+    }
+
     /// <summary>Parses a duration; see <see cref="Duration"/>.</summary>
     public static bool TryParseDuration(string text, out TimeSpan value)
     {

@@ -48,13 +48,8 @@ internal sealed partial class TopologyResolver
         {
             return true;
         }
-        if (_reader.Mac(node, $"the mac of host '{host.Value}'") is not { } value)
+        if (_reader.UnicastMac(node, $"the mac of host '{host.Value}'") is not { } value)
         {
-            return false;
-        }
-        if (value.IsMulticast || value.Value == 0)
-        {
-            _diagnostics.Error(DiagnosticCodes.BadMac, node.Span, $"the mac of host '{host.Value}' must be a unicast address, not {value}");
             return false;
         }
         mac = value;
