@@ -150,11 +150,6 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
 
     private void ReceiveArp(Packet packet, Emitter emit)
     {
-        if (packet.Length < Ipv4Frames.ArpFrameLength)
-        {
-            emit.Drop(packet, DhcpDrop.BadArp);
-            return;
-        }
         switch (_endpoint.ReceiveArp(packet, Port, _time.GetTimestamp(), emit, out _, out _))
         {
             case ArpReceiveResult.Replied:

@@ -28,7 +28,6 @@ internal sealed class DhcpMessage
     public const int FlagsOffset = 10;
     public const int CiaddrOffset = 12;
     public const int YiaddrOffset = 16;
-    public const int SiaddrOffset = 20;
     public const int GiaddrOffset = 24;
     public const int ChaddrOffset = 28;
     public const int SnameOffset = 44;
@@ -38,10 +37,6 @@ internal sealed class DhcpMessage
 
     private DhcpMessage(Dictionary<byte, byte[]> options) => _options = options;
 
-    /// <summary>Hardware address type (1 = Ethernet).</summary>
-    public byte HardwareType { get; private init; }
-    /// <summary>Relay hops.</summary>
-    public byte Hops { get; private init; }
     /// <summary>Transaction id chosen by the client.</summary>
     public uint TransactionId { get; private init; }
     /// <summary>The flags word; only <see cref="BroadcastFlag"/> is defined.</summary>
@@ -128,8 +123,6 @@ internal sealed class DhcpMessage
         problem = default;
         return new DhcpMessage(options)
         {
-            HardwareType = htype,
-            Hops = payload[3],
             TransactionId = BinaryPrimitives.ReadUInt32BigEndian(payload[XidOffset..]),
             Flags = BinaryPrimitives.ReadUInt16BigEndian(payload[FlagsOffset..]),
             ClientAddress = Ipv4Address.Read(payload[CiaddrOffset..]),

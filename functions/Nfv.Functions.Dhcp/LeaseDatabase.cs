@@ -41,39 +41,19 @@ public sealed class LeaseDatabase
         }
         for (int i = 0; i < subnets.Count; i++)
         {
-            long usable = subnets[i].PoolSize;
-            foreach (var range in subnets[i].Ranges)
-            {
-                foreach (var reserved in _reservedAddresses.Keys)
-                {
-                    usable -= range.Contains(reserved) ? 1 : 0;
-                }
-                usable -= range.Contains(serverAddress) ? 1 : 0;
-            }
-            _neverUsed[i] = usable;
+            var subnet = subnets[i];
+            _neverUsed[i] = subnet.PoolSize - _reservedAddresses.Keys.Count(subnet.InPool) - (subnet.InPool(serverAddress) ? 1 : 0);
+            Capacity += subnet.PoolSize;
         }
+        // Reserved addresses outside every pool hold leases too.
+        Capacity += _reservedAddresses.Keys.Count(a => SubnetOf(a) is { } s && !s.InPool(a));
     }
 
     /// <summary>Leases in the table, whatever their state.</summary>
     public int Count => _byAddress.Count;
 
     /// <summary>Addresses the table can ever hold: the pools plus reserved addresses outside them.</summary>
-    public long Capacity
-    {
-        get
-        {
-            long total = 0;
-            foreach (var subnet in _subnets)
-            {
-                total += subnet.PoolSize;
-            }
-            foreach (var address in _reservedAddresses.Keys)
-            {
-                total += SubnetOf(address) is { } s && !s.InPool(address) ? 1 : 0;
-            }
-            return total;
-        }
-    }
+    public long Capacity { get; }
 
     /// <summary>Every lease, in no particular order.</summary>
     public IEnumerable<Lease> Leases => _byAddress.Values;
