@@ -161,22 +161,35 @@ public class NatLabTests
         Assert.Contains(requests, l => l.StartsWith(External + " ", StringComparison.Ordinal));
     }
 
-    [PrivilegedFact]
-    public async Task Stun_from_inside_reports_endpoint_independent_mapping()
+    // A lab whose outside host has a second address (STUN and RFC 5780 servers need two), both reachable from h1
+    // through the NAT configured with `natKeys`. The lab stops nfv at teardown.
+    private static async Task<(string H1, string Outside)> TwoOutsideAddressesAsync(Lab lab, string natKeys = "")
     {
-        await using var lab = new Lab();
         string h1 = lab.Host("h1"), h2 = lab.Host("h2"), outside = lab.Host("out");
-        using var nfv = await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside)));
+        await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside, natKeys)));
         var add = await Shell.InNamespaceAsync(outside, ToolTimeout, "ip", "address", "add", $"{Outside2}/24", "dev", "eth0");
         Assert.True(add.ExitCode == 0, add.ToString());
         await Ping.AssertReachesAsync(h1, Outside);
         await Ping.AssertReachesAsync(h1, Outside2);
+        return (h1, outside);
+    }
 
-        // stund runs in the foreground; the lab's teardown stops it.
+    // stund (foreground, stopped by the lab) on both outside addresses, and `stun` run from h1 against it. Its exit
+    // code is a bitmask of the verdict, not success (REAL-PEERS.md §3): callers read the verdict line.
+    private static async Task<CommandResult> StunAsync(Lab lab, string h1, string outside)
+    {
         LabProcess.Start(lab, outside, "stund", "-v", "-h", Outside, "-a", Outside2);
         await Task.Delay(1000);
-        var stun = await Shell.InNamespaceAsync(h1, ToolTimeout, "stun", Outside, "-v");
-        // Its exit code is a bitmask of the verdict, not success (REAL-PEERS.md §3): read the verdict line.
+        return await Shell.InNamespaceAsync(h1, ToolTimeout, "stun", Outside, "-v");
+    }
+
+    [PrivilegedFact]
+    public async Task Stun_from_inside_reports_endpoint_independent_mapping()
+    {
+        await using var lab = new Lab();
+        var (h1, outside) = await TwoOutsideAddressesAsync(lab);
+
+        var stun = await StunAsync(lab, h1, outside);
         Assert.Contains("Primary: Independent Mapping", stun.Output);
         Assert.Contains("Port Dependent Filter", stun.Output);
         Assert.Contains("preserves ports", stun.Output);
@@ -186,15 +199,9 @@ public class NatLabTests
     public async Task Stun_reports_dependent_mapping_when_the_nat_is_configured_symmetric()
     {
         await using var lab = new Lab();
-        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), outside = lab.Host("out");
-        using var nfv = await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside, "mapping: address-and-port-dependent")));
-        var add = await Shell.InNamespaceAsync(outside, ToolTimeout, "ip", "address", "add", $"{Outside2}/24", "dev", "eth0");
-        Assert.True(add.ExitCode == 0, add.ToString());
-        await Ping.AssertReachesAsync(h1, Outside2);
+        var (h1, outside) = await TwoOutsideAddressesAsync(lab, "mapping: address-and-port-dependent");
 
-        LabProcess.Start(lab, outside, "stund", "-v", "-h", Outside, "-a", Outside2);
-        await Task.Delay(1000);
-        var stun = await Shell.InNamespaceAsync(h1, ToolTimeout, "stun", Outside, "-v");
+        var stun = await StunAsync(lab, h1, outside);
         Assert.Contains("Primary: Dependent Mapping", stun.Output);
     }
 
@@ -202,11 +209,7 @@ public class NatLabTests
     public async Task Coturn_nat_discovery_agrees_endpoint_independent_mapping_and_filtering_as_configured()
     {
         await using var lab = new Lab();
-        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), outside = lab.Host("out");
-        using var nfv = await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside, "filtering: endpoint-independent")));
-        var add = await Shell.InNamespaceAsync(outside, ToolTimeout, "ip", "address", "add", $"{Outside2}/24", "dev", "eth0");
-        Assert.True(add.ExitCode == 0, add.ToString());
-        await Ping.AssertReachesAsync(h1, Outside2);
+        var (h1, outside) = await TwoOutsideAddressesAsync(lab, "filtering: endpoint-independent");
 
         string dir = lab.Directory;
         LabProcess.Start(lab, outside, "turnserver", "-n", "--no-cli", "-S", "--no-tls", "--no-dtls",
