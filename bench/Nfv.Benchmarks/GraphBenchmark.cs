@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
@@ -93,12 +92,12 @@ public class GraphBenchmark
         _scraper.Start();
     }
 
-    private static (PacketGraph, ReplayPort, ReplayPort) Build(LinkCapture? capture)
+    private static (PacketGraph, RepeatingPort, RepeatingPort) Build(LinkCapture? capture)
     {
         var a = new MacAddress(0x0200_0000_0001UL);
         var b = new MacAddress(0x0200_0000_0002UL);
-        var @in = new ReplayPort("a", Frame(b, a));
-        var @out = new ReplayPort("b", Frame(a, b));
+        var @in = new RepeatingPort("a", Frame(b, a));
+        var @out = new RepeatingPort("b", Frame(a, b));
         var builder = new GraphBuilder();
         int sw = builder.AddFunction("lan", new SwitchFunction("lan", new SwitchOptions { Ports = [SwitchPort.Access("a"), SwitchPort.Access("b")] }),
             2, Enum.GetNames<SwitchDrop>());
@@ -135,39 +134,5 @@ public class GraphBenchmark
         source.Write(frame.AsSpan(6));
         frame[12] = 0x08;
         return frame;
-    }
-
-    /// <summary>A port that always has a batch of the same frame waiting, and counts and releases what it is sent.</summary>
-    private sealed class ReplayPort(string name, byte[] frame) : IFramePort
-    {
-        public string Name { get; } = name;
-
-        public SafeHandle? PollHandle => null;
-
-        public PortCounters Counters { get; } = new();
-
-        public long Sent;
-
-        public int Receive(PacketBatch batch, PacketPool pool)
-        {
-            int added = 0;
-            while (!batch.IsFull && pool.Rent() is { } packet)
-            {
-                packet.Load(frame);
-                batch.Add(packet);
-                added++;
-            }
-            return added;
-        }
-
-        public void Send(Packet packet)
-        {
-            Sent++;
-            packet.Release();
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -109,37 +109,3 @@ internal sealed class DecidingFunction : INetworkFunction
         }
     }
 }
-
-/// <summary>An external port that hands out the same frame in every receive (a full batch) and discards what it is sent: allocation tests.</summary>
-internal sealed class RepeatingPort(string name, byte[] frame) : Nfv.Dataplane.Ports.IFramePort
-{
-    public string Name { get; } = name;
-
-    public System.Runtime.InteropServices.SafeHandle? PollHandle => null;
-
-    public Nfv.Dataplane.Ports.PortCounters Counters { get; } = new();
-
-    public long Sent;
-
-    public int Receive(PacketBatch batch, PacketPool pool)
-    {
-        int added = 0;
-        while (!batch.IsFull && pool.Rent() is { } packet)
-        {
-            packet.Load(frame);
-            batch.Add(packet);
-            added++;
-        }
-        return added;
-    }
-
-    public void Send(Packet packet)
-    {
-        Sent++;
-        packet.Release();
-    }
-
-    public void Dispose()
-    {
-    }
-}

@@ -1,3 +1,4 @@
+using Nfv.Benchmarks;
 using Nfv.Abstractions;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
