@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 using Nfv.Abstractions.Configuration;
 using Nfv.Dataplane.Ports;
 using Nfv.Host.Lab;
+using Nfv.Lab;
 using Nfv.Host.Management;
 using Prometheus;
 using Nfv.Topology;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nfv.Dataplane.Graph;
 using Nfv.Host.Lab;
+using Nfv.Lab;
 using Nfv.Host.Management;
 using Nfv.Topology;
 

@@ -10,5 +10,6 @@ var root = new RootCommand("Nfv: virtual network appliances (switches, routers, 
     TraceCommand.Create(),
     CaptureCommand.Create(),
     GraphCommand.Create(),
+    DoctorCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

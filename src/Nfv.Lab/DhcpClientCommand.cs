@@ -8,13 +8,16 @@ namespace Nfv.Lab;
 /// </summary>
 internal static class DhcpClientCommand
 {
-    /// <summary><c>ip netns exec NS CLIENT ...</c>: a client that keeps its lease and renews it until stopped.</summary>
-    public static string[] Start(DhcpClientKind kind, string networkNamespace, string interfaceName, DhcpClientFiles files) => kind switch
+    /// <summary>
+    /// <c>ip netns exec NS CLIENT ...</c>: a client that keeps its lease and renews it until stopped. <paramref name="program"/>
+    /// is how to run the client here (<c>udhcpc</c>, or <c>busybox udhcpc</c>: <see cref="DhcpClients.Program"/>).
+    /// </summary>
+    public static string[] Start(DhcpClientKind kind, string[] program, string networkNamespace, string interfaceName, DhcpClientFiles files) => kind switch
     {
         // -d: stay in the foreground (without it dhclient forks once bound). -cf: our own dhclient.conf, not /etc's.
-        DhcpClientKind.Dhclient => ["netns", "exec", networkNamespace, "dhclient", "-d", "-v", .. DhclientFiles(files), interfaceName],
+        DhcpClientKind.Dhclient => ["netns", "exec", networkNamespace, .. program, "-d", "-v", .. DhclientFiles(files), interfaceName],
         // -f: foreground. -t 3 -T 1 -A 3: three DISCOVERs a second apart, then a 3 s pause, for ever (no -n).
-        DhcpClientKind.Udhcpc => ["netns", "exec", networkNamespace, "udhcpc", "-f", "-i", interfaceName, "-s", files.Script, "-t", "3", "-T", "1", "-A", "3"],
+        DhcpClientKind.Udhcpc => ["netns", "exec", networkNamespace, .. program, "-f", "-i", interfaceName, "-s", files.Script, "-t", "3", "-T", "1", "-A", "3"],
         // dhcpcd has no flag for its state folders: hide them under tmpfs mounts, which stay inside the private
         // mount namespace ip netns exec gives the command. -B: foreground. -t 0: wait for a lease for ever.
         // -4 -L -A: IPv4 only, no link-local fallback, no ARP probe (which costs seconds).

@@ -6,7 +6,7 @@ namespace Nfv.Lab;
 /// <summary>
 /// One real DHCP client (dhclient, udhcpc or dhcpcd) running in a network namespace on one interface: it gets
 /// a lease, configures the interface (address and default route), and keeps renewing until
-/// <see cref="StopAsync"/>. Its script, pid and lease files live in a private temp folder
+/// <see cref="HostDhcpClient.StopAsync"/>. Its script, pid and lease files live in a private temp folder
 /// (<see cref="StateDirectory"/>) that stopping removes; nothing else on the machine is written, and only the
 /// process this object started (and, if it must be killed, its children) is ever signalled.
 /// </summary>
@@ -15,25 +15,21 @@ namespace Nfv.Lab;
 /// client), SIGUSR2 then SIGTERM to udhcpc, SIGALRM to dhcpcd. Without release the client gets SIGTERM. A
 /// client still running 5 s later is killed with its children.
 /// </remarks>
-public sealed class DhcpClientProcess : IAsyncDisposable
+public sealed class DhcpClientProcess : HostDhcpClient
 {
-    private const int OutputLinesKept = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
 
     private readonly Process _process;
     private readonly DhcpClientFiles _files;
-    private readonly Queue<string> _output = new();
     private readonly Lock _stopLock = new();
     private IReadOnlyList<string>? _finalEvents;
     private Task? _stopping;
     private volatile bool _stoppedByUs;
 
     private DhcpClientProcess(DhcpClientKind kind, string networkNamespace, string interfaceName, DhcpClientFiles files, Process process)
+        : base(kind, networkNamespace, interfaceName)
     {
-        Kind = kind;
-        Namespace = networkNamespace;
-        Interface = interfaceName;
         _files = files;
         _process = process;
         process.OutputDataReceived += (_, e) => Keep(e.Data);
@@ -42,51 +38,30 @@ public sealed class DhcpClientProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
-    /// <summary>Which client runs.</summary>
-    public DhcpClientKind Kind { get; }
-
-    /// <summary>The network namespace it runs in.</summary>
-    public string Namespace { get; }
-
-    /// <summary>The interface it configures.</summary>
-    public string Interface { get; }
-
     /// <summary>The id of the client process (the process started, which <c>ip netns exec</c> replaced with the client).</summary>
     public int ProcessId => _process.Id;
 
     /// <summary>The private folder with the client's script and files; gone once stopped.</summary>
     public string StateDirectory => _files.Directory;
 
-    /// <summary>True once the client process has ended (stopped, or failed on its own).</summary>
-    public bool HasExited => _process.HasExited;
+    /// <inheritdoc/>
+    public override bool HasExited => _process.HasExited;
 
     /// <summary>The current lease, as the client's script last recorded it; null before the first and after a release or expiry.</summary>
-    public DhcpLease? Lease => _finalEvents is null ? _files.ReadLease() : null;
+    public override DhcpLease? Lease => _finalEvents is null ? _files.ReadLease() : null;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> Events => _finalEvents ?? _files.ReadEvents();
+
+    private protected override string? EndedOnItsOwn => _process.HasExited && !_stoppedByUs ? $"ended (exit code {_process.ExitCode})" : null;
 
     /// <summary>
-    /// Every event the client's script saw, in order, upper case: dhclient and dhcpcd <c>PREINIT</c>, <c>BOUND</c>,
-    /// <c>RENEW</c>, <c>RELEASE</c>, <c>STOP</c>...; udhcpc <c>DECONFIG</c>, <c>BOUND</c>, <c>RENEW</c>... Kept after stop.
-    /// </summary>
-    public IReadOnlyList<string> Events => _finalEvents ?? _files.ReadEvents();
-
-    /// <summary>The last lines the client printed (stdout and stderr), for error messages.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Starts <paramref name="kind"/> in network namespace <paramref name="networkNamespace"/> on <paramref name="interfaceName"/>.
-    /// The client owns the interface's IPv4 addresses from now on: dhclient's and udhcpc's script flush them on release.
+    /// Starts <paramref name="kind"/> (the command <paramref name="program"/>, <see cref="DhcpClients.Program"/>) in network
+    /// namespace <paramref name="networkNamespace"/> on <paramref name="interfaceName"/>. The client owns the interface's
+    /// IPv4 addresses from now on: dhclient's and udhcpc's script flush them on release.
     /// </summary>
     /// <exception cref="InvalidOperationException">The client could not be started (ip missing, temp folder unusable).</exception>
-    public static DhcpClientProcess Start(DhcpClientKind kind, string networkNamespace, string interfaceName)
+    internal static DhcpClientProcess Start(DhcpClientKind kind, string[] program, string networkNamespace, string interfaceName)
     {
         ArgumentException.ThrowIfNullOrEmpty(networkNamespace);
         ArgumentException.ThrowIfNullOrEmpty(interfaceName);
@@ -102,7 +77,7 @@ public sealed class DhcpClientProcess : IAsyncDisposable
             {
                 File.SetUnixFileMode(files.Script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
-            var process = Process.Start(StartInfo(DhcpClientCommand.Start(kind, networkNamespace, interfaceName, files)))
+            var process = Process.Start(IpCommand.StartInfo(DhcpClientCommand.Start(kind, program, networkNamespace, interfaceName, files)))
                 ?? throw new InvalidOperationException("could not start 'ip' (is iproute2 installed?)");
             return new DhcpClientProcess(kind, networkNamespace, interfaceName, files, process);
         }
@@ -118,65 +93,9 @@ public sealed class DhcpClientProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Runs a client until it has a lease, then stops it (releasing the lease unless <paramref name="release"/>
-    /// is false) and returns the lease. Nothing keeps running and nothing is left behind, whatever happens.
-    /// </summary>
-    /// <exception cref="TimeoutException">No lease within <paramref name="timeout"/>; the message holds the client's output.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the client is stopped all the same).</exception>
-    public static async Task<DhcpLease> RunOnceAsync(DhcpClientKind kind, string networkNamespace, string interfaceName, TimeSpan timeout,
-        bool release = true, CancellationToken cancellationToken = default)
-    {
-        await using var client = Start(kind, networkNamespace, interfaceName);
-        var lease = await client.WaitForLeaseAsync(timeout, cancellationToken);
-        await client.StopAsync(release);
-        cancellationToken.ThrowIfCancellationRequested();
-        return lease ?? throw new TimeoutException(client.NoLeaseMessage(timeout));
-    }
-
-    /// <summary>Why there is no lease, with the events and the client's output: for exceptions and warnings.</summary>
-    public string NoLeaseMessage(TimeSpan waited)
-    {
-        string what = _process.HasExited && !_stoppedByUs
-            ? $"ended (exit code {_process.ExitCode}) without a lease"
-            : $"got no lease within {waited.TotalSeconds:0.#} s";
-        return $"{DhcpClients.Name(Kind)} in '{Namespace}' on {Interface} {what} (events: {string.Join(' ', Events)}).\n{Output}";
-    }
-
-    /// <summary>
-    /// Waits until the client holds a lease and returns it; null when <paramref name="timeout"/> passes first or the
-    /// client ends without one. Cancellation returns null too: the client keeps running either way.
-    /// </summary>
-    public async Task<DhcpLease?> WaitForLeaseAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            if (Lease is { } lease)
-            {
-                return lease;
-            }
-            if (_process.HasExited || Stopwatch.GetTimestamp() >= deadline || cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
-            try
-            {
-                await Task.Delay(PollInterval, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Stops the client (see the remarks on the type), waits for it to end, and removes its folder. Safe to call
-    /// more than once; bounded to about 20 s even when the client does not cooperate.
-    /// </summary>
+    /// <summary>Stops the client (see the remarks on the type), waits for it to end, and removes its folder.</summary>
     /// <param name="release">Send DHCPRELEASE first (the server frees the address); false just stops the client.</param>
-    public Task StopAsync(bool release = true)
+    public override Task StopAsync(bool release = true)
     {
         lock (_stopLock)
         {
@@ -184,10 +103,10 @@ public sealed class DhcpClientProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the client, releasing its lease (<see cref="StopAsync"/>).</summary>
-    public async ValueTask DisposeAsync()
+    /// <inheritdoc/>
+    public override async ValueTask DisposeAsync()
     {
-        await StopAsync();
+        await base.DisposeAsync();
         _process.Dispose();
     }
 
@@ -233,8 +152,8 @@ public sealed class DhcpClientProcess : IAsyncDisposable
         {
             case DhcpClientKind.Dhclient:
                 // A second dhclient with the same files releases the lease and stops this one through the pid file.
-                var result = await RunToEndAsync(DhcpClientCommand.DhclientRelease(Namespace, Interface, _files), TimeSpan.FromSeconds(10));
-                Keep(result);
+                var result = await IpCommand.RunAsync(DhcpClientCommand.DhclientRelease(Namespace, Interface, _files));
+                Keep(result.Output);
                 Signal(Interop.SIGTERM);
                 break;
             case DhcpClientKind.Udhcpc:
@@ -279,64 +198,5 @@ public sealed class DhcpClientProcess : IAsyncDisposable
         {
             return _process.HasExited;
         }
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_output)
-        {
-            _output.Enqueue(line);
-            if (_output.Count > OutputLinesKept)
-            {
-                _output.Dequeue();
-            }
-        }
-    }
-
-    private static ProcessStartInfo StartInfo(string[] ipArguments)
-    {
-        var start = new ProcessStartInfo("ip")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        // ip netns exec finds the client through PATH, and the clients live in /usr/sbin.
-        start.Environment["PATH"] = string.Join(':', LinuxMachineProbe.DefaultProgramDirectories);
-        foreach (var argument in ipArguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        return start;
-    }
-
-    /// <summary>Runs <c>ip ARGS</c> to its end, bounded; returns what it printed (killed, and said so, on timeout).</summary>
-    private static async Task<string> RunToEndAsync(string[] ipArguments, TimeSpan timeout)
-    {
-        using var process = Process.Start(StartInfo(ipArguments));
-        if (process is null)
-        {
-            return "could not start 'ip'";
-        }
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return $"'ip {string.Join(' ', ipArguments)}' did not finish in {timeout.TotalSeconds} s";
-        }
-        return (await stdout + await stderr).TrimEnd();
     }
 }

@@ -29,12 +29,23 @@ public sealed class LinuxMachineProbe : IMachineProbe
 
     /// <summary>
     /// Where programs are looked for: <c>PATH</c>, then /usr/sbin, /usr/bin, /sbin and /bin, which a root shell has
-    /// but a service or <c>sudo</c> without <c>-i</c> may lack (the DHCP clients live in /usr/sbin). Child
-    /// processes nfv starts get this as their <c>PATH</c>.
+    /// but a service or <c>sudo</c> without <c>-i</c> may lack (the DHCP clients live in /usr/sbin); or exactly the
+    /// folders of <see cref="ProgramPathVariable"/> when it is set. Child processes nfv starts get this as their <c>PATH</c>.
     /// </summary>
-    public static IReadOnlyList<string> DefaultProgramDirectories { get; } =
-        [.. (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/bin", "/sbin", "/bin"]).Distinct()];
+    public static IReadOnlyList<string> DefaultProgramDirectories { get; } = ProgramDirectoriesFrom(
+        Environment.GetEnvironmentVariable(ProgramPathVariable), Environment.GetEnvironmentVariable("PATH"));
+
+    /// <summary>
+    /// The environment variable that, when set, replaces where nfv looks for programs (a <c>PATH</c>-style list): to
+    /// pin the programs a lab runs, or to try a topology as a machine without some of them would run it.
+    /// </summary>
+    public const string ProgramPathVariable = "NFV_PROGRAM_PATH";
+
+    /// <summary>The folders programs are looked for in, given <see cref="ProgramPathVariable"/> and <c>PATH</c> (see <see cref="DefaultProgramDirectories"/>).</summary>
+    public static IReadOnlyList<string> ProgramDirectoriesFrom(string? programPath, string? path) =>
+        programPath is not null
+            ? [.. programPath.Split(':', StringSplitOptions.RemoveEmptyEntries).Distinct()]
+            : [.. (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/usr/bin", "/sbin", "/bin"]).Distinct()];
 
     /// <summary>The folders <see cref="ProgramExists"/> searches; <see cref="DefaultProgramDirectories"/> unless set.</summary>
     public IReadOnlyList<string> ProgramDirectories { get; init; } = DefaultProgramDirectories;

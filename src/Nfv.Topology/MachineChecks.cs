@@ -11,7 +11,7 @@ public static class MachineChecks
     /// <summary>
     /// Reports (<see cref="DiagnosticCodes.NameTaken"/>) every TAP interface that already exists and
     /// every lab host whose network namespace already exists, each at the port or host that declares it; and
-    /// (<see cref="DiagnosticCodes.MissingProgram"/>) every DHCP client a host needs that is not installed.
+    /// (<see cref="DiagnosticCodes.MissingProgram"/>) every DHCP client a host names that is not installed (<see cref="DhcpClientKind.Auto"/> always finds one).
     /// </summary>
     public static IReadOnlyList<Diagnostic> Check(ResolvedTopology topology, IMachineProbe probe)
     {
@@ -33,10 +33,10 @@ public static class MachineChecks
                 diagnostics.Error(DiagnosticCodes.NameTaken, host.Span,
                     $"a network namespace named '{host.Name}' already exists");
             }
-            if (host.Dhcp is { } client && !probe.ProgramExists(DhcpClients.Name(client)))
+            if (host.Dhcp is { } client && DhcpClients.Package(client) is { } package && DhcpClients.Program(client, probe) is null)
             {
                 diagnostics.Error(DiagnosticCodes.MissingProgram, host.Span,
-                    $"host '{host.Name}' needs the DHCP client {DhcpClients.Name(client)}, which is not installed (Debian package {DhcpClients.Package(client)})");
+                    $"host '{host.Name}' needs the DHCP client {DhcpClients.Name(client)}, which is not installed (Debian package {package}; or leave 'dhcp-client' out to use the first client installed, or nfv's built-in one)");
             }
         }
         return diagnostics.Items;

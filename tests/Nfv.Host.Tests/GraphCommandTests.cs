@@ -74,7 +74,7 @@ public class GraphCommandTests
         var mermaid = GraphCommand.Mermaid(topology);
 
         Assert.Contains("\"h:h1\" [label=\"h1\\ndhcp (udhcpc)\", shape=note];", dot);
-        Assert.Contains("\"h:h2\" [label=\"h2\\ndhcp (dhclient)\", shape=note];", dot);
+        Assert.Contains("\"h:h2\" [label=\"h2\\ndhcp (auto)\", shape=note];", dot);
         Assert.Contains("h_h1>\"h1 dhcp (udhcpc)\"] -.- p_p1", mermaid);
     }
 }

@@ -4,8 +4,8 @@ using Nfv.Topology;
 namespace Nfv.IntegrationTests;
 
 /// <summary>
-/// Real DHCP clients (dhclient, udhcpc, dhcpcd) for tests of DHCP servers, nfv's included: the same
-/// <see cref="DhcpClientProcess"/> that <c>nfv run</c> uses for its <c>address: dhcp</c> hosts, with test defaults.
+/// DHCP clients (dhclient, udhcpc, dhcpcd and nfv's built-in one) for tests of DHCP servers, nfv's included: the same
+/// <see cref="HostDhcpClient"/> that <c>nfv run</c> uses for its <c>address: dhcp</c> hosts, with test defaults.
 /// Every wait is bounded, the client's files live in a temp folder removed at stop, and only the client's own
 /// process id is signalled.
 /// </summary>
@@ -21,16 +21,16 @@ public static class DhcpClient
     /// </summary>
     public static Task<DhcpLease> GetLeaseAsync(DhcpClientKind kind, string ns, string interfaceName = "eth0",
         TimeSpan? timeout = null, bool release = true) =>
-        DhcpClientProcess.RunOnceAsync(kind, ns, interfaceName, timeout ?? DefaultTimeout, release);
+        HostDhcpClient.RunOnceAsync(kind, ns, interfaceName, timeout ?? DefaultTimeout, release);
 
     /// <summary>
     /// A client that keeps its lease, configures the interface (address, default route) and renews, until the test
-    /// calls <see cref="DhcpClientProcess.StopAsync"/> or <paramref name="lab"/> is torn down. Waits for the first
+    /// calls <see cref="HostDhcpClient.StopAsync"/> or <paramref name="lab"/> is torn down. Waits for the first
     /// lease and throws, with the client's output, when none comes.
     /// </summary>
-    public static async Task<DhcpClientProcess> StartAsync(Lab lab, DhcpClientKind kind, string ns, string interfaceName = "eth0", TimeSpan? timeout = null)
+    public static async Task<HostDhcpClient> StartAsync(Lab lab, DhcpClientKind kind, string ns, string interfaceName = "eth0", TimeSpan? timeout = null)
     {
-        var client = lab.Add(DhcpClientProcess.Start(kind, ns, interfaceName));
+        var client = lab.Add(HostDhcpClient.Start(kind, ns, interfaceName));
         var wait = timeout ?? DefaultTimeout;
         if (await client.WaitForLeaseAsync(wait) is null)
         {

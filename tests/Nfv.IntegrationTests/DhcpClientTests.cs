@@ -10,7 +10,7 @@ namespace Nfv.IntegrationTests;
 /// </summary>
 public class DhcpClientTests
 {
-    public static TheoryData<DhcpClientKind> Clients => [DhcpClientKind.Dhclient, DhcpClientKind.Udhcpc, DhcpClientKind.Dhcpcd];
+    public static TheoryData<DhcpClientKind> Clients => [DhcpClientKind.Dhclient, DhcpClientKind.Udhcpc, DhcpClientKind.Dhcpcd, DhcpClientKind.Builtin];
 
     private static async Task<(string Server, string Client, DnsmasqServer Dnsmasq)> ServedLanAsync(Lab lab, string prefix, params string[] extra)
     {
@@ -75,8 +75,11 @@ public class DhcpClientTests
         Assert.Contains("default via 10.78.2.1 dev eth0", routes.StandardOutput);
         await Ping.AssertReachesAsync(client, "10.78.2.1");
         Assert.False(process.HasExited, $"{kind} should keep running to renew:\n{process.Output}");
-        Assert.Contains(process.ProcessId.ToString(), (await Shell.RunAsync("ip", "netns", "pids", client)).StandardOutput);
-        Assert.True(Directory.Exists(process.StateDirectory));
+        if (process is DhcpClientProcess program)
+        {
+            Assert.Contains(program.ProcessId.ToString(), (await Shell.RunAsync("ip", "netns", "pids", client)).StandardOutput);
+            Assert.True(Directory.Exists(program.StateDirectory));
+        }
         Assert.Contains($" {lease.Address.Address} ", Assert.Single(await dnsmasq.WaitForLeasesAsync(1, TimeSpan.FromSeconds(5))));
 
         await process.StopAsync();
@@ -87,7 +90,10 @@ public class DhcpClientTests
         Assert.Null(process.Lease);
         Assert.Contains("BOUND", process.Events);
         await AssertNoProcessIn(client);
-        Assert.False(Directory.Exists(process.StateDirectory), "the client's folder must be removed");
+        if (process is DhcpClientProcess stopped)
+        {
+            Assert.False(Directory.Exists(stopped.StateDirectory), "the client's folder must be removed");
+        }
         addresses = await Shell.InNamespaceAsync(client, TimeSpan.FromSeconds(5), "ip", "-4", "addr", "show", "dev", "eth0");
         Assert.DoesNotContain("inet ", addresses.StandardOutput);
     }
@@ -111,6 +117,7 @@ public class DhcpClientTests
     [PrivilegedTheory]
     [InlineData(DhcpClientKind.Dhclient)]
     [InlineData(DhcpClientKind.Dhcpcd)]
+    [InlineData(DhcpClientKind.Builtin)]
     public async Task A_running_client_renews_when_the_server_asks_for_it_early(DhcpClientKind kind)
     {
         // dnsmasq's shortest lease is 2 minutes; option 58 (T1) asks clients that honour it to renew after 3 s.
@@ -159,6 +166,17 @@ public class DhcpClientTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "a client that ended must not be waited for");
         Assert.Contains($"udhcpc in '{missing}' on eth0 ended (exit code ", error.Message);
         Assert.Contains($"Cannot open network namespace \"{missing}\"", error.Message);
+    }
+
+    [PrivilegedFact]
+    public async Task The_builtin_client_refuses_a_namespace_that_does_not_exist()
+    {
+        await using var lab = new Lab();
+        string missing = lab.Host("none"); // never created
+
+        var error = Assert.Throws<InvalidOperationException>(() => HostDhcpClient.Start(DhcpClientKind.Builtin, missing, "eth0"));
+
+        Assert.Contains($"there is no network namespace '{missing}'", error.Message);
     }
 
     private static string[] ClientFolders() =>

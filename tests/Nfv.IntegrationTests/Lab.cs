@@ -63,7 +63,10 @@ public sealed class Lab : IAsyncDisposable
     /// never collide with each other or with an nfv the user is running, and keeps its state (DHCP leases) in the
     /// lab's folder, never in the machine's /var/lib/nfv.
     /// </summary>
-    public NfvProcess StartNfv(params string[] arguments)
+    public NfvProcess StartNfv(params string[] arguments) => StartNfv(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Like <see cref="StartNfv(string[])"/>, with <paramref name="environment"/> added to nfv's environment.</summary>
+    public NfvProcess StartNfv(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         if (arguments is ["run", ..] && !arguments.Any(a => a.StartsWith("--Nfv:Management:Address", StringComparison.Ordinal)))
         {
@@ -73,7 +76,7 @@ public sealed class Lab : IAsyncDisposable
         {
             arguments = [.. arguments, $"--Nfv:StateDirectory={StateDirectory}"];
         }
-        var process = NfvProcess.Start(Directory, arguments);
+        var process = NfvProcess.Start(Directory, environment, arguments);
         _processes.Add(process);
         return process;
     }
@@ -87,6 +90,23 @@ public sealed class Lab : IAsyncDisposable
         var nfv = StartNfv("run", topologyPath);
         await nfv.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return nfv;
+    }
+
+    /// <summary>
+    /// topologies/home-router.yaml as shipped, written into the lab with this lab's namespace and TAP names; returns its
+    /// path and the names of the hosts h1, h2 and internet.
+    /// </summary>
+    public (string Path, string H1, string H2, string Internet) ShippedHomeRouter()
+    {
+        string h1 = Host("h1"), h2 = Host("h2"), internet = Host("inet");
+        var yaml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "topologies", "home-router.yaml"))
+            .Replace("  h1:       {", $"  {h1}: {{", StringComparison.Ordinal)
+            .Replace("  h2:       {", $"  {h2}: {{", StringComparison.Ordinal)
+            .Replace("  internet: {", $"  {internet}: {{", StringComparison.Ordinal)
+            .Replace("nfv-home-lan1", Tap("l1"), StringComparison.Ordinal)
+            .Replace("nfv-home-lan2", Tap("l2"), StringComparison.Ordinal)
+            .Replace("nfv-home-wan", Tap("w"), StringComparison.Ordinal);
+        return (WriteTopology("home-router.yaml", yaml), h1, h2, internet);
     }
 
     public static bool NamespaceExists(string name) => File.Exists($"/run/netns/{name}");

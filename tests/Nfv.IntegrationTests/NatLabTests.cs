@@ -225,16 +225,7 @@ public class NatLabTests
     public async Task The_shipped_home_router_gives_dhcp_hosts_the_internet_through_the_nat()
     {
         await using var lab = new Lab();
-        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), internet = lab.Host("inet");
-        // topologies/home-router.yaml as shipped, with this test's namespace and TAP names.
-        var yaml = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "topologies", "home-router.yaml"))
-            .Replace("  h1:       {", $"  {h1}: {{", StringComparison.Ordinal)
-            .Replace("  h2:       {", $"  {h2}: {{", StringComparison.Ordinal)
-            .Replace("  internet: {", $"  {internet}: {{", StringComparison.Ordinal)
-            .Replace("nfv-home-lan1", lab.Tap("l1"), StringComparison.Ordinal)
-            .Replace("nfv-home-lan2", lab.Tap("l2"), StringComparison.Ordinal)
-            .Replace("nfv-home-wan", lab.Tap("w"), StringComparison.Ordinal);
-        var path = lab.WriteTopology("home-router.yaml", yaml);
+        var (path, h1, _, internet) = lab.ShippedHomeRouter();
         using var nfv = lab.StartNfv("run", path, $"--Nfv:StateDirectory={Path.Combine(lab.Directory, "state")}");
         await nfv.WaitReadyAsync(TimeSpan.FromSeconds(90));
         var line = await nfv.WaitForOutputAsync(

@@ -58,7 +58,11 @@ public sealed partial class NfvProcess : IDisposable
     public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
 
     /// <summary>Starts <c>nfv ARGS</c> with <paramref name="workingDirectory"/> as its current directory.</summary>
-    public static NfvProcess Start(string workingDirectory, params string[] arguments)
+    public static NfvProcess Start(string workingDirectory, params string[] arguments) =>
+        Start(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts <c>nfv ARGS</c> with <paramref name="environment"/> added to its environment.</summary>
+    public static NfvProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -68,6 +72,10 @@ public sealed partial class NfvProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         start.ArgumentList.Add(NfvDll);
         foreach (var argument in arguments)
         {

@@ -13,7 +13,7 @@ public class DhcpClientCommandTests
         Assert.Equal(
             ["netns", "exec", "h1", "dhclient", "-d", "-v", "-cf", "/tmp/nfv-x/dhclient.conf", "-pf", "/tmp/nfv-x/dhclient.pid",
              "-lf", "/tmp/nfv-x/dhclient.leases", "-sf", "/tmp/nfv-x/client-script", "eth0"],
-            DhcpClientCommand.Start(DhcpClientKind.Dhclient, "h1", "eth0", Files));
+            DhcpClientCommand.Start(DhcpClientKind.Dhclient, ["dhclient"], "h1", "eth0", Files));
         Assert.Equal(
             ["netns", "exec", "h1", "dhclient", "-r", "-v", "-cf", "/tmp/nfv-x/dhclient.conf", "-pf", "/tmp/nfv-x/dhclient.pid",
              "-lf", "/tmp/nfv-x/dhclient.leases", "-sf", "/tmp/nfv-x/client-script", "eth0"],
@@ -27,7 +27,7 @@ public class DhcpClientCommandTests
     [Fact]
     public void Udhcpc_runs_in_the_foreground_with_its_own_script_and_never_gives_up()
     {
-        var command = DhcpClientCommand.Start(DhcpClientKind.Udhcpc, "h1", "eth0", Files);
+        var command = DhcpClientCommand.Start(DhcpClientKind.Udhcpc, ["udhcpc"], "h1", "eth0", Files);
 
         Assert.Equal(["netns", "exec", "h1", "udhcpc", "-f", "-i", "eth0", "-s", "/tmp/nfv-x/client-script"], command[..9]);
         Assert.DoesNotContain("-n", command); // -n: exit without a lease
@@ -35,9 +35,17 @@ public class DhcpClientCommandTests
     }
 
     [Fact]
+    public void Udhcpc_from_busybox_runs_as_a_busybox_applet()
+    {
+        var command = DhcpClientCommand.Start(DhcpClientKind.Udhcpc, ["busybox", "udhcpc"], "h1", "eth0", Files);
+
+        Assert.Equal(["netns", "exec", "h1", "busybox", "udhcpc", "-f", "-i", "eth0"], command[..8]);
+    }
+
+    [Fact]
     public void Dhcpcd_hides_its_state_folders_under_tmpfs_and_execs_in_place()
     {
-        var command = DhcpClientCommand.Start(DhcpClientKind.Dhcpcd, "h1", "eth0", Files);
+        var command = DhcpClientCommand.Start(DhcpClientKind.Dhcpcd, ["dhcpcd"], "h1", "eth0", Files);
 
         Assert.Equal(["netns", "exec", "h1", "sh", "-c"], command[..5]);
         Assert.Equal(

@@ -19,13 +19,13 @@ public class DhcpHostTests
         """);
 
     [Fact]
-    public void A_dhcp_host_has_no_static_address_or_gateway_and_runs_dhclient_by_default()
+    public void A_dhcp_host_has_no_static_address_or_gateway_and_picks_its_client_by_default()
     {
         var result = Host("{ port: p1, address: dhcp }");
 
         Fixture.AssertDiagnostics(result);
         var hosts = result.Topology!.Hosts;
-        Assert.Equal(new ResolvedHost("h1", 0, null, null, new SourceSpan("lab.yaml", 8, 3), DhcpClientKind.Dhclient), hosts[0]);
+        Assert.Equal(new ResolvedHost("h1", 0, null, null, new SourceSpan("lab.yaml", 8, 3), DhcpClientKind.Auto), hosts[0]);
         Assert.Equal(new ResolvedHost("h2", 1, Ipv4Prefix.Parse("10.0.0.2/24"), Ipv4Address.Parse("10.0.0.1"), new SourceSpan("lab.yaml", 9, 3)), hosts[1]);
         Assert.Null(hosts[1].Dhcp);
     }
@@ -35,6 +35,8 @@ public class DhcpHostTests
     [InlineData("udhcpc", DhcpClientKind.Udhcpc)]
     [InlineData("dhcpcd", DhcpClientKind.Dhcpcd)]
     [InlineData("UDHCPC", DhcpClientKind.Udhcpc)]
+    [InlineData("builtin", DhcpClientKind.Builtin)]
+    [InlineData("auto", DhcpClientKind.Auto)]
     public void Dhcp_client_names_the_client_without_case(string name, DhcpClientKind expected)
     {
         var result = Host($"{{ port: p1, address: DHCP, dhcp-client: {name} }}");
@@ -58,7 +60,7 @@ public class DhcpHostTests
             """);
 
         Fixture.AssertDiagnostics(result);
-        Assert.Equal([DhcpClientKind.Dhclient, DhcpClientKind.Dhcpcd], result.Topology!.Hosts.Select(h => h.Dhcp));
+        Assert.Equal([DhcpClientKind.Auto, DhcpClientKind.Dhcpcd], result.Topology!.Hosts.Select(h => h.Dhcp));
     }
 
     [Fact]
@@ -67,7 +69,7 @@ public class DhcpHostTests
         var result = Host("{ port: p1, address: dhcp, dhcp-client: '' }");
 
         Fixture.AssertDiagnostics(result,
-            "lab.yaml(8,47): error NFV0108: host 'h1' has unknown dhcp-client ''; known clients: dhclient, udhcpc, dhcpcd");
+            "lab.yaml(8,47): error NFV0108: host 'h1' has unknown dhcp-client ''; known clients: auto, dhclient, udhcpc, dhcpcd, builtin");
     }
 
     [Fact]

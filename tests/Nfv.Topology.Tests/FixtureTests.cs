@@ -157,7 +157,7 @@ public class FixtureTests
     internal static string[] DhcpHostErrors(string file) =>
     [
         $"{file}(10,45): error NFV0108: host 'h1' takes its gateway from DHCP (address: dhcp); remove 'gateway', or give a static address",
-        $"{file}(11,49): error NFV0108: host 'h2' has unknown dhcp-client 'dhclent'; known clients: dhclient, udhcpc, dhcpcd; did you mean 'dhclient'?",
+        $"{file}(11,49): error NFV0108: host 'h2' has unknown dhcp-client 'dhclent'; known clients: auto, dhclient, udhcpc, dhcpcd, builtin; did you mean 'dhclient'?",
         $"{file}(12,56): error NFV0108: host 'h3' has a static address, so 'dhcp-client' has nothing to do; write 'address: dhcp' or remove 'dhcp-client'",
         $"{file}(13,49): error NFV0201: the dhcp-client of host 'h4' must be a single value, not a list",
     ];

@@ -58,7 +58,7 @@ public class MachineChecksTests
         }
     }
 
-    private sealed class NoProgramsProbe(params string[] installed) : IMachineProbe
+    private sealed class NoProgramsProbe(params string[] installed) : IMachineProbe // only the programs named are installed
     {
         public bool InterfaceExists(string name) => false;
 
@@ -77,15 +77,62 @@ public class MachineChecksTests
               p3: { tap: nfv-p3 }
             links: [ [p1, p2] ]
             hosts:
-              a: { port: p1, address: dhcp }
+              a: { port: p1, address: dhcp, dhcp-client: dhclient }
               b: { port: p2, address: dhcp, dhcp-client: dhcpcd }
               c: { port: p3, address: 10.0.0.3/24 }
             """).Topology!;
 
         Assert.Equal(
-            ["lab.yaml(7,3): error NFV0302: host 'a' needs the DHCP client dhclient, which is not installed (Debian package isc-dhcp-client)"],
+            ["lab.yaml(7,3): error NFV0302: host 'a' needs the DHCP client dhclient, which is not installed (Debian package isc-dhcp-client; " +
+             "or leave 'dhcp-client' out to use the first client installed, or nfv's built-in one)"],
             MachineChecks.Check(topology, new NoProgramsProbe("dhcpcd")).Select(d => d.ToString()));
         Assert.Empty(MachineChecks.Check(topology, new NoProgramsProbe("dhcpcd", "dhclient")));
+    }
+
+    [Fact]
+    public void A_host_that_names_no_client_or_the_builtin_one_needs_nothing_installed()
+    {
+        var topology = Fixture.Text("""
+            ports:
+              p1: { tap: nfv-p1 }
+              p2: { tap: nfv-p2 }
+            links: [ [p1, p2] ]
+            hosts:
+              a: { port: p1, address: dhcp }
+              b: { port: p2, address: dhcp, dhcp-client: builtin }
+            """).Topology!;
+
+        Assert.Empty(MachineChecks.Check(topology, new NoProgramsProbe()));
+    }
+
+    [Theory]
+    [InlineData(new[] { "dhclient", "udhcpc", "dhcpcd", "busybox" }, DhcpClientKind.Dhclient)]
+    [InlineData(new[] { "udhcpc", "dhcpcd" }, DhcpClientKind.Udhcpc)]
+    [InlineData(new[] { "dhcpcd", "busybox" }, DhcpClientKind.Udhcpc)]
+    [InlineData(new[] { "dhcpcd" }, DhcpClientKind.Dhcpcd)]
+    [InlineData(new string[0], DhcpClientKind.Builtin)]
+    public void Auto_picks_the_first_client_installed_and_falls_back_to_the_builtin_one(string[] installed, DhcpClientKind expected)
+    {
+        var probe = new NoProgramsProbe(installed);
+
+        Assert.Equal(expected, DhcpClients.Choose(DhcpClientKind.Auto, probe));
+        Assert.Equal(DhcpClientKind.Dhcpcd, DhcpClients.Choose(DhcpClientKind.Dhcpcd, probe)); // a named client stays as named
+    }
+
+    [Fact]
+    public void Udhcpc_runs_from_busybox_when_only_busybox_is_installed()
+    {
+        Assert.Equal(["busybox", "udhcpc"], DhcpClients.Program(DhcpClientKind.Udhcpc, new NoProgramsProbe("busybox"))!);
+        Assert.Equal(["udhcpc"], DhcpClients.Program(DhcpClientKind.Udhcpc, new NoProgramsProbe("udhcpc", "busybox"))!);
+        Assert.Null(DhcpClients.Program(DhcpClientKind.Udhcpc, new NoProgramsProbe("dhclient")));
+        Assert.Null(DhcpClients.Program(DhcpClientKind.Builtin, new NoProgramsProbe()));
+    }
+
+    [Fact]
+    public void Nfv_program_path_replaces_path_and_the_usual_folders()
+    {
+        Assert.Equal(["/opt/a", "/opt/b"], LinuxMachineProbe.ProgramDirectoriesFrom("/opt/a::/opt/b", "/usr/local/bin"));
+        Assert.Equal(["/usr/local/bin", "/usr/bin", "/usr/sbin", "/sbin", "/bin"], LinuxMachineProbe.ProgramDirectoriesFrom(null, "/usr/local/bin:/usr/bin"));
     }
 
     [Fact]

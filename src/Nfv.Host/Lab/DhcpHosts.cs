@@ -13,7 +13,7 @@ internal sealed class DhcpHosts
 {
     private readonly ResolvedTopology _topology;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, DhcpClientProcess> _clients = [];
+    private readonly Dictionary<string, HostDhcpClient> _clients = [];
 
     private DhcpHosts(ResolvedTopology topology, ILogger logger)
     {
@@ -32,7 +32,7 @@ internal sealed class DhcpHosts
             {
                 if (host.Dhcp is { } kind)
                 {
-                    hosts._clients.Add(host.Name, DhcpClientProcess.Start(kind, host.Name, "eth0"));
+                    hosts._clients.Add(host.Name, HostDhcpClient.Start(kind, host.Name, "eth0"));
                 }
             }
             return hosts;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nfv.Lab;
 using Nfv.Dataplane.Ports;
 using Nfv.Topology;
 

@@ -1,0 +1,61 @@
+using System.ComponentModel;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+
+namespace Nfv.Lab;
+
+/// <summary>
+/// Runs code inside a named network namespace (<c>ip netns add NAME</c>) without starting a process: on a thread of
+/// its own that enters the namespace with setns(2) and ends afterwards, so no other thread ever changes namespace.
+/// What the code creates there keeps the namespace: a socket opened inside sends and receives inside for ever,
+/// whichever thread uses it later.
+/// </summary>
+public static class NetworkNamespace
+{
+    /// <summary>Where <c>ip netns</c> keeps its names.</summary>
+    public const string Directory = "/run/netns";
+
+    /// <summary>Runs <paramref name="body"/> inside namespace <paramref name="name"/> and returns its result (or rethrows what it threw).</summary>
+    /// <exception cref="LabException">The namespace does not exist or cannot be entered.</exception>
+    public static T Run<T>(string name, Func<T> body)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(body);
+        if (name.Contains('/') || name is "." or "..")
+        {
+            throw new LabException($"'{name}' is not a network namespace name");
+        }
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using (var handle = File.OpenHandle(Path.Combine(Directory, name)))
+                {
+                    if (Interop.SetNs((int)handle.DangerousGetHandle(), Interop.CLONE_NEWNET) != 0)
+                    {
+                        throw new LabException($"cannot enter network namespace '{name}': {new Win32Exception(Marshal.GetLastPInvokeError()).Message}");
+                    }
+                }
+                result = body();
+            }
+            catch (FileNotFoundException)
+            {
+                failure = ExceptionDispatchInfo.Capture(new LabException($"there is no network namespace '{name}'"));
+            }
+            catch (Exception ex)
+            {
+                failure = ExceptionDispatchInfo.Capture(ex);
+            }
+        })
+        {
+            Name = $"nfv-netns-{name}",
+            IsBackground = true,
+        };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
+}
