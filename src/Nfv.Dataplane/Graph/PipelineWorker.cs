@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using Nfv.Dataplane.Ports;
 using static Nfv.Dataplane.Interop.Interop;
 
 namespace Nfv.Dataplane.Graph;
@@ -23,7 +24,9 @@ public sealed unsafe class PipelineWorker : IDisposable
     private readonly ILogger _logger;
     private readonly SafeFileHandle _epoll;
     private readonly SafeFileHandle _wake;
-    private readonly int[] _pollable;
+    private readonly bool[] _registered;
+    private readonly PortState[] _reportedStates;
+    private int[] _pollable;
     private readonly ConcurrentQueue<Action> _requests = new();
     private readonly long _busyPollTicks;
     private Thread? _thread;
@@ -49,16 +52,13 @@ public sealed unsafe class PipelineWorker : IDisposable
             ThrowHelper.ThrowIO("eventfd");
         }
         Register(_wake, WakeToken);
-        var pollable = new List<int>();
+        _registered = new bool[graph.Ports.Count];
+        _reportedStates = new PortState[graph.Ports.Count];
         for (int i = 0; i < graph.Ports.Count; i++)
         {
-            if (graph.Ports[i].Port.PollHandle is { } handle)
-            {
-                Register(handle, (ulong)i);
-                pollable.Add(i);
-            }
+            RegisterPort(i);
         }
-        _pollable = [.. pollable];
+        _pollable = Pollable();
     }
 
     /// <summary>The worker thread's name.</summary>
@@ -125,6 +125,29 @@ public sealed unsafe class PipelineWorker : IDisposable
         return done.Task;
     }
 
+    /// <summary>
+    /// Changes external port <paramref name="port"/> on the worker thread (<c>TapPort.Reopen</c> after its device was
+    /// recreated, or <c>TapPort.Close</c>): the port is taken out of epoll first, and polled again afterwards if it then
+    /// has a descriptor and is not gone. Throws what <paramref name="change"/> throws; the port is polled as before then.
+    /// </summary>
+    public Task ChangePortAsync(int port, Action<IFramePort> change) => InvokeAsync(() =>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(port, _registered.Length);
+        DeregisterPort(port);
+        try
+        {
+            change(_graph.Ports[port].Port);
+        }
+        finally
+        {
+            RegisterPort(port);
+            _pollable = Pollable();
+            ReportStates();
+        }
+        return true;
+    });
+
     private void Wake()
     {
         ulong one = 1;
@@ -145,6 +168,80 @@ public sealed unsafe class PipelineWorker : IDisposable
         Stop();
         _wake.Dispose();
         _epoll.Dispose();
+    }
+
+    private void RegisterPort(int port)
+    {
+        var node = _graph.Ports[port].Port;
+        if (!_registered[port] && node.State != PortState.Gone && node.PollHandle is { } handle)
+        {
+            Register(handle, (ulong)port);
+            _registered[port] = true;
+        }
+    }
+
+    private void DeregisterPort(int port)
+    {
+        if (_registered[port])
+        {
+            // The descriptor is still open (a gone TAP's fd stays valid), so the kernel can take it out of the set.
+            EpollCtl(_epoll, EPOLL_CTL_DEL, (int)_graph.Ports[port].Port.PollHandle!.DangerousGetHandle(), null);
+            _registered[port] = false;
+        }
+    }
+
+    private int[] Pollable()
+    {
+        var pollable = new List<int>();
+        for (int i = 0; i < _registered.Length; i++)
+        {
+            if (_registered[i])
+            {
+                pollable.Add(i);
+            }
+        }
+        return [.. pollable];
+    }
+
+    /// <summary>
+    /// A port whose device is gone makes epoll report it ready for ever (EPOLLERR) and every read fail: stop polling it,
+    /// so a vanished lab host costs no CPU. Called after a poll found nothing, which is when a port can have gone.
+    /// </summary>
+    private void DropIfGone(int port)
+    {
+        if (_graph.Ports[port].Port.State == PortState.Gone && _registered[port])
+        {
+            DeregisterPort(port);
+            _pollable = Pollable();
+            ReportStates();
+        }
+    }
+
+    /// <summary>Logs each port whose state changed since the last report (once per change, never per frame).</summary>
+    private void ReportStates()
+    {
+        for (int i = 0; i < _reportedStates.Length; i++)
+        {
+            var port = _graph.Ports[i].Port;
+            var state = port.State;
+            if (state == _reportedStates[i])
+            {
+                continue;
+            }
+            _reportedStates[i] = state;
+            switch (state)
+            {
+                case PortState.Gone:
+                    DataplaneLog.PortGone(_logger, port.Name);
+                    break;
+                case PortState.NoCarrier:
+                    DataplaneLog.PortNoCarrier(_logger, port.Name);
+                    break;
+                default:
+                    DataplaneLog.PortUp(_logger, port.Name);
+                    break;
+            }
+        }
     }
 
     private void Register(SafeHandle handle, ulong token)
@@ -185,7 +282,14 @@ public sealed unsafe class PipelineWorker : IDisposable
                     {
                         // Level-triggered: a port with more than one batch waiting is reported
                         // again on the next wait, after every other ready port had its turn.
-                        busy |= _graph.Poll((int)token) > 0;
+                        if (_graph.Poll((int)token) > 0)
+                        {
+                            busy = true;
+                        }
+                        else
+                        {
+                            DropIfGone((int)token);
+                        }
                     }
                     else
                     {
@@ -208,6 +312,10 @@ public sealed unsafe class PipelineWorker : IDisposable
                             {
                                 lastSeen = Stopwatch.GetTimestamp();
                             }
+                            else
+                            {
+                                DropIfGone(port);
+                            }
                         }
                     }
                 }
@@ -215,6 +323,7 @@ public sealed unsafe class PipelineWorker : IDisposable
                 {
                     nextTick = _time.GetTimestamp();
                     _graph.Tick();
+                    ReportStates(); // a port that lost or regained its carrier while sending
                 }
             }
         }

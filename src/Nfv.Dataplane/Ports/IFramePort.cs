@@ -18,6 +18,9 @@ public interface IFramePort : IDisposable
     /// <summary>Counters, written by the worker that owns the port.</summary>
     PortCounters Counters { get; }
 
+    /// <summary>Whether the port carries frames now; written by the worker, readable from any thread.</summary>
+    PortState State => PortState.Up;
+
     /// <summary>
     /// Reads frames that are waiting, without blocking, into <paramref name="batch"/> until it is full or
     /// nothing is left. Packets come from <paramref name="pool"/>. Returns how many were added.

@@ -18,6 +18,8 @@ public sealed class PortCounters
     public long ReceiveErrors;
     /// <summary>Frames the port could not send.</summary>
     public long SendErrors;
+    /// <summary>Frames not sent because the port was down (<see cref="PortState.NoCarrier"/> or <see cref="PortState.Gone"/>).</summary>
+    public long SendDropsDown;
     /// <summary>Times a read was cut short because the packet pool was empty.</summary>
     public long ReceiveNoBuffer;
     /// <summary>Frames too short to carry the offload header, or with a header that does not fit the frame.</summary>

@@ -34,11 +34,15 @@ public sealed partial class TapPort
             }
             if (read < 0)
             {
-                packet.Release();
                 var error = LastError;
+                packet.Release();
                 if (error != Error.EAGAIN)
                 {
                     Counters.ReceiveErrors++;
+                    if (StateAfter(error) == PortState.Gone)
+                    {
+                        _state = PortState.Gone; // the worker sees it and stops polling: no spin on a dead descriptor
+                    }
                 }
                 break;
             }
@@ -56,14 +60,28 @@ public sealed partial class TapPort
             batch.Add(packet);
             added++;
         }
+        if (added > 0 && _state == PortState.NoCarrier)
+        {
+            _state = PortState.Up; // frames come in, so the interface is up again
+        }
         return added;
     }
+
+    // While the port is down, frames are dropped without a system call; with no carrier a write is tried
+    // again once RetryMilliseconds have passed, and the first that succeeds brings the port up.
+    private const int RetryMilliseconds = 1000;
+    private long _retryAt;
 
     /// <inheritdoc/>
     public unsafe void Send(Packet packet)
     {
         try
         {
+            if (_state != PortState.Up && (_state == PortState.Gone || Environment.TickCount64 < _retryAt))
+            {
+                Counters.SendDropsDown++;
+                return;
+            }
             int start = packet.Offset - VirtioNetHeader.Size;
             if (start < 0)
             {
@@ -86,12 +104,22 @@ public sealed partial class TapPort
             {
                 Counters.SentPackets++;
                 Counters.SentBytes += packet.Length;
+                if (_state == PortState.NoCarrier)
+                {
+                    _state = PortState.Up;
+                }
             }
             else
             {
-                // EIO: the interface is down or its namespace is gone; EAGAIN/ENOBUFS: the
-                // kernel's queue is full. Either way the frame is lost, as on a real wire.
+                // EAGAIN/ENOBUFS: the kernel's queue is full, the frame is lost as on a real wire. EIO: the
+                // interface is down; EBADFD: the device is gone (its namespace was deleted).
                 Counters.SendErrors++;
+                var state = written < 0 ? StateAfter(LastError) : PortState.Up;
+                if (state != PortState.Up)
+                {
+                    _state = state;
+                    _retryAt = Environment.TickCount64 + RetryMilliseconds;
+                }
             }
         }
         finally

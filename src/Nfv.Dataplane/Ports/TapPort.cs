@@ -12,14 +12,17 @@ namespace Nfv.Dataplane.Ports;
 /// </summary>
 /// <remarks>
 /// The device exists while this object's descriptor is open (it is not persistent): disposing the
-/// port removes the interface, even after it was moved into another network namespace.
+/// port removes the interface, even after it was moved into another network namespace. When the device
+/// goes away under the port (its namespace deleted), the port is <see cref="PortState.Gone"/>;
+/// <see cref="Reopen"/> makes a new device of the same name behind the same port, counters and all.
 /// </remarks>
 public sealed partial class TapPort : IFramePort
 {
     /// <summary>Offloads the TAP accepts from the kernel: partial checksums and TCP segmentation.</summary>
     public const uint Offloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
 
-    private readonly SafeFileHandle _fd;
+    private SafeFileHandle _fd;
+    private volatile PortState _state;
 
     private TapPort(string name, string interfaceName, SafeFileHandle fd)
     {
@@ -35,14 +38,46 @@ public sealed partial class TapPort : IFramePort
     public string InterfaceName { get; }
 
     /// <inheritdoc/>
-    public SafeHandle PollHandle => _fd;
+    public SafeHandle? PollHandle => _fd.IsClosed ? null : _fd;
 
     /// <inheritdoc/>
     public PortCounters Counters { get; } = new();
 
+    /// <inheritdoc/>
+    public PortState State => _state;
+
     /// <summary>Creates the TAP interface <paramref name="interfaceName"/> (down, in the current namespace).</summary>
     /// <exception cref="TapException">The device could not be created or configured.</exception>
-    public static unsafe TapPort Create(string name, string interfaceName)
+    public static TapPort Create(string name, string interfaceName)
+    {
+        var fd = OpenDevice(interfaceName, out var actualName);
+        return new TapPort(name, actualName, fd);
+    }
+
+    /// <summary>
+    /// Replaces the port's device with a new TAP of the same name in the calling thread's namespace (closing the old
+    /// one, which removes it if it still exists) and marks the port up. Call it on the thread that owns the port, with the
+    /// port not being polled (<c>PipelineWorker.ChangePortAsync</c>).
+    /// </summary>
+    /// <exception cref="TapException">The device could not be created; the port keeps its old descriptor.</exception>
+    public void Reopen()
+    {
+        var fresh = OpenDevice(InterfaceName, out _);
+        var old = _fd;
+        _fd = fresh;
+        old.Dispose();
+        _state = PortState.Up;
+    }
+
+    /// <summary>Closes the device (removing it) and marks the port gone. Same thread rules as <see cref="Reopen"/>.</summary>
+    public void Close()
+    {
+        _fd.Dispose();
+        _state = PortState.Gone;
+    }
+
+    /// <summary>Opens /dev/net/tun as the TAP <paramref name="interfaceName"/>; <paramref name="actualName"/> is the name the kernel gave.</summary>
+    private static unsafe SafeFileHandle OpenDevice(string interfaceName, out string actualName)
     {
         var fd = Open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
         if (fd.IsInvalid)
@@ -65,7 +100,8 @@ public sealed partial class TapPort : IFramePort
             {
                 ThrowHelper.ThrowTap("TUNSETOFFLOAD", interfaceName);
             }
-            return new TapPort(name, request.GetName(), fd);
+            actualName = request.GetName();
+            return fd;
         }
         catch
         {
@@ -73,6 +109,17 @@ public sealed partial class TapPort : IFramePort
             throw;
         }
     }
+
+    /// <summary>
+    /// What a failed read or write says about the device: EBADFD (the device was removed, as when its namespace is
+    /// deleted) and ENODEV mean gone; EIO on a write means the interface is down.
+    /// </summary>
+    private static PortState StateAfter(Error error) => error switch
+    {
+        Error.EBADFD or Error.ENODEV or Error.EBADF => PortState.Gone,
+        Error.EIO => PortState.NoCarrier,
+        _ => PortState.Up,
+    };
 
     /// <inheritdoc/>
     public void Dispose() => _fd.Dispose();
