@@ -10,7 +10,7 @@
 # For each, interleaved, REPS times:
 #   - iperf3 TCP, one stream, DURATION s: receiver's bits/s
 #   - iperf3 UDP with 18-byte payloads (64-byte frames on the wire, 60 without FCS), unthrottled:
-#     frames that reached the server's interface per second (TAP-NOTES trap 5: judge by the far
+#     frames that reached the server's interface per second (docs/tap-and-lab-notes.md, trap 5: judge by the far
 #     interface's rx_packets, not by iperf3's own rate)
 # then prints medians and the ratio nfv / kernel. With --soak S, also runs one S-second iperf3
 # through nfv and prints nfv's resident memory and GC counts at start and end.

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Nfv.Functions.Dhcp;
 
-// Event ids 1300-1399 belong to the DHCP server (functions start at 1000; see CONVENTIONS.md). Never reuse a retired id.
+// Event ids 1300-1399 belong to the DHCP server (functions start at 1000: docs/architecture.md, "Logging"). Never reuse a retired id.
 internal static partial class DhcpLog
 {
     [LoggerMessage(1300, LogLevel.Warning, "DHCP {FunctionName}: no free address in {Subnet} for {ClientMac}; DISCOVERs go unanswered until leases expire or are released")]

@@ -9,7 +9,7 @@ namespace Nfv.Functions.Dhcp;
 /// options, checked. Parsing is strict about anything that would make the message mean something else (lengths,
 /// overload, message type) and lenient where real clients are sloppy (a missing END option, padding after it).
 /// </summary>
-/// <remarks>Built on the slow path, one per message: allocation is fine here (DESIGN.md).</remarks>
+/// <remarks>Built on the slow path, one per message: allocation is fine here (docs/architecture.md: zero allocation is the fast path's rule).</remarks>
 internal sealed class DhcpMessage
 {
     /// <summary>Bytes of the BOOTP header before the options: op through file (RFC 2131 figure 1).</summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Nfv.Functions.Nat;
 
-// Event ids 1400-1499 belong to the NAT (functions start at 1000; see CONVENTIONS.md). Never reuse a retired id.
+// Event ids 1400-1499 belong to the NAT (functions start at 1000: docs/architecture.md, "Logging"). Never reuse a retired id.
 internal static partial class NatLog
 {
     [LoggerMessage(1400, LogLevel.Warning, "NAT {FunctionName}: session table full ({Capacity} sessions); new flows are dropped until sessions expire")]

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Nfv.Functions.Router;
 
-// Event ids 1200-1299 belong to the router (functions start at 1000; see CONVENTIONS.md). Never reuse a retired id.
+// Event ids 1200-1299 belong to the router (functions start at 1000: docs/architecture.md, "Logging"). Never reuse a retired id.
 internal static partial class RouterLog
 {
     [LoggerMessage(1200, LogLevel.Warning, "Router {FunctionName}: ARP table full ({Capacity} entries); new next hops are not resolved until entries age out")]

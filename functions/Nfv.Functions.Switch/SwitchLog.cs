@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Nfv.Functions.Switch;
 
-// Event ids 1100-1199 belong to the switch (functions start at 1000; see CONVENTIONS.md). Never reuse a retired id.
+// Event ids 1100-1199 belong to the switch (functions start at 1000: docs/architecture.md, "Logging"). Never reuse a retired id.
 internal static partial class SwitchLog
 {
     [LoggerMessage(1100, LogLevel.Warning,

@@ -34,6 +34,15 @@ internal static partial class HostLog
     [LoggerMessage(9, LogLevel.Debug, "Stopped the DHCP client of lab host {HostName}; its events: {Events}")]
     public static partial void DhcpClientStopped(ILogger logger, string hostName, string events);
 
+    [LoggerMessage(10, LogLevel.Warning, "Lab host {HostName} is down: {Reason}; its port {PortName} is closed. It comes back when a namespace named {HostName} is made again (ip netns add), or with nfv restart-host {HostName}")]
+    public static partial void HostDown(ILogger logger, string hostName, string reason, string portName);
+
+    [LoggerMessage(11, LogLevel.Information, "Lab host {HostName} is back: {State}")]
+    public static partial void HostBack(ILogger logger, string hostName, string state);
+
+    [LoggerMessage(12, LogLevel.Warning, "Lab host {HostName} could not be brought back: {Error}")]
+    public static partial void HostNotRestored(ILogger logger, string hostName, string error);
+
     [LoggerMessage(30, LogLevel.Information, "Capture of link {LinkName} closed: {Frames} frame(s) written to {Path}, {Dropped} dropped (the file could not keep up)")]
     public static partial void CaptureClosed(ILogger logger, string linkName, string path, long frames, long dropped);
 

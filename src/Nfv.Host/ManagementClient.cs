@@ -41,12 +41,17 @@ internal static class ManagementClient
     /// GETs <paramref name="path"/> (headers only: the body may be a stream). Null after printing one line saying why when
     /// nothing answers or the answer is an error.
     /// </summary>
-    public static async Task<HttpResponseMessage?> GetAsync(HttpClient http, string verb, string path, CancellationToken cancellationToken)
+    public static Task<HttpResponseMessage?> GetAsync(HttpClient http, string verb, string path, CancellationToken cancellationToken) =>
+        SendAsync(http, verb, HttpMethod.Get, path, cancellationToken);
+
+    /// <summary>Like <see cref="GetAsync"/>, with any method (<c>POST</c> for actions).</summary>
+    public static async Task<HttpResponseMessage?> SendAsync(HttpClient http, string verb, HttpMethod method, string path, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
-            response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var request = new HttpRequestMessage(method, path);
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException ex)
         {

@@ -58,7 +58,14 @@ internal static class NfvCommands
         };
         // Anything after the file is host configuration: --Nfv:StatsInterval=00:00:05, --Logging:LogLevel:Default=Debug.
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file), [.. parse.UnmatchedTokens]));
+        command.SetAction((parse, cancellationToken) =>
+        {
+            // `nfv run --Nfv:Key=value` (no file): the setting is not a file name.
+            var path = parse.GetValue(file);
+            return path is not null && path.StartsWith("--", StringComparison.Ordinal)
+                ? RunAsync(null, [path, .. parse.UnmatchedTokens])
+                : RunAsync(path, [.. parse.UnmatchedTokens]);
+        });
         return command;
     }
 
@@ -68,6 +75,16 @@ internal static class NfvCommands
         {
             Args = hostArguments,
             ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        // The web stack's request lines are noise in a lab's log wherever nfv runs from (appsettings.json, read from the
+        // current folder, says the same; it and the command line still override these defaults).
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            },
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>

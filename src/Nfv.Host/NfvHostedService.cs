@@ -33,6 +33,8 @@ internal sealed class NfvHostedService(
     private LinkCaptures? _captures;
     private DhcpHosts? _dhcp;
     private CancellationTokenSource? _stats;
+    private CancellationTokenSource? _watch;
+    private Task? _watching;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -55,9 +57,14 @@ internal sealed class NfvHostedService(
             // DHCP hosts ask once frames flow; Ctrl-C during the wait ends it early and the host then stops.
             _dhcp = await DhcpHosts.StartAsync(topology, _logger);
             await _dhcp.WaitForLeasesAsync(options.Value.DhcpTimeout, cancellationToken);
+            var hosts = new LabHosts(topology, _lab, _dhcp, _worker, _logger, options.Value.DhcpTimeout);
+            runtime.Hosts = hosts;
+            _watch = new CancellationTokenSource();
+            _watching = hosts.WatchAsync(time, _watch.Token);
         }
         catch
         {
+            await StopWatchingAsync();
             await StopDhcpAsync();
             _worker?.Dispose();
             _worker = null;
@@ -80,6 +87,7 @@ internal sealed class NfvHostedService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stats?.Cancel();
+        await StopWatchingAsync();
         // DHCP clients release their leases while the dataplane still carries the DHCPRELEASE to the server.
         await StopDhcpAsync();
         _worker?.Dispose();
@@ -91,6 +99,22 @@ internal sealed class NfvHostedService(
             _lab.Dispose();
             _lab = null;
             HostLog.Stopped(_logger, topology.Name, topology.Ports.Count, topology.Hosts.Count);
+        }
+    }
+
+    /// <summary>Stops the lab hosts' watcher and waits for a restart in progress, before anything they use goes.</summary>
+    private async Task StopWatchingAsync()
+    {
+        if (_watch is not null)
+        {
+            await _watch.CancelAsync();
+            await _watching!;
+            _watch.Dispose();
+            _watch = null;
+        }
+        if (runtime.Hosts is { } hosts)
+        {
+            await hosts.StopAsync();
         }
     }
 
@@ -106,6 +130,7 @@ internal sealed class NfvHostedService(
     public void Dispose()
     {
         // Only reached with clients still running if the host never called StopAsync.
+        StopWatchingAsync().GetAwaiter().GetResult();
         StopDhcpAsync().GetAwaiter().GetResult();
         _worker?.Dispose();
         _graph?.Dispose();

@@ -11,5 +11,6 @@ var root = new RootCommand("Nfv: virtual network appliances (switches, routers, 
     CaptureCommand.Create(),
     GraphCommand.Create(),
     DoctorCommand.Create(),
+    RestartHostCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -10,7 +10,7 @@ internal static class ShowCommand
     {
         var what = new Argument<string>("what")
         {
-            Description = "topology, ports, functions, tables, or a table name: mac, arp, routes, leases, nat.",
+            Description = "topology, ports, hosts, functions, tables, or a table name: mac, arp, routes, leases, nat.",
         };
         var address = ManagementClient.AddressOption();
         var token = ManagementClient.TokenOption();
@@ -30,6 +30,7 @@ internal static class ShowCommand
         {
             "topology" => "/api/topology",
             "ports" => "/api/ports",
+            "hosts" => "/api/hosts",
             "functions" => "/api/functions",
             "tables" => "/api/tables",
             _ => $"/api/tables/{Uri.EscapeDataString(what)}",
@@ -47,7 +48,7 @@ internal static class ShowCommand
             case "topology":
                 PrintTopology(root);
                 break;
-            case "ports" or "functions" or "tables":
+            case "ports" or "hosts" or "functions" or "tables":
                 PrintObjects(root);
                 break;
             default:

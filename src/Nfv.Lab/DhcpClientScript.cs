@@ -12,7 +12,7 @@ internal static class DhcpClientScript
 {
     /// <summary>
     /// The script's text. Paths are written in literally: dhclient runs its script with an environment of its
-    /// own, not ours (REAL-PEERS.md).
+    /// own, not ours (docs/tap-and-lab-notes.md, "DHCP clients in lab hosts").
     /// </summary>
     public static string Text(DhcpClientKind kind, DhcpClientFiles files)
     {

@@ -4,7 +4,7 @@ namespace Nfv.Lab;
 
 /// <remarks>
 /// Plain <c>DllImport</c>s, not <c>LibraryImport</c>: the generator needs AllowUnsafeBlocks, which only
-/// Nfv.Dataplane has (docs/architecture.md), and these take only <c>int</c>s, which need no marshalling either way.
+/// Nfv.Dataplane has (docs/architecture.md), and these take only <c>int</c>s, a string and a byte array, which need no hand-written marshalling either way.
 /// </remarks>
 internal static class Interop
 {
@@ -24,5 +24,9 @@ internal static class Interop
     /// <summary>setns(2): moves the calling thread (only it) into the namespace <paramref name="fd"/> refers to.</summary>
     [DllImport("libc", EntryPoint = "setns", SetLastError = true)]
     public static extern int SetNs(int fd, int nstype);
+
+    /// <summary>stat(2) into a buffer of at least 256 bytes (struct stat is 144 bytes on x86-64, 128 on arm64).</summary>
+    [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+    public static extern int Stat(string path, byte[] buffer);
 #pragma warning restore SYSLIB1054
 }

@@ -45,11 +45,14 @@ public static class IpCommand
         {
             return new IpResult(-1, "could not start 'ip' (is iproute2 installed?)");
         }
+        // Process.Dispose leaves streams the caller touched open: they are closed here, or each ip would leak two pipes.
         using (process)
+        using (var outputReader = process.StandardOutput)
+        using (var errorReader = process.StandardError)
         {
             process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            var stdout = outputReader.ReadToEndAsync(CancellationToken.None);
+            var stderr = errorReader.ReadToEndAsync(CancellationToken.None);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Timeout);
             try

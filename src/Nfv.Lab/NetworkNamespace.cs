@@ -15,6 +15,22 @@ public static class NetworkNamespace
     /// <summary>Where <c>ip netns</c> keeps its names.</summary>
     public const string Directory = "/run/netns";
 
+    /// <summary>
+    /// Which namespace the name <paramref name="name"/> stands for now (the inode of its nsfs file), or null when there is
+    /// no such name. A namespace deleted and made again under the same name has another identity, which is how nfv tells
+    /// that a user recreated a lab host's namespace.
+    /// </summary>
+    public static ulong? Identity(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('/') || name is "." or "..")
+        {
+            return null;
+        }
+        var buffer = new byte[256];
+        // struct stat starts with st_dev (8 bytes) then st_ino (8 bytes) on x86-64 and arm64 alike.
+        return Interop.Stat(Path.Combine(Directory, name), buffer) == 0 ? BitConverter.ToUInt64(buffer, 8) : null;
+    }
+
     /// <summary>Runs <paramref name="body"/> inside namespace <paramref name="name"/> and returns its result (or rethrows what it threw).</summary>
     /// <exception cref="LabException">The namespace does not exist or cannot be entered.</exception>
     public static T Run<T>(string name, Func<T> body)

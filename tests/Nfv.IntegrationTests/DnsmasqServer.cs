@@ -4,7 +4,7 @@ using System.Text;
 namespace Nfv.IntegrationTests;
 
 /// <summary>
-/// dnsmasq as a DHCP server in a test's namespace (REAL-PEERS.md section 1): no config file, no DNS, no ping before
+/// dnsmasq as a DHCP server in a test's namespace (docs/tap-and-lab-notes.md): no config file, no DNS, no ping before
 /// an offer, its lease file in the lab's folder. Stopping sends SIGTERM to the process it started, and only to it.
 /// </summary>
 public sealed class DnsmasqServer : IAsyncDisposable

@@ -61,7 +61,7 @@ public partial class ManagementTests
         // Bad requests get a 4xx with the reason.
         var post = await http.PostAsync("/api/ports", null);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
-        Assert.Contains("read-only", await post.Content.ReadAsStringAsync());
+        Assert.Contains("POST is not allowed here, only GET", await post.Content.ReadAsStringAsync());
         var unknown = await http.GetAsync("/api/tables/routes");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("no function in topology 'mgmt' has a 'routes' table", await unknown.Content.ReadAsStringAsync());

@@ -175,7 +175,7 @@ public class NatLabTests
     }
 
     // stund (foreground, stopped by the lab) on both outside addresses, and `stun` run from h1 against it. Its exit
-    // code is a bitmask of the verdict, not success (REAL-PEERS.md §3): callers read the verdict line.
+    // code is a bitmask of the verdict, not success (stun's exit code: 0x10 no hairpin, |0x01 port preserved, low nibble the NAT type): callers read the verdict line.
     private static async Task<CommandResult> StunAsync(Lab lab, string h1, string outside)
     {
         LabProcess.Start(lab, outside, "stund", "-v", "-h", Outside, "-a", Outside2);

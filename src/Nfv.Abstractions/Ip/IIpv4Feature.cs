@@ -2,7 +2,7 @@ namespace Nfv.Abstractions.Ip;
 
 /// <summary>
 /// An L3 feature on a router interface (a NAT, later ACLs and policers): the router calls it with IPv4 packets at
-/// two hooks, as VPP's feature arcs and netfilter's hooks do (DESIGN.md, "Features (L3)").
+/// two hooks, as VPP's feature arcs and netfilter's hooks do (docs/architecture.md, "Features in a topology").
 /// </summary>
 /// <remarks>
 /// <para>

@@ -12,7 +12,7 @@ namespace Nfv.Dataplane.Graph;
 /// A run-to-completion worker: one thread that waits on its ports' descriptors with epoll, reads a
 /// batch from each ready port, pushes it through the graph and writes what comes out — all on
 /// that thread, with no queue between functions. An eventfd wakes it for shutdown (a thread
-/// blocked in read() on a TAP would never wake: TAP-NOTES trap 4).
+/// blocked in read() on a TAP would never wake: docs/tap-and-lab-notes.md, trap 4).
 /// </summary>
 public sealed unsafe class PipelineWorker : IDisposable
 {

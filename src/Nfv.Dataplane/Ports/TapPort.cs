@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Nfv.Abstractions;
+using Nfv.Abstractions.Headers;
 using static Nfv.Dataplane.Interop.Interop;
 
 namespace Nfv.Dataplane.Ports;
@@ -54,15 +55,45 @@ public sealed partial class TapPort : IFramePort
         return new TapPort(name, actualName, fd);
     }
 
+    /// <summary>The device's MAC address, wherever it is now (the descriptor answers for it in any namespace).</summary>
+    /// <exception cref="TapException">The device is gone.</exception>
+    public unsafe MacAddress ReadHardwareAddress()
+    {
+        var request = IfReq.Create(InterfaceName, 0);
+        if (Ioctl(_fd, SIOCGIFHWADDR, &request) < 0)
+        {
+            ThrowHelper.ThrowTap("SIOCGIFHWADDR", InterfaceName);
+        }
+        return MacAddress.Read(new ReadOnlySpan<byte>(request.HardwareAddress, 6));
+    }
+
     /// <summary>
     /// Replaces the port's device with a new TAP of the same name in the calling thread's namespace (closing the old
-    /// one, which removes it if it still exists) and marks the port up. Call it on the thread that owns the port, with the
-    /// port not being polled (<c>PipelineWorker.ChangePortAsync</c>).
+    /// one, which removes it if it still exists), gives it <paramref name="mac"/> (so neighbours' ARP caches and DHCP
+    /// reservations still hold) and marks the port up. Call it on the thread that owns the port, with the port not being
+    /// polled (<c>PipelineWorker.ChangePortAsync</c>).
     /// </summary>
     /// <exception cref="TapException">The device could not be created; the port keeps its old descriptor.</exception>
-    public void Reopen()
+    public unsafe void Reopen(MacAddress? mac = null)
     {
         var fresh = OpenDevice(InterfaceName, out _);
+        if (mac is { } address)
+        {
+            var request = IfReq.Create(InterfaceName, 0);
+            request.HardwareFamily = ARPHRD_ETHER;
+            address.Write(new Span<byte>(request.HardwareAddress, 6));
+            if (Ioctl(fresh, SIOCSIFHWADDR, &request) < 0)
+            {
+                try
+                {
+                    ThrowHelper.ThrowTap("SIOCSIFHWADDR", InterfaceName); // reads errno before the close below
+                }
+                finally
+                {
+                    fresh.Dispose();
+                }
+            }
+        }
         var old = _fd;
         _fd = fresh;
         old.Dispose();

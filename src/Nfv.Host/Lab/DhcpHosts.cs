@@ -30,10 +30,7 @@ internal sealed class DhcpHosts
         {
             foreach (var host in topology.Hosts)
             {
-                if (host.Dhcp is { } kind)
-                {
-                    hosts._clients.Add(host.Name, HostDhcpClient.Start(kind, host.Name, "eth0"));
-                }
+                hosts.Start(host);
             }
             return hosts;
         }
@@ -44,13 +41,51 @@ internal sealed class DhcpHosts
         }
     }
 
+    /// <summary>Starts the client of <paramref name="host"/>, if it is a DHCP host (again, after <see cref="StopAsync(string, bool)"/>).</summary>
+    /// <exception cref="InvalidOperationException">The client could not be started.</exception>
+    public void Start(ResolvedHost host)
+    {
+        if (host.Dhcp is { } kind)
+        {
+            var client = HostDhcpClient.Start(kind, host.Name, "eth0");
+            lock (_clients)
+            {
+                _clients.Add(host.Name, client);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops the client of host <paramref name="hostName"/>, if it has one, releasing its lease when <paramref name="release"/>
+    /// (not when the host is gone: nothing would carry the release).
+    /// </summary>
+    public async Task StopAsync(string hostName, bool release)
+    {
+        HostDhcpClient? client;
+        lock (_clients)
+        {
+            _clients.Remove(hostName, out client);
+        }
+        if (client is not null)
+        {
+            await client.StopAsync(release);
+            await client.DisposeAsync();
+            HostLog.DhcpClientStopped(_logger, hostName, string.Join(' ', client.Events));
+        }
+    }
+
     /// <summary>
     /// Waits, all hosts at once, until each has a lease or <paramref name="timeout"/> passes; logs each outcome.
     /// A host without a lease is a warning, not a failure: its client keeps trying.
     /// </summary>
-    public async Task WaitForLeasesAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task WaitForLeasesAsync(TimeSpan timeout, CancellationToken cancellationToken, string? only = null)
     {
-        await Task.WhenAll(_clients.Select(async entry =>
+        KeyValuePair<string, HostDhcpClient>[] clients;
+        lock (_clients)
+        {
+            clients = [.. _clients.Where(c => only is null || c.Key == only)];
+        }
+        await Task.WhenAll(clients.Select(async entry =>
         {
             var (name, client) = (entry.Key, entry.Value);
             var lease = await client.WaitForLeaseAsync(timeout, cancellationToken);
@@ -73,7 +108,15 @@ internal sealed class DhcpHosts
     /// <summary>What the host's line says after <c>host NAME: </c> in nfv's "is up" output.</summary>
     public string Describe(ResolvedHost host)
     {
-        var client = _clients[host.Name];
+        HostDhcpClient? client;
+        lock (_clients)
+        {
+            _clients.TryGetValue(host.Name, out client);
+        }
+        if (client is null)
+        {
+            return "NO ADDRESS: the host is down on eth0";
+        }
         string program = DhcpClients.Name(client.Kind);
         if (client.Lease is { } lease)
         {
@@ -85,18 +128,23 @@ internal sealed class DhcpHosts
     }
 
     /// <summary>The leased address of <paramref name="host"/>, or null.</summary>
-    public string? AddressOf(ResolvedHost host) =>
-        _clients.TryGetValue(host.Name, out var client) ? client.Lease?.Address.Address.ToString() : null;
+    public string? AddressOf(ResolvedHost host)
+    {
+        lock (_clients)
+        {
+            return _clients.TryGetValue(host.Name, out var client) ? client.Lease?.Address.Address.ToString() : null;
+        }
+    }
 
     /// <summary>Releases every lease and stops every client (each by the process id it was started as).</summary>
     public async Task StopAsync()
     {
-        await Task.WhenAll(_clients.Select(async entry =>
+        string[] names;
+        lock (_clients)
         {
-            await entry.Value.DisposeAsync();
-            HostLog.DhcpClientStopped(_logger, entry.Key, string.Join(' ', entry.Value.Events));
-        }));
-        _clients.Clear();
+            names = [.. _clients.Keys];
+        }
+        await Task.WhenAll(names.Select(name => StopAsync(name, release: true)));
     }
 
     private string PortOf(string hostName)

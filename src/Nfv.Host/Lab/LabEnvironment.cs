@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Nfv.Lab;
+using Nfv.Abstractions.Headers;
 using Nfv.Dataplane.Ports;
+using Nfv.Lab;
 using Nfv.Topology;
 
 namespace Nfv.Host.Lab;
@@ -8,13 +9,17 @@ namespace Nfv.Host.Lab;
 /// <summary>
 /// What <c>nfv run</c> creates on the machine for a topology: a TAP per external port, and a network
 /// namespace per lab host with the TAP inside as <c>eth0</c>. Disposing removes all of it, in
-/// reverse order, whatever failed before.
+/// reverse order, whatever failed before. A host can be set up again in a namespace of its name
+/// (<see cref="SetUpHost"/>) once its port has a new device: that is how a vanished host comes back.
 /// </summary>
 internal sealed class LabEnvironment : IDisposable
 {
     private readonly ResolvedTopology _topology;
     private readonly ILogger _logger;
     private readonly TapPort?[] _taps;
+    private readonly MacAddress?[] _macs;
+    private readonly Dictionary<string, ulong> _identities = [];
+    private readonly Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> _held = [];
     private readonly List<string> _namespaces = [];
 
     private LabEnvironment(ResolvedTopology topology, ILogger logger)
@@ -22,6 +27,7 @@ internal sealed class LabEnvironment : IDisposable
         _topology = topology;
         _logger = logger;
         _taps = new TapPort?[topology.Ports.Count];
+        _macs = new MacAddress?[topology.Ports.Count];
     }
 
     /// <summary>The TAP of each external port, by index.</summary>
@@ -36,7 +42,10 @@ internal sealed class LabEnvironment : IDisposable
         try
         {
             lab.CreateTaps();
-            lab.CreateHosts();
+            foreach (var host in topology.Hosts)
+            {
+                lab.SetUpHost(host, createNamespace: true);
+            }
             return lab;
         }
         catch
@@ -62,41 +71,92 @@ internal sealed class LabEnvironment : IDisposable
         }
     }
 
-    private void CreateHosts()
+    /// <summary>
+    /// Moves the host's TAP (which must be a device in this namespace: new, or just reopened) into the host's namespace
+    /// as <c>eth0</c> with its MAC, address and gateway; makes the namespace first when <paramref name="createNamespace"/>.
+    /// Notes the namespace's identity and the TAP's MAC, so the host can be told apart from a recreated one and come back
+    /// with the same MAC.
+    /// </summary>
+    /// <exception cref="LabException">A step failed (the message is ip's).</exception>
+    public void SetUpHost(ResolvedHost host, bool createNamespace)
     {
-        foreach (var host in _topology.Hosts)
+        var tap = _topology.Ports[host.PortIndex].TapName;
+        if (createNamespace)
         {
-            var tap = _topology.Ports[host.PortIndex].TapName;
             IpCommand.Run("netns", "add", host.Name);
+        }
+        if (!_namespaces.Contains(host.Name))
+        {
             _namespaces.Add(host.Name);
-            // A TAP moved into a namespace arrives down and without addresses (TAP-NOTES trap 2).
-            IpCommand.Run("link", "set", "dev", tap, "netns", host.Name);
-            IpCommand.Run("-n", host.Name, "link", "set", "dev", tap, "name", "eth0");
-            if (host.Mac is { } mac)
-            {
-                IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "address", mac.ToString());
-            }
-            IpCommand.Run("-n", host.Name, "link", "set", "dev", "lo", "up");
-            // A DHCP host's address and route come later, from its client (DhcpHosts), once the dataplane runs.
-            if (host.Address is { } address)
-            {
-                IpCommand.Run("-n", host.Name, "addr", "add", address.ToString(), "dev", "eth0");
-            }
-            IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "up");
-            if (host.Gateway is { } gateway)
-            {
-                IpCommand.Run("-n", host.Name, "route", "add", "default", "via", gateway.ToString());
-            }
-            HostLog.HostCreated(_logger, host.Name, host.Address?.ToString() ?? "dhcp", tap);
+        }
+        // A TAP moved into a namespace arrives down and without addresses: configure it after the move.
+        IpCommand.Run("link", "set", "dev", tap, "netns", host.Name);
+        IpCommand.Run("-n", host.Name, "link", "set", "dev", tap, "name", "eth0");
+        if (host.Mac is { } mac)
+        {
+            IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "address", mac.ToString());
+        }
+        IpCommand.Run("-n", host.Name, "link", "set", "dev", "lo", "up");
+        // A DHCP host's address and route come later, from its client (DhcpHosts), once the dataplane runs.
+        if (host.Address is { } address)
+        {
+            IpCommand.Run("-n", host.Name, "addr", "add", address.ToString(), "dev", "eth0");
+        }
+        IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "up");
+        if (host.Gateway is { } gateway)
+        {
+            IpCommand.Run("-n", host.Name, "route", "add", "default", "via", gateway.ToString());
+        }
+        HoldNamespace(host);
+        _macs[host.PortIndex] = _taps[host.PortIndex]!.ReadHardwareAddress();
+        HostLog.HostCreated(_logger, host.Name, host.Address?.ToString() ?? "dhcp", tap);
+    }
+
+    /// <summary>The identity (<see cref="NetworkNamespace.Identity"/>) of the namespace the host was last set up in.</summary>
+    public ulong IdentityOf(ResolvedHost host) => _identities[host.Name];
+
+    /// <summary>
+    /// Notes the identity of the host's namespace and keeps it open. Held open, a namespace deleted by name lives on
+    /// until <see cref="ReleaseNamespace"/>, so the kernel cannot give its identity (inode number) to a namespace made
+    /// later under the same name: a recreated host is always told apart from the one nfv set up.
+    /// </summary>
+    private void HoldNamespace(ResolvedHost host)
+    {
+        ReleaseNamespace(host);
+        try
+        {
+            _held[host.Name] = File.OpenHandle(Path.Combine(NetworkNamespace.Directory, host.Name));
+        }
+        catch (IOException ex)
+        {
+            throw new LabException($"network namespace '{host.Name}' vanished while it was set up: {ex.Message}", ex);
+        }
+        _identities[host.Name] = NetworkNamespace.Identity(host.Name) ?? throw new LabException($"network namespace '{host.Name}' vanished while it was set up");
+    }
+
+    /// <summary>Lets go of the host's namespace (see <see cref="HoldNamespace"/>): deleted by name, it now goes for good.</summary>
+    public void ReleaseNamespace(ResolvedHost host)
+    {
+        if (_held.Remove(host.Name, out var handle))
+        {
+            handle.Dispose();
         }
     }
 
-    /// <summary>Deletes the namespaces, then closes the TAPs (which removes them).</summary>
+    /// <summary>The MAC the port's device had once its host was set up: a reopened device gets it back.</summary>
+    public MacAddress? MacOf(int portIndex) => _macs[portIndex];
+
+    /// <summary>Deletes the namespaces that still exist, then closes the TAPs (which removes them).</summary>
     public void Dispose()
     {
+        foreach (var handle in _held.Values)
+        {
+            handle.Dispose();
+        }
+        _held.Clear();
         for (int i = _namespaces.Count - 1; i >= 0; i--)
         {
-            if (!IpCommand.TryRun("netns", "delete", _namespaces[i]))
+            if (NetworkNamespace.Identity(_namespaces[i]) is not null && !IpCommand.TryRun("netns", "delete", _namespaces[i]))
             {
                 HostLog.TeardownFailed(_logger, $"network namespace '{_namespaces[i]}'");
             }

@@ -2,14 +2,15 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Nfv.Abstractions.Inspection;
+using Nfv.Dataplane.Ports;
 using Nfv.Topology;
 using Prometheus;
 
 namespace Nfv.Host.Management;
 
 /// <summary>
-/// The read-only management API (JSON) and <c>/metrics</c>, on one local address. Every answer that is not
-/// data is a JSON object with an <c>error</c> saying why.
+/// The management API (JSON) and <c>/metrics</c>, on one local address: reads, and one action (restarting a lab host).
+/// Every answer that is not data is a JSON object with an <c>error</c> saying why.
 /// </summary>
 internal static partial class ManagementApi
 {
@@ -20,9 +21,11 @@ internal static partial class ManagementApi
     {
         app.Use(async (context, next) =>
         {
-            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            bool action = HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/api/hosts");
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !action)
             {
-                await Error(context, StatusCodes.Status405MethodNotAllowed, $"the management API is read-only: {context.Request.Method} is not allowed, only GET");
+                await Error(context, StatusCodes.Status405MethodNotAllowed,
+                    $"the management API reads: {context.Request.Method} is not allowed here, only GET (and POST /api/hosts/NAME/restart)");
                 return;
             }
             if (!string.IsNullOrEmpty(token) && context.Request.Headers.Authorization != $"Bearer {token}")
@@ -46,7 +49,35 @@ internal static partial class ManagementApi
             send_errors = p.Port.Counters.SendErrors,
             no_buffer = p.Port.Counters.ReceiveNoBuffer,
             unconnected = p.Unconnected,
+            state = StateName(p.Port.State),
+            dropped_down = p.Port.Counters.SendDropsDown,
         }))));
+        app.MapGet("/api/hosts", () => runtime.Hosts is not { } hosts ? NotRunning() : Results.Json(runtime.Topology.Hosts.Select(h => new
+        {
+            name = h.Name,
+            port = runtime.Topology.Ports[h.PortIndex].Name,
+            state = hosts.DownReason(h) is null ? "up" : "down",
+            detail = hosts.Describe(h),
+        })));
+        app.MapPost("/api/hosts/{name}/restart", async (string name, HttpContext context) =>
+        {
+            if (runtime.Hosts is not { } hosts)
+            {
+                return NotRunning();
+            }
+            try
+            {
+                return Results.Json(new { host = name, state = "up", detail = await hosts.RestartAsync(name, context.RequestAborted) });
+            }
+            catch (KeyNotFoundException ex)
+            {
+                return ErrorResult(StatusCodes.Status404NotFound, ex.Message);
+            }
+            catch (Nfv.Lab.LabException ex)
+            {
+                return ErrorResult(StatusCodes.Status500InternalServerError, $"host '{name}' could not be restarted: {ex.Message}");
+            }
+        });
         app.MapGet("/api/functions", () => Running(runtime, graph => Results.Json(graph.Graph.Functions.Select((f, i) => new
         {
             name = f.Name,
@@ -88,7 +119,7 @@ internal static partial class ManagementApi
         app.MapGet("/api/trace", (HttpContext context) => TraceAsync(context, runtime));
         app.MapGet("/api/capture/{link}", (string link, HttpContext context) => CaptureAsync(context, runtime, link));
         app.MapFallback((HttpContext context) => ErrorResult(StatusCodes.Status404NotFound,
-            $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/functions, /api/tables, /api/tables/NAME, /api/trace, /api/capture/LINK or /metrics"));
+            $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/hosts, /api/functions, /api/tables, /api/tables/NAME, /api/trace, /api/capture/LINK or /metrics"));
     }
 
     private static object TopologyView(NfvRuntime runtime)
@@ -139,6 +170,14 @@ internal static partial class ManagementApi
         }
         return true;
     }
+
+    /// <summary><c>up</c>, <c>no-carrier</c> or <c>gone</c>.</summary>
+    internal static string StateName(PortState state) => state switch
+    {
+        PortState.Up => "up",
+        PortState.NoCarrier => "no-carrier",
+        _ => "gone",
+    };
 
     private static IResult Running(NfvRuntime runtime, Func<RunningGraph, IResult> answer) =>
         runtime.Running is { } graph ? answer(graph) : NotRunning();

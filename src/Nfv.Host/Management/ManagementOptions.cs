@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Nfv.Host.Management;
 
-/// <summary>The <c>Nfv:Management</c> section: where the read-only management API and <c>/metrics</c> listen.</summary>
+/// <summary>The <c>Nfv:Management</c> section: where the management API and <c>/metrics</c> listen.</summary>
 public sealed class ManagementOptions
 {
     /// <summary>The default address: loopback only.</summary>

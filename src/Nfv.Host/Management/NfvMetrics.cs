@@ -1,5 +1,6 @@
 using Nfv.Abstractions.Inspection;
 using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
 using Prometheus;
 
 namespace Nfv.Host.Management;
@@ -11,13 +12,14 @@ namespace Nfv.Host.Management;
 /// </summary>
 internal sealed class NfvMetrics
 {
-    private static readonly string[] PortDropReasons = ["receive_error", "send_error", "no_buffer", "malformed", "unconnected"];
+    private static readonly string[] PortDropReasons = ["receive_error", "send_error", "no_buffer", "malformed", "unconnected", "down"];
 
     private readonly Counter _portReceivedPackets;
     private readonly Counter _portReceivedBytes;
     private readonly Counter _portSentPackets;
     private readonly Counter _portSentBytes;
     private readonly Counter _portDropped;
+    private readonly Gauge _portUp;
     private readonly Counter _functionProcessed;
     private readonly Counter _functionBatches;
     private readonly Counter _functionDropped;
@@ -37,6 +39,7 @@ internal sealed class NfvMetrics
         _portSentPackets = factory.CreateCounter("nfv_port_sent_packets_total", "Frames sent by an external port.", "port");
         _portSentBytes = factory.CreateCounter("nfv_port_sent_bytes_total", "Bytes of frames sent by an external port.", "port");
         _portDropped = factory.CreateCounter("nfv_port_dropped_packets_total", "Frames an external port lost, by reason.", "port", "reason");
+        _portUp = factory.CreateGauge("nfv_port_up", "1 while an external port carries frames; 0 with no carrier or with its device gone (a vanished lab host).", "port");
         _functionProcessed = factory.CreateCounter("nfv_function_processed_packets_total", "Packets handed to a function.", "function");
         _functionBatches = factory.CreateCounter("nfv_function_processed_batches_total", "Batches handed to a function (packets / batches = mean batch size).", "function");
         _functionDropped = factory.CreateCounter("nfv_function_dropped_packets_total", "Packets a function dropped, by reason.", "function", "reason");
@@ -98,6 +101,8 @@ internal sealed class NfvMetrics
             _portDropped.WithLabels(name, "no_buffer").IncTo(c.ReceiveNoBuffer);
             _portDropped.WithLabels(name, "malformed").IncTo(c.ReceiveMalformed);
             _portDropped.WithLabels(name, "unconnected").IncTo(node.Unconnected);
+            _portDropped.WithLabels(name, "down").IncTo(c.SendDropsDown);
+            _portUp.WithLabels(name).Set(node.Port.State == PortState.Up ? 1 : 0);
         }
         foreach (var node in graph.Functions)
         {

@@ -18,6 +18,9 @@ public sealed class NfvRuntime(ResolvedTopology topology)
 
     internal void Started(PacketGraph graph, PipelineWorker worker) => _running = new RunningGraph(graph, worker);
 
+    /// <summary>The lab hosts' keeper, once they are up (null before, and for a topology run without them).</summary>
+    internal Lab.LabHosts? Hosts { get; set; }
+
     /// <summary>Counts a client capture in; false when <see cref="ManagementApi.MaxRuntimeCaptures"/> are running already.</summary>
     internal bool TryTakeCapture()
     {

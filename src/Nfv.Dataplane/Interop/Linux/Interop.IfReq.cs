@@ -18,7 +18,10 @@ internal static partial class Interop
     internal const uint TUN_F_TSO6 = 0x04;
     internal const uint TUN_F_TSO_ECN = 0x08;
 
-    /// <summary>struct ifreq (linux/if.h): a 16-byte name and a 24-byte union, of which we use the flags.</summary>
+    /// <summary>ARPHRD_ETHER (linux/if_arp.h): the sa_family of an Ethernet hardware address.</summary>
+    internal const ushort ARPHRD_ETHER = 1;
+
+    /// <summary>struct ifreq (linux/if.h): a 16-byte name and a 24-byte union, of which we use the flags and the hardware address.</summary>
     [StructLayout(LayoutKind.Explicit, Size = 40)]
     internal unsafe struct IfReq
     {
@@ -27,6 +30,14 @@ internal static partial class Interop
 
         [FieldOffset(IFNAMSIZ)]
         public short Flags;
+
+        /// <summary>ifr_hwaddr.sa_family.</summary>
+        [FieldOffset(IFNAMSIZ)]
+        public ushort HardwareFamily;
+
+        /// <summary>ifr_hwaddr.sa_data: the MAC in its first 6 bytes.</summary>
+        [FieldOffset(IFNAMSIZ + 2)]
+        public fixed byte HardwareAddress[14];
 
         public static IfReq Create(string name, short flags)
         {
