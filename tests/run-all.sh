@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(iproute2 iputils-ping iperf3 libpcap0.8 traceroute iputils-tracepath isc-dhcp-client udhcpc dhcpcd-base dnsmasq-base
-  curl python3 stun-client stun-server coturn)
+  curl python3 stun-client stun-server coturn netsniff-ng tshark)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -14,8 +14,23 @@ done
 if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing test peers: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # The package registry can be briefly unreachable: three tries, then one package at a time, so a peer that still
+    # cannot be installed only skips its own tests (they say which program they need).
+    installed=false
+    for attempt in 1 2 3; do
+      if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+        installed=true
+        break
+      fi
+      echo "warning: installing test peers failed (try $attempt of 3); retrying" >&2
+      sleep $((attempt * 10))
+    done
+    if ! $installed; then
+      for p in "${missing[@]}"; do
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >/dev/null 2>&1 \
+          || echo "warning: could not install $p; the tests that need it are skipped or fail saying so" >&2
+      done
+    fi
   else
     echo "warning: ${missing[*]} missing; run as root to install them (namespace tests are skipped without root anyway)" >&2
   fi

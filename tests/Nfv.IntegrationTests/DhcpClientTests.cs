@@ -40,7 +40,7 @@ public class DhcpClientTests
         Assert.True(pids.StandardOutput.Trim().Length == 0, $"processes left in {ns}: {pids.StandardOutput}");
     }
 
-    [PrivilegedTheory]
+    [PrivilegedTheory(Needs = "dnsmasq")]
     [MemberData(nameof(Clients))]
     public async Task One_exchange_returns_the_lease_dnsmasq_gave_and_leaves_nothing_behind(DhcpClientKind kind)
     {
@@ -58,7 +58,7 @@ public class DhcpClientTests
         Assert.Equal(foldersBefore, ClientFolders());
     }
 
-    [PrivilegedTheory]
+    [PrivilegedTheory(Needs = "dnsmasq")]
     [MemberData(nameof(Clients))]
     public async Task A_running_client_configures_the_interface_keeps_running_and_releases_at_stop(DhcpClientKind kind)
     {
@@ -98,7 +98,7 @@ public class DhcpClientTests
         Assert.DoesNotContain("inet ", addresses.StandardOutput);
     }
 
-    [PrivilegedTheory]
+    [PrivilegedTheory(Needs = "dnsmasq")]
     [MemberData(nameof(Clients))]
     public async Task Stopping_without_release_keeps_the_lease_on_the_server(DhcpClientKind kind)
     {
@@ -114,7 +114,7 @@ public class DhcpClientTests
         await AssertNoProcessIn(client);
     }
 
-    [PrivilegedTheory]
+    [PrivilegedTheory(Needs = "dnsmasq")]
     [InlineData(DhcpClientKind.Dhclient)]
     [InlineData(DhcpClientKind.Dhcpcd)]
     [InlineData(DhcpClientKind.Builtin)]

@@ -76,7 +76,7 @@ public class NatLabTests
     private static Task<CommandResult> CurlAsync(string host, string url) =>
         Shell.InNamespaceAsync(host, ToolTimeout, "curl", "-s", "-S", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10", url);
 
-    [PrivilegedFact]
+    [PrivilegedFact(Needs = "curl")]
     public async Task A_lan_host_fetches_a_page_the_outside_sees_the_external_address_ping_and_traceroute_work()
     {
         await using var lab = new Lab();
@@ -117,7 +117,7 @@ public class NatLabTests
         Assert.Matches(@"masq\s+tcp\s+10\.81\.1\.11:8000\s+198\.18\.81\.1:8080\s+\*\s+forward", show.StandardOutput);
     }
 
-    [PrivilegedFact]
+    [PrivilegedFact(Needs = "iperf3")]
     public async Task An_iperf3_tcp_run_crosses_the_nat()
     {
         await using var lab = new Lab();
@@ -141,7 +141,7 @@ public class NatLabTests
         Assert.Equal(External, connected.GetProperty("remote_host").GetString());
     }
 
-    [PrivilegedFact]
+    [PrivilegedFact(Needs = "curl")]
     public async Task A_port_forward_reaches_an_inside_server_from_outside_and_by_hairpin_from_inside()
     {
         await using var lab = new Lab();
@@ -183,7 +183,7 @@ public class NatLabTests
         return await Shell.InNamespaceAsync(h1, ToolTimeout, "stun", Outside, "-v");
     }
 
-    [PrivilegedFact]
+    [PrivilegedFact(Needs = "stund")]
     public async Task Stun_from_inside_reports_endpoint_independent_mapping()
     {
         await using var lab = new Lab();
@@ -195,7 +195,7 @@ public class NatLabTests
         Assert.Contains("preserves ports", stun.Output);
     }
 
-    [PrivilegedFact]
+    [PrivilegedFact(Needs = "stund")]
     public async Task Stun_reports_dependent_mapping_when_the_nat_is_configured_symmetric()
     {
         await using var lab = new Lab();
@@ -205,7 +205,7 @@ public class NatLabTests
         Assert.Contains("Primary: Dependent Mapping", stun.Output);
     }
 
-    [PrivilegedFact]
+    [PrivilegedFact(Needs = "turnserver")]
     public async Task Coturn_nat_discovery_agrees_endpoint_independent_mapping_and_filtering_as_configured()
     {
         await using var lab = new Lab();
@@ -221,7 +221,7 @@ public class NatLabTests
         Assert.Contains("NAT with Endpoint Independent Filtering!", discovery.Output);
     }
 
-    [PrivilegedFact]
+    [PrivilegedFact(Needs = "curl")]
     public async Task The_shipped_home_router_gives_dhcp_hosts_the_internet_through_the_nat()
     {
         await using var lab = new Lab();

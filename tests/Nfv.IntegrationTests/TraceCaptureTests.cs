@@ -27,7 +27,7 @@ public class TraceCaptureTests
         return (lab, nfv, (await nfv.ManagementUrlAsync()).Authority, h1, h2);
     }
 
-    [PrivilegedFact]
+    [PrivilegedFact(Needs = "tshark")]
     public async Task Capture_of_a_link_by_its_port_name_during_a_ping_writes_the_echo_request_and_reply_to_a_pcap()
     {
         var (lab, _, address, h1, _) = await SwitchLabAsync("10.81.0");

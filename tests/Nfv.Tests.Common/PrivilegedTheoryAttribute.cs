@@ -12,4 +12,17 @@ public sealed class PrivilegedTheoryAttribute : TheoryAttribute
             Skip = PrivilegedFactAttribute.SkipReason;
         }
     }
+
+    /// <summary>A program the test drives; without it the test is skipped, saying so (see <see cref="PrivilegedFactAttribute.Needs"/>).</summary>
+    public string? Needs
+    {
+        get => _needs;
+        set
+        {
+            _needs = value;
+            Skip ??= PrivilegedFactAttribute.MissingProgramReason(value);
+        }
+    }
+
+    private string? _needs;
 }

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Nfv.IntegrationTests;
+
+/// <summary>
+/// Tables under attack from a lab host, with mausezahn (netsniff-ng) as the attacker: each table stays at its bound,
+/// says so in its counters, and the flow that was already there keeps working.
+/// </summary>
+public class FloodTests
+{
+    private static async Task<JsonElement> GetAsync(HttpClient http, string path) =>
+        JsonDocument.Parse(await http.GetStringAsync(path)).RootElement;
+
+    private static async Task<(long Entries, long Capacity)> TableAsync(HttpClient http, string function, string table)
+    {
+        var row = (await GetAsync(http, "/api/tables")).EnumerateArray()
+            .First(t => t.GetProperty("function").GetString() == function && t.GetProperty("table").GetString() == table);
+        return (row.GetProperty("entries").GetInt64(), row.GetProperty("capacity").GetInt64());
+    }
+
+    private static async Task<long> EventAsync(HttpClient http, string function, string name) =>
+        (await GetAsync(http, "/api/functions")).EnumerateArray().First(f => f.GetProperty("name").GetString() == function)
+            .GetProperty("events").GetProperty(name).GetInt64();
+
+    private static double Loss(CommandResult ping)
+    {
+        var match = Regex.Match(ping.StandardOutput, @"(\d+(\.\d+)?)% packet loss");
+        Assert.True(match.Success, ping.ToString());
+        return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A ping of 100 echoes a second for about <paramref name="seconds"/> s, started now, bounded.</summary>
+    private static Task<CommandResult> SteadyPing(string from, string to, int seconds) =>
+        Shell.InNamespaceAsync(from, TimeSpan.FromSeconds(seconds + 20), "ping", "-c", (seconds * 100).ToString(), "-i", "0.01", "-q", "-n", to);
+
+    [PrivilegedFact(Needs = "mausezahn")]
+    public async Task A_mac_flood_of_100k_sources_fills_the_table_to_its_bound_and_known_hosts_keep_talking()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), attacker = lab.Host("x");
+        var path = lab.WriteTopology("flood.yaml", $$"""
+            name: mac-flood
+            functions:
+              lan: { kind: switch, mac-table-size: 4096 }
+            ports:
+              p1: { tap: {{lab.Tap("t1")}} }
+              p2: { tap: {{lab.Tap("t2")}} }
+              px: { tap: {{lab.Tap("tx")}} }
+            links: [ [p1, lan], [p2, lan], [px, lan] ]
+            hosts:
+              {{h1}}: { port: p1, address: 10.79.0.1/24 }
+              {{h2}}: { port: p2, address: 10.79.0.2/24 }
+              {{attacker}}: { port: px, address: 10.79.0.66/24 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(30) };
+        await Ping.AssertReachesAsync(h1, "10.79.0.2");
+
+        var steady = SteadyPing(h1, "10.79.0.2", 8);
+        await Task.Delay(1000);
+        // 100,000 broadcast frames, each from a random source MAC, at most 50,000 a second.
+        var flood = await Shell.InNamespaceAsync(attacker, TimeSpan.FromSeconds(60),
+            "mausezahn", "eth0", "-a", "rand", "-b", "bc", "-c", "100000", "-d", "20", "-t", "udp", "dp=9");
+        Assert.True(flood.ExitCode == 0, flood.ToString());
+
+        var (entries, capacity) = await TableAsync(http, "lan", "mac");
+        Assert.Equal(4096, capacity);
+        Assert.Equal(capacity, entries);
+        Assert.True(await EventAsync(http, "lan", "table_full") > 50_000, "sources the full table could not learn are counted");
+        var ping = await steady;
+        Assert.True(Loss(ping) < 1, $"the flow between {h1} and {h2} was disturbed: {ping.StandardOutput}");
+        await Ping.AssertReachesAsync(h2, "10.79.0.1");
+    }
+
+    [PrivilegedFact(Needs = "mausezahn")]
+    public async Task A_scan_of_a_whole_subnet_fills_the_routers_arp_cache_to_its_bound_and_routed_flows_keep_going()
+    {
+        await using var lab = new Lab();
+        string a = lab.Host("a"), b = lab.Host("b");
+        var path = lab.WriteTopology("scan.yaml", $$"""
+            name: arp-scan
+            functions:
+              gw:
+                kind: router
+                arp-cache-size: 256
+                interfaces:
+                  a: { address: 10.80.0.1/24 }
+                  b: { address: 10.81.0.1/16 }
+            ports:
+              pa: { tap: {{lab.Tap("ta")}} }
+              pb: { tap: {{lab.Tap("tb")}} }
+            links: [ [pa, gw.a], [pb, gw.b] ]
+            hosts:
+              {{a}}: { port: pa, address: 10.80.0.2/24, gateway: 10.80.0.1 }
+              {{b}}: { port: pb, address: 10.81.0.2/16, gateway: 10.81.0.1 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(30) };
+        await Ping.AssertReachesAsync(a, "10.81.0.2");
+
+        var steady = SteadyPing(a, "10.81.0.2", 8);
+        await Task.Delay(1000);
+        // One UDP datagram to each of the 65,534 addresses of b's /16: the router must resolve each next hop.
+        var scan = await Shell.InNamespaceAsync(a, TimeSpan.FromSeconds(60),
+            "mausezahn", "eth0", "-A", "10.80.0.2", "-B", "10.81.0.0/16", "-b", await RouterMacAsync(a), "-d", "20", "-t", "udp", "dp=9");
+        Assert.True(scan.ExitCode == 0, scan.ToString());
+
+        var (entries, capacity) = await TableAsync(http, "gw", "arp");
+        Assert.Equal(256, capacity);
+        Assert.InRange(entries, 1, capacity);
+        Assert.True(await EventAsync(http, "gw", "arp_table_full") > 0, "next hops the full cache could not hold are counted");
+        var ping = await steady;
+        Assert.True(Loss(ping) < 1, $"the routed flow between {a} and {b} was disturbed: {ping.StandardOutput}");
+    }
+
+    /// <summary>The router's MAC as <paramref name="host"/>'s neighbour table has it (after a ping through it).</summary>
+    private static async Task<string> RouterMacAsync(string host)
+    {
+        var neigh = await Shell.InNamespaceAsync(host, TimeSpan.FromSeconds(5), "ip", "neigh", "show", "dev", "eth0");
+        return Regex.Match(neigh.StandardOutput, @"lladdr ([0-9a-f:]{17})").Groups[1].Value;
+    }
+}
