@@ -125,6 +125,12 @@ internal static class NfvCommands
             Console.Error.WriteLine("nfv run: creating TAP devices and network namespaces needs root (CAP_NET_ADMIN); run it with sudo.");
             return 1;
         }
+        // A run of this topology killed before it could clean up left its hosts' namespaces: remove them first.
+        var (leftovers, crashedPid) = LabLeftovers.Clean(Path.Combine(options.StateDirectory, topology.Name));
+        if (leftovers.Count > 0)
+        {
+            Console.Error.WriteLine($"nfv run: removed {string.Join(", ", leftovers)}, left by a run of '{topology.Name}' (pid {crashedPid}) that did not stop cleanly");
+        }
         var machine = MachineChecks.Check(topology, new LinuxMachineProbe());
         PrintDiagnostics(machine);
         if (machine.Any(d => d.Severity == DiagnosticSeverity.Error))

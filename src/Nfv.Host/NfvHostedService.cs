@@ -38,12 +38,21 @@ internal sealed class NfvHostedService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _lab = LabEnvironment.Create(topology, _logger);
+        var stateDirectory = Path.Combine(options.Value.StateDirectory, topology.Name);
+        LabLeftovers.Record(stateDirectory, topology.Hosts.Select(h => h.Name));
+        try
+        {
+            _lab = LabEnvironment.Create(topology, _logger);
+        }
+        catch
+        {
+            LabLeftovers.Forget(stateDirectory); // Create removed what it made
+            throw;
+        }
         try
         {
             _captures = OpenCaptures();
-            _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers, _captures,
-                Path.Combine(options.Value.StateDirectory, topology.Name));
+            _graph = TopologyRuntime.Compile(topology, _lab.Taps, options.Value, time, loggers, _captures, stateDirectory);
             _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>(), busyPoll: options.Value.BusyPoll);
             _worker.Faulted += _ =>
             {
@@ -71,6 +80,7 @@ internal sealed class NfvHostedService(
             _graph?.Dispose();
             _lab.Dispose();
             _lab = null;
+            LabLeftovers.Forget(stateDirectory);
             _captures?.Dispose();
             _captures = null;
             throw;
@@ -90,6 +100,7 @@ internal sealed class NfvHostedService(
         await StopWatchingAsync();
         // DHCP clients release their leases while the dataplane still carries the DHCPRELEASE to the server.
         await StopDhcpAsync();
+        await SettleAsync();
         _worker?.Dispose();
         _worker = null;
         _graph?.Dispose(); // after the worker: functions close their files (DHCP leases) once nothing runs them
@@ -98,7 +109,31 @@ internal sealed class NfvHostedService(
         {
             _lab.Dispose();
             _lab = null;
+            LabLeftovers.Forget(Path.Combine(options.Value.StateDirectory, topology.Name));
             HostLog.Stopped(_logger, topology.Name, topology.Ports.Count, topology.Hosts.Count);
+        }
+    }
+
+    /// <summary>
+    /// Lets the last frames the lab sent cross before the worker stops: a DHCPRELEASE is unicast and may first wait for
+    /// an ARP reply, so "sent" is not yet "read". Waits until the ports have received nothing for 100 ms, at most 1 s.
+    /// </summary>
+    private async Task SettleAsync()
+    {
+        if (_graph is null)
+        {
+            return;
+        }
+        long Received() => _graph.Ports.Sum(p => p.Port.Counters.ReceivedPackets);
+        var quiet = TimeSpan.FromMilliseconds(100);
+        long last = Received(), lastChange = time.GetTimestamp(), start = lastChange;
+        while (time.GetElapsedTime(lastChange) < quiet && time.GetElapsedTime(start) < TimeSpan.FromSeconds(1))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time);
+            if (Received() is var now && now != last)
+            {
+                (last, lastChange) = (now, time.GetTimestamp());
+            }
         }
     }
 

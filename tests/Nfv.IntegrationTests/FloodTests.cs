@@ -9,18 +9,15 @@ namespace Nfv.IntegrationTests;
 /// </summary>
 public class FloodTests
 {
-    private static async Task<JsonElement> GetAsync(HttpClient http, string path) =>
-        JsonDocument.Parse(await http.GetStringAsync(path)).RootElement;
-
     private static async Task<(long Entries, long Capacity)> TableAsync(HttpClient http, string function, string table)
     {
-        var row = (await GetAsync(http, "/api/tables")).EnumerateArray()
+        var row = (await http.GetJsonAsync("/api/tables")).EnumerateArray()
             .First(t => t.GetProperty("function").GetString() == function && t.GetProperty("table").GetString() == table);
         return (row.GetProperty("entries").GetInt64(), row.GetProperty("capacity").GetInt64());
     }
 
     private static async Task<long> EventAsync(HttpClient http, string function, string name) =>
-        (await GetAsync(http, "/api/functions")).EnumerateArray().First(f => f.GetProperty("name").GetString() == function)
+        (await http.GetJsonAsync("/api/functions")).EnumerateArray().First(f => f.GetProperty("name").GetString() == function)
             .GetProperty("events").GetProperty(name).GetInt64();
 
     private static double Loss(CommandResult ping)

@@ -74,6 +74,7 @@ public class FreshMachineTests
 
         Assert.Equal(0, await nfv.InterruptAsync(TimeSpan.FromSeconds(30)));
         var leases = File.ReadAllText(Path.Combine(lab.StateDirectory, "home-router", "dhcp.leases"));
-        Assert.Equal(2, Regex.Matches(leases, @" released .* " + Regex.Escape(h1) + "$| released .* " + Regex.Escape(h2) + "$", RegexOptions.Multiline).Count);
+        Assert.True(2 == Regex.Matches(leases, @" released .* " + Regex.Escape(h1) + "$| released .* " + Regex.Escape(h2) + "$", RegexOptions.Multiline).Count,
+            $"both leases are released at stop:\n{leases}\n{nfv.StandardError}");
     }
 }

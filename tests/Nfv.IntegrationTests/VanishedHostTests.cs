@@ -11,22 +11,6 @@ namespace Nfv.IntegrationTests;
 /// </summary>
 public class VanishedHostTests
 {
-    private static async Task<JsonElement> GetAsync(HttpClient http, string path) =>
-        JsonDocument.Parse(await http.GetStringAsync(path)).RootElement;
-
-    private static async Task<string> StateAsync(HttpClient http, string collection, string name) =>
-        (await GetAsync(http, $"/api/{collection}")).EnumerateArray().First(e => e.GetProperty("name").GetString() == name).GetProperty("state").GetString()!;
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
-
     /// <summary>User and system CPU time of each of nfv's threads (name/tid), from /proc/PID/task/TID/stat, in 10 ms ticks.</summary>
     private static Dictionary<string, long> Threads(int pid) => Directory.GetDirectories($"/proc/{pid}/task").ToDictionary(
         t => File.ReadAllText(Path.Combine(t, "comm")).Trim() + "/" + Path.GetFileName(t),
@@ -50,9 +34,9 @@ public class VanishedHostTests
         await Task.Delay(5000);
         Assert.Equal(0, (await Shell.RunAsync("ip", "netns", "delete", h1)).ExitCode);
 
-        await UntilAsync(async () => await StateAsync(http, "hosts", h1) == "down", $"{h1} to be down", TimeSpan.FromSeconds(5));
-        await UntilAsync(async () => await StateAsync(http, "ports", "lan1") == "gone", "its port to be closed", TimeSpan.FromSeconds(10));
-        Assert.Equal("up", await StateAsync(http, "ports", "lan2"));
+        await Eventually.UntilAsync(async () => await http.StateAsync("hosts", h1) == "down", $"{h1} to be down", TimeSpan.FromSeconds(5));
+        await Eventually.UntilAsync(async () => await http.StateAsync("ports", "lan1") == "gone", "its port to be closed", TimeSpan.FromSeconds(10));
+        Assert.Equal("up", await http.StateAsync("ports", "lan2"));
         await nfv.WaitForErrorAsync($"Lab host {h1} is down: its network namespace was deleted", TimeSpan.FromSeconds(5));
         var metrics = await http.GetStringAsync("/metrics");
         Assert.Contains("nfv_port_up{port=\"lan1\"} 0", metrics);
@@ -73,15 +57,22 @@ public class VanishedHostTests
         var restart = lab.StartNfv("restart-host", h1, "--address", http.BaseAddress!.Authority);
         Assert.Equal(0, await restart.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Matches($@"host {h1} is up: 192\.168\.10\.\d+/24 router 192\.168\.10\.1 ", restart.StandardOutput);
-        Assert.Equal("up", await StateAsync(http, "ports", "lan1"));
+        Assert.Equal("up", await http.StateAsync("ports", "lan1"));
         await Ping.AssertReachesAsync(h1, "203.0.113.1");
         int descriptors = Descriptors(nfv.Id);
 
         // Deleted and made again by the user: the host comes back by itself, and nothing is left open by the round.
         Assert.Equal(0, (await Shell.RunAsync("ip", "netns", "delete", h1)).ExitCode);
-        await UntilAsync(async () => await StateAsync(http, "hosts", h1) == "down", $"{h1} to be down again", TimeSpan.FromSeconds(5));
+        await Eventually.UntilAsync(async () => await http.StateAsync("hosts", h1) == "down", $"{h1} to be down again", TimeSpan.FromSeconds(5));
         Assert.Equal(0, (await Shell.RunAsync("ip", "netns", "add", h1)).ExitCode);
-        await UntilAsync(async () => await StateAsync(http, "hosts", h1) == "up", $"{h1} to come back:\n{nfv.StandardError}", TimeSpan.FromSeconds(30));
+        try
+        {
+            await Eventually.UntilAsync(async () => await http.StateAsync("hosts", h1) == "up", $"{h1} to come back", TimeSpan.FromSeconds(30));
+        }
+        catch (Exception ex)
+        {
+            throw new Xunit.Sdk.XunitException($"{h1} did not come back ({ex.Message}); nfv's log:\n{nfv.StandardError}");
+        }
         await Ping.AssertReachesAsync(h1, "203.0.113.1");
         Assert.Equal(descriptors, Descriptors(nfv.Id));
     }

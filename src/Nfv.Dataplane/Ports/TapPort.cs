@@ -67,6 +67,21 @@ public sealed partial class TapPort : IFramePort
         return MacAddress.Read(new ReadOnlySpan<byte>(request.HardwareAddress, 6));
     }
 
+    /// <summary>Gives the device the MAC <paramref name="mac"/>, wherever it is now (a lab host's fixed or derived MAC).</summary>
+    /// <exception cref="TapException">The device is gone, or refused the address.</exception>
+    public void SetHardwareAddress(MacAddress mac) => SetHardwareAddress(_fd, InterfaceName, mac);
+
+    private static unsafe void SetHardwareAddress(SafeFileHandle fd, string interfaceName, MacAddress mac)
+    {
+        var request = IfReq.Create(interfaceName, 0);
+        request.HardwareFamily = ARPHRD_ETHER;
+        mac.Write(new Span<byte>(request.HardwareAddress, 6));
+        if (Ioctl(fd, SIOCSIFHWADDR, &request) < 0)
+        {
+            ThrowHelper.ThrowTap("SIOCSIFHWADDR", interfaceName);
+        }
+    }
+
     /// <summary>
     /// Replaces the port's device with a new TAP of the same name in the calling thread's namespace (closing the old
     /// one, which removes it if it still exists), gives it <paramref name="mac"/> (so neighbours' ARP caches and DHCP
@@ -74,24 +89,19 @@ public sealed partial class TapPort : IFramePort
     /// polled (<c>PipelineWorker.ChangePortAsync</c>).
     /// </summary>
     /// <exception cref="TapException">The device could not be created; the port keeps its old descriptor.</exception>
-    public unsafe void Reopen(MacAddress? mac = null)
+    public void Reopen(MacAddress? mac = null)
     {
         var fresh = OpenDevice(InterfaceName, out _);
         if (mac is { } address)
         {
-            var request = IfReq.Create(InterfaceName, 0);
-            request.HardwareFamily = ARPHRD_ETHER;
-            address.Write(new Span<byte>(request.HardwareAddress, 6));
-            if (Ioctl(fresh, SIOCSIFHWADDR, &request) < 0)
+            try
             {
-                try
-                {
-                    ThrowHelper.ThrowTap("SIOCSIFHWADDR", InterfaceName); // reads errno before the close below
-                }
-                finally
-                {
-                    fresh.Dispose();
-                }
+                SetHardwareAddress(fresh, InterfaceName, address);
+            }
+            catch
+            {
+                fresh.Dispose();
+                throw;
             }
         }
         var old = _fd;

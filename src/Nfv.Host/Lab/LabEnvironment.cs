@@ -17,7 +17,6 @@ internal sealed class LabEnvironment : IDisposable
     private readonly ResolvedTopology _topology;
     private readonly ILogger _logger;
     private readonly TapPort?[] _taps;
-    private readonly MacAddress?[] _macs;
     private readonly Dictionary<string, ulong> _identities = [];
     private readonly Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> _held = [];
     private readonly List<string> _namespaces = [];
@@ -27,7 +26,6 @@ internal sealed class LabEnvironment : IDisposable
         _topology = topology;
         _logger = logger;
         _taps = new TapPort?[topology.Ports.Count];
-        _macs = new MacAddress?[topology.Ports.Count];
     }
 
     /// <summary>The TAP of each external port, by index.</summary>
@@ -73,14 +71,14 @@ internal sealed class LabEnvironment : IDisposable
 
     /// <summary>
     /// Moves the host's TAP (which must be a device in this namespace: new, or just reopened) into the host's namespace
-    /// as <c>eth0</c> with its MAC, address and gateway; makes the namespace first when <paramref name="createNamespace"/>.
-    /// Notes the namespace's identity and the TAP's MAC, so the host can be told apart from a recreated one and come back
-    /// with the same MAC.
+    /// as <c>eth0</c> with its MAC (<see cref="MacOf"/>), address and gateway; makes the namespace first when
+    /// <paramref name="createNamespace"/>. Holds the namespace, so the host can be told apart from a recreated one.
     /// </summary>
     /// <exception cref="LabException">A step failed (the message is ip's).</exception>
     public void SetUpHost(ResolvedHost host, bool createNamespace)
     {
         var tap = _topology.Ports[host.PortIndex].TapName;
+        _taps[host.PortIndex]!.SetHardwareAddress(MacOf(host));
         if (createNamespace)
         {
             IpCommand.Run("netns", "add", host.Name);
@@ -92,10 +90,6 @@ internal sealed class LabEnvironment : IDisposable
         // A TAP moved into a namespace arrives down and without addresses: configure it after the move.
         IpCommand.Run("link", "set", "dev", tap, "netns", host.Name);
         IpCommand.Run("-n", host.Name, "link", "set", "dev", tap, "name", "eth0");
-        if (host.Mac is { } mac)
-        {
-            IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "address", mac.ToString());
-        }
         IpCommand.Run("-n", host.Name, "link", "set", "dev", "lo", "up");
         // A DHCP host's address and route come later, from its client (DhcpHosts), once the dataplane runs.
         if (host.Address is { } address)
@@ -108,7 +102,6 @@ internal sealed class LabEnvironment : IDisposable
             IpCommand.Run("-n", host.Name, "route", "add", "default", "via", gateway.ToString());
         }
         HoldNamespace(host);
-        _macs[host.PortIndex] = _taps[host.PortIndex]!.ReadHardwareAddress();
         HostLog.HostCreated(_logger, host.Name, host.Address?.ToString() ?? "dhcp", tap);
     }
 
@@ -143,8 +136,11 @@ internal sealed class LabEnvironment : IDisposable
         }
     }
 
-    /// <summary>The MAC the port's device had once its host was set up: a reopened device gets it back.</summary>
-    public MacAddress? MacOf(int portIndex) => _macs[portIndex];
+    /// <summary>
+    /// The MAC of a host's <c>eth0</c>: its <c>mac:</c>, or one derived from its name. Stable across restarts of the host and
+    /// of nfv, as a machine's own is, so neighbours' ARP caches and the DHCP server's leases still fit it afterwards.
+    /// </summary>
+    public static MacAddress MacOf(ResolvedHost host) => host.Mac ?? MacAddress.FromName("host/" + host.Name);
 
     /// <summary>Deletes the namespaces that still exist, then closes the TAPs (which removes them).</summary>
     public void Dispose()

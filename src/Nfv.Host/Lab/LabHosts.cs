@@ -184,9 +184,8 @@ internal sealed class LabHosts
         {
             IpCommand.Run("netns", "add", host.Name);
         }
-        var mac = _lab.MacOf(host.PortIndex);
         // The new device is made on the worker thread, in nfv's own namespace, then moved into the host's.
-        await _worker.ChangePortAsync(host.PortIndex, port => ((TapPort)port).Reopen(mac));
+        await _worker.ChangePortAsync(host.PortIndex, port => ((TapPort)port).Reopen(LabEnvironment.MacOf(host)));
         _lab.SetUpHost(host, createNamespace: false);
         if (host.Dhcp is not null)
         {

@@ -105,16 +105,6 @@ public sealed class TapPortTests : IAsyncLifetime
     private static async Task<bool> PingAsync(string ns, string address, int count = 1) =>
         (await Shell.InNamespaceAsync(ns, TimeSpan.FromSeconds(10), "ping", "-c", count.ToString(), "-i", "0.2", "-W", "1", address)).ExitCode == 0;
 
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
-
     [PrivilegedFact]
     public async Task A_tap_whose_namespace_is_deleted_is_gone_and_no_longer_read_and_reopening_brings_it_back()
     {
@@ -126,7 +116,7 @@ public sealed class TapPortTests : IAsyncLifetime
         var mac = tapB.ReadHardwareAddress();
 
         await Shell.DeleteNamespaceAsync(nsB);
-        await UntilAsync(() => tapB.State == PortState.Gone, "port b to be gone");
+        await Eventually.UntilAsync(() => tapB.State == PortState.Gone, "port b to be gone", TimeSpan.FromSeconds(5));
         long errors = tapB.Counters.ReceiveErrors;
         Assert.False(await PingAsync(nsA, "10.66.1.2", count: 3));
 

@@ -1,0 +1,99 @@
+namespace Nfv.Lab;
+
+/// <summary>
+/// What a run of a topology leaves behind if it is killed (SIGKILL, a power cut): its hosts' namespaces, with its DHCP
+/// clients still running inside. A running nfv keeps a note in its state folder (<c>STATE/TOPOLOGY/lab-namespaces</c>:
+/// its process id and start time, then the hosts' namespaces); the next run of the topology finds the note of a
+/// process that is gone, removes those namespaces and the clients it left, and starts as on a clean machine.
+/// </summary>
+public static class LabLeftovers
+{
+    private const string FileName = "lab-namespaces";
+    private static readonly string[] DhcpClientPrograms = ["dhclient", "udhcpc", "busybox", "dhcpcd"];
+
+    /// <summary>Notes that this process is about to make <paramref name="namespaces"/>.</summary>
+    public static void Record(string stateDirectory, IEnumerable<string> namespaces)
+    {
+        Directory.CreateDirectory(stateDirectory);
+        int pid = Environment.ProcessId;
+        File.WriteAllLines(Path.Combine(stateDirectory, FileName), [$"{pid} {StartTime(pid)}", .. namespaces]);
+    }
+
+    /// <summary>Removes the note: this run removed what it made.</summary>
+    public static void Forget(string stateDirectory) => File.Delete(Path.Combine(stateDirectory, FileName));
+
+    /// <summary>
+    /// When the note is from a process that no longer runs, removes the namespaces it lists that still exist (after
+    /// ending, inside each, the DHCP clients that process left orphaned) and the note. Returns the namespaces removed
+    /// and the process that left them; nothing when there is no note or its process still runs (another nfv).
+    /// </summary>
+    public static (IReadOnlyList<string> Removed, int Pid) Clean(string stateDirectory)
+    {
+        var path = Path.Combine(stateDirectory, FileName);
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ([], 0);
+        }
+        var owner = lines.Length > 0 ? lines[0].Split(' ') : [];
+        if (owner.Length != 2 || !int.TryParse(owner[0], out int pid) || !long.TryParse(owner[1], out long started))
+        {
+            File.Delete(path); // not a note we wrote; nothing to trust in it
+            return ([], 0);
+        }
+        if (StartTime(pid) == started)
+        {
+            return ([], pid); // that nfv still runs: its namespaces are its own
+        }
+        var removed = new List<string>();
+        foreach (var name in lines.Skip(1).Where(n => n.Length > 0 && NetworkNamespace.Identity(n) is not null))
+        {
+            EndOrphanedClients(name);
+            if (IpCommand.TryRun("netns", "delete", name))
+            {
+                removed.Add(name);
+            }
+        }
+        File.Delete(path);
+        return (removed, pid);
+    }
+
+    /// <summary>
+    /// The DHCP clients inside <paramref name="name"/>: the killed nfv started them (a lab host's client is nfv's), and
+    /// nothing else would stop them now. Other processes a user started inside are left alone, as a clean stop does.
+    /// </summary>
+    private static void EndOrphanedClients(string name)
+    {
+        var pids = IpCommand.RunAsync(["netns", "pids", name]).GetAwaiter().GetResult();
+        foreach (var line in pids.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(line.Trim(), out int pid) && ReadStat(pid) is { } stat && DhcpClientPrograms.Contains(stat.Command))
+            {
+                Interop.Kill(pid, Interop.SIGKILL);
+            }
+        }
+    }
+
+    /// <summary>A process's start time since boot, in clock ticks (field 22 of /proc/PID/stat); -1 when there is no such process.</summary>
+    private static long StartTime(int pid) => ReadStat(pid)?.StartTime ?? -1;
+
+    private static (string Command, long StartTime)? ReadStat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            int open = text.IndexOf('('), close = text.LastIndexOf(')');
+            var fields = text[(close + 2)..].Split(' ');
+            // After the command come state (field 3) ... starttime (field 22): fields[0] is field 3.
+            return (text[(open + 1)..close], long.Parse(fields[19]));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}
