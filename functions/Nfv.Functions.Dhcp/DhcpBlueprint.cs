@@ -67,16 +67,16 @@ public sealed class DhcpBlueprint : FunctionBlueprint
         string path = Path.Combine(directory, context.Name + ".leases");
         LeaseFile file;
         List<LeaseRecord> records;
-        int skipped;
+        List<int> unreadable;
         try
         {
-            file = LeaseFile.Open(path, out records, out skipped);
+            file = LeaseFile.Open(path, out records, out unreadable);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FunctionStartException(
                 $"DHCP server '{context.Name}' cannot open its lease file {path}: {e.Message} (is another nfv running this topology?)", e);
         }
-        return new DhcpFunction(context.Name, Options, context.Time, logger, file, records, skipped);
+        return new DhcpFunction(context.Name, Options, context.Time, logger, file, records, unreadable);
     }
 }

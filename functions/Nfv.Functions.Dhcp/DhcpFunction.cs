@@ -48,7 +48,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
     /// memory only (offline replay, tests).
     /// </summary>
     public DhcpFunction(string name, DhcpServerOptions options, TimeProvider time, ILogger? logger = null,
-        LeaseFile? leaseFile = null, IReadOnlyList<LeaseRecord>? restored = null, int skippedLines = 0)
+        LeaseFile? leaseFile = null, IReadOnlyList<LeaseRecord>? restored = null, IReadOnlyList<int>? unreadableLines = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(options);
@@ -70,7 +70,12 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
         if (restored is not null)
         {
             int orphans = leases.Restore(restored, now);
-            DhcpLog.Restored(_logger, name, leases.Count, leaseFile?.Path ?? "memory", skippedLines, orphans);
+            var unreadable = unreadableLines ?? [];
+            DhcpLog.Restored(_logger, name, leases.Count, leaseFile?.Path ?? "memory", unreadable.Count, orphans);
+            if (unreadable.Count > 0)
+            {
+                DhcpLog.UnreadableLines(_logger, name, leaseFile?.Path ?? "memory", string.Join(", ", unreadable.Take(20)) + (unreadable.Count > 20 ? ", ..." : ""));
+            }
         }
     }
 

@@ -19,4 +19,7 @@ internal static partial class DhcpLog
 
     [LoggerMessage(1304, LogLevel.Warning, "DHCP {FunctionName}: could not compact the lease file {Path}; the journal keeps growing until it can")]
     public static partial void CompactFailed(ILogger logger, Exception exception, string functionName, string path);
+
+    [LoggerMessage(1305, LogLevel.Warning, "DHCP {FunctionName}: lines {Lines} of the lease file {Path} are not lease records (a torn last line is cut off); they were skipped and every other lease restored")]
+    public static partial void UnreadableLines(ILogger logger, string functionName, string path, string lines);
 }

@@ -47,27 +47,30 @@ public sealed class LeaseFile : IDisposable
 
     /// <summary>
     /// Opens (or creates) the lease file at <paramref name="path"/>, exclusively, and reads the records in it.
-    /// Lines that cannot be read are counted in <paramref name="skipped"/>, never fatal.
+    /// Lines that cannot be read are listed by number in <paramref name="unreadableLines"/> and skipped, never fatal; a
+    /// torn last line is also cut off the file.
     /// </summary>
     /// <exception cref="IOException">The file is in use by another process or cannot be opened.</exception>
-    public static LeaseFile Open(string path, out List<LeaseRecord> records, out int skipped)
+    public static LeaseFile Open(string path, out List<LeaseRecord> records, out List<int> unreadableLines)
     {
         ArgumentNullException.ThrowIfNull(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
         records = [];
-        skipped = 0;
+        unreadableLines = [];
         using (var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 65536, leaveOpen: true))
         {
             string text = reader.ReadToEnd();
             int lineStart = 0;
-            while (lineStart < text.Length)
+            for (int number = 1; lineStart < text.Length; number++)
             {
                 int end = text.IndexOf('\n', lineStart);
                 if (end < 0)
                 {
-                    // A torn last line: the write of it never finished, so no ACK was sent for it.
-                    skipped++;
+                    // A torn last line: the write of it never finished, so no ACK was sent for it. Cut it off, or the
+                    // next line appended would run on from it and be lost too.
+                    unreadableLines.Add(number);
+                    stream.SetLength(Encoding.UTF8.GetByteCount(text.AsSpan(0, lineStart)));
                     break;
                 }
                 string line = text[lineStart..end];
@@ -82,7 +85,7 @@ public sealed class LeaseFile : IDisposable
                 }
                 else
                 {
-                    skipped++;
+                    unreadableLines.Add(number);
                 }
             }
         }

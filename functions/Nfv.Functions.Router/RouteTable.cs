@@ -166,6 +166,12 @@ public sealed class RouteTable
                 why = null;
                 return true;
             }
+            if (route.NextHop == target)
+            {
+                // Typically `0.0.0.0/0 via G` where no interface subnet holds G: the default route is all that matches G.
+                why = $"gateway {via} is not reachable: no interface subnet contains it, only a route through {target} itself";
+                return false;
+            }
             target = route.NextHop;
         }
         why = $"gateway {via} resolves through more than {MaxRecursion} routes (a loop?)";

@@ -24,4 +24,6 @@ public static class RouterDiagnosticCodes
     public const string BadInterfaceAddress = "NFV1207";
     /// <summary>A MAC that is multicast or zero.</summary>
     public const string BadInterfaceMac = "NFV1208";
+    /// <summary>Two interfaces whose subnets overlap: a packet to the common part would have two ways out.</summary>
+    public const string OverlappingSubnets = "NFV1209";
 }

@@ -86,6 +86,8 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
             interfaces.Add(ReadInterface(reader, context.Name, key, value, what, seenAddresses));
         }
 
+        ReportOverlaps(diagnostics, interfaces, where);
+
         var routes = new List<StaticRoute>();
         if (config["routes"] is { } routesNode && routesNode is not ConfigScalar { Value: "" } &&
             reader.AsSequence(routesNode, $"'routes' of {where}") is { } routesList)
@@ -107,6 +109,25 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
             diagnostics.Error(RouterDiagnosticCodes.UnresolvableRoute, route.Span, $"{problem} ({where})");
         }
         return new RouterBlueprint(context.Name, options);
+    }
+
+    /// <summary>Refuses subnets of two interfaces that overlap (one contains the other's network): the router could not tell which way a packet to the common part goes.</summary>
+    private static void ReportOverlaps(DiagnosticBag diagnostics, List<RouterInterface> interfaces, string where)
+    {
+        for (int i = 0; i < interfaces.Count; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                foreach (var mine in interfaces[i].Addresses)
+                {
+                    if (interfaces[j].Addresses.FirstOrDefault(theirs => mine.Contains(theirs.Address) || theirs.Contains(mine.Address)) is { Length: > 0 } theirs)
+                    {
+                        diagnostics.Error(RouterDiagnosticCodes.OverlappingSubnets, interfaces[i].Span,
+                            $"subnet {mine.Network} of interface '{interfaces[i].Name}' overlaps subnet {theirs.Network} of interface '{interfaces[j].Name}' ({where}); give each interface its own subnet");
+                    }
+                }
+            }
+        }
     }
 
     private static RouterInterface ReadInterface(ConfigReader reader, string routerName, ConfigScalar key, ConfigNode value,

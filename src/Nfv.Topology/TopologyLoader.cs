@@ -16,18 +16,48 @@ public static class TopologyLoader
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(catalog);
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
         {
-            var diagnostics = new DiagnosticBag();
-            diagnostics.Error(DiagnosticCodes.FileUnreadable, new SourceSpan(path, 1, 1), $"cannot read the topology file: {ex.Message}");
-            return TopologyResolver.Finish(diagnostics, null);
+            return Refused(path, 1, 1, DiagnosticCodes.FileUnreadable, $"cannot read the topology file: {ex.Message}");
+        }
+        if (!TryDecodeUtf8(bytes, out var text, out int line, out int column))
+        {
+            return Refused(path, line, column, DiagnosticCodes.FileUnreadable,
+                "the topology file is not UTF-8 text: this byte is not valid UTF-8 (save the file as UTF-8)");
         }
         return LoadFromText(text, path, catalog);
+    }
+
+    /// <summary>Strict UTF-8 (a BOM is allowed): a byte that is not UTF-8 is refused with its line and column, never replaced.</summary>
+    private static bool TryDecodeUtf8(byte[] bytes, out string text, out int line, out int column)
+    {
+        int start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes.AsSpan(start), new char[bytes.Length], out int read, out _, replaceInvalidSequences: false);
+        (line, column) = (1, 1);
+        if (status == System.Buffers.OperationStatus.Done)
+        {
+            text = System.Text.Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
+            return true;
+        }
+        // Where the bad byte is: lines counted in bytes before it, columns in characters of its line.
+        var before = bytes.AsSpan(start, read);
+        int lastNewline = before.LastIndexOf((byte)'\n');
+        line = 1 + before.Count((byte)'\n');
+        column = 1 + System.Text.Encoding.UTF8.GetCharCount(before[(lastNewline + 1)..]);
+        text = "";
+        return false;
+    }
+
+    private static TopologyLoadResult Refused(string path, int line, int column, string code, string message)
+    {
+        var diagnostics = new DiagnosticBag();
+        diagnostics.Error(code, new SourceSpan(path, line, column), message);
+        return TopologyResolver.Finish(diagnostics, null);
     }
 
     /// <summary>Loads a topology from <paramref name="text"/>. Never throws for bad input.</summary>

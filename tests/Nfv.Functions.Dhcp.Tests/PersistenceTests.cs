@@ -100,10 +100,35 @@ public sealed class PersistenceTests : IDisposable
             "not a lease line\n" +
             "10.0.0.101 bound 17672");
 
-        using var dhcp = Start();
+        using (var dhcp = Start())
+        {
+            var lease = Assert.Single(dhcp.Function.Leases.Leases);
+            Assert.Equal(("10.0.0.100", "laptop"), (lease.Address.ToString(), lease.HostName));
+            dhcp.Lease(B); // appended after the torn line
+        }
 
-        var lease = Assert.Single(dhcp.Function.Leases.Leases);
-        Assert.Equal(("10.0.0.100", "laptop"), (lease.Address.ToString(), lease.HostName));
+        // The torn line was cut off, so the lease written after it is whole and comes back too.
+        using var restarted = Start();
+        Assert.Equal(2, restarted.Function.Leases.Count);
+    }
+
+    [Fact]
+    public void Unreadable_lines_are_named_by_number_and_a_torn_tail_is_cut_off_the_file()
+    {
+        File.WriteAllText(LeaseFilePath,
+            "# nfv dhcp leases v1\n" +
+            "10.0.0.100 bound 1767229200 02:00:00:00:00:a1 hw:02:00:00:00:00:a1 laptop\n" +
+            "not a lease line\n" +
+            "10.0.0.101 bound 1767229200 02:00:00:00:00:a2 hw:02:00:00:00:00:a2 -\n" +
+            "10.0.0.102 bound 17672");
+
+        using (var file = LeaseFile.Open(LeaseFilePath, out var records, out var unreadable))
+        {
+            Assert.Equal(["10.0.0.100", "10.0.0.101"], records.Select(r => r.Address.ToString()));
+            Assert.Equal([3, 5], unreadable);
+        }
+
+        Assert.EndsWith("hw:02:00:00:00:00:a2 -\n", File.ReadAllText(LeaseFilePath));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ namespace Nfv.Abstractions.Configuration;
 public sealed class DiagnosticBag
 {
     private readonly List<Diagnostic> _items = [];
+    private readonly HashSet<Diagnostic> _seen = [];
 
     /// <summary>Everything reported, in order.</summary>
     public IReadOnlyList<Diagnostic> Items => _items;
@@ -17,9 +18,14 @@ public sealed class DiagnosticBag
     /// <summary>Reports a warning.</summary>
     public void Warning(string code, SourceSpan span, string message) => Add(new Diagnostic(code, DiagnosticSeverity.Warning, message, span));
 
-    /// <summary>Adds a diagnostic.</summary>
+    /// <summary>Adds a diagnostic, unless the same one (code, place and message) is there already: a YAML alias used many
+    /// times must not repeat one mistake in as many lines.</summary>
     public void Add(Diagnostic diagnostic)
     {
+        if (!_seen.Add(diagnostic))
+        {
+            return;
+        }
         _items.Add(diagnostic);
         HasErrors |= diagnostic.Severity == DiagnosticSeverity.Error;
     }
