@@ -26,4 +26,8 @@ public enum NatDrop
     IcmpErrorNoSession = 8,
     /// <summary>A fragment after the first whose first fragment was not seen (or was seen too long ago).</summary>
     FragmentWithoutFirst = 9,
+    /// <summary>A new flow over <c>new-sessions-per-second</c>, the NAT's rate of new sessions in all.</summary>
+    RateLimit = 10,
+    /// <summary>A new flow over <c>new-sessions-per-second-per-source</c>: its source (inside host or remote) makes new flows too fast.</summary>
+    SourceRateLimit = 11,
 }

@@ -108,6 +108,10 @@ public sealed partial class NatFunction
                 ReportFull();
                 return Drop(NatDrop.SessionLimit);
             }
+            if (_limiter.TryTake(remote, now) is { } limited)
+            {
+                return Drop(limited);
+            }
             session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, 0), Options.MaxSessionsPerHost, out var refused);
             if (session < 0)
             {

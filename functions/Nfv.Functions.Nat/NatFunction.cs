@@ -30,6 +30,8 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
 {
     // Sessions the timer looks at per tick (100 ms): the whole default table every 6.4 s.
     private const int SweepBudget = 1024;
+    private readonly NatRateLimiter _limiter;
+    private int _timerCalls;
 
     private const byte TcpFin = 0x01;
     private const byte TcpSyn = 0x02;
@@ -77,6 +79,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         _udp = Ticks(options.Udp);
         _icmp = Ticks(options.Icmp);
         _fragments = new NatFragmentCache(_frequency);
+        _limiter = new NatRateLimiter(options.NewSessionsPerSecond, options.NewSessionsPerSecondPerSource, _frequency);
     }
 
     /// <inheritdoc/>
@@ -219,8 +222,13 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         {
             return;
         }
-        int removed = _table.Sweep(_time.GetTimestamp(), SweepBudget);
+        long now = _time.GetTimestamp();
+        int removed = _table.Sweep(now, SweepBudget);
         Counters.SessionsExpiredCount += removed;
+        if (++_timerCalls % 10 == 0)
+        {
+            _limiter.Forget(now); // about once a second: the table of sources can hold thousands
+        }
         if (_fullReported && _table.SessionCount < _table.SessionCapacity)
         {
             _fullReported = false;
@@ -355,6 +363,11 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         {
             refused = NatDrop.SessionLimit;
             ReportFull();
+            return -1;
+        }
+        if (_limiter.TryTake(inside, now) is { } limited)
+        {
+            refused = limited;
             return -1;
         }
         if (table.HostSessions(inside) >= Options.MaxSessionsPerHost)

@@ -14,7 +14,7 @@ public sealed class NatFunctionFactory : INetworkFunctionFactory
     private static readonly string[] s_keys =
     [
         "kind", "external", "ports", "mapping", "filtering", "tcp-established", "tcp-transitory", "udp-timeout", "icmp-timeout",
-        "max-sessions", "max-sessions-per-host", "forwards",
+        "max-sessions", "max-sessions-per-host", "new-sessions-per-second", "new-sessions-per-second-per-source", "forwards",
     ];
     private static readonly string[] s_forwardKeys = ["protocol", "port", "to", "address"];
     private static readonly string[] s_modes = ["endpoint-independent", "address-dependent", "address-and-port-dependent"];
@@ -110,6 +110,16 @@ public sealed class NatFunctionFactory : INetworkFunctionFactory
         else if (perHostNode is null && options.MaxSessionsPerHost > options.MaxSessions)
         {
             options = options with { MaxSessionsPerHost = options.MaxSessions };
+        }
+
+        if (config["new-sessions-per-second"] is { } rateNode && reader.Int(rateNode, $"'new-sessions-per-second' of {where} (0: no limit)", 0, 10_000_000) is { } rate)
+        {
+            options = options with { NewSessionsPerSecond = rate };
+        }
+        if (config["new-sessions-per-second-per-source"] is { } sourceNode &&
+            reader.Int(sourceNode, $"'new-sessions-per-second-per-source' of {where} (0: no limit)", 0, 10_000_000) is { } sourceRate)
+        {
+            options = options with { NewSessionsPerSecondPerSource = sourceRate };
         }
 
         if (config["forwards"] is { } forwardsNode && forwardsNode is not ConfigScalar { Value: "" } &&

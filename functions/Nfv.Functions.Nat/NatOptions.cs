@@ -72,6 +72,12 @@ public sealed record NatOptions
     /// <summary>Most sessions of one inside host.</summary>
     public int MaxSessionsPerHost { get; init; } = 4096;
 
+    /// <summary>New sessions a second in all (bursts of twice that); 0 for no limit.</summary>
+    public int NewSessionsPerSecond { get; init; } = 20_000;
+
+    /// <summary>New sessions a second of one source, inside host or remote (bursts of twice that); 0 for no limit.</summary>
+    public int NewSessionsPerSecondPerSource { get; init; } = 2_000;
+
     /// <summary>Static port forwards.</summary>
     public IReadOnlyList<NatForward> Forwards { get; init; } = [];
 }

@@ -148,6 +148,7 @@ public sealed class DhcpClientProcess : HostDhcpClient
             Signal(Interop.SIGTERM);
             return;
         }
+        ResolveServer();
         switch (Kind)
         {
             case DhcpClientKind.Dhclient:

@@ -141,6 +141,19 @@ public abstract class HostDhcpClient : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// Resolves the server's MAC in the host's namespace (one echo, 300 ms at most) before a release: a DHCPRELEASE is
+    /// unicast, so it may first wait for ARP, and clients take their address away right after sending it, which can
+    /// strand the release in the neighbour queue (seen with dhcpcd and the built-in client). Failing is harmless.
+    /// </summary>
+    private protected void ResolveServer()
+    {
+        if (Lease?.ServerId is { } server && NetworkNamespace.ResolveNeighbour(Namespace, server) is { } problem)
+        {
+            Keep($"nfv: could not reach the DHCP server {server} before the release: {problem}");
+        }
+    }
+
     /// <summary>Keeps a line of output (the last <c>200</c>) for <see cref="Output"/>.</summary>
     private protected void Keep(string? line)
     {

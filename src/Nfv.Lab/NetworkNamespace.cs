@@ -31,6 +31,29 @@ public static class NetworkNamespace
         return Interop.Stat(Path.Combine(Directory, name), buffer) == 0 ? BitConverter.ToUInt64(buffer, 8) : null;
     }
 
+    /// <summary>
+    /// Has namespace <paramref name="name"/> resolve <paramref name="address"/>'s MAC (it sends one echo, waiting 300 ms at
+    /// most: the ARP exchange is what counts, the echo may go unanswered). Returns why it could not, or null.
+    /// </summary>
+    public static string? ResolveNeighbour(string name, Abstractions.Headers.Ipv4Address address)
+    {
+        var bytes = new byte[4];
+        address.Write(bytes);
+        try
+        {
+            Run(name, () =>
+            {
+                using var ping = new System.Net.NetworkInformation.Ping();
+                return ping.Send(new System.Net.IPAddress(bytes), 300).Status;
+            });
+            return null;
+        }
+        catch (Exception ex) when (ex is LabException or System.Net.NetworkInformation.PingException or InvalidOperationException)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>Runs <paramref name="body"/> inside namespace <paramref name="name"/> and returns its result (or rethrows what it threw).</summary>
     /// <exception cref="LabException">The namespace does not exist or cannot be entered.</exception>
     public static T Run<T>(string name, Func<T> body)

@@ -111,6 +111,51 @@ public class FloodTests
         Assert.True(Loss(ping) < 1, $"the routed flow between {a} and {b} was disturbed: {ping.StandardOutput}");
     }
 
+    [PrivilegedFact(Needs = "hping3")]
+    public async Task A_syn_flood_from_random_sources_on_a_forward_is_held_to_the_nats_rate_and_an_existing_flow_keeps_going()
+    {
+        await using var lab = new Lab();
+        string inside = lab.Host("in"), outside = lab.Host("out");
+        var path = lab.WriteTopology("syn.yaml", $$"""
+            name: syn-flood
+            functions:
+              gw:
+                kind: router
+                interfaces:
+                  lan: { address: 10.83.0.1/24 }
+                  wan: { address: 203.0.113.2/24, nat: masq }
+              masq:
+                kind: nat
+                max-sessions: 4096
+                new-sessions-per-second: 500
+                forwards: [ { protocol: tcp, port: 8080, to: "10.83.0.10:80" } ]
+            ports:
+              pl: { tap: {{lab.Tap("l")}} }
+              pw: { tap: {{lab.Tap("w")}} }
+            links: [ [pl, gw.lan], [pw, gw.wan] ]
+            hosts:
+              {{inside}}: { port: pl, address: 10.83.0.10/24, gateway: 10.83.0.1 }
+              {{outside}}: { port: pw, address: 203.0.113.1/24 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(30) };
+        await Ping.AssertReachesAsync(inside, "203.0.113.1");
+
+        var steady = SteadyPing(inside, "203.0.113.1", 8);
+        await Task.Delay(1000);
+        // 30,000 SYNs to the forward, each from a random source address, 20,000 a second.
+        var flood = await Shell.InNamespaceAsync(outside, TimeSpan.FromSeconds(30),
+            "hping3", "-S", "-p", "8080", "--rand-source", "-c", "30000", "-i", "u50", "-q", "203.0.113.2");
+        Assert.True(flood.ExitCode is 0 or 1, flood.ToString()); // hping3 exits 1 when no reply came back
+
+        var (entries, capacity) = await TableAsync(http, "masq", "nat");
+        Assert.Equal(4096, capacity);
+        Assert.InRange(entries, 1, capacity);
+        Assert.True(await EventAsync(http, "masq", "dropped_rate_limit") > 20_000, "new flows over the rate are counted");
+        var ping = await steady;
+        Assert.True(Loss(ping) < 1, $"the existing flow was disturbed: {ping.StandardOutput}");
+    }
+
     /// <summary>The router's MAC as <paramref name="host"/>'s neighbour table has it (after a ping through it).</summary>
     private static async Task<string> RouterMacAsync(string host)
     {

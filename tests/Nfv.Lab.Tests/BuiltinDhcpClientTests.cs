@@ -81,6 +81,10 @@ public class BuiltinDhcpClientTests
             return ValueTask.CompletedTask;
         }
 
+        public void ResolveServer(Ipv4Address server)
+        {
+        }
+
         public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {
             var datagram = await _inbox.Reader.ReadAsync(cancellationToken);
@@ -277,6 +281,7 @@ public class BuiltinDhcpClientTests
         public MacAddress Mac => BuiltinDhcpClientTests.Mac;
         public ValueTask SendAsync(byte[] message, Ipv4Address destination, CancellationToken cancellationToken) =>
             throw new LabException("the namespace is gone");
+        public void ResolveServer(Ipv4Address server) { }
         public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task ConfigureAsync(DhcpLease lease, DhcpLease? previous, CancellationToken cancellationToken) => Task.CompletedTask;
         public Task DeconfigureAsync(DhcpLease lease, CancellationToken cancellationToken) => Task.CompletedTask;

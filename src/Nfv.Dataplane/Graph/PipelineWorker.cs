@@ -280,6 +280,12 @@ public sealed unsafe class PipelineWorker : IDisposable
                     ulong token = *(ulong*)(events + (i * stride) + EpollDataOffset);
                     if (token != WakeToken)
                     {
+                        if (!_registered[(int)token])
+                        {
+                            // Taken out of epoll by a request that ran earlier in this same round of events (a lab host
+                            // closed or given a new device): this event is about a descriptor that is gone.
+                            continue;
+                        }
                         // Level-triggered: a port with more than one batch waiting is reported
                         // again on the next wait, after every other ready port had its turn.
                         if (_graph.Poll((int)token) > 0)

@@ -12,6 +12,10 @@ public sealed partial class TapPort
     /// <inheritdoc/>
     public unsafe int Receive(PacketBatch batch, PacketPool pool)
     {
+        if (_state == PortState.Gone)
+        {
+            return 0; // nothing can come from a removed device, and a closed descriptor must not be read
+        }
         int added = 0;
         while (!batch.IsFull)
         {

@@ -20,7 +20,6 @@ namespace Nfv.Lab;
 public sealed class BuiltinDhcpClient : HostDhcpClient
 {
     private static readonly Ipv4Address Broadcast = new(0xFFFFFFFF);
-    private static readonly TimeSpan ReleaseGrace = TimeSpan.FromMilliseconds(200);
 
     private readonly IDhcpClientTransport _transport;
     private readonly TimeProvider _time;
@@ -102,12 +101,10 @@ public sealed class BuiltinDhcpClient : HostDhcpClient
                 using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 if (release && lease.ServerId is { } server)
                 {
+                    _transport.ResolveServer(server);
                     await _transport.SendAsync(DhcpClientMessage.Build(DhcpClientMessageType.Release, NewTransactionId(), _transport.Mac, 0,
                         lease.Address.Address, broadcast: false, serverId: server), server, bounded.Token);
                     Event("RELEASE");
-                    // The RELEASE is unicast: it may wait for the server's MAC (ARP), and it needs its source address
-                    // for that. Taking the address off at once could strand it.
-                    await Task.Delay(ReleaseGrace, _time, bounded.Token);
                     await _transport.DeconfigureAsync(lease, bounded.Token);
                 }
                 else
