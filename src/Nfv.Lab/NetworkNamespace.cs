@@ -22,7 +22,7 @@ public static class NetworkNamespace
     /// </summary>
     public static ulong? Identity(string name)
     {
-        if (string.IsNullOrEmpty(name) || name.Contains('/') || name is "." or "..")
+        if (!IsName(name))
         {
             return null;
         }
@@ -60,7 +60,7 @@ public static class NetworkNamespace
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(body);
-        if (name.Contains('/') || name is "." or "..")
+        if (!IsName(name))
         {
             throw new LabException($"'{name}' is not a network namespace name");
         }
@@ -97,4 +97,7 @@ public static class NetworkNamespace
         failure?.Throw();
         return result;
     }
+
+    /// <summary>A name <c>ip netns</c> could have made: one path component under <see cref="Directory"/>, never outside it.</summary>
+    private static bool IsName(string name) => !string.IsNullOrEmpty(name) && !name.Contains('/') && name is not "." and not "..";
 }

@@ -81,9 +81,7 @@ public class BuiltinDhcpClientTests
             return ValueTask.CompletedTask;
         }
 
-        public void ResolveServer(Ipv4Address server)
-        {
-        }
+        public string? ResolveServer(Ipv4Address server) => null;
 
         public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {
@@ -281,7 +279,7 @@ public class BuiltinDhcpClientTests
         public MacAddress Mac => BuiltinDhcpClientTests.Mac;
         public ValueTask SendAsync(byte[] message, Ipv4Address destination, CancellationToken cancellationToken) =>
             throw new LabException("the namespace is gone");
-        public void ResolveServer(Ipv4Address server) { }
+        public string? ResolveServer(Ipv4Address server) => null;
         public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task ConfigureAsync(DhcpLease lease, DhcpLease? previous, CancellationToken cancellationToken) => Task.CompletedTask;
         public Task DeconfigureAsync(DhcpLease lease, CancellationToken cancellationToken) => Task.CompletedTask;

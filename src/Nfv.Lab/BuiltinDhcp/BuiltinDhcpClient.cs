@@ -101,7 +101,10 @@ public sealed class BuiltinDhcpClient : HostDhcpClient
                 using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 if (release && lease.ServerId is { } server)
                 {
-                    _transport.ResolveServer(server);
+                    if (_transport.ResolveServer(server) is { } problem)
+                    {
+                        Keep($"nfv: could not reach the DHCP server {server} before the release: {problem}");
+                    }
                     await _transport.SendAsync(DhcpClientMessage.Build(DhcpClientMessageType.Release, NewTransactionId(), _transport.Mac, 0,
                         lease.Address.Address, broadcast: false, serverId: server), server, bounded.Token);
                     Event("RELEASE");

@@ -15,8 +15,8 @@ internal interface IDhcpClientTransport : IDisposable
     /// <summary>Sends a client message to a server's port 67 at <paramref name="destination"/> (255.255.255.255 to broadcast).</summary>
     ValueTask SendAsync(byte[] message, Ipv4Address destination, CancellationToken cancellationToken);
 
-    /// <summary>Resolves <paramref name="server"/>'s MAC before a unicast RELEASE (see <see cref="NetworkNamespace.ResolveNeighbour"/>).</summary>
-    void ResolveServer(Ipv4Address server);
+    /// <summary>Resolves <paramref name="server"/>'s MAC before a unicast RELEASE (see <see cref="NetworkNamespace.ResolveNeighbour"/>); why not, or null.</summary>
+    string? ResolveServer(Ipv4Address server);
 
     /// <summary>Waits for the next datagram to port 68 and returns its length.</summary>
     ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);

@@ -75,7 +75,7 @@ internal sealed class NamespaceDhcpTransport : IDhcpClientTransport
         await _socket.SendToAsync(message, SocketFlags.None, new IPEndPoint(new IPAddress(address), 67), cancellationToken);
     }
 
-    public void ResolveServer(Ipv4Address server) => NetworkNamespace.ResolveNeighbour(_namespace, server);
+    public string? ResolveServer(Ipv4Address server) => NetworkNamespace.ResolveNeighbour(_namespace, server);
 
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
