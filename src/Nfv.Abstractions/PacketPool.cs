@@ -1,8 +1,9 @@
 namespace Nfv.Abstractions;
 
 /// <summary>
-/// A bounded pool of packets whose buffers are allocated once, pinned, at construction.
-/// Renting never allocates; an empty pool says so by returning null.
+/// A bounded pool of packets whose buffers are allocated once, pinned: all at construction, or, for a pool that is
+/// mostly idle (a router's queue of packets waiting for ARP), each when it is first needed. Renting from a pool made
+/// whole never allocates; an empty pool says so by returning null.
 /// </summary>
 /// <remarks>
 /// Not thread-safe: each dataplane worker owns one pool, and packets travel only within
@@ -13,31 +14,48 @@ public sealed class PacketPool
 {
     private readonly Packet[] _free;
     private int _freeCount;
+    private int _made;
 
     /// <summary>Creates <paramref name="capacity"/> packets of <paramref name="bufferSize"/> bytes each.</summary>
-    public PacketPool(int capacity, int bufferSize = Packet.DefaultHeadroom + Packet.MaxFrameLength)
+    /// <param name="capacity">The most packets the pool holds.</param>
+    /// <param name="bufferSize">Bytes per packet buffer, headroom included.</param>
+    /// <param name="onDemand">
+    /// True to make each packet when the pool is first found empty instead of all now: for a pool that is seldom used
+    /// (its pinned buffers would otherwise be allocated, and counted by the GC, for nothing). Renting then allocates
+    /// until the pool has grown to <paramref name="capacity"/>.
+    /// </param>
+    public PacketPool(int capacity, int bufferSize = Packet.DefaultHeadroom + Packet.MaxFrameLength, bool onDemand = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, Packet.DefaultHeadroom + 64);
         Capacity = capacity;
         BufferSize = bufferSize;
         _free = new Packet[capacity];
-        for (int i = 0; i < capacity; i++)
+        if (!onDemand)
         {
-            // Uninitialized: pages are touched (made resident) only when a frame is written.
-            _free[i] = new Packet(this, GC.AllocateUninitializedArray<byte>(bufferSize, pinned: true));
+            for (int i = 0; i < capacity; i++)
+            {
+                _free[i] = MakePacket();
+            }
+            _freeCount = capacity;
         }
-        _freeCount = capacity;
     }
 
-    /// <summary>Packets the pool was made with.</summary>
+    // Uninitialized: pages are touched (made resident) only when a frame is written.
+    private Packet MakePacket()
+    {
+        _made++;
+        return new Packet(this, GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true));
+    }
+
+    /// <summary>The most packets the pool holds.</summary>
     public int Capacity { get; }
 
     /// <summary>Bytes per packet buffer, headroom included.</summary>
     public int BufferSize { get; }
 
-    /// <summary>Packets ready to rent.</summary>
-    public int Available => _freeCount;
+    /// <summary>Packets ready to rent (those not made yet included).</summary>
+    public int Available => _freeCount + Capacity - _made;
 
     /// <summary>Times <see cref="Rent"/> found the pool empty.</summary>
     public long Exhausted { get; private set; }
@@ -47,6 +65,10 @@ public sealed class PacketPool
     {
         if (_freeCount == 0)
         {
+            if (_made < Capacity)
+            {
+                return MakePacket();
+            }
             Exhausted++;
             return null;
         }
@@ -63,7 +85,7 @@ public sealed class PacketPool
         {
             throw new ArgumentException("The packet belongs to another pool.", nameof(packet));
         }
-        if (_freeCount == _free.Length)
+        if (_freeCount == _made)
         {
             throw new InvalidOperationException("A packet was returned twice.");
         }

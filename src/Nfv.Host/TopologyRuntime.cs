@@ -13,8 +13,10 @@ internal static class TopologyRuntime
     /// <summary>Builds every function and wires it to <paramref name="ports"/> (one per topology port, by index).</summary>
     /// <param name="captures">The links' captures (<c>capture:</c>); null to capture nothing.</param>
     /// <param name="stateDirectory">Where functions keep state across restarts (DHCP leases); null keeps it in memory.</param>
+    /// <param name="pool">The packets to run on, all free; null for a new pool of <see cref="NfvOptions.PacketPoolSize"/>.
+    /// The fuzzer compiles a graph per input and keeps one pool (making 64 KB buffers each time would be most of its work).</param>
     public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, NfvOptions options,
-        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null)
+        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null, PacketPool? pool = null)
     {
         // Features (a NAT) first: the functions that name them (a router interface's nat: NAME) get them at build time.
         // Every function, features included, becomes a graph node in topology order (a feature has no ports; the graph
@@ -55,8 +57,7 @@ internal static class TopologyRuntime
         {
             builder.Link(ToGraph(link.A), ToGraph(link.B), captures?.For(link));
         }
-        var pool = new PacketPool(options.PacketPoolSize);
-        return builder.Build(pool, new GraphOptions { ReceiveBatchSize = options.ReceiveBatchSize, MaxHops = options.MaxHops });
+        return builder.Build(pool ?? new PacketPool(options.PacketPoolSize), new GraphOptions { ReceiveBatchSize = options.ReceiveBatchSize, MaxHops = options.MaxHops });
     }
 
     /// <summary>The graph endpoint of a link end: the same indices, compiled.</summary>
