@@ -70,4 +70,6 @@ public enum DhcpDrop
     Declined = 29,
     /// <summary>The lease could not be written to disk, so the ACK was not sent (the client will retry).</summary>
     PersistFailed = 30,
+    /// <summary>A message straight from a client (not relayed) whose chaddr is not the Ethernet address it came from (<c>verify-mac</c>).</summary>
+    MacMismatch = 31,
 }

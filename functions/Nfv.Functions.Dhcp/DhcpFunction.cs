@@ -249,6 +249,11 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
             emit.Drop(packet, problem);
             return;
         }
+        if (_options.VerifyMac && message.RelayAddress.Value == 0 && message.ClientMac != EthernetHeader.Source(packet.Data))
+        {
+            emit.Drop(packet, DhcpDrop.MacMismatch);
+            return;
+        }
         if (!_limiter.Allow(message.ClientMac, now.ToUnixTimeMilliseconds() / 1000.0))
         {
             emit.Drop(packet, DhcpDrop.RateLimited);

@@ -24,7 +24,7 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
     private static readonly string[] s_keys =
     [
         "kind", "address", "mac", "pool", "router", "dns", "domain", "lease", "ntp", "mtu", "routes", "options",
-        "reservations", "subnets", "offer-hold", "decline-hold", "authoritative", "rate-limit",
+        "reservations", "subnets", "offer-hold", "decline-hold", "authoritative", "rate-limit", "verify-mac",
     ];
     private static readonly string[] s_subnetKeys = ["prefix", "pool", "router", "dns", "domain", "lease", "ntp", "mtu", "routes", "options"];
     private static readonly string[] s_reservationKeys = ["mac", "client-id", "address"];
@@ -123,6 +123,10 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
         if (config["authoritative"] is { } authoritative && reader.Bool(authoritative, $"'authoritative' of {where}") is { } a)
         {
             options = options with { Authoritative = a };
+        }
+        if (config["verify-mac"] is { } verify && reader.Bool(verify, $"'verify-mac' of {where}") is { } v)
+        {
+            options = options with { VerifyMac = v };
         }
         return new DhcpBlueprint(context.Name, options);
     }

@@ -32,4 +32,11 @@ public sealed record DhcpServerOptions
 
     /// <summary>Messages per second one client MAC may send before the rest are dropped (0: no limit).</summary>
     public int RateLimit { get; init; } = 20;
+
+    /// <summary>
+    /// Whether a message that did not come through a relay must carry its sender's Ethernet address as chaddr (what
+    /// switches call DHCP snooping's MAC check). One host asking for many chaddrs (perfdhcp, a starvation attack) then
+    /// gets no address at all, instead of draining the pool. Relayed messages (giaddr set) are the relay's business.
+    /// </summary>
+    public bool VerifyMac { get; init; } = true;
 }

@@ -14,4 +14,7 @@ public enum MacLearnResult
 
     /// <summary>The address is new and the table is full: nothing was learned.</summary>
     Full = 3,
+
+    /// <summary>The address is new on a port that already has as many as its limit (port security): nothing was learned.</summary>
+    PortFull = 4,
 }

@@ -47,12 +47,18 @@ public sealed class MacTable
     private readonly long _ageing;
     private readonly long _frequency;
     private int _count;
+    private readonly int[]? _portLimits; // most entries per port (0: no limit); null when no port has a limit
+    private readonly int[]? _perPort;    // entries per port, kept only when some port has a limit
 
     /// <summary>Creates an empty table.</summary>
     /// <param name="capacity">The most entries it holds.</param>
     /// <param name="ageing">How long an entry lives unseen.</param>
     /// <param name="timestampFrequency"><see cref="TimeProvider.TimestampFrequency"/> of the clock the caller passes times from.</param>
-    public MacTable(int capacity, TimeSpan ageing, long timestampFrequency)
+    /// <param name="portLimits">
+    /// The most entries each port may have (port security; 0: no limit), by port; null for no limit on any port. An entry
+    /// counts against its port until it is removed, so an aged one frees its place at the next <see cref="RemoveExpired"/>.
+    /// </param>
+    public MacTable(int capacity, TimeSpan ageing, long timestampFrequency, IReadOnlyList<int>? portLimits = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1 << 28);
@@ -67,6 +73,11 @@ public sealed class MacTable
         _frequency = timestampFrequency;
         _ageing = (long)Int128.Min(long.MaxValue / 2, (Int128)ageing.Ticks * timestampFrequency / TimeSpan.TicksPerSecond);
         Ageing = ageing;
+        if (portLimits is not null && portLimits.Any(limit => limit > 0))
+        {
+            _portLimits = [.. portLimits];
+            _perPort = new int[_portLimits.Length];
+        }
     }
 
     /// <summary>The most entries the table holds.</summary>
@@ -97,11 +108,16 @@ public sealed class MacTable
             if (slot.Key == key)
             {
                 bool expired = now - slot.LastSeen >= _ageing;
-                slot.LastSeen = now;
                 if (slot.Port == port)
                 {
+                    slot.LastSeen = now;
                     return expired ? MacLearnResult.Learned : MacLearnResult.Refreshed;
                 }
+                if (_perPort is not null && !Charge(port, from: slot.Port))
+                {
+                    return MacLearnResult.PortFull;
+                }
+                slot.LastSeen = now;
                 slot.Port = port;
                 return expired ? MacLearnResult.Learned : MacLearnResult.Moved;
             }
@@ -110,6 +126,10 @@ public sealed class MacTable
                 if (_count >= Capacity)
                 {
                     return MacLearnResult.Full;
+                }
+                if (_perPort is not null && !Charge(port, from: -1))
+                {
+                    return MacLearnResult.PortFull;
                 }
                 slot.Port = port;
                 slot.LastSeen = now;
@@ -120,6 +140,28 @@ public sealed class MacTable
             i = (i + 1) & _mask;
         }
     }
+
+    // Port security: moves an entry's place from port 'from' (-1: a new entry) to 'port', unless 'port' is at its limit.
+    private bool Charge(int port, int from)
+    {
+        if ((uint)port < (uint)_perPort!.Length)
+        {
+            int limit = _portLimits![port];
+            if (limit > 0 && _perPort[port] >= limit)
+            {
+                return false;
+            }
+            _perPort[port]++;
+        }
+        if ((uint)from < (uint)_perPort.Length)
+        {
+            _perPort[from]--;
+        }
+        return true;
+    }
+
+    /// <summary>Entries on <paramref name="port"/>, when some port has a limit (otherwise not counted: -1).</summary>
+    public int CountOn(int port) => _perPort is not null && (uint)port < (uint)_perPort.Length ? _perPort[port] : -1;
 
     /// <summary>
     /// The port <paramref name="mac"/> was learned on in <paramref name="vlan"/>, or -1 when it is unknown or its entry
@@ -195,6 +237,10 @@ public sealed class MacTable
     {
         Array.Clear(_slots);
         _count = 0;
+        if (_perPort is not null)
+        {
+            Array.Clear(_perPort);
+        }
     }
 
     /// <summary>
@@ -236,6 +282,10 @@ public sealed class MacTable
     private void DeleteAt(int hole)
     {
         var slots = _slots;
+        if (_perPort is not null && (uint)slots[hole].Port < (uint)_perPort.Length)
+        {
+            _perPort[slots[hole].Port]--;
+        }
         int j = hole;
         while (true)
         {

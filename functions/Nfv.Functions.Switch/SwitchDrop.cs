@@ -45,4 +45,7 @@ public enum SwitchDrop
 
     /// <summary>The packet's input port is not one of the switch's ports (a dataplane bug, never a crash).</summary>
     UnknownInputPort = 11,
+
+    /// <summary>A frame from a new source address on a port that already has its <c>max-macs</c> (port security).</summary>
+    PortMacLimit = 12,
 }

@@ -107,7 +107,7 @@ public sealed partial class SwitchFunction : INetworkFunction
         }
 
         long frequency = _time.TimestampFrequency;
-        _table = new MacTable(options.MacTableSize, options.Ageing, frequency);
+        _table = new MacTable(options.MacTableSize, options.Ageing, frequency, [.. ports.Select(p => p.MaxMacs)]);
         // Lookups treat an expired entry as gone at once; the sweep only gives its slot back, within a second.
         var sweep = TimeSpan.FromTicks(Math.Min(options.Ageing.Ticks / 4, TimeSpan.TicksPerSecond));
         _sweepInterval = Math.Max(1, (long)((Int128)sweep.Ticks * frequency / TimeSpan.TicksPerSecond));
@@ -241,6 +241,15 @@ public sealed partial class SwitchFunction : INetworkFunction
 
         // 3. Learn the source.
         var learned = _table.Learn(vlan, source, inPort, now);
+        if (learned == MacLearnResult.PortFull)
+        {
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"{source} not learned: {_portNames[inPort]} has as many addresses as its max-macs allows");
+            }
+            emit.Drop(packet, SwitchDrop.PortMacLimit);
+            return;
+        }
         if (learned != MacLearnResult.Refreshed)
         {
             Learned(learned, vlan, source, inPort, packet, emit);

@@ -11,7 +11,7 @@ namespace Nfv.Functions.Switch;
 public sealed class SwitchFunctionFactory : INetworkFunctionFactory
 {
     private static readonly string[] s_keys = ["kind", "ageing", "mac-table-size", "mtu", "ports"];
-    private static readonly string[] s_portKeys = ["vlan", "trunk", "native"];
+    private static readonly string[] s_portKeys = ["vlan", "trunk", "native", "max-macs"];
 
     /// <inheritdoc/>
     public string Kind => "switch";
@@ -104,6 +104,8 @@ public sealed class SwitchFunctionFactory : INetworkFunctionFactory
                 $"'native' of {where} is only for trunk ports: add 'trunk: [...]', or write 'vlan: N' for an access port");
         }
 
+        int maxMacs = map["max-macs"] is { } maxNode ? reader.Int(maxNode, $"'max-macs' of {where}", 1, SwitchOptions.MaxMacTableSize) ?? 0 : 0;
+        fallback = fallback with { MaxMacs = maxMacs };
         int? access = vlanNode is null ? null : reader.Vlan(vlanNode, $"'vlan' of {where}");
         int? native = nativeNode is null ? null : reader.Vlan(nativeNode, $"'native' of {where}");
         if (trunkNode is null || vlanNode is not null)
@@ -117,7 +119,7 @@ public sealed class SwitchFunctionFactory : INetworkFunctionFactory
             reader.Diagnostics.Error(SwitchDiagnosticCodes.EmptyTrunk, trunkNode.Span,
                 $"'trunk' of {where} carries no VLAN: list VLAN ids such as [10, 20] or ranges such as [100-199], or add 'native: N'");
         }
-        return SwitchPort.Trunk(key.Value, vlans, native) with { Span = key.Span };
+        return SwitchPort.Trunk(key.Value, vlans, native) with { Span = key.Span, MaxMacs = maxMacs };
     }
 
     // A trunk list: a YAML list of VLAN ids and ranges ([10, 20, 100-199]), or one scalar ("10,20,100-199").

@@ -30,6 +30,12 @@ public sealed record SwitchPort
     /// <summary>A trunk's native VLAN, carried untagged; null when untagged frames are dropped. Null on an access port.</summary>
     public int? NativeVlan { get; init; }
 
+    /// <summary>
+    /// Port security: the most source addresses the port may have in the MAC table (0: no limit). Frames from further
+    /// addresses are dropped, so one port flooding random sources can neither fill the table nor pose as many hosts.
+    /// </summary>
+    public int MaxMacs { get; init; }
+
     /// <summary>Where the port was declared (or linked, for a port a bare link created).</summary>
     public SourceSpan Span { get; init; }
 

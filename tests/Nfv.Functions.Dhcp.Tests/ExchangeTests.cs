@@ -393,6 +393,29 @@ public sealed class ExchangeTests : IDisposable
     }
 
     [Fact]
+    public void One_host_asking_for_many_chaddrs_gets_nothing_so_the_pool_is_not_drained_but_a_relay_may()
+    {
+        // perfdhcp's way: one NIC, a new chaddr per DISCOVER. Ten would take the whole pool.
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Null(_dhcp.Send(Client(Discover, FrameBuilder.Mac(0x500 + i), xid: (uint)i, ethernetSource: A)));
+            Assert.Equal(1, _dhcp.Emit.DropCount(DhcpDrop.MacMismatch));
+        }
+        Assert.Equal("10.0.0.100", _dhcp.Send(Client(Discover, B))!.YourAddress.ToString());
+
+        // Through a relay every client comes from the relay's MAC: that is the relay's to police.
+        var relayed = _dhcp.Send(Client(Discover, FrameBuilder.Mac(0x600), giaddr: Ipv4Address.Parse("10.9.0.1"), ethernetSource: A));
+        Assert.NotNull(relayed);
+    }
+
+    [Fact]
+    public void With_verify_mac_off_a_chaddr_from_another_mac_is_served()
+    {
+        using var dhcp = new DhcpHarness(DhcpHarness.DefaultConfig + "\n  verify-mac: false");
+        Assert.NotNull(dhcp.Send(Client(Discover, B, ethernetSource: A)));
+    }
+
+    [Fact]
     public void Nfv_trace_shows_what_the_server_decided_and_untraced_messages_state_nothing()
     {
         var offered = _dhcp.Emit.SendTraced(_dhcp.Function, 0, Client(Discover, A));
