@@ -103,7 +103,7 @@ start_nfv() {
   cat >"$WORK/bench.yaml" <<YAML
 name: bench-dhcp
 functions:
-  dhcp: { kind: dhcp, address: 10.98.0.1/16, pool: 10.98.1.0-10.98.255.254, lease: 1h, rate-limit: 0 }
+  dhcp: { kind: dhcp, address: 10.98.0.1/16, pool: 10.98.1.0-10.98.255.254, lease: 1h, rate-limit: 0, clients-per-source: 0 }
 ports:
   c: { tap: $P-n }
 links: [ [c, dhcp] ]

@@ -47,6 +47,7 @@ public class DhcpBenchmark
             Entry("pool", "10.98.1.0-10.98.255.254"),
             Entry("router", "10.98.0.1"),
             Entry("rate-limit", "0"),
+            Entry("clients-per-source", "0"), // perfdhcp is a relay on the server's own segment, as here
         ], default);
         var blueprint = (DhcpBlueprint?)new DhcpFunctionFactory().Define(new FunctionDefinitionContext("dhcp", map, diagnostics))
             ?? throw new InvalidOperationException(string.Join("; ", diagnostics.Items));

@@ -72,4 +72,6 @@ public enum DhcpDrop
     PersistFailed = 30,
     /// <summary>A message straight from a client (not relayed) whose chaddr is not the Ethernet address it came from (<c>verify-mac</c>).</summary>
     MacMismatch = 31,
+    /// <summary>A new client from an Ethernet source that already asked for <c>clients-per-source</c> others within a lease time.</summary>
+    SourceLimit = 32,
 }

@@ -35,6 +35,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
     private readonly Ipv4Endpoint _endpoint;
     private readonly DhcpServer _server;
     private readonly ClientRateLimiter _limiter;
+    private readonly SourceLimiter _sources;
     private readonly LeaseFile? _file;
     private readonly List<Packet> _waitingForDisk = [];
     private readonly Ipv4Address _subnetBroadcast;
@@ -65,6 +66,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
         var leases = new LeaseDatabase(options.Subnets, options.Reservations, options.Address.Address, leaseFile);
         _server = new DhcpServer(options, leases, Counters);
         _limiter = new ClientRateLimiter(options.RateLimit);
+        _sources = new SourceLimiter(options.ClientsPerSource, (long)options.Subnets[0].LeaseTime.TotalSeconds);
         long now = Now();
         _lastSweep = now;
         if (restored is not null)
@@ -112,6 +114,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
         _lastSweep = now;
         Counters.LeasesExpiredCount += Leases.Expire(now);
         _limiter.Forget(now);
+        _sources.Forget(now);
         if (_file is not null && _file.LinesSinceCompaction > Math.Max(1024, 4 * Leases.Count))
         {
             try
@@ -249,9 +252,19 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
             emit.Drop(packet, problem);
             return;
         }
-        if (_options.VerifyMac && message.RelayAddress.Value == 0 && message.ClientMac != EthernetHeader.Source(packet.Data))
+        var source = EthernetHeader.Source(packet.Data);
+        bool relayed = message.RelayAddress.Value != 0;
+        if (_options.VerifyMac && !relayed && message.ClientMac != source)
         {
             emit.Drop(packet, DhcpDrop.MacMismatch);
+            return;
+        }
+        // A relay of a configured subnet carries many clients; a verified client is its own source; a "relay" on the
+        // server's own segment (or any client, without verify-mac) may speak for a few at most.
+        bool metered = relayed ? _server.IsLocal(message.RelayAddress) : !_options.VerifyMac;
+        if (metered && !_sources.Allow(source, message.ClientMac, now.ToUnixTimeSeconds()))
+        {
+            emit.Drop(packet, DhcpDrop.SourceLimit);
             return;
         }
         if (!_limiter.Allow(message.ClientMac, now.ToUnixTimeMilliseconds() / 1000.0))

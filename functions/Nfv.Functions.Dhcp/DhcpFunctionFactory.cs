@@ -24,7 +24,7 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
     private static readonly string[] s_keys =
     [
         "kind", "address", "mac", "pool", "router", "dns", "domain", "lease", "ntp", "mtu", "routes", "options",
-        "reservations", "subnets", "offer-hold", "decline-hold", "authoritative", "rate-limit", "verify-mac",
+        "reservations", "subnets", "offer-hold", "decline-hold", "authoritative", "rate-limit", "verify-mac", "clients-per-source",
     ];
     private static readonly string[] s_subnetKeys = ["prefix", "pool", "router", "dns", "domain", "lease", "ntp", "mtu", "routes", "options"];
     private static readonly string[] s_reservationKeys = ["mac", "client-id", "address"];
@@ -127,6 +127,10 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
         if (config["verify-mac"] is { } verify && reader.Bool(verify, $"'verify-mac' of {where}") is { } v)
         {
             options = options with { VerifyMac = v };
+        }
+        if (config["clients-per-source"] is { } perSource && reader.Int(perSource, $"'clients-per-source' of {where} (0: no limit)", 0, 65536) is { } cps)
+        {
+            options = options with { ClientsPerSource = cps };
         }
         return new DhcpBlueprint(context.Name, options);
     }

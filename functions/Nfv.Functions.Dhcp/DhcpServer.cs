@@ -72,6 +72,9 @@ internal sealed class DhcpServer
         };
     }
 
+    /// <summary>True when <paramref name="relay"/> is on the server's own segment (or in no subnet): not a relay of a <c>subnets:</c> entry.</summary>
+    public bool IsLocal(Ipv4Address relay) => Leases.SubnetOf(relay) is not { } subnet || subnet == _options.Subnets[0];
+
     // RFC 2131 §4.3.1: a relayed message is served from the subnet of giaddr; a local one from the server's segment.
     private DhcpSubnet? SubnetFor(DhcpMessage message)
     {

@@ -39,4 +39,10 @@ public sealed record DhcpServerOptions
     /// gets no address at all, instead of draining the pool. Relayed messages (giaddr set) are the relay's business.
     /// </summary>
     public bool VerifyMac { get; init; } = true;
+
+    /// <summary>
+    /// Most clients (chaddrs) one Ethernet source may ask for within a lease time (0: no limit). Relays of the
+    /// <c>subnets:</c> entries are not held to it; a "relay" on the server's own segment (perfdhcp) is.
+    /// </summary>
+    public int ClientsPerSource { get; init; } = 8;
 }

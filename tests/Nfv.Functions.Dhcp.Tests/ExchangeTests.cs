@@ -409,6 +409,39 @@ public sealed class ExchangeTests : IDisposable
     }
 
     [Fact]
+    public void A_relay_on_the_servers_own_segment_gets_eight_clients_until_a_lease_time_has_passed_and_a_configured_relay_is_not_held()
+    {
+        var local = Ipv4Address.Parse("10.0.0.66"); // perfdhcp's way: giaddr = its own address on the server's segment
+        for (int i = 0; i < 8; i++)
+        {
+            Assert.NotNull(_dhcp.Send(Client(Discover, FrameBuilder.Mac(0x500 + i), xid: (uint)i, giaddr: local, ethernetSource: A)));
+        }
+        Assert.Null(_dhcp.Send(Client(Discover, FrameBuilder.Mac(0x508), giaddr: local, ethernetSource: A)));
+        Assert.Equal(1, _dhcp.Emit.DropCount(DhcpDrop.SourceLimit));
+        Assert.NotNull(_dhcp.Send(Client(Discover, FrameBuilder.Mac(0x500), xid: 99, giaddr: local, ethernetSource: A))); // a client it has is served
+        Assert.NotNull(_dhcp.Send(Client(Discover, B)));                                                                   // others are not held back
+
+        _dhcp.Advance(TimeSpan.FromHours(1));
+        Assert.NotNull(_dhcp.Send(Client(Discover, FrameBuilder.Mac(0x508), giaddr: local, ethernetSource: A)));
+
+        var relay = Ipv4Address.Parse("10.9.0.1"); // the relay of a subnets: entry (pool of 10)
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.NotNull(_dhcp.Send(Client(Discover, FrameBuilder.Mac(0x700 + i), xid: (uint)i, giaddr: relay, ethernetSource: B)));
+        }
+    }
+
+    [Fact]
+    public void With_no_limit_per_source_a_local_relay_may_ask_for_the_whole_pool()
+    {
+        using var dhcp = new DhcpHarness(DhcpHarness.DefaultConfig + "\n  clients-per-source: 0");
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.NotNull(dhcp.Send(Client(Discover, FrameBuilder.Mac(0x500 + i), xid: (uint)i, giaddr: Ipv4Address.Parse("10.0.0.66"), ethernetSource: A)));
+        }
+    }
+
+    [Fact]
     public void With_verify_mac_off_a_chaddr_from_another_mac_is_served()
     {
         using var dhcp = new DhcpHarness(DhcpHarness.DefaultConfig + "\n  verify-mac: false");
