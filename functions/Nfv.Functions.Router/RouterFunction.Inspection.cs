@@ -31,6 +31,7 @@ public sealed partial class RouterFunction : IInspectableFunction
         new("arp_learned", "ARP entries made or refreshed", () => Counters.ArpLearned),
         new("arp_failed", "next hops that never answered ARP", () => Counters.ArpFailed),
         new("arp_table_full", "resolutions not started: ARP table full", () => Counters.ArpTableFull),
+        new("arp_not_learned", "neighbours that asked for the router not learned: ARP table full", () => _arp.NotLearned),
         new("allocate_failed", "frames not originated: packet pool empty", () => Counters.AllocateFailed),
     ];
 

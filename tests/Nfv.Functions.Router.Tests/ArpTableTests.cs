@@ -17,6 +17,22 @@ public class ArpTableTests
     }
 
     [Fact]
+    public void A_full_table_learns_no_new_neighbour_that_asks_and_counts_each_one_it_turned_away()
+    {
+        var table = new ArpTable(2, TimeSpan.FromSeconds(10), 2, 8, TimeSpan.FromSeconds(1), 3, 1000);
+        var mac = new MacAddress(0x02_00_00_00_00_01);
+        Assert.True(table.Update(0, Ipv4Address.Parse("10.0.0.1"), mac, 0, create: true) >= 0);
+        Assert.True(table.Update(0, Ipv4Address.Parse("10.0.0.2"), mac, 0, create: true) >= 0);
+
+        Assert.Equal(-1, table.Update(0, Ipv4Address.Parse("10.0.0.3"), mac, 0, create: true));
+        Assert.Equal(-1, table.Update(0, Ipv4Address.Parse("10.0.0.4"), mac, 0, create: false)); // not asking for us: not counted
+        Assert.True(table.Update(0, Ipv4Address.Parse("10.0.0.1"), mac, 1, create: true) >= 0);  // a known one is refreshed
+
+        Assert.Equal(1, table.NotLearned);
+        Assert.Equal(2, table.Count);
+    }
+
+    [Fact]
     public void Entries_survive_churn_of_inserts_and_removals()
     {
         const int capacity = 64;

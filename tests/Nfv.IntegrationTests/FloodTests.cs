@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nfv.Abstractions.Headers;
 using System.Text.RegularExpressions;
 
 namespace Nfv.IntegrationTests;
@@ -9,18 +10,24 @@ namespace Nfv.IntegrationTests;
 /// </summary>
 public class FloodTests
 {
-    private static async Task<(long Entries, long Capacity)> TableAsync(HttpClient http, string function, string table)
+    internal static async Task<(long Entries, long Capacity)> TableAsync(HttpClient http, string function, string table)
     {
         var row = (await http.GetJsonAsync("/api/tables")).EnumerateArray()
             .First(t => t.GetProperty("function").GetString() == function && t.GetProperty("table").GetString() == table);
         return (row.GetProperty("entries").GetInt64(), row.GetProperty("capacity").GetInt64());
     }
 
-    private static async Task<long> EventAsync(HttpClient http, string function, string name) =>
-        (await http.GetJsonAsync("/api/functions")).EnumerateArray().First(f => f.GetProperty("name").GetString() == function)
-            .GetProperty("events").GetProperty(name).GetInt64();
+    internal static async Task<long> EventAsync(HttpClient http, string function, string name) =>
+        (await FunctionAsync(http, function)).GetProperty("events").GetProperty(name).GetInt64();
 
-    private static double Loss(CommandResult ping)
+    /// <summary>Packets <paramref name="function"/> dropped for <paramref name="reason"/> (snake case, as in the metrics).</summary>
+    internal static async Task<long> DropsAsync(HttpClient http, string function, string reason) =>
+        (await FunctionAsync(http, function)).GetProperty("drops").GetProperty(reason).GetInt64();
+
+    private static async Task<JsonElement> FunctionAsync(HttpClient http, string function) =>
+        (await http.GetJsonAsync("/api/functions")).EnumerateArray().First(f => f.GetProperty("name").GetString() == function);
+
+    internal static double Loss(CommandResult ping)
     {
         var match = Regex.Match(ping.StandardOutput, @"(\d+(\.\d+)?)% packet loss");
         Assert.True(match.Success, ping.ToString());
@@ -28,7 +35,7 @@ public class FloodTests
     }
 
     /// <summary>A ping of 100 echoes a second for about <paramref name="seconds"/> s, started now, bounded.</summary>
-    private static Task<CommandResult> SteadyPing(string from, string to, int seconds) =>
+    internal static Task<CommandResult> SteadyPing(string from, string to, int seconds) =>
         Shell.InNamespaceAsync(from, TimeSpan.FromSeconds(seconds + 20), "ping", "-c", (seconds * 100).ToString(), "-i", "0.01", "-q", "-n", to);
 
     [PrivilegedFact(Needs = "mausezahn")]
@@ -155,6 +162,109 @@ public class FloodTests
         var ping = await steady;
         Assert.True(Loss(ping) < 1, $"the existing flow was disturbed: {ping.StandardOutput}");
     }
+
+    [PrivilegedFact(Needs = "hping3")]
+    public async Task A_udp_flood_on_a_forward_fills_the_nat_table_to_its_bound_a_lone_source_is_held_to_its_rate_and_a_flow_keeps_going()
+    {
+        await using var lab = new Lab();
+        string inside = lab.Host("in"), outside = lab.Host("out");
+        var path = lab.WriteTopology("udp.yaml", $$"""
+            name: udp-flood
+            functions:
+              gw:
+                kind: router
+                interfaces:
+                  lan: { address: 10.84.0.1/24 }
+                  wan: { address: 203.0.113.2/24, nat: masq }
+              masq:
+                kind: nat
+                max-sessions: 512
+                new-sessions-per-second: 4000
+                new-sessions-per-second-per-source: 100
+                forwards: [ { protocol: udp, port: 5353, to: "10.84.0.10:53" } ]
+            ports:
+              pl: { tap: {{lab.Tap("l")}} }
+              pw: { tap: {{lab.Tap("w")}} }
+            links: [ [pl, gw.lan], [pw, gw.wan] ]
+            hosts:
+              {{inside}}: { port: pl, address: 10.84.0.10/24, gateway: 10.84.0.1 }
+              {{outside}}: { port: pw, address: 203.0.113.1/24 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(30) };
+        await Ping.AssertReachesAsync(inside, "203.0.113.1");
+
+        var steady = SteadyPing(inside, "203.0.113.1", 8);
+        await Task.Delay(1000);
+        // One source, a new source port (so a new session) per datagram, 2,000 a second: held to its own 100 a second.
+        var lone = await Shell.InNamespaceAsync(outside, TimeSpan.FromSeconds(30),
+            "hping3", "--udp", "-p", "5353", "-c", "3000", "-i", "u500", "-q", "203.0.113.2");
+        Assert.True(lone.ExitCode is 0 or 1, lone.ToString());
+        long lonely = await EventAsync(http, "masq", "dropped_source_rate_limit");
+        Assert.True(lonely > 2000, $"a lone source's new flows over its rate are counted: {lonely} of 3000");
+        // Then 30,000 datagrams from random sources, 20,000 a second: the table fills to its bound and stays there
+        // (the total rate is shown by the SYN flood above).
+        var flood = await Shell.InNamespaceAsync(outside, TimeSpan.FromSeconds(30),
+            "hping3", "--udp", "--rand-source", "-p", "5353", "-c", "30000", "-i", "u50", "-q", "203.0.113.2");
+        Assert.True(flood.ExitCode is 0 or 1, flood.ToString());
+
+        var (entries, capacity) = await TableAsync(http, "masq", "nat");
+        Assert.Equal(512, capacity);
+        Assert.Equal(capacity, entries);
+        // The table filled within the total rate's burst; from then on every new flow is refused for the bound.
+        long refused = await EventAsync(http, "masq", "dropped_session_limit");
+        Assert.True(refused > 20_000, $"new flows beyond the table's bound are counted: {refused} of 30000");
+        var ping = await steady;
+        Assert.True(Loss(ping) < 1, $"the existing flow was disturbed: {ping.StandardOutput}");
+    }
+
+    [PrivilegedFact]
+    public async Task An_arp_flood_from_random_senders_fills_the_routers_cache_to_its_bound_and_routed_flows_keep_going()
+    {
+        await using var lab = new Lab();
+        string a = lab.Host("a"), b = lab.Host("b");
+        var path = lab.WriteTopology("arp.yaml", $$"""
+            name: arp-flood
+            functions:
+              gw:
+                kind: router
+                arp-cache-size: 256
+                interfaces:
+                  a: { address: 10.87.0.1/24 }
+                  b: { address: 10.88.0.1/16 }
+            ports:
+              pa: { tap: {{lab.Tap("ta")}} }
+              pb: { tap: {{lab.Tap("tb")}} }
+            links: [ [pa, gw.a], [pb, gw.b] ]
+            hosts:
+              {{a}}: { port: pa, address: 10.87.0.2/24, gateway: 10.87.0.1 }
+              {{b}}: { port: pb, address: 10.88.0.2/16, gateway: 10.88.0.1 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(30) };
+        await Ping.AssertReachesAsync(a, "10.88.0.2");
+
+        var steady = SteadyPing(a, "10.88.0.2", 8);
+        await Task.Delay(1000);
+        // 20,000 broadcast requests for the router's address, each from a new sender (MAC and address in b's /16),
+        // 10,000 a second: by RFC 826 the router learns every sender that asks for it.
+        var random = new Random(87);
+        var requests = Enumerable.Range(0, 20_000).Select(i => IpPackets.Arp(1, MacAddress.Broadcast, RandomMac(random),
+            $"10.88.{1 + (i / 250)}.{1 + (i % 250)}", default, "10.88.0.1")).ToArray();
+        int sent = RawFrames.Send(b, requests, perSecond: 10_000, limit: TimeSpan.FromSeconds(10));
+        Assert.True(sent > 15_000, $"only {sent} requests went out");
+
+        var (entries, capacity) = await TableAsync(http, "gw", "arp");
+        Assert.Equal(256, capacity);
+        Assert.Equal(capacity, entries);
+        long notLearned = await EventAsync(http, "gw", "arp_not_learned");
+        Assert.True(notLearned > sent / 2, $"senders the full cache could not hold are counted: {notLearned} of {sent}");
+        var ping = await steady;
+        Assert.True(Loss(ping) < 1, $"the routed flow between {a} and {b} was disturbed: {ping.StandardOutput}");
+    }
+
+    /// <summary>A random locally administered unicast MAC.</summary>
+    internal static MacAddress RandomMac(Random random) => new((ulong)random.NextInt64(1L << 40) | 0x0200_0000_0000UL);
 
     /// <summary>The router's MAC as <paramref name="host"/>'s neighbour table has it (after a ping through it).</summary>
     private static async Task<string> RouterMacAsync(string host)

@@ -82,6 +82,7 @@ public sealed class ArpTable
     private readonly int _bucketShift;
     private int _count;
     private readonly PacketPool _queuePool;
+    private long _notLearned;
     private readonly Packet?[] _queue;
     private readonly int[] _queueNext;
     private readonly int[] _freeQueue;
@@ -156,6 +157,9 @@ public sealed class ArpTable
     /// <summary>True when no new entry can be made until one ages out or fails.</summary>
     public bool IsFull => _freeEntryCount == 0;
 
+    /// <summary>Neighbours that asked for us (<see cref="Update"/> with create) and were not recorded: the table was full. Readable from any thread.</summary>
+    public long NotLearned => Volatile.Read(ref _notLearned);
+
     /// <summary>Packets waiting for an address now.</summary>
     public int Waiting => QueueTotal - _freeQueueCount;
 
@@ -187,8 +191,13 @@ public sealed class ArpTable
         int i = Find(key);
         if (i < 0)
         {
-            if (!create || _freeEntryCount == 0)
+            if (!create)
             {
+                return -1;
+            }
+            if (_freeEntryCount == 0)
+            {
+                _notLearned++;
                 return -1;
             }
             i = _freeEntries[--_freeEntryCount];
