@@ -57,7 +57,7 @@ internal static class TopologyRuntime
         {
             builder.Link(ToGraph(link.A), ToGraph(link.B), captures?.For(link));
         }
-        return builder.Build(pool ?? new PacketPool(options.PacketPoolSize), new GraphOptions { ReceiveBatchSize = options.ReceiveBatchSize, MaxHops = options.MaxHops });
+        return builder.Build(pool ?? new PacketPool(options.PacketPoolSize, memory: PacketMemory.Resident), new GraphOptions { ReceiveBatchSize = options.ReceiveBatchSize, MaxHops = options.MaxHops });
     }
 
     /// <summary>The graph endpoint of a link end: the same indices, compiled.</summary>

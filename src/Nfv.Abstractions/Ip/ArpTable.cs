@@ -128,7 +128,7 @@ public sealed class ArpTable
         _buckets = new int[buckets];
         _bucketMask = buckets - 1;
         _bucketShift = 64 - BitOperations.Log2((uint)buckets);
-        _queuePool = new PacketPool(queueTotal, bufferSize, onDemand: true);
+        _queuePool = new PacketPool(queueTotal, bufferSize, PacketMemory.OnDemand);
         _queue = new Packet?[queueTotal];
         _queueNext = new int[queueTotal];
         _freeQueue = new int[queueTotal];

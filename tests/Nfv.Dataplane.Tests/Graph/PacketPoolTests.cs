@@ -2,6 +2,9 @@ using Nfv.Abstractions;
 
 namespace Nfv.Dataplane.Tests.Graph;
 
+/// <summary>Alone, not beside other test classes: one test reads the process's resident memory.</summary>
+[Collection(nameof(PacketPoolTests))]
+[CollectionDefinition(nameof(PacketPoolTests), DisableParallelization = true)]
 public class PacketPoolTests
 {
     [Fact]
@@ -23,7 +26,7 @@ public class PacketPoolTests
     [Fact]
     public void A_pool_made_on_demand_allocates_a_packet_only_when_none_is_free_and_never_past_its_capacity()
     {
-        var pool = new PacketPool(3, 256, onDemand: true);
+        var pool = new PacketPool(3, 256, PacketMemory.OnDemand);
         Assert.Equal(3, pool.Available);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -47,5 +50,27 @@ public class PacketPoolTests
         third.Release();
         Assert.Equal(3, pool.Available);
         Assert.Throws<InvalidOperationException>(() => pool.Return(second));
+    }
+
+    [Fact]
+    public void A_resident_pool_is_backed_by_memory_at_once_and_an_allocated_one_only_as_frames_are_written()
+    {
+        const int packets = 256, size = 65536; // 16 MB
+        long before = ResidentBytes();
+        var allocated = new PacketPool(packets, size);
+        long afterAllocated = ResidentBytes();
+        var resident = new PacketPool(packets, size, PacketMemory.Resident);
+        long afterResident = ResidentBytes();
+
+        Assert.True(afterAllocated - before < 4 << 20, $"an allocated pool made {(afterAllocated - before) >> 20} MB resident");
+        Assert.True(afterResident - afterAllocated > 10 << 20, $"a resident pool made only {(afterResident - afterAllocated) >> 20} MB resident");
+        GC.KeepAlive(allocated);
+        GC.KeepAlive(resident);
+    }
+
+    private static long ResidentBytes()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 }
