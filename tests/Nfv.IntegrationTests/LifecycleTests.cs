@@ -4,6 +4,26 @@ namespace Nfv.IntegrationTests;
 public class LifecycleTests
 {
     [PrivilegedFact]
+    public async Task A_running_nfv_does_not_watch_the_folder_it_runs_in()
+    {
+        await using var lab = new Lab();
+        var path = lab.WriteTopology("watch.yaml", $$"""
+            name: watch
+            functions:
+              lan: { kind: switch }
+            ports:
+              p1: { tap: {{lab.Tap("t1")}} }
+            links: [ [p1, lan] ]
+            """);
+        using var nfv = await lab.RunAsync(path);
+
+        // A watcher on the current folder (appsettings.json's reload) would follow every file written below it.
+        var watchers = new DirectoryInfo($"/proc/{nfv.Id}/fd").EnumerateFileSystemInfos()
+            .Count(fd => fd.LinkTarget == "anon_inode:inotify");
+        Assert.Equal(0, watchers);
+    }
+
+    [PrivilegedFact]
     public async Task Ctrl_c_stops_nfv_and_removes_every_tap_and_namespace_it_created()
     {
         await using var lab = new Lab();
