@@ -3,9 +3,10 @@
 #
 #   tests/fuzz.sh [--seconds N | --execs N] [HARNESS...]      (default: --seconds 60, every harness)
 #
-# Each harness (tests/Nfv.Fuzz/Harnesses.cs; `dotnet artifacts/fuzz/bin/nfv-fuzz.dll` lists them) starts from its seed
+# Each harness (tests/Nfv.Fuzz/Harnesses.cs; `dotnet run --project tests/Nfv.Fuzz` lists them) starts from its seed
 # corpus in tests/Nfv.Fuzz/Corpus/HARNESS and runs for the given time or number of executions, one after another (run two
-# of these at once with different harnesses to use both cores). Findings stay in artifacts/fuzz/HARNESS/default/; each
+# of these at once with different harnesses to use both cores, the second once the first is fuzzing: two builds of one
+# project at once collide). Findings stay in artifacts/fuzz/HARNESS/default/; each
 # crash is also copied to tests/Nfv.Fuzz/Findings/HARNESS/, where the suite replays it (SeedTests) once it is fixed.
 # Ends with a table of executions, speed, paths found, crashes and hangs; exit 1 if anything crashed.
 #
@@ -20,7 +21,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --seconds) limit=(-V "$2"); shift 2 ;;
         --execs) limit=(-E "$2"); shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *) harnesses+=("$1"); shift ;;
     esac
@@ -37,9 +38,10 @@ if ! command -v afl-fuzz >/dev/null; then
 fi
 
 out=artifacts/fuzz
-bin=$out/bin
+# Each run instruments its own copy, so two runs (one per core) do not pull the binaries from under each other.
+bin=$out/bin.$$
+trap 'rm -rf "$bin"' EXIT
 echo "== building and instrumenting the harnesses"
-rm -rf "$bin"
 dotnet publish tests/Nfv.Fuzz -c Release -o "$bin" -v quiet -nologo >/dev/null
 dotnet tool restore >/dev/null
 # nfv's own assemblies and the YAML parser the topology harness goes through; not the harness itself.
@@ -77,7 +79,8 @@ for harness in "${harnesses[@]}"; do
         for crash in "$out/$harness"/default/crashes/id*; do
             cp "$crash" "tests/Nfv.Fuzz/Findings/$harness/$(basename "$crash" | tr ':,' '-_')"
         done
-        echo "   $crashes crashes, copied to tests/Nfv.Fuzz/Findings/$harness/; reproduce: dotnet $bin/nfv-fuzz.dll $harness FILE"
+        echo "   $crashes crashes, copied to tests/Nfv.Fuzz/Findings/$harness/;" \
+            "reproduce: dotnet run --project tests/Nfv.Fuzz -- $harness FILE"
     fi
 done
 
