@@ -78,6 +78,7 @@ internal sealed class NatSessionTable
     private readonly int _externals;
     private readonly int _portMin;
     private readonly int _portMax;
+    private readonly ulong _seed = (ulong)Random.Shared.NextInt64() | 1;
 
     public NatSessionTable(int maxSessions, int staticMappings, int externals, int portMin, int portMax)
     {
@@ -460,23 +461,26 @@ internal sealed class NatSessionTable
 
     private static bool IsSet(ulong[] bits, int port) => (bits[port >> 6] & (1UL << (port & 63))) != 0;
 
+    // The hashes are keyed with a seed chosen per table, as the switch's MAC table is: the keys come from the network,
+    // and with a fixed hash an attacker could send only flows that land in one chain.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Hash(byte protocol, uint address, ushort port)
+    private int Mix(ulong key)
     {
-        uint h = (address * 0x9E3779B1u) ^ ((uint)port << 8 | protocol) * 0x85EBCA77u;
-        return (int)(h ^ (h >> 15));
+        ulong h = (key ^ _seed) * 0x9E37_79B9_7F4A_7C15UL;
+        h = (h ^ (h >> 29)) * 0xBF58_476D_1CE4_E5B9UL;
+        return (int)(h >> 32);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int InsideHash(byte protocol, uint address, ushort port, uint remoteKey, ushort remotePortKey) =>
-        Hash(protocol, address, port) ^ (int)((remoteKey * 0xC2B2AE3Du) ^ (remotePortKey * 0x27D4EB2Fu));
+    private int Hash(byte protocol, uint address, ushort port) => Mix((ulong)address << 24 | (ulong)port << 8 | protocol);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SessionHash(int mapping, uint address, ushort port)
-    {
-        uint h = ((uint)mapping * 0xC2B2AE3Du) ^ (address * 0x9E3779B1u) ^ (port * 0x85EBCA77u);
-        return (int)(h ^ (h >> 15));
-    }
+    private int InsideHash(byte protocol, uint address, ushort port, uint remoteKey, ushort remotePortKey) =>
+        Mix(((ulong)address << 24 | (ulong)port << 8 | protocol) ^ (((ulong)remoteKey << 16 | remotePortKey) * 0xC2B2_AE3D_27D4_EB4FUL));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SessionHash(int mapping, uint address, ushort port) =>
+        Mix(((ulong)address << 16 | port) ^ ((ulong)(uint)mapping * 0xC2B2_AE3D_27D4_EB4FUL));
 
     /// <summary>Sessions per inside address: a chained hash over preallocated entries (at most one per session).</summary>
     private sealed class HostCounts
