@@ -129,7 +129,9 @@ internal static class Harnesses
 
     public static MacAddress ClientMac => new(0x02_00_00_00_00_01);
 
-    private static readonly string Scratch = Path.Combine(Path.GetTempPath(), $"nfv-fuzz-{Environment.ProcessId}");
+    // In memory where there is a tmpfs: the lease harness writes and syncs a journal for every input.
+    private static readonly string Scratch = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(),
+        $"nfv-fuzz-{Environment.ProcessId}");
 
     public static IReadOnlyList<Harness> All { get; } =
     [
