@@ -84,6 +84,11 @@ for harness in "${harnesses[@]}"; do
     fi
 done
 
+# The scratch folders of harness processes that have ended (afl kills its targets, so they cannot tidy up).
+for scratch in /dev/shm/nfv-fuzz-*; do
+    [[ -d $scratch && ! -d /proc/${scratch##*-} ]] && rm -rf "$scratch"
+done
+
 printf '\n%-14s %12s %10s %8s %8s %6s\n' harness executions 'execs/s' paths crashes hangs
 printf '%s\n' "${results[@]}"
 exit $failed

@@ -178,6 +178,20 @@ internal static class Harnesses
 
     private static string ScratchFile(string name, ReadOnlySpan<byte> content)
     {
+        if (!Directory.Exists(Scratch))
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    Directory.Delete(Scratch, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // gone already
+                }
+            };
+        }
         string path = Path.Combine(Scratch, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var file = File.Create(path);
