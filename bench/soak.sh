@@ -10,9 +10,10 @@
 #   - DHCP churn: h2 is restarted every 20 s (nfv restart-host: new TAP, its DHCP client asks again)
 #   - a ping from h1 to the internet host every 200 ms
 # Every minute it prints nfv's resident memory, managed heap, descriptors, threads, GC counts (gen 0/1/2, from
-# /metrics), the NAT's sessions, the DHCP leases and the frames dropped. The first 10 minutes are warm-up (the NAT's
-# table fills for its 5-minute UDP timeout, the runtime settles); from minute 10 to the end resident memory must stay
-# within 5% and descriptors must not grow (exit 1 otherwise). Runs shorter than 12 minutes only print.
+# /metrics), the NAT's sessions, the DHCP leases and the frames dropped. The management endpoints it samples are
+# warmed with 200 requests each at the start, and the first 10 minutes are warm-up (the NAT's table fills for its
+# 5-minute UDP timeout, the runtime settles); from minute 10 to the end resident memory must stay within 5% and
+# descriptors must not grow (exit 1 otherwise). Runs shorter than 12 minutes only print.
 #
 #   usage: bench/soak.sh [--minutes N]                                                  (as root)
 set -euo pipefail
