@@ -467,8 +467,7 @@ internal sealed class NatSessionTable
     private int Mix(ulong key)
     {
         ulong h = (key ^ _seed) * 0x9E37_79B9_7F4A_7C15UL;
-        h = (h ^ (h >> 29)) * 0xBF58_476D_1CE4_E5B9UL;
-        return (int)(h >> 32);
+        return (int)((h ^ (h >> 29)) >> 32);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
