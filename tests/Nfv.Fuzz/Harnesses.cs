@@ -165,11 +165,15 @@ internal static class Harnesses
         }
     }
 
+    // The dhcp harness's server, read once (at the first input, not before Fuzzer.Run).
+    private static readonly Lazy<ResolvedTopology> LeaseServer =
+        new(() => TopologyLoader.LoadFromText(DhcpTopology, "dhcp.yaml", BuiltInFunctions.CreateCatalog()).Topology!);
+
     private static void LeaseFile(ReadOnlySpan<byte> input)
     {
         string directory = Path.Combine(Scratch, "state");
         ScratchFile("state/dhcp.leases", input);
-        var topology = TopologyLoader.LoadFromText(DhcpTopology, "dhcp.yaml", BuiltInFunctions.CreateCatalog()).Topology!;
+        var topology = LeaseServer.Value;
         var dhcp = topology.Functions[0];
         var function = dhcp.Blueprint.Build(new FunctionBuildContext(dhcp.Name, topology.GetConnectedPorts(0), TimeProvider.System,
             NullLoggerFactory.Instance) { StateDirectory = directory });
