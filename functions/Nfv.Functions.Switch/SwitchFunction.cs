@@ -90,15 +90,19 @@ public sealed partial class SwitchFunction : INetworkFunction
             }
         }
 
+        var connected = new bool[ports.Count];
+        for (int p = 0; p < ports.Count; p++)
+        {
+            connected[p] = connectedPorts is null || (p < connectedPorts.Count && connectedPorts[p]);
+        }
         _flood = new int[VlanIds][];
         var members = new List<int>();
         for (int vlan = 0; vlan < VlanIds; vlan++)
         {
             members.Clear();
-            for (int p = 0; p < ports.Count; p++)
+            for (int p = 0; p < connected.Length; p++)
             {
-                bool connected = connectedPorts is null || (p < connectedPorts.Count && connectedPorts[p]);
-                if (connected && CarriesVlan(p, vlan))
+                if (connected[p] && CarriesVlan(p, vlan))
                 {
                     members.Add(p);
                 }
