@@ -113,32 +113,45 @@ public sealed class MacTable
                     slot.LastSeen = now;
                     return expired ? MacLearnResult.Learned : MacLearnResult.Refreshed;
                 }
-                if (_perPort is not null && !Charge(port, from: slot.Port))
-                {
-                    return MacLearnResult.PortFull;
-                }
-                slot.LastSeen = now;
-                slot.Port = port;
-                return expired ? MacLearnResult.Learned : MacLearnResult.Moved;
+                return Move(ref slot, port, now, expired);
             }
             if (slot.Key == 0)
             {
-                if (_count >= Capacity)
-                {
-                    return MacLearnResult.Full;
-                }
-                if (_perPort is not null && !Charge(port, from: -1))
-                {
-                    return MacLearnResult.PortFull;
-                }
-                slot.Port = port;
-                slot.LastSeen = now;
-                slot.Key = key;
-                _count++;
-                return MacLearnResult.Learned;
+                return Insert(ref slot, key, port, now);
             }
             i = (i + 1) & _mask;
         }
+    }
+
+    // The rare cases of Learn, out of line so the refresh of a known address stays small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private MacLearnResult Move(ref Slot slot, int port, long now, bool expired)
+    {
+        if (_perPort is not null && !Charge(port, from: slot.Port))
+        {
+            return MacLearnResult.PortFull;
+        }
+        slot.LastSeen = now;
+        slot.Port = port;
+        return expired ? MacLearnResult.Learned : MacLearnResult.Moved;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private MacLearnResult Insert(ref Slot slot, ulong key, int port, long now)
+    {
+        if (_count >= Capacity)
+        {
+            return MacLearnResult.Full;
+        }
+        if (_perPort is not null && !Charge(port, from: -1))
+        {
+            return MacLearnResult.PortFull;
+        }
+        slot.Port = port;
+        slot.LastSeen = now;
+        slot.Key = key;
+        _count++;
+        return MacLearnResult.Learned;
     }
 
     // Port security: moves an entry's place from port 'from' (-1: a new entry) to 'port', unless 'port' is at its limit.
