@@ -24,9 +24,6 @@ internal sealed class SourceLimiter
         _capacity = capacity;
     }
 
-    /// <summary>Sources being metered.</summary>
-    public int Count => _sources.Count;
-
     /// <summary>Messages let through unmetered because the table was full.</summary>
     public long Unmetered { get; private set; }
 
