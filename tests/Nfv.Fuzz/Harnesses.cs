@@ -171,8 +171,7 @@ internal static class Harnesses
 
     private static void LeaseFile(ReadOnlySpan<byte> input)
     {
-        string directory = Path.Combine(Scratch, "state");
-        ScratchFile("state/dhcp.leases", input);
+        string directory = Path.GetDirectoryName(ScratchFile("state/dhcp.leases", input))!;
         var topology = LeaseServer.Value;
         var dhcp = topology.Functions[0];
         var function = dhcp.Blueprint.Build(new FunctionBuildContext(dhcp.Name, topology.GetConnectedPorts(0), TimeProvider.System,
@@ -196,7 +195,8 @@ internal static class Harnesses
                 }
             };
         }
-        string path = Path.Combine(Scratch, name);
+        // One folder a thread: the suite runs a harness from two test classes at once.
+        string path = Path.Combine(Scratch, Environment.CurrentManagedThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture), name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var file = File.Create(path);
         file.Write(content);
