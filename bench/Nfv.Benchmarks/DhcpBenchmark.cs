@@ -5,6 +5,7 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
 using Nfv.Functions.Dhcp;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Benchmarks;
 

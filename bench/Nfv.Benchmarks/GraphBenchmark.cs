@@ -1,12 +1,13 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Dataplane.Capture;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
 using Nfv.Functions.Switch;
-using Nfv.Host.Management;
+using Nfv.Ip.Headers;
+using Nfv.Management;
 using Nfv.Topology;
 
 namespace Nfv.Benchmarks;
@@ -74,7 +75,7 @@ public class GraphBenchmark
     private void StartScraping()
     {
         var topology = new ResolvedTopology { Name = "bench", FilePath = "bench.yaml", Functions = [], Ports = [], Links = [], Hosts = [] };
-        var runtime = new NfvRuntime(topology);
+        var runtime = new RunningTopology(topology);
         _scrapedWorker = new PipelineWorker(_scraped, TimeProvider.System, NullLogger.Instance); // never started: the benchmark polls
         runtime.Started(_scraped, _scrapedWorker);
         var registry = Prometheus.Metrics.NewCustomRegistry();
@@ -88,7 +89,8 @@ public class GraphBenchmark
                 registry.CollectAndExportAsTextAsync(Stream.Null, token).GetAwaiter().GetResult();
                 Thread.Sleep(10);
             }
-        }) { IsBackground = true, Name = "scraper" };
+        })
+        { IsBackground = true, Name = "scraper" };
         _scraper.Start();
     }
 

@@ -1,8 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Ip;
 using Nfv.Functions.Nat;
+using Nfv.Ip;
+using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Benchmarks;
 

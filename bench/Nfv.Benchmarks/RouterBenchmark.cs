@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Functions.Router;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Benchmarks;
 

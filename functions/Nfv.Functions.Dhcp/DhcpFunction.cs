@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Ip;
+using Nfv.Ip;
+using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Dhcp;
 

@@ -4,6 +4,10 @@ using System.Text;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip;
+using Nfv.Ip.Headers;
+
+[assembly: NetworkFunction(typeof(Nfv.Functions.Dhcp.DhcpFunctionFactory))]
 
 namespace Nfv.Functions.Dhcp;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Dhcp;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Dhcp;
 

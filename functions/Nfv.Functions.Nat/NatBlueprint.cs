@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
+using Nfv.Ip.Features;
 
 namespace Nfv.Functions.Nat;
 
-/// <summary>A checked NAT configuration: a feature, named by one router interface (<c>nat: NAME</c>), never linked.</summary>
+/// <summary>A checked NAT configuration: an IPv4 feature, named by one router interface (<c>features: [NAME]</c>), never linked.</summary>
 public sealed class NatBlueprint : FeatureBlueprint
 {
     /// <summary>Creates a blueprint for the NAT <paramref name="name"/>.</summary>
@@ -23,12 +24,15 @@ public sealed class NatBlueprint : FeatureBlueprint
     public NatOptions Options { get; }
 
     /// <inheritdoc/>
+    public override Type Contract => typeof(IIpv4Feature);
+
+    /// <inheritdoc/>
     /// <remarks>Every external address (and every forward's) must be an address of the interface that names the NAT.</remarks>
     public override void CheckPlacement(FeatureReference reference, DiagnosticBag diagnostics)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        var own = reference.Addresses.Select(p => p.Address).ToList();
+        var own = reference.Placement is Ipv4FeatureAttachment place ? place.Addresses.Select(p => p.Address).ToList() : [];
         string list = own.Count == 0 ? "(none)" : string.Join(", ", own);
         for (int i = 0; i < Options.External.Count; i++)
         {

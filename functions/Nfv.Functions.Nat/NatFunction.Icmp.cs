@@ -1,5 +1,7 @@
 using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Ip;
+using Nfv.Ip;
+using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Nat;
 

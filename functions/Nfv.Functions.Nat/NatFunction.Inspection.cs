@@ -1,6 +1,7 @@
 using System.Globalization;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Nat;
 

@@ -2,6 +2,10 @@ using System.Globalization;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip;
+using Nfv.Ip.Headers;
+
+[assembly: NetworkFunction(typeof(Nfv.Functions.Nat.NatFunctionFactory))]
 
 namespace Nfv.Functions.Nat;
 
@@ -26,7 +30,7 @@ public sealed class NatFunctionFactory : INetworkFunctionFactory
     public string Kind => "nat";
 
     /// <inheritdoc/>
-    public string Summary => "NAPT44 on a router interface (nat: NAME): mappings, filtering, hairpinning, ICMP errors, port forwards";
+    public string Summary => "NAPT44 on a router interface (features: [NAME]): mappings, filtering, hairpinning, ICMP errors, port forwards";
 
     /// <inheritdoc/>
     public FunctionBlueprint? Define(FunctionDefinitionContext context)

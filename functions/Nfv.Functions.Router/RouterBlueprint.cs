@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
-using Nfv.Abstractions.Ip;
+using Nfv.Ip;
+using Nfv.Ip.Features;
 
 namespace Nfv.Functions.Router;
 
@@ -43,17 +44,26 @@ public sealed class RouterBlueprint : FunctionBlueprint
     public override IReadOnlyList<string> DropReasons => s_dropReasons;
 
     /// <inheritdoc/>
-    /// <remarks>One per interface with <c>nat: NAME</c>.</remarks>
+    /// <remarks>
+    /// One per name in an interface's <c>features</c>, each an <see cref="IIpv4Feature"/> told the interface
+    /// (<see cref="Ipv4FeatureAttachment"/>) as its placement.
+    /// </remarks>
     public override IReadOnlyList<FeatureReference> FeatureReferences
     {
         get
         {
+            var local = Options.Interfaces.SelectMany(i => i.Addresses).Select(p => p.Address).ToArray();
             var references = new List<FeatureReference>();
-            foreach (var config in Options.Interfaces)
+            for (int i = 0; i < Options.Interfaces.Count; i++)
             {
-                if (config.Nat is { } nat)
+                var config = Options.Interfaces[i];
+                var placement = new Ipv4FeatureAttachment(Name, i, config.Name, config.Addresses, local);
+                foreach (var (feature, span) in config.Features)
                 {
-                    references.Add(new FeatureReference(nat, "nat", $"interface '{config.Name}' of router '{Name}'", config.Addresses, config.NatSpan));
+                    references.Add(new FeatureReference(feature, typeof(IIpv4Feature), $"interface '{config.Name}' of router '{Name}'", span)
+                    {
+                        Placement = placement,
+                    });
                 }
             }
             return references;
@@ -88,12 +98,7 @@ public sealed class RouterBlueprint : FunctionBlueprint
         var features = new IReadOnlyList<IIpv4Feature>?[Options.Interfaces.Count];
         for (int i = 0; i < features.Length; i++)
         {
-            if (Options.Interfaces[i].Nat is { } nat)
-            {
-                features[i] = context.Features.TryGetValue(nat, out var feature)
-                    ? [feature]
-                    : throw new InvalidOperationException($"Router '{Name}': the feature '{nat}' of interface '{Options.Interfaces[i].Name}' was not built.");
-            }
+            features[i] = [.. Options.Interfaces[i].Features.Select(f => context.Feature<IIpv4Feature>(f.Name))];
         }
         return new RouterFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger, features);
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Router;
 

@@ -1,6 +1,10 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip;
+using Nfv.Ip.Headers;
+
+[assembly: NetworkFunction(typeof(Nfv.Functions.Router.RouterFunctionFactory))]
 
 namespace Nfv.Functions.Router;
 
@@ -12,7 +16,7 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
 {
     private static readonly string[] s_keys =
         ["kind", "interfaces", "routes", "arp-reachable", "arp-cache-size", "arp-queue", "icmp-rate", "icmp-burst"];
-    private static readonly string[] s_interfaceKeys = ["address", "mtu", "mac", "nat"];
+    private static readonly string[] s_interfaceKeys = ["address", "mtu", "mac", "features"];
     private static readonly string[] s_routeKeys = ["prefix", "via", "dev"];
 
     /// <inheritdoc/>
@@ -176,23 +180,42 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
         {
             result = result with { Mtu = mtu };
         }
-        if (map["nat"] is { } natNode && reader.AsScalar(natNode, $"'nat' of {what}") is { } nat)
+        if (map["features"] is { } featuresNode)
         {
-            if (nat.Value.Length == 0)
-            {
-                reader.Diagnostics.Error(DiagnosticCodes.BadFeature, natNode.Span,
-                    $"'nat' of {what} is empty: name a function of kind nat, or remove the key");
-            }
-            else
-            {
-                result = result with { Nat = nat.Value, NatSpan = nat.Span };
-            }
+            result = result with { Features = ReadFeatures(reader, featuresNode, $"'features' of {what}") };
         }
         if (map["mac"] is { } macNode && reader.UnicastMac(macNode, $"'mac' of {what}", RouterDiagnosticCodes.BadInterfaceMac) is { } mac)
         {
             result = result with { Mac = mac };
         }
         return result;
+    }
+
+    // features: [masq, fw] (or one name alone): the names, in order, each once.
+    private static List<(string Name, SourceSpan Span)> ReadFeatures(ConfigReader reader, ConfigNode node, string what)
+    {
+        var named = new List<(string Name, SourceSpan Span)>();
+        IReadOnlyList<ConfigNode> items = node is ConfigSequence list ? list.Items : [node];
+        foreach (var item in items)
+        {
+            if (reader.AsScalar(item, $"a name in {what}") is not { } name)
+            {
+                continue;
+            }
+            if (name.Value.Length == 0)
+            {
+                reader.Diagnostics.Error(DiagnosticCodes.BadFeature, item.Span, $"{what} has an empty name: name a feature function of the topology");
+            }
+            else if (named.Exists(f => f.Name == name.Value))
+            {
+                reader.Diagnostics.Error(DiagnosticCodes.BadFeature, item.Span, $"{what} names '{name.Value}' twice");
+            }
+            else
+            {
+                named.Add((name.Value, name.Span));
+            }
+        }
+        return named;
     }
 
     private static StaticRoute? ReadRoute(ConfigReader reader, ConfigNode item, string where)

@@ -1,5 +1,6 @@
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Router;
 
@@ -28,13 +29,10 @@ public sealed record RouterInterface
     public MacAddress Mac { get; init; }
 
     /// <summary>
-    /// The NAT (a <c>kind: nat</c> function of the topology) this interface runs as an L3 feature (<c>nat: NAME</c>),
-    /// or null. The interface is then the NAT's outside.
+    /// The IPv4 features this interface runs (<c>features: [NAME, ...]</c>, functions of the topology such as a NAT, which
+    /// makes the interface its outside), in the order they see packets, each with where it was written.
     /// </summary>
-    public string? Nat { get; init; }
-
-    /// <summary>Where <see cref="Nat"/> was written.</summary>
-    public SourceSpan NatSpan { get; init; }
+    public IReadOnlyList<(string Name, SourceSpan Span)> Features { get; init; } = [];
 
     /// <summary>Where it was declared.</summary>
     public SourceSpan Span { get; init; }

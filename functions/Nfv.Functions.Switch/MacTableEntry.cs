@@ -1,4 +1,5 @@
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Switch;
 

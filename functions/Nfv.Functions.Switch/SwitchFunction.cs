@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Switch;
 

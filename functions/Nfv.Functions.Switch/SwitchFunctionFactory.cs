@@ -2,6 +2,8 @@ using System.Globalization;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 
+[assembly: NetworkFunction(typeof(Nfv.Functions.Switch.SwitchFunctionFactory))]
+
 namespace Nfv.Functions.Switch;
 
 /// <summary>

@@ -3,16 +3,22 @@ using Nfv.Abstractions.Configuration;
 namespace Nfv.Abstractions;
 
 /// <summary>
-/// The blueprint of a function that is an L3 feature (a NAT): named by a router interface (<see cref="FeatureReference"/>),
-/// never linked. It has no ports. What <see cref="FunctionBlueprint.Build"/> returns also implements
-/// <see cref="Ip.IIpv4Feature"/>: the host builds features first and hands them to the functions that name them
-/// (<see cref="FunctionBuildContext.Features"/>), and keeps the feature in the graph as a node without ports, so its
+/// The blueprint of a function that is a feature of another (a NAT on a router interface): named in that function's
+/// configuration (<see cref="FeatureReference"/>), never linked, so it has no ports. What <see cref="FunctionBlueprint.Build"/>
+/// returns implements <see cref="Contract"/>; the runtime builds features first, hands them to the functions that name
+/// them (<see cref="FunctionBuildContext.Feature{T}"/>), and keeps each in the graph as a node without ports, so its
 /// <see cref="INetworkFunction.OnTimer"/> runs on the worker and its tables are inspected like any function's.
 /// </summary>
 public abstract class FeatureBlueprint : FunctionBlueprint
 {
     /// <summary>The function's name in the topology.</summary>
     public abstract string Name { get; }
+
+    /// <summary>
+    /// The interface the running feature implements and is called through (an IPv4 hook interface). A reference asking
+    /// for another contract is refused at validation, with its line and column.
+    /// </summary>
+    public abstract Type Contract { get; }
 
     /// <inheritdoc/>
     /// <remarks>A feature has none.</remarks>
@@ -28,13 +34,13 @@ public abstract class FeatureBlueprint : FunctionBlueprint
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
         diagnostics.Error(DiagnosticCodes.BadFeature, span,
-            $"'{Name}' is an L3 feature, not linked by wires: name it on a router interface instead, such as 'wan: {{ address: 203.0.113.2/24, nat: {Name} }}'");
+            $"'{Name}' is a {FeatureReference.Describe(Contract)}, not linked by wires: name it in the features of the place it serves, such as 'wan: {{ address: 203.0.113.2/24, features: [{Name}] }}' on a router");
         return -1;
     }
 
     /// <summary>
-    /// Checks the place a function named the feature (the interface's addresses, say), reporting problems with their
-    /// line and column. Called once per reference the loader accepted.
+    /// Checks the place a function named the feature (the interface's addresses, from <see cref="FeatureReference.Placement"/>),
+    /// reporting problems with their line and column. Called once per reference the loader accepted.
     /// </summary>
     public virtual void CheckPlacement(FeatureReference reference, DiagnosticBag diagnostics)
     {

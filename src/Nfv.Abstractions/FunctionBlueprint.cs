@@ -26,9 +26,9 @@ public abstract class FunctionBlueprint
     public abstract int Attach(string? port, string peerHint, SourceSpan span, DiagnosticBag diagnostics);
 
     /// <summary>
-    /// The L3 features this function names (a router interface's <c>nat: masq</c>); the topology loader resolves each to a
-    /// <see cref="FeatureBlueprint"/>, and <see cref="Build"/> finds the running features in
-    /// <see cref="FunctionBuildContext.Features"/>.
+    /// The features this function names (a router interface's <c>features: [masq]</c>); the topology loader resolves each
+    /// to a <see cref="FeatureBlueprint"/> of the contract it asks for, and <see cref="Build"/> gets the running features
+    /// from <see cref="FunctionBuildContext.Feature{T}"/>.
     /// </summary>
     public virtual IReadOnlyList<FeatureReference> FeatureReferences => [];
 

@@ -1,16 +1,17 @@
 using Microsoft.Extensions.Logging;
-using Nfv.Abstractions.Ip;
 
 namespace Nfv.Abstractions;
 
 /// <summary>What a blueprint gets to build its running function.</summary>
 public sealed class FunctionBuildContext
 {
+    private readonly IReadOnlyDictionary<string, INetworkFunction> _features;
+
     /// <summary>Creates a context.</summary>
     public FunctionBuildContext(string name, IReadOnlyList<bool> connectedPorts, TimeProvider time, ILoggerFactory loggers,
-        IReadOnlyDictionary<string, IIpv4Feature>? features = null)
+        IReadOnlyDictionary<string, INetworkFunction>? features = null)
     {
-        Features = features ?? new Dictionary<string, IIpv4Feature>();
+        _features = features ?? new Dictionary<string, INetworkFunction>();
         Name = name;
         ConnectedPorts = connectedPorts;
         Time = time;
@@ -27,10 +28,19 @@ public sealed class FunctionBuildContext
     public TimeProvider Time { get; }
 
     /// <summary>
-    /// The running L3 features of the topology by name, built before the functions that name them
-    /// (<see cref="FunctionBlueprint.FeatureReferences"/>).
+    /// The running feature <paramref name="name"/> that this function's configuration names
+    /// (<see cref="FunctionBlueprint.FeatureReferences"/>), built before this function, as the contract
+    /// <typeparamref name="T"/> its reference asked for.
     /// </summary>
-    public IReadOnlyDictionary<string, IIpv4Feature> Features { get; }
+    /// <exception cref="InvalidOperationException">
+    /// The function did not name it, or it is not a <typeparamref name="T"/>: the reference and the build disagree (a bug
+    /// in the function, since the loader checked every reference against the feature's contract).
+    /// </exception>
+    public T Feature<T>(string name) where T : class =>
+        _features.TryGetValue(name, out var feature) && feature is T typed
+            ? typed
+            : throw new InvalidOperationException(
+                $"Function '{Name}' asked for the feature '{name}' as a {FeatureReference.Describe(typeof(T))}, but none of that name was built for it.");
 
     /// <summary>Logging.</summary>
     public ILoggerFactory Loggers { get; }

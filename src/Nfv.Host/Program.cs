@@ -1,11 +1,12 @@
 using System.CommandLine;
-using Nfv.Host;
+using Nfv.Host.Client;
+using Nfv.Host.Commands;
 
 var root = new RootCommand("Nfv: virtual network appliances (switches, routers, DHCP, NAT) over Linux TAP devices, wired by topology files.")
 {
-    NfvCommands.Run(),
-    NfvCommands.Validate(),
-    Nfv.Host.Replay.ReplayCommand.Create(),
+    RunCommand.Create(),
+    ValidateCommand.Create(),
+    ReplayCommand.Create(),
     ShowCommand.Create(),
     TraceCommand.Create(),
     CaptureCommand.Create(),

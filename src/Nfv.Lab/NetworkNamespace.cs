@@ -35,7 +35,7 @@ public static class NetworkNamespace
     /// Has namespace <paramref name="name"/> resolve <paramref name="address"/>'s MAC (it sends one echo, waiting 300 ms at
     /// most: the ARP exchange is what counts, the echo may go unanswered). Returns why it could not, or null.
     /// </summary>
-    public static string? ResolveNeighbour(string name, Abstractions.Headers.Ipv4Address address)
+    public static string? ResolveNeighbour(string name, Ip.Headers.Ipv4Address address)
     {
         var bytes = new byte[4];
         address.Write(bytes);

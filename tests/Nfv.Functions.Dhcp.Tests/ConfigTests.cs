@@ -1,6 +1,7 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 
 namespace Nfv.Functions.Dhcp.Tests;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using PacketDotNet;
 using PacketDotNet.DhcpV4;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 
 namespace Nfv.Functions.Dhcp.Tests;

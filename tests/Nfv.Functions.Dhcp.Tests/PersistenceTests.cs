@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 using static Nfv.Functions.Dhcp.Tests.DhcpFrames;
 

@@ -1,4 +1,5 @@
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 using static Nfv.Functions.Dhcp.Tests.DhcpFrames;
 

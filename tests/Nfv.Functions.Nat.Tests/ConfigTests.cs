@@ -1,7 +1,9 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Ip;
+using Nfv.Ip;
+using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 
 namespace Nfv.Functions.Nat.Tests;
@@ -145,8 +147,10 @@ public class ConfigTests
                 - { protocol: tcp, port: 80, to: 10.0.0.1, address: 203.0.113.9 }
             """);
         Assert.Empty(diagnostics.Items);
-        var reference = new FeatureReference("masq", "nat", "interface 'wan' of router 'gw'", [Ipv4Prefix.Parse("203.0.113.2/24")],
-            new SourceSpan("lab.yaml", 20, 30));
+        var reference = new FeatureReference("masq", typeof(IIpv4Feature), "interface 'wan' of router 'gw'", new SourceSpan("lab.yaml", 20, 30))
+        {
+            Placement = new Ipv4FeatureAttachment("gw", 1, "wan", [Ipv4Prefix.Parse("203.0.113.2/24")], []),
+        };
         blueprint!.CheckPlacement(reference, diagnostics);
         Assert.Equal(2, diagnostics.Items.Count);
         Assert.Equal((NatDiagnosticCodes.BadExternal, 3, 27), (diagnostics.Items[0].Code, diagnostics.Items[0].Span.Line, diagnostics.Items[0].Span.Column));

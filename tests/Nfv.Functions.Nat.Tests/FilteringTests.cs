@@ -1,5 +1,6 @@
 using Nfv.Abstractions.Headers;
 using Nfv.Functions.Router;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 using static Nfv.Functions.Nat.Tests.NatHarness;
 

@@ -2,8 +2,10 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Ip;
 using Nfv.Functions.Router;
+using Nfv.Ip;
+using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 
 namespace Nfv.Functions.Nat.Tests;

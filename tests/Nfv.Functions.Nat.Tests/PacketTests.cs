@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Ip;
+using Nfv.Ip;
+using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 using static Nfv.Functions.Nat.Tests.NatHarness;
 
@@ -93,8 +95,12 @@ public class PacketTests
             Checksum.Fold(Checksum.PseudoHeaderSum(Ipv4Address.Parse(H1), Ipv4Address.Parse(R1), 6, 0)));
         var offload = new VirtioNetHeader
         {
-            Flags = VirtioNetHeader.FlagNeedsChecksum, GsoType = VirtioNetHeader.GsoTcpV4, GsoSize = 1448, HeaderLength = 54,
-            ChecksumStart = 34, ChecksumOffset = 16,
+            Flags = VirtioNetHeader.FlagNeedsChecksum,
+            GsoType = VirtioNetHeader.GsoTcpV4,
+            GsoSize = 1448,
+            HeaderLength = 54,
+            ChecksumStart = 34,
+            ChecksumOffset = 16,
         };
         var outside = h.Send(Lan, frame, offload)!;
         Assert.Equal(Wan, h.LastPort);

@@ -1,6 +1,8 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 
 namespace Nfv.Functions.Router.Tests;
@@ -131,32 +133,39 @@ public class ConfigTests
     }
 
     [Fact]
-    public void An_interface_names_its_nat_and_the_blueprint_reports_the_reference()
+    public void An_interface_names_its_features_and_the_blueprint_reports_each_as_an_ipv4_feature_of_that_interface()
     {
         var (blueprint, diagnostics) = Define("""
             gw:
               kind: router
               interfaces:
                 lan: { address: 10.0.0.1/24 }
-                wan: { address: 192.0.2.1/24, nat: masq }
+                wan: { address: 192.0.2.1/24, features: [masq, fw] }
             """);
         Assert.Empty(diagnostics.Items);
-        Assert.Equal("masq", blueprint!.Options.Interfaces[1].Nat);
-        var reference = Assert.Single(blueprint.FeatureReferences);
-        Assert.Equal(("masq", "nat", "interface 'wan' of router 'gw'"), (reference.Name, reference.Kind, reference.Place));
-        Assert.Equal([Ipv4Prefix.Parse("192.0.2.1/24")], reference.Addresses);
-        Assert.Equal((5, 40), (reference.Span.Line, reference.Span.Column));
+        Assert.Equal(["masq", "fw"], blueprint!.Options.Interfaces[1].Features.Select(f => f.Name));
+        Assert.Equal(2, blueprint.FeatureReferences.Count);
+        var reference = blueprint.FeatureReferences[0];
+        Assert.Equal(("masq", typeof(IIpv4Feature), "interface 'wan' of router 'gw'"), (reference.Name, reference.Contract, reference.Place));
+        var place = Assert.IsType<Ipv4FeatureAttachment>(reference.Placement);
+        Assert.Equal((1, "wan"), (place.Interface, place.InterfaceName));
+        Assert.Equal([Ipv4Prefix.Parse("192.0.2.1/24")], place.Addresses);
+        Assert.Equal([Ipv4Address.Parse("10.0.0.1"), Ipv4Address.Parse("192.0.2.1")], place.LocalAddresses);
+        Assert.Equal((5, 46), (reference.Span.Line, reference.Span.Column));
+        Assert.Equal("fw", blueprint.FeatureReferences[1].Name);
     }
 
     [Fact]
-    public void An_empty_nat_name_is_refused()
+    public void An_empty_or_repeated_feature_name_is_refused()
     {
         var (_, diagnostics) = Define("""
             gw:
               kind: router
               interfaces:
-                wan: { address: 192.0.2.1/24, nat: "" }
+                wan: { address: 192.0.2.1/24, features: ["", masq, masq] }
             """);
-        Assert.Equal(DiagnosticCodes.BadFeature, Assert.Single(diagnostics.Items).Code);
+        Assert.Equal([DiagnosticCodes.BadFeature, DiagnosticCodes.BadFeature], diagnostics.Items.Select(d => d.Code));
+        Assert.Contains("empty name", diagnostics.Items[0].Message);
+        Assert.Contains("names 'masq' twice", diagnostics.Items[1].Message);
     }
 }

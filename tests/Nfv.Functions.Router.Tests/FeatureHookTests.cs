@@ -1,8 +1,10 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Ip;
-using static Nfv.Functions.Router.Tests.RouterHarness;
+using Nfv.Ip;
+using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
+using static Nfv.Functions.Router.Tests.RouterHarness;
 
 namespace Nfv.Functions.Router.Tests;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 using static Nfv.Functions.Router.Tests.RouterHarness;
 
@@ -230,8 +231,12 @@ public class ForwardingTests
         var frame = h.FromH1(H2, 6, IpPackets.Tcp(20000), df: true);
         var offload = new VirtioNetHeader
         {
-            Flags = VirtioNetHeader.FlagNeedsChecksum, GsoType = VirtioNetHeader.GsoTcpV4, GsoSize = 1448,
-            HeaderLength = 66, ChecksumStart = 34, ChecksumOffset = 16,
+            Flags = VirtioNetHeader.FlagNeedsChecksum,
+            GsoType = VirtioNetHeader.GsoTcpV4,
+            GsoSize = 1448,
+            HeaderLength = 66,
+            ChecksumStart = 34,
+            ChecksumOffset = 16,
         };
         h.Send(Lan, frame, offload);
         h.Emit.AssertSentTo(Wan);

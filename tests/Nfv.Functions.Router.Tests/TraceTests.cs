@@ -1,5 +1,6 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using Nfv.Tests.Common;
 using static Nfv.Functions.Router.Tests.RouterHarness;
 

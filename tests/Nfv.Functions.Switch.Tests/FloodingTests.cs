@@ -1,4 +1,5 @@
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
 using static Nfv.Tests.Common.FrameBuilder;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Nfv.Abstractions.Headers;
 using Nfv.Functions.Dhcp.Tests;
+using Nfv.Ip.Headers;
 using static Nfv.Fuzz.FrameRecords;
 
 namespace Nfv.Fuzz.Tests;

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
-using Nfv.Host;
-using Nfv.Host.Replay;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 using Nfv.Topology;
 
 namespace Nfv.Fuzz;
@@ -23,17 +23,18 @@ internal sealed class GraphHarness
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     // Small, so a burst empties it: running out of packets is a path worth fuzzing too.
-    private static readonly NfvOptions Options = new() { PacketPoolSize = 32, ReceiveBatchSize = 8 };
+    private const int PoolSize = 32;
+    private static readonly GraphOptions Options = new() { ReceiveBatchSize = 8 };
 
     // Ticks long enough for every retry and timeout to run out (ARP queues, DHCP offers, NAT sessions, MAC ageing).
     private static readonly TimeSpan[] Afterwards = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), TimeSpan.FromDays(2)];
 
     private readonly ResolvedTopology _topology;
-    private PacketPool _pool = new(Options.PacketPoolSize);
+    private PacketPool _pool = new(PoolSize);
 
     public GraphHarness(string fileName, string yaml)
     {
-        var result = TopologyLoader.LoadFromText(yaml, fileName, BuiltInFunctions.CreateCatalog());
+        var result = TopologyLoader.LoadFromText(yaml, fileName, FunctionDiscovery.Installed());
         _topology = result.Topology ?? throw new InvalidOperationException(
             $"harness topology {fileName} is refused:\n{string.Join("\n", result.Diagnostics)}");
     }
@@ -48,9 +49,9 @@ internal sealed class GraphHarness
         var ports = _topology.Ports.Select(p => new MemoryPort(p.Name)).ToArray();
         if (_pool.Available != _pool.Capacity)
         {
-            _pool = new PacketPool(Options.PacketPoolSize); // the last input leaked (and was reported)
+            _pool = new PacketPool(PoolSize); // the last input leaked (and was reported)
         }
-        using var graph = TopologyRuntime.Compile(_topology, ports, Options, clock, NullLoggerFactory.Instance, pool: _pool);
+        using var graph = TopologyCompiler.Compile(_topology, ports, _pool, Options, clock, NullLoggerFactory.Instance);
         foreach (var record in FrameRecords.Read(input))
         {
             if (record.Kind == FrameRecords.Tick)

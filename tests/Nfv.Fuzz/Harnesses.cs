@@ -4,8 +4,9 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
 using Nfv.Dataplane.Tracing;
-using Nfv.Host;
+using Nfv.Ip.Headers;
 using Nfv.Lab;
+using Nfv.Runtime;
 using Nfv.Topology;
 
 namespace Nfv.Fuzz;
@@ -60,7 +61,7 @@ internal static class Harnesses
             arp-queue: 4
             interfaces:
               lan: { address: 10.0.0.1/24 }
-              wan: { address: 203.0.113.2/24, nat: masq }
+              wan: { address: 203.0.113.2/24, features: [masq] }
             routes: [ { prefix: default, via: 203.0.113.1 } ]
           masq:
             kind: nat
@@ -110,7 +111,7 @@ internal static class Harnesses
             arp-cache-size: 16
             interfaces:
               lan: { address: 192.168.10.1/24 }
-              wan: { address: 203.0.113.2/24, nat: masq }
+              wan: { address: 203.0.113.2/24, features: [masq] }
             routes: [ { prefix: 0.0.0.0/0, via: 203.0.113.1 } ]
           masq: { kind: nat, max-sessions: 64, forwards: [ { protocol: tcp, port: 8080, to: "192.168.10.100:80" } ] }
           dhcp:
@@ -158,7 +159,7 @@ internal static class Harnesses
     private static void Topology(ReadOnlySpan<byte> input)
     {
         string path = ScratchFile("topology.yaml", input);
-        var result = TopologyLoader.Load(path, BuiltInFunctions.CreateCatalog());
+        var result = TopologyLoader.Load(path, FunctionDiscovery.Installed());
         if (result.Succeeded == result.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
             throw new FuzzFinding("the loader's verdict disagrees with its diagnostics");
@@ -167,7 +168,7 @@ internal static class Harnesses
 
     // The dhcp harness's server, read once (at the first input, not before Fuzzer.Run).
     private static readonly Lazy<ResolvedTopology> LeaseServer =
-        new(() => TopologyLoader.LoadFromText(DhcpTopology, "dhcp.yaml", BuiltInFunctions.CreateCatalog()).Topology!);
+        new(() => TopologyLoader.LoadFromText(DhcpTopology, "dhcp.yaml", FunctionDiscovery.Installed()).Topology!);
 
     private static void LeaseFile(ReadOnlySpan<byte> input)
     {
@@ -175,7 +176,8 @@ internal static class Harnesses
         var topology = LeaseServer.Value;
         var dhcp = topology.Functions[0];
         var function = dhcp.Blueprint.Build(new FunctionBuildContext(dhcp.Name, topology.GetConnectedPorts(0), TimeProvider.System,
-            NullLoggerFactory.Instance) { StateDirectory = directory });
+            NullLoggerFactory.Instance)
+        { StateDirectory = directory });
         (function as IDisposable)?.Dispose();
     }
 

@@ -1,4 +1,10 @@
 using Nfv.Abstractions.Configuration;
+using Nfv.Host.Client;
+using Nfv.Host.Commands;
+using Nfv.Lab;
+using Nfv.Management;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 using Nfv.Topology;
 
 namespace Nfv.Host.Tests;
@@ -18,7 +24,7 @@ public class BadTopologyTests
     public static TheoryData<string> Files => new(Names);
 
     private static string[] Diagnose(string file) =>
-        [.. TopologyLoader.Load($"{Folder}/{file}", BuiltInFunctions.CreateCatalog()).Diagnostics.Select(d => d.ToString())];
+        [.. TopologyLoader.Load($"{Folder}/{file}", FunctionDiscovery.Installed()).Diagnostics.Select(d => d.ToString())];
 
     private static Dictionary<string, List<string>> Expected()
     {
@@ -54,7 +60,7 @@ public class BadTopologyTests
     [MemberData(nameof(Files))]
     public void A_bad_file_is_refused_whole_with_every_problem_at_its_line_and_column(string file)
     {
-        var result = TopologyLoader.Load($"{Folder}/{file}", BuiltInFunctions.CreateCatalog());
+        var result = TopologyLoader.Load($"{Folder}/{file}", FunctionDiscovery.Installed());
 
         Assert.False(result.Succeeded);
         Assert.Null(result.Topology);

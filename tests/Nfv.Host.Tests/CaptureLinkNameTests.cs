@@ -1,4 +1,9 @@
-using Nfv.Host.Management;
+using Nfv.Host.Client;
+using Nfv.Host.Commands;
+using Nfv.Lab;
+using Nfv.Management;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 using Nfv.Topology;
 
 namespace Nfv.Host.Tests;
@@ -7,7 +12,7 @@ namespace Nfv.Host.Tests;
 public class CaptureLinkNameTests
 {
     private static ResolvedTopology Load(string file) =>
-        TopologyLoader.Load(Path.Combine(AppContext.BaseDirectory, "topologies", file), BuiltInFunctions.CreateCatalog()).Topology!;
+        TopologyLoader.Load(Path.Combine(AppContext.BaseDirectory, "topologies", file), FunctionDiscovery.Installed()).Topology!;
 
     [Theory]
     [InlineData("red1", "red1 <-> east.red")]

@@ -1,3 +1,9 @@
+using Nfv.Host.Client;
+using Nfv.Host.Commands;
+using Nfv.Lab;
+using Nfv.Management;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 using Nfv.Topology;
 
 namespace Nfv.Host.Tests;
@@ -18,7 +24,7 @@ public class DoctorCommandTests
         links: [ [p1, lan], [p2, lan] ]
         hosts:
         {{hosts}}
-        """, "lab.yaml", BuiltInFunctions.CreateCatalog()).Topology!;
+        """, "lab.yaml", FunctionDiscovery.Installed()).Topology!;
 
     private static readonly DoctorMachine Fine = new(IsRoot: true, HasTun: true, HasLibpcap: true);
 

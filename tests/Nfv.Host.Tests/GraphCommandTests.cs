@@ -1,3 +1,9 @@
+using Nfv.Host.Client;
+using Nfv.Host.Commands;
+using Nfv.Lab;
+using Nfv.Management;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 using Nfv.Topology;
 
 namespace Nfv.Host.Tests;
@@ -5,7 +11,7 @@ namespace Nfv.Host.Tests;
 public class GraphCommandTests
 {
     private static ResolvedTopology Load(string file) =>
-        TopologyLoader.Load(Path.Combine(AppContext.BaseDirectory, "topologies", file), BuiltInFunctions.CreateCatalog()).Topology!;
+        TopologyLoader.Load(Path.Combine(AppContext.BaseDirectory, "topologies", file), FunctionDiscovery.Installed()).Topology!;
 
     [Fact]
     public void Dot_draws_every_function_port_host_and_link_with_the_port_names_at_the_ends()
@@ -41,7 +47,7 @@ public class GraphCommandTests
                 kind: router
                 interfaces:
                   lan: { address: 10.0.0.1/24 }
-                  wan: { address: 192.0.2.1/24, nat: masq }
+                  wan: { address: 192.0.2.1/24, features: [masq] }
               masq: { kind: nat }
             ports:
               a: { tap: nfv-a }
@@ -49,7 +55,7 @@ public class GraphCommandTests
             links:
               - [a, gw.lan]
               - [b, gw.wan]
-            """, "nat.yaml", BuiltInFunctions.CreateCatalog());
+            """, "nat.yaml", FunctionDiscovery.Installed());
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         Assert.Contains("  \"f:gw\" -- \"f:masq\" [style=dotted, label=\"nat\"];", GraphCommand.Dot(result.Topology!));
         Assert.Contains("  f_gw -.-|\"nat\"| f_masq", GraphCommand.Mermaid(result.Topology!));
@@ -68,7 +74,7 @@ public class GraphCommandTests
             hosts:
               h1: { port: p1, address: dhcp, dhcp-client: udhcpc }
               h2: { port: p2, address: dhcp }
-            """, "dhcp.yaml", BuiltInFunctions.CreateCatalog()).Topology!;
+            """, "dhcp.yaml", FunctionDiscovery.Installed()).Topology!;
 
         var dot = GraphCommand.Dot(topology);
         var mermaid = GraphCommand.Mermaid(topology);

@@ -1,4 +1,9 @@
-using Nfv.Host.Management;
+using Nfv.Host.Client;
+using Nfv.Host.Commands;
+using Nfv.Lab;
+using Nfv.Management;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 
 namespace Nfv.Host.Tests;
 

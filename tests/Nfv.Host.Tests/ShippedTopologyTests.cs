@@ -1,7 +1,15 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Dataplane.Ports;
 using Nfv.Functions.Router;
+using Nfv.Host.Client;
+using Nfv.Host.Commands;
+using Nfv.Ip.Headers;
+using Nfv.Lab;
+using Nfv.Management;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 using Nfv.Topology;
 
 namespace Nfv.Host.Tests;
@@ -20,7 +28,7 @@ public class ShippedTopologyTests
     [MemberData(nameof(Files))]
     public void Every_shipped_topology_loads_without_errors_or_warnings(string file)
     {
-        var result = TopologyLoader.Load(Path.Combine(Directory, file), BuiltInFunctions.CreateCatalog());
+        var result = TopologyLoader.Load(Path.Combine(Directory, file), FunctionDiscovery.Installed());
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         Assert.Empty(result.Diagnostics);
     }
@@ -116,11 +124,11 @@ public class ShippedTopologyTests
 
     private static (ResolvedTopology, MemoryPort[], Dataplane.Graph.PacketGraph) Compile(string file)
     {
-        var result = TopologyLoader.Load(Path.Combine(Directory, file), BuiltInFunctions.CreateCatalog());
+        var result = TopologyLoader.Load(Path.Combine(Directory, file), FunctionDiscovery.Installed());
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var topology = result.Topology!;
         var ports = topology.Ports.Select(p => new MemoryPort(p.Name)).ToArray();
-        var graph = TopologyRuntime.Compile(topology, ports, new NfvOptions(), TimeProvider.System, NullLoggerFactory.Instance);
+        var graph = TopologyCompiler.Compile(topology, ports, new PacketPool(512), options: null, TimeProvider.System, NullLoggerFactory.Instance);
         return (topology, ports, graph);
     }
 }

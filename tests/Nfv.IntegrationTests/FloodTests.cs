@@ -1,6 +1,13 @@
 using System.Text.Json;
-using Nfv.Abstractions.Headers;
 using System.Text.RegularExpressions;
+using Nfv.Abstractions.Headers;
+using Nfv.Host.Client;
+using Nfv.Host.Commands;
+using Nfv.Ip.Headers;
+using Nfv.Lab;
+using Nfv.Management;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 
 namespace Nfv.IntegrationTests;
 
@@ -130,7 +137,7 @@ public class FloodTests
                 kind: router
                 interfaces:
                   lan: { address: 10.83.0.1/24 }
-                  wan: { address: 203.0.113.2/24, nat: masq }
+                  wan: { address: 203.0.113.2/24, features: [masq] }
               masq:
                 kind: nat
                 max-sessions: 4096
@@ -175,7 +182,7 @@ public class FloodTests
                 kind: router
                 interfaces:
                   lan: { address: 10.84.0.1/24 }
-                  wan: { address: 203.0.113.2/24, nat: masq }
+                  wan: { address: 203.0.113.2/24, features: [masq] }
               masq:
                 kind: nat
                 max-sessions: 512

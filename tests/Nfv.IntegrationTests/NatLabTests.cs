@@ -1,4 +1,10 @@
 using System.Text.Json;
+using Nfv.Host.Client;
+using Nfv.Host.Commands;
+using Nfv.Lab;
+using Nfv.Management;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 
 namespace Nfv.IntegrationTests;
 
@@ -15,7 +21,7 @@ public class NatLabTests
     private const string Outside2 = "198.18.82.11";
     private const string External = "198.18.81.1";
 
-    // h1, h2 — lan switch — gw (lan | wan, nat: masq) — isp — out. The ISP routes 10.81/16 back to gw: an outside host
+    // h1, h2 — lan switch — gw (lan | wan, features: [masq]) — isp — out. The ISP routes 10.81/16 back to gw: an outside host
     // that tries the inside addresses through the NAT must reach nothing.
     private static string Topology(Lab lab, string h1, string h2, string outside, string natExtra = "") => $$"""
         name: nat-lab
@@ -25,7 +31,7 @@ public class NatLabTests
             kind: router
             interfaces:
               lan: { address: 10.81.1.1/24 }
-              wan: { address: {{External}}/24, nat: masq }
+              wan: { address: {{External}}/24, features: [masq] }
             routes: [ { prefix: default, via: 198.18.81.2 } ]
           masq:
             kind: nat

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using PacketDotNet;
 using PacketDotNet.Utils;
 

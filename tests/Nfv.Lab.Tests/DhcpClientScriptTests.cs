@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 using Nfv.Topology;
 
 namespace Nfv.Lab.Tests;
@@ -64,8 +65,15 @@ public sealed class DhcpClientScriptTests : IDisposable
     {
         Run(new()
         {
-            ["interface"] = "eth0", ["ip"] = "10.98.1.7", ["subnet"] = "255.255.255.128", ["mask"] = "25", ["router"] = "10.98.1.1",
-            ["dns"] = "10.98.1.53", ["domain"] = "lab.test", ["lease"] = "600", ["serverid"] = "10.98.1.2",
+            ["interface"] = "eth0",
+            ["ip"] = "10.98.1.7",
+            ["subnet"] = "255.255.255.128",
+            ["mask"] = "25",
+            ["router"] = "10.98.1.1",
+            ["dns"] = "10.98.1.53",
+            ["domain"] = "lab.test",
+            ["lease"] = "600",
+            ["serverid"] = "10.98.1.2",
         }, "bound");
 
         var lease = _files.ReadLease()!;

@@ -1,5 +1,6 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
+using Nfv.Ip;
 
 namespace Nfv.Topology.Tests;
 
@@ -16,7 +17,10 @@ internal static class FakeFunctions
         new([new FakeSwitchFactory(), new FakeOnePortFactory(), new FakeRouterFactory(), new FakeNatFactory()]);
 }
 
-/// <summary>A "router" whose interfaces (<c>interfaces: { wan: { address: A/N, nat: NAME } }</c>) are its ports and may name a nat.</summary>
+/// <summary>
+/// A "router" whose interfaces (<c>interfaces: { wan: { address: A/N, features: [NAME] } }</c>) are its ports and may name
+/// <see cref="IFakeFeature"/>s, each told the interface's address as its placement.
+/// </summary>
 internal sealed class FakeRouterFactory : INetworkFunctionFactory
 {
     public string Kind => "router";
@@ -33,11 +37,16 @@ internal sealed class FakeRouterFactory : INetworkFunctionFactory
             foreach (var (key, value) in map.Entries)
             {
                 ports.Add(key.Value);
-                if (reader.AsMapping(value, key.Value) is { } iface && iface["nat"] is ConfigScalar nat)
+                if (reader.AsMapping(value, key.Value) is { } iface && iface["features"] is ConfigSequence features)
                 {
-                    var address = iface["address"] is { } a ? reader.InterfaceAddress(a, "address") : null;
-                    references.Add(new FeatureReference(nat.Value, "nat", $"interface '{key.Value}' of router '{context.Name}'",
-                        address is { } prefix ? [prefix] : [], nat.Span));
+                    var address = iface["address"] is ConfigScalar a ? a.Value : null;
+                    foreach (var feature in features.Items.OfType<ConfigScalar>())
+                    {
+                        references.Add(new FeatureReference(feature.Value, typeof(IFakeFeature), $"interface '{key.Value}' of router '{context.Name}'", feature.Span)
+                        {
+                            Placement = address,
+                        });
+                    }
                 }
             }
         }
@@ -56,13 +65,19 @@ internal sealed class FakeNatFactory : INetworkFunctionFactory
         new FakeFeatureBlueprint(context.Name, context.Config["external"] as ConfigScalar);
 }
 
+/// <summary>The contract of the fake features; the fake router asks for it.</summary>
+[System.ComponentModel.Description("test feature")]
+internal interface IFakeFeature;
+
 internal sealed class FakeFeatureBlueprint(string name, ConfigScalar? external) : FeatureBlueprint
 {
     public override string Name => name;
 
+    public override Type Contract => typeof(IFakeFeature);
+
     public override void CheckPlacement(FeatureReference reference, DiagnosticBag diagnostics)
     {
-        if (external is not null && !reference.Addresses.Any(p => p.Address.ToString() == external.Value))
+        if (external is not null && reference.Placement is string address && !address.StartsWith(external.Value + "/", StringComparison.Ordinal))
         {
             diagnostics.Error("NFV1405", external.Span, $"external address {external.Value} of nat '{name}' is not an address of {reference.Place}");
         }

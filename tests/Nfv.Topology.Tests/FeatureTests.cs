@@ -29,7 +29,7 @@ public class FeatureTests
     [Fact]
     public void A_nat_named_by_a_router_interface_resolves_and_is_not_reported_unlinked()
     {
-        var result = Load(Lab(", nat: masq"));
+        var result = Load(Lab(", features: [masq]"));
         Fixture.AssertDiagnostics(result);
         Assert.Equal(["gw", "masq"], result.Topology!.Functions.Select(f => f.Name));
         Assert.IsAssignableFrom<FeatureBlueprint>(result.Topology.Functions[1].Blueprint);
@@ -41,27 +41,27 @@ public class FeatureTests
     {
         var result = Load(Lab(""));
         Fixture.AssertDiagnostics(result,
-            "lab.yaml(7,3): warning NFV0107: nat 'masq' is not used: name it on a router interface, such as 'wan: { address: ..., nat: masq }'");
+            "lab.yaml(7,3): warning NFV0107: nat 'masq' is not used: name it in the features of the place it serves, such as a router interface's 'features: [masq]' (test feature)");
     }
 
     [Fact]
     public void Naming_a_nat_that_does_not_exist_is_an_error_at_the_name()
     {
-        var result = Load(Lab(", nat: masc"));
+        var result = Load(Lab(", features: [masc]"));
         Assert.False(result.Succeeded);
         var error = Assert.Single(result.Diagnostics, d => d.Code == DiagnosticCodes.BadFeature);
-        Assert.Equal((6, 44), (error.Span.Line, error.Span.Column));
-        Assert.Contains("'nat: masc' of interface 'wan' of router 'gw' names no function", error.Message);
+        Assert.Equal((6, 50), (error.Span.Line, error.Span.Column));
+        Assert.Contains("feature 'masc' of interface 'wan' of router 'gw' names no function", error.Message);
         Assert.Contains("masq", error.Message); // did you mean
     }
 
     [Fact]
     public void Naming_a_function_of_another_kind_or_an_external_port_is_an_error()
     {
-        var bySwitch = Load(Lab(", nat: sw", "  sw: { kind: switch }\n", "  - [sw, down2]\n"));
+        var bySwitch = Load(Lab(", features: [sw]", "  sw: { kind: switch }\n", "  - [sw, down2]\n"));
         Assert.Contains(bySwitch.Diagnostics, d => d.Code == DiagnosticCodes.BadFeature && d.Message.Contains("a function of kind switch", StringComparison.Ordinal));
 
-        var byPort = Load(Lab(", nat: up"));
+        var byPort = Load(Lab(", features: [up]"));
         Assert.Contains(byPort.Diagnostics, d => d.Code == DiagnosticCodes.BadFeature && d.Message.Contains("external port 'up'", StringComparison.Ordinal));
     }
 
@@ -73,8 +73,8 @@ public class FeatureTests
               gw:
                 kind: router
                 interfaces:
-                  wan: { address: 203.0.113.2/24, nat: masq }
-                  wan2: { address: 198.51.100.2/24, nat: masq }
+                  wan: { address: 203.0.113.2/24, features: [masq] }
+                  wan2: { address: 198.51.100.2/24, features: [masq] }
               masq: { kind: nat }
             ports:
               up: { tap: nfv-up }
@@ -84,14 +84,14 @@ public class FeatureTests
               - [gw.wan2, up2]
             """);
         Assert.Equal(
-            "lab.yaml(6,46): error NFV0109: 'nat: masq' of interface 'wan2' of router 'gw': 'masq' already serves interface 'wan' of router 'gw' (at lab.yaml(5,44)); a nat serves one interface, so declare another for this one",
+            "lab.yaml(6,52): error NFV0109: feature 'masq' of interface 'wan2' of router 'gw': 'masq' already serves interface 'wan' of router 'gw' (at lab.yaml(5,50)); a feature serves one place, so declare another for this one",
             Assert.Single(result.Diagnostics).ToString());
     }
 
     [Fact]
     public void A_link_to_a_nat_is_refused()
     {
-        var result = Load(Lab(", nat: masq", "", "  - [masq, down2]\n").Replace("  down: { tap: nfv-down }", "  down: { tap: nfv-down }\n  down2: { tap: nfv-down2 }", StringComparison.Ordinal));
+        var result = Load(Lab(", features: [masq]", "", "  - [masq, down2]\n").Replace("  down: { tap: nfv-down }", "  down: { tap: nfv-down }\n  down2: { tap: nfv-down2 }", StringComparison.Ordinal));
         var error = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Equal(DiagnosticCodes.BadFeature, error.Code);
         Assert.Contains("not linked by wires", error.Message);
@@ -100,7 +100,7 @@ public class FeatureTests
     [Fact]
     public void The_feature_checks_its_place()
     {
-        var result = Load(Lab(", nat: masq").Replace("masq: { kind: nat }", "masq: { kind: nat, external: 198.51.100.9 }", StringComparison.Ordinal));
+        var result = Load(Lab(", features: [masq]").Replace("masq: { kind: nat }", "masq: { kind: nat, external: 198.51.100.9 }", StringComparison.Ordinal));
         var error = Assert.Single(result.Diagnostics);
         Assert.Equal(("NFV1405", 7, 32), (error.Code, error.Span.Line, error.Span.Column));
     }

@@ -119,36 +119,6 @@ public sealed class ConfigReader(DiagnosticBag diagnostics)
         return value;
     }
 
-    /// <summary>An IPv4 address with prefix length (<c>10.0.0.1/24</c>), or null after reporting.</summary>
-    public Ipv4Prefix? InterfaceAddress(ConfigNode node, string what)
-    {
-        if (AsScalar(node, what) is not { } scalar)
-        {
-            return null;
-        }
-        if (!Ipv4Prefix.TryParse(scalar.Value, out var prefix, requireLength: true))
-        {
-            Diagnostics.Error(DiagnosticCodes.BadAddress, node.Span, $"{what} must be an IPv4 address with a prefix length such as 10.0.0.1/24, not '{scalar.Value}'");
-            return null;
-        }
-        return prefix;
-    }
-
-    /// <summary>An IPv4 address, or null after reporting.</summary>
-    public Ipv4Address? Address(ConfigNode node, string what)
-    {
-        if (AsScalar(node, what) is not { } scalar)
-        {
-            return null;
-        }
-        if (!Ipv4Address.TryParse(scalar.Value, out var address))
-        {
-            Diagnostics.Error(DiagnosticCodes.BadAddress, node.Span, $"{what} must be an IPv4 address such as 10.0.0.1, not '{scalar.Value}'");
-            return null;
-        }
-        return address;
-    }
-
     /// <summary>A MAC address, or null after reporting.</summary>
     public MacAddress? Mac(ConfigNode node, string what)
     {
@@ -182,20 +152,6 @@ public sealed class ConfigReader(DiagnosticBag diagnostics)
         return mac;
     }
 
-    /// <summary>An IPv4 prefix with its length (<c>10.1.0.0/24</c>), as its network, or null after reporting.</summary>
-    public Ipv4Prefix? Prefix(ConfigNode node, string what)
-    {
-        if (AsScalar(node, what) is not { } scalar)
-        {
-            return null;
-        }
-        if (!Ipv4Prefix.TryParse(scalar.Value, out var prefix, requireLength: true))
-        {
-            Diagnostics.Error(DiagnosticCodes.BadAddress, node.Span, $"{what} must be an IPv4 prefix such as 10.1.0.0/24, not '{scalar.Value}'");
-            return null;
-        }
-        return prefix.Network;
-    }
 
     /// <summary><c>true</c> or <c>false</c>, or null after reporting.</summary>
     public bool? Bool(ConfigNode node, string what)

@@ -29,8 +29,8 @@ public static class DiagnosticCodes
     /// <summary>A lab host cannot be made as written: its port does not exist or cannot carry a host, or its address, gateway or DHCP client is wrong.</summary>
     public const string BadHost = "NFV0108";
     /// <summary>
-    /// A feature reference (<c>nat: NAME</c>) names nothing, or something that is not a feature of that kind, or a feature
-    /// another place already names; or a link names a feature.
+    /// A feature reference (<c>features: [NAME]</c>) names nothing, or a function that is not a feature of the contract the
+    /// place needs, or a feature another place already names; or a link names a feature.
     /// </summary>
     public const string BadFeature = "NFV0109";
 

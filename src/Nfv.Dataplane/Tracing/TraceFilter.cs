@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Dataplane.Tracing;
 

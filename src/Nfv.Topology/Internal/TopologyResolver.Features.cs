@@ -9,8 +9,9 @@ internal sealed partial class TopologyResolver
     private readonly Dictionary<int, FeatureReference> _featureUsers = [];
 
     /// <summary>
-    /// Resolves the features functions name (<c>nat: masq</c> on a router interface): each must be a function of this
-    /// topology, a feature of the kind the key asks for, and named by one place only; the feature then checks the place.
+    /// Resolves the features functions name (<c>features: [masq]</c> on a router interface): each must be a function of
+    /// this topology whose blueprint is a feature of the contract the place asks for, named by one place only; the feature
+    /// then checks the place. Nothing here knows a kind: the contract is a type both functions share.
     /// </summary>
     private void ResolveFeatures()
     {
@@ -29,41 +30,49 @@ internal sealed partial class TopologyResolver
 
     private void ResolveFeature(FeatureReference reference)
     {
-        string named = $"'{reference.Kind}: {reference.Name}' of {reference.Place}";
+        string named = $"feature '{reference.Name}' of {reference.Place}";
+        string contract = reference.ContractName;
         if (!_names.TryGetValue(reference.Name, out var declared))
         {
-            var candidates = _functions.Where(f => f.Kind == reference.Kind).Select(f => f.Name).ToList();
+            var candidates = _functions.Where(f => Fits(f, reference)).Select(f => f.Name).ToList();
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span,
-                $"{named} names no function of this topology; declare one, such as '{reference.Name}: {{ kind: {reference.Kind} }}' under 'functions:'{Names.DidYouMean(reference.Name, candidates)}");
+                $"{named} names no function of this topology; declare it under 'functions:' with a kind that makes {contract}s{Names.DidYouMean(reference.Name, candidates)}");
             return;
         }
         if (declared.Kind != EndpointKind.Function)
         {
-            _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span, $"{named} names the external port '{reference.Name}', not a function of kind {reference.Kind}");
+            _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span, $"{named} names the external port '{reference.Name}'; only functions that are {contract}s can be named here");
             return;
         }
         var entry = _functions[declared.Index];
-        if (entry.Kind is null)
+        if (entry.Kind is null || entry.Blueprint is null)
         {
             return; // its definition was refused, and said why
         }
-        if (!string.Equals(entry.Kind, reference.Kind, StringComparison.OrdinalIgnoreCase) || entry.Blueprint is not (FeatureBlueprint or null))
+        if (!Fits(entry, reference))
         {
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span,
-                $"{named} names '{reference.Name}', a function of kind {entry.Kind}; it must name a function of kind {reference.Kind}");
+                $"{named} names '{reference.Name}', a function of kind {entry.Kind}; only {contract}s can be named here{Candidates(reference)}");
             return;
         }
         entry.Linked = true; // used: no "not linked" warning
         if (_featureUsers.TryGetValue(declared.Index, out var first))
         {
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span,
-                $"{named}: '{reference.Name}' already serves {first.Place} (at {first.Span}); a {reference.Kind} serves one interface, so declare another for this one");
+                $"{named}: '{reference.Name}' already serves {first.Place} (at {first.Span}); a feature serves one place, so declare another for this one");
             return;
         }
         _featureUsers.Add(declared.Index, reference);
-        if (entry.Blueprint is FeatureBlueprint feature)
-        {
-            feature.CheckPlacement(reference, _diagnostics);
-        }
+        ((FeatureBlueprint)entry.Blueprint).CheckPlacement(reference, _diagnostics);
+    }
+
+    private static bool Fits(FunctionEntry entry, FeatureReference reference) =>
+        entry.Blueprint is FeatureBlueprint feature && reference.Contract.IsAssignableFrom(feature.Contract);
+
+    // " (in this topology: masq, nat2)": the functions a reference could name instead.
+    private string Candidates(FeatureReference reference)
+    {
+        var names = _functions.Where(f => Fits(f, reference)).Select(f => f.Name).ToList();
+        return names.Count == 0 ? "" : $" (in this topology: {string.Join(", ", names)})";
     }
 }

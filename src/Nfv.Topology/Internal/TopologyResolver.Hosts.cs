@@ -1,5 +1,7 @@
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Topology.Internal;
 

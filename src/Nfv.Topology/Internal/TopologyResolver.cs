@@ -1,6 +1,7 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Topology.Internal;
 
@@ -149,9 +150,9 @@ internal sealed partial class TopologyResolver
             var function = _functions[i];
             if (!function.Linked && function.Blueprint is not null && Owns(function.Name, EndpointKind.Function, i))
             {
-                // A feature is not linked but named by a router interface; one nobody names does nothing.
-                _diagnostics.Warning(DiagnosticCodes.Unlinked, function.Span, function.Blueprint is FeatureBlueprint
-                    ? $"{function.Kind} '{function.Name}' is not used: name it on a router interface, such as 'wan: {{ address: ..., {function.Kind}: {function.Name} }}'"
+                // A feature is not linked but named by the place it serves; one nobody names does nothing.
+                _diagnostics.Warning(DiagnosticCodes.Unlinked, function.Span, function.Blueprint is FeatureBlueprint feature
+                    ? $"{function.Kind} '{function.Name}' is not used: name it in the features of the place it serves, such as a router interface's 'features: [{function.Name}]' ({FeatureReference.Describe(feature.Contract)})"
                     : $"function '{function.Name}' is not linked to anything");
             }
         }

@@ -1,5 +1,5 @@
-using Nfv.Benchmarks;
 using Nfv.Abstractions;
+using Nfv.Benchmarks;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
 using Nfv.Dataplane.Tests.Graph;

@@ -1,3 +1,6 @@
+using Nfv.Host.Commands;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 using static Nfv.Tests.Common.FrameBuilder;
 
 namespace Nfv.Host.Tests.Replay;

@@ -1,10 +1,14 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
+using Nfv.Host.Commands;
+using Nfv.Ip.Headers;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 
 namespace Nfv.Host.Tests.Replay;
 
 /// <summary>
-/// A router with a NAT (<c>nat: masq</c> on its wan interface) run offline by <c>nfv replay</c>: the topology loader
+/// A router with a NAT (<c>features: [masq]</c> on its wan interface) run offline by <c>nfv replay</c>: the topology loader
 /// resolves the feature, the host builds it before the router, and frames cross both translated.
 /// </summary>
 public sealed class NatReplayTests : IDisposable
@@ -22,7 +26,7 @@ public sealed class NatReplayTests : IDisposable
             kind: router
             interfaces:
               lan: { address: 10.0.0.1/24, mac: "02:00:00:00:01:01" }
-              wan: { address: 192.0.2.1/24, mac: "02:00:00:00:02:01", nat: masq }
+              wan: { address: 192.0.2.1/24, mac: "02:00:00:00:02:01", features: [masq] }
           masq:
             kind: nat
             forwards: [ { protocol: udp, port: 5353, to: "10.0.0.10:53" } ]

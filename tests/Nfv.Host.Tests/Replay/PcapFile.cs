@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using Nfv.Host.Commands;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 
 namespace Nfv.Host.Tests.Replay;
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using Nfv.Host.Replay;
+using Nfv.Host.Commands;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 
 namespace Nfv.Host.Tests.Replay;
 

@@ -1,5 +1,9 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
+using Nfv.Host.Commands;
+using Nfv.Ip.Headers;
+using Nfv.Runtime;
+using Nfv.Runtime.Replay;
 using Nfv.Tests.Common;
 using static Nfv.Host.Tests.Replay.GoldenScenarios;
 

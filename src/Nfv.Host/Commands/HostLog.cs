@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nfv.Host.Commands;
+
+/// <summary>Log messages of <c>nfv run</c> itself (category <c>Nfv.Host</c>).</summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(4, LogLevel.Information, "Topology {TopologyName} stopped; removed {PortCount} TAP(s) and {HostCount} namespace(s)")]
+    public static partial void Stopped(ILogger logger, string topologyName, int portCount, int hostCount);
+
+    [LoggerMessage(5, LogLevel.Information,
+        "Stats: rss={RssMegabytes:F1} MB, gc0={Gen0} gc1={Gen1} gc2={Gen2}, allocated={AllocatedBytes} B, pool free={PoolFree}/{PoolSize}, rx={ReceivedPackets} tx={SentPackets} dropped={Dropped}")]
+    public static partial void Stats(ILogger logger, double rssMegabytes, int gen0, int gen1, int gen2, long allocatedBytes,
+        int poolFree, int poolSize, long receivedPackets, long sentPackets, long dropped);
+
+    [LoggerMessage(30, LogLevel.Information, "Capture of link {LinkName} closed: {Frames} frame(s) written to {Path}, {Dropped} dropped (the file could not keep up)")]
+    public static partial void CaptureClosed(ILogger logger, string linkName, string path, long frames, long dropped);
+
+    [LoggerMessage(31, LogLevel.Warning, "Writing a link capture failed; capturing stopped, forwarding did not")]
+    public static partial void CaptureFailed(ILogger logger, Exception exception);
+}

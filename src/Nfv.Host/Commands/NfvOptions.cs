@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Nfv.Management;
+
+namespace Nfv.Host.Commands;
+
+/// <summary>The <c>Nfv</c> section of appsettings.json (also settable as <c>--Nfv:Key=value</c> after <c>nfv run FILE</c>).</summary>
+public sealed class NfvOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Nfv";
+
+    /// <summary>The topology <c>nfv run</c> runs when given no file.</summary>
+    [Required]
+    public string Topology { get; set; } = "topologies/home-router.yaml";
+
+    /// <summary>Packet buffers in the pool (each holds a 64 KB super-frame). Bounds the dataplane's memory.</summary>
+    [Range(64, 65536)]
+    public int PacketPoolSize { get; set; } = 512;
+
+    /// <summary>Frames read from one port before the graph runs them.</summary>
+    [Range(1, 1024)]
+    public int ReceiveBatchSize { get; set; } = 64;
+
+    /// <summary>The most functions a packet crosses in one pass (the loop guard).</summary>
+    [Range(2, 255)]
+    public int MaxHops { get; set; } = 32;
+
+    /// <summary>The management API and metrics endpoint (checked by <see cref="ManagementOptions.Resolve"/>).</summary>
+    public ManagementOptions Management { get; set; } = new();
+
+    /// <summary>
+    /// After a wake-up that found frames, how long the worker keeps polling quiet ports before it sleeps in
+    /// epoll_wait again; zero sleeps at once. Spinning trades an idle core's time for fewer wake-ups.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan BusyPoll { get; set; } = TimeSpan.FromMicroseconds(50);
+
+    /// <summary>
+    /// Where functions keep what must survive a restart (DHCP leases), in a directory per topology
+    /// (<c>STATE/TOPOLOGY/FUNCTION.leases</c>). The systemd unit's <c>StateDirectory=nfv</c> makes /var/lib/nfv.
+    /// </summary>
+    [Required]
+    public string StateDirectory { get; set; } = "/var/lib/nfv";
+
+    /// <summary>
+    /// How long <c>nfv run</c> waits for the lab hosts with <c>address: dhcp</c> to get a lease before it says it is
+    /// up (with a warning for each host still without one; their clients keep trying).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan DhcpTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often to log dataplane and process statistics; zero turns it off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.Zero;
+}
+
+/// <summary>Validates <see cref="NfvOptions"/> at start (source-generated).</summary>
+[OptionsValidator]
+public sealed partial class NfvOptionsValidator : IValidateOptions<NfvOptions>;

@@ -1,0 +1,26 @@
+using Nfv.Abstractions.Configuration;
+using Nfv.Runtime;
+using Nfv.Topology;
+
+namespace Nfv.Host.Commands;
+
+/// <summary>How every verb that takes a topology file reads it: with the installed functions, every problem on stderr.</summary>
+internal static class TopologyFile
+{
+    /// <summary>Loads <paramref name="path"/>, writing each diagnostic (warnings too) to <paramref name="stderr"/>; null when it is refused.</summary>
+    public static ResolvedTopology? Load(string path, TextWriter stderr)
+    {
+        var result = TopologyLoader.Load(path, FunctionDiscovery.Installed());
+        Print(result.Diagnostics, stderr);
+        return result.Succeeded ? result.Topology : null;
+    }
+
+    /// <summary>Writes each diagnostic to <paramref name="stderr"/>, one line each.</summary>
+    public static void Print(IEnumerable<Diagnostic> diagnostics, TextWriter stderr)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            stderr.WriteLine(diagnostic.ToString());
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.ComponentModel;
+using Nfv.Abstractions;
+using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
+
+namespace Nfv.Ip.Features;
+
+/// <summary>
+/// An L3 feature on a router interface (a NAT, later ACLs and policers): the router calls it with IPv4 packets at
+/// two hooks, as VPP's feature arcs and netfilter's hooks do (docs/architecture.md, "Features in a topology").
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Input"/> runs for packets arriving on the interface, after the IPv4 header was checked and before the
+/// routing decision, so a destination rewritten here (DNAT) is routed by its new address. <see cref="Output"/> runs
+/// for packets leaving by the interface, after the routing decision, the TTL decrement and the MTU check, before
+/// fragmentation and ARP (netfilter POSTROUTING), so a source rewritten here (SNAT) leaves as is. ICMP errors the router
+/// originates pass the output hook of the interface they leave by (a NAT translates the datagram they quote); its echo
+/// replies and ARP do not pass the hooks.
+/// </para>
+/// <para>
+/// A feature that rewrites addresses or ports keeps the IPv4 header checksum and the L4 checksum right
+/// (incrementally, <see cref="Headers.Checksum.Update(ushort, uint, uint)"/>), partial checksums included
+/// (<see cref="VirtioNetHeader.NeedsChecksum"/>: then the L4 field holds the pseudo-header sum). Called on the
+/// router's worker thread, per packet: same rules as <see cref="INetworkFunction.Process"/> (no allocation, no locks).
+/// </para>
+/// </remarks>
+[Description("IPv4 feature")]
+public interface IIpv4Feature
+{
+    /// <summary>The feature's name, for logs and errors.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Called once by the router that runs the feature, before any packet: where it is attached. Returns which packets
+    /// it wants to see. A feature serves one interface of one router: it may throw <see cref="InvalidOperationException"/>
+    /// when attached a second time.
+    /// </summary>
+    Ipv4FeatureScope Attach(Ipv4FeatureAttachment attachment) => Ipv4FeatureScope.Interface;
+
+    /// <summary>
+    /// A packet arrived on the interface (or, with <see cref="Ipv4FeatureScope.Router"/>, on any interface); before the
+    /// routing decision.
+    /// </summary>
+    Ipv4FeatureVerdict Input(Packet packet, in Ipv4HookContext context, Emitter emit);
+
+    /// <summary>A packet leaves by the interface; after the routing decision.</summary>
+    Ipv4FeatureVerdict Output(Packet packet, in Ipv4HookContext context, Emitter emit);
+}

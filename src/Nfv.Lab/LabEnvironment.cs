@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Logging;
+using Nfv.Abstractions.Headers;
+using Nfv.Dataplane.Ports;
+using Nfv.Ip.Headers;
+using Nfv.Lab;
+using Nfv.Topology;
+
+namespace Nfv.Lab;
+
+/// <summary>
+/// What <c>nfv run</c> creates on the machine for a topology: a TAP per external port, and a network
+/// namespace per lab host with the TAP inside as <c>eth0</c>. Disposing removes all of it, in
+/// reverse order, whatever failed before. A host can be set up again in a namespace of its name
+/// (<see cref="SetUpHost"/>) once its port has a new device: that is how a vanished host comes back.
+/// </summary>
+public sealed class LabEnvironment : IDisposable
+{
+    private readonly ResolvedTopology _topology;
+    private readonly ILogger _logger;
+    private readonly TapPort?[] _taps;
+    private readonly Dictionary<string, ulong> _identities = [];
+    private readonly Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> _held = [];
+    private readonly List<string> _namespaces = [];
+
+    private LabEnvironment(ResolvedTopology topology, ILogger logger)
+    {
+        _topology = topology;
+        _logger = logger;
+        _taps = new TapPort?[topology.Ports.Count];
+    }
+
+    /// <summary>The TAP of each external port, by index.</summary>
+    public IReadOnlyList<TapPort> Taps => _taps!;
+
+    /// <summary>Creates every TAP and lab host. On failure, removes what it made and throws.</summary>
+    /// <exception cref="TapException">A TAP could not be created (<see cref="TapException.IsPermissionDenied"/> without privilege).</exception>
+    /// <exception cref="LabException">A namespace or address could not be set up.</exception>
+    public static LabEnvironment Create(ResolvedTopology topology, ILogger logger)
+    {
+        var lab = new LabEnvironment(topology, logger);
+        try
+        {
+            lab.CreateTaps();
+            foreach (var host in topology.Hosts)
+            {
+                lab.SetUpHost(host, createNamespace: true);
+            }
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    private void CreateTaps()
+    {
+        var hosted = _topology.Hosts.Select(h => h.PortIndex).ToHashSet();
+        for (int i = 0; i < _topology.Ports.Count; i++)
+        {
+            var port = _topology.Ports[i];
+            _taps[i] = TapPort.Create(port.Name, port.TapName);
+            LabLog.TapCreated(_logger, port.TapName, port.Name);
+            if (!hosted.Contains(i))
+            {
+                // A TAP no host uses stays here, up, for the user to attach anything to.
+                IpCommand.Run("link", "set", "dev", port.TapName, "up");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves the host's TAP (which must be a device in this namespace: new, or just reopened) into the host's namespace
+    /// as <c>eth0</c> with its MAC (<see cref="MacOf"/>), address and gateway; makes the namespace first when
+    /// <paramref name="createNamespace"/>. Holds the namespace, so the host can be told apart from a recreated one.
+    /// </summary>
+    /// <exception cref="LabException">A step failed (the message is ip's).</exception>
+    public void SetUpHost(ResolvedHost host, bool createNamespace)
+    {
+        var tap = _topology.Ports[host.PortIndex].TapName;
+        _taps[host.PortIndex]!.SetHardwareAddress(MacOf(host));
+        if (createNamespace)
+        {
+            IpCommand.Run("netns", "add", host.Name);
+        }
+        if (!_namespaces.Contains(host.Name))
+        {
+            _namespaces.Add(host.Name);
+        }
+        // A TAP moved into a namespace arrives down and without addresses: configure it after the move.
+        IpCommand.Run("link", "set", "dev", tap, "netns", host.Name);
+        IpCommand.Run("-n", host.Name, "link", "set", "dev", tap, "name", "eth0");
+        IpCommand.Run("-n", host.Name, "link", "set", "dev", "lo", "up");
+        // A DHCP host's address and route come later, from its client (DhcpHosts), once the dataplane runs.
+        if (host.Address is { } address)
+        {
+            IpCommand.Run("-n", host.Name, "addr", "add", address.ToString(), "dev", "eth0");
+        }
+        IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "up");
+        if (host.Gateway is { } gateway)
+        {
+            IpCommand.Run("-n", host.Name, "route", "add", "default", "via", gateway.ToString());
+        }
+        HoldNamespace(host);
+        LabLog.HostCreated(_logger, host.Name, host.Address?.ToString() ?? "dhcp", tap);
+    }
+
+    /// <summary>The identity (<see cref="NetworkNamespace.Identity"/>) of the namespace the host was last set up in.</summary>
+    public ulong IdentityOf(ResolvedHost host) => _identities[host.Name];
+
+    /// <summary>
+    /// Notes the identity of the host's namespace and keeps it open. Held open, a namespace deleted by name lives on
+    /// until <see cref="ReleaseNamespace"/>, so the kernel cannot give its identity (inode number) to a namespace made
+    /// later under the same name: a recreated host is always told apart from the one nfv set up.
+    /// </summary>
+    private void HoldNamespace(ResolvedHost host)
+    {
+        ReleaseNamespace(host);
+        try
+        {
+            _held[host.Name] = File.OpenHandle(Path.Combine(NetworkNamespace.Directory, host.Name));
+        }
+        catch (IOException ex)
+        {
+            throw new LabException($"network namespace '{host.Name}' vanished while it was set up: {ex.Message}", ex);
+        }
+        _identities[host.Name] = NetworkNamespace.Identity(host.Name) ?? throw new LabException($"network namespace '{host.Name}' vanished while it was set up");
+    }
+
+    /// <summary>Lets go of the host's namespace (see <see cref="HoldNamespace"/>): deleted by name, it now goes for good.</summary>
+    public void ReleaseNamespace(ResolvedHost host)
+    {
+        if (_held.Remove(host.Name, out var handle))
+        {
+            handle.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The MAC of a host's <c>eth0</c>: its <c>mac:</c>, or one derived from its name. Stable across restarts of the host and
+    /// of nfv, as a machine's own is, so neighbours' ARP caches and the DHCP server's leases still fit it afterwards.
+    /// </summary>
+    public static MacAddress MacOf(ResolvedHost host) => host.Mac ?? MacAddress.FromName("host/" + host.Name);
+
+    /// <summary>Deletes the namespaces that still exist, then closes the TAPs (which removes them).</summary>
+    public void Dispose()
+    {
+        foreach (var handle in _held.Values)
+        {
+            handle.Dispose();
+        }
+        _held.Clear();
+        for (int i = _namespaces.Count - 1; i >= 0; i--)
+        {
+            if (NetworkNamespace.Identity(_namespaces[i]) is not null && !IpCommand.TryRun("netns", "delete", _namespaces[i]))
+            {
+                LabLog.TeardownFailed(_logger, $"network namespace '{_namespaces[i]}'");
+            }
+        }
+        _namespaces.Clear();
+        for (int i = _taps.Length - 1; i >= 0; i--)
+        {
+            _taps[i]?.Dispose();
+            _taps[i] = null;
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using Microsoft.Extensions.Logging;
+using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
+using Nfv.Lab;
+using Nfv.Topology;
+
+namespace Nfv.Lab;
+
+/// <summary>
+/// Keeps a running topology's lab hosts: notices a host that vanished under nfv (its namespace deleted or replaced, or its
+/// <c>eth0</c> removed), takes it down once (log line, its DHCP client stopped, its port closed so it costs nothing), brings
+/// it back when a namespace of its name appears again, and restarts a host on request (<c>nfv restart-host</c>).
+/// </summary>
+/// <remarks>
+/// Checked once a second from one loop, and every change is made under one lock, so the watcher and a restart never
+/// race. A host comes back with the same MAC (the port's new device gets the old one's), so its neighbours' ARP caches
+/// and its DHCP lease still fit.
+/// </remarks>
+public sealed class LabHosts
+{
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ResolvedTopology _topology;
+    private readonly LabEnvironment _lab;
+    private readonly DhcpHosts _dhcp;
+    private readonly PipelineWorker _worker;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _dhcpTimeout;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Dictionary<string, string?> _down = []; // host name -> why it is down; absent while up
+    private bool _stopped; // under _lock
+
+    public LabHosts(ResolvedTopology topology, LabEnvironment lab, DhcpHosts dhcp, PipelineWorker worker, ILogger logger, TimeSpan dhcpTimeout)
+    {
+        _topology = topology;
+        _lab = lab;
+        _dhcp = dhcp;
+        _worker = worker;
+        _logger = logger;
+        _dhcpTimeout = dhcpTimeout;
+    }
+
+    /// <summary>Why <paramref name="host"/> is down, or null while it is up.</summary>
+    public string? DownReason(ResolvedHost host)
+    {
+        lock (_down)
+        {
+            return _down.GetValueOrDefault(host.Name);
+        }
+    }
+
+    /// <summary>Checks every host once a second until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task WatchAsync(TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(CheckInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await _lock.WaitAsync(cancellationToken);
+                try
+                {
+                    foreach (var host in _topology.Hosts.Where(_ => !_stopped))
+                    {
+                        await CheckAsync(host, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    _lock.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Restarts host <paramref name="name"/> as if it had been deleted and made again: its DHCP client stops, its namespace
+    /// (if any) is deleted and made anew, its port gets a new device with the same MAC, and the client starts again and is
+    /// waited for. Returns what <see cref="Describe"/> then says (its address or lease).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">There is no lab host of that name.</exception>
+    /// <exception cref="LabException">Setting the host up failed; it is left down, and the message says why.</exception>
+    public async Task<string> RestartAsync(string name, CancellationToken cancellationToken)
+    {
+        var host = _topology.Hosts.FirstOrDefault(h => h.Name == name)
+            ?? throw new KeyNotFoundException($"there is no lab host '{name}'; the hosts are {string.Join(", ", _topology.Hosts.Select(h => h.Name))}");
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_stopped)
+            {
+                throw new LabException("nfv is stopping");
+            }
+            await TakeDownAsync(host, "restarting", log: false);
+            if (NetworkNamespace.Identity(host.Name) is not null)
+            {
+                IpCommand.Run("netns", "delete", host.Name);
+            }
+            await BringBackAsync(host, createNamespace: true, cancellationToken);
+        }
+        catch (LabException ex)
+        {
+            lock (_down)
+            {
+                _down[host.Name] = $"the restart failed: {ex.Message}";
+            }
+            throw;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+        return Describe(host);
+    }
+
+    /// <summary>Waits for a check or restart in progress, then refuses any other: nfv is about to remove the lab.</summary>
+    public async Task StopAsync()
+    {
+        await _lock.WaitAsync();
+        _stopped = true;
+        _lock.Release();
+    }
+
+    /// <summary>What a user reads after the host's state: its address (or lease) while up, why it is down otherwise.</summary>
+    public string Describe(ResolvedHost host) =>
+        DownReason(host) ?? (host.Address is { } address ? $"{address} on eth0" : _dhcp.Describe(host));
+
+    private async Task CheckAsync(ResolvedHost host, CancellationToken cancellationToken)
+    {
+        var identity = NetworkNamespace.Identity(host.Name);
+        bool recreated = identity is { } id && id != _lab.IdentityOf(host);
+        if (DownReason(host) is null)
+        {
+            string? why = identity is null ? "its network namespace was deleted"
+                : recreated ? "its network namespace was replaced"
+                : _lab.Taps[host.PortIndex].State == PortState.Gone ? "its interface eth0 was removed"
+                : null;
+            if (why is null)
+            {
+                return;
+            }
+            await TakeDownAsync(host, why, log: true);
+        }
+        if (recreated)
+        {
+            try
+            {
+                await BringBackAsync(host, createNamespace: false, cancellationToken);
+            }
+            catch (LabException ex)
+            {
+                LabLog.HostNotRestored(_logger, host.Name, ex.Message);
+            }
+        }
+    }
+
+    private async Task TakeDownAsync(ResolvedHost host, string why, bool log)
+    {
+        lock (_down)
+        {
+            if (_down.ContainsKey(host.Name))
+            {
+                return;
+            }
+            _down[host.Name] = why;
+        }
+        if (log)
+        {
+            LabLog.HostDown(_logger, host.Name, why, _topology.Ports[host.PortIndex].Name);
+        }
+        // Nothing can carry a release any more; the client must go so it stops holding the old namespace, as must nfv.
+        await _dhcp.StopAsync(host.Name, release: false);
+        _lab.ReleaseNamespace(host);
+        // Closing the port's device removes it even from a namespace that lingers (a process still inside).
+        await _worker.ChangePortAsync(host.PortIndex, port => ((TapPort)port).Close());
+    }
+
+    private async Task BringBackAsync(ResolvedHost host, bool createNamespace, CancellationToken cancellationToken)
+    {
+        if (createNamespace)
+        {
+            IpCommand.Run("netns", "add", host.Name);
+        }
+        // The new device is made on the worker thread, in nfv's own namespace, then moved into the host's.
+        await _worker.ChangePortAsync(host.PortIndex, port => ((TapPort)port).Reopen(LabEnvironment.MacOf(host)));
+        _lab.SetUpHost(host, createNamespace: false);
+        if (host.Dhcp is not null)
+        {
+            lock (_down)
+            {
+                _down[host.Name] = "coming back: waiting for its DHCP lease";
+            }
+            try
+            {
+                _dhcp.Start(host);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new LabException(ex.Message, ex);
+            }
+            await _dhcp.WaitForLeasesAsync(_dhcpTimeout, cancellationToken, only: host.Name);
+        }
+        // Up once set up and (for a DHCP host) leased or waited for: a client still without a lease keeps trying.
+        lock (_down)
+        {
+            _down.Remove(host.Name);
+        }
+        LabLog.HostBack(_logger, host.Name, Describe(host));
+    }
+}

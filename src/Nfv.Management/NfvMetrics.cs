@@ -1,0 +1,138 @@
+using Nfv.Abstractions.Inspection;
+using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
+using Prometheus;
+
+namespace Nfv.Management;
+
+/// <summary>
+/// Publishes the dataplane's counters to Prometheus at scrape time. The worker keeps plain <c>long</c>
+/// counters and never touches a metric; a before-collect callback copies them in with <c>IncTo</c>/<c>Set</c>,
+/// so metrics cost the packet path nothing. Every drop reason is published at 0 from the start.
+/// </summary>
+public sealed class NfvMetrics
+{
+    private static readonly string[] PortDropReasons = ["receive_error", "send_error", "no_buffer", "malformed", "unconnected", "down"];
+
+    private readonly Counter _portReceivedPackets;
+    private readonly Counter _portReceivedBytes;
+    private readonly Counter _portSentPackets;
+    private readonly Counter _portSentBytes;
+    private readonly Counter _portDropped;
+    private readonly Gauge _portUp;
+    private readonly Counter _functionProcessed;
+    private readonly Counter _functionBatches;
+    private readonly Counter _functionDropped;
+    private readonly Counter _functionEvents;
+    private readonly Counter _graphDropped;
+    private readonly Gauge _tableEntries;
+    private readonly Gauge _tableCapacity;
+    private readonly Gauge _poolAvailable;
+    private readonly RunningTopology _runtime;
+
+    public NfvMetrics(RunningTopology runtime, CollectorRegistry registry)
+    {
+        _runtime = runtime;
+        var factory = Metrics.WithCustomRegistry(registry);
+        _portReceivedPackets = factory.CreateCounter("nfv_port_received_packets_total", "Frames received by an external port.", "port");
+        _portReceivedBytes = factory.CreateCounter("nfv_port_received_bytes_total", "Bytes of frames received by an external port.", "port");
+        _portSentPackets = factory.CreateCounter("nfv_port_sent_packets_total", "Frames sent by an external port.", "port");
+        _portSentBytes = factory.CreateCounter("nfv_port_sent_bytes_total", "Bytes of frames sent by an external port.", "port");
+        _portDropped = factory.CreateCounter("nfv_port_dropped_packets_total", "Frames an external port lost, by reason.", "port", "reason");
+        _portUp = factory.CreateGauge("nfv_port_up", "1 while an external port carries frames; 0 with no carrier or with its device gone (a vanished lab host).", "port");
+        _functionProcessed = factory.CreateCounter("nfv_function_processed_packets_total", "Packets handed to a function.", "function");
+        _functionBatches = factory.CreateCounter("nfv_function_processed_batches_total", "Batches handed to a function (packets / batches = mean batch size).", "function");
+        _functionDropped = factory.CreateCounter("nfv_function_dropped_packets_total", "Packets a function dropped, by reason.", "function", "reason");
+        _functionEvents = factory.CreateCounter("nfv_function_events_total", "Events a function counts besides drops (learned, flooded, ...).", "function", "event");
+        _graphDropped = factory.CreateCounter("nfv_graph_dropped_packets_total", "Packets the graph itself dropped, by reason.", "reason");
+        _tableEntries = factory.CreateGauge("nfv_table_entries", "Entries in a function's table (mac, arp, routes, leases, nat).", "function", "table");
+        _tableCapacity = factory.CreateGauge("nfv_table_capacity_entries", "The bound of a function's table.", "function", "table");
+        _poolAvailable = factory.CreateGauge("nfv_packet_pool_available_buffers", "Packet buffers free in the worker's pool.");
+        var build = factory.CreateGauge("nfv_build_info", "Build information; always 1.", "version", "runtime");
+        build.WithLabels(typeof(NfvMetrics).Assembly.GetName().Version?.ToString() ?? "0", Environment.Version.ToString()).Set(1);
+        registry.AddBeforeCollectCallback(Collect);
+    }
+
+    /// <summary>Creates every labelled series at 0, so dashboards see each drop reason before the first drop.</summary>
+    public void Declare()
+    {
+        if (_runtime.Running is not { } running)
+        {
+            return;
+        }
+        foreach (var port in running.Graph.Ports)
+        {
+            foreach (var reason in PortDropReasons)
+            {
+                _portDropped.WithLabels(port.Port.Name, reason);
+            }
+        }
+        foreach (var function in running.Graph.Functions)
+        {
+            foreach (var reason in function.DropReasons)
+            {
+                _functionDropped.WithLabels(function.Name, Snake(reason));
+            }
+        }
+        foreach (var reason in Enum.GetNames<GraphDrop>())
+        {
+            _graphDropped.WithLabels(Snake(reason));
+        }
+        Collect();
+    }
+
+    private void Collect()
+    {
+        if (_runtime.Running is not { } running)
+        {
+            return;
+        }
+        var graph = running.Graph;
+        foreach (var node in graph.Ports)
+        {
+            var name = node.Port.Name;
+            var c = node.Port.Counters;
+            _portReceivedPackets.WithLabels(name).IncTo(c.ReceivedPackets);
+            _portReceivedBytes.WithLabels(name).IncTo(c.ReceivedBytes);
+            _portSentPackets.WithLabels(name).IncTo(c.SentPackets);
+            _portSentBytes.WithLabels(name).IncTo(c.SentBytes);
+            _portDropped.WithLabels(name, "receive_error").IncTo(c.ReceiveErrors);
+            _portDropped.WithLabels(name, "send_error").IncTo(c.SendErrors);
+            _portDropped.WithLabels(name, "no_buffer").IncTo(c.ReceiveNoBuffer);
+            _portDropped.WithLabels(name, "malformed").IncTo(c.ReceiveMalformed);
+            _portDropped.WithLabels(name, "unconnected").IncTo(node.Unconnected);
+            _portDropped.WithLabels(name, "down").IncTo(c.SendDropsDown);
+            _portUp.WithLabels(name).Set(node.Port.State == PortState.Up ? 1 : 0);
+        }
+        foreach (var node in graph.Functions)
+        {
+            _functionProcessed.WithLabels(node.Name).IncTo(node.ProcessedPackets);
+            _functionBatches.WithLabels(node.Name).IncTo(node.ProcessedBatches);
+            for (int r = 0; r < node.DropReasons.Count; r++)
+            {
+                _functionDropped.WithLabels(node.Name, Snake(node.DropReasons[r])).IncTo(node.Drops[r]);
+            }
+            if (node.Function is IInspectableFunction inspectable)
+            {
+                foreach (var counter in inspectable.Events)
+                {
+                    _functionEvents.WithLabels(node.Name, counter.Name).IncTo(counter.Read());
+                }
+                foreach (var table in inspectable.Tables)
+                {
+                    _tableEntries.WithLabels(node.Name, table.Name).Set(table.Count);
+                    _tableCapacity.WithLabels(node.Name, table.Name).Set(table.Capacity);
+                }
+            }
+        }
+        var graphDrops = Enum.GetNames<GraphDrop>();
+        for (int r = 0; r < graphDrops.Length; r++)
+        {
+            _graphDropped.WithLabels(Snake(graphDrops[r])).IncTo(graph.Drops[r]);
+        }
+        _poolAvailable.Set(graph.Pool.Available);
+    }
+
+    /// <summary>PascalCase drop reasons become snake_case label values: <c>VlanNotAllowed</c> → <c>vlan_not_allowed</c>.</summary>
+    internal static string Snake(string name) => InspectionNames.SnakeCase(name);
+}

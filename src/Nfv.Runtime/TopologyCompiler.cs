@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+using Nfv.Abstractions;
+using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
+using Nfv.Topology;
+
+namespace Nfv.Runtime;
+
+/// <summary>Compiles a resolved topology and its external ports into a runnable <see cref="PacketGraph"/>.</summary>
+public static class TopologyCompiler
+{
+    /// <summary>Builds every function and wires it to <paramref name="ports"/> (one per topology port, by index).</summary>
+    /// <param name="topology">A topology the loader accepted.</param>
+    /// <param name="ports">The external ports, in the topology's port order.</param>
+    /// <param name="pool">The packets the graph runs on, all free (the graph returns every packet it takes).</param>
+    /// <param name="options">The graph's limits; null for the defaults.</param>
+    /// <param name="time">The clock every function is built with.</param>
+    /// <param name="loggers">Logging.</param>
+    /// <param name="captures">The links' captures (<c>capture:</c>); null to capture nothing.</param>
+    /// <param name="stateDirectory">Where functions keep state across restarts (DHCP leases); null keeps it in memory.</param>
+    /// <exception cref="FunctionStartException">A function could not start (its state file is unreadable, say).</exception>
+    /// <exception cref="InvalidOperationException">A feature's running function is not the contract its blueprint declared.</exception>
+    public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, PacketPool pool, GraphOptions? options,
+        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(ports);
+        ArgumentNullException.ThrowIfNull(pool);
+        // Features first: the functions that name them get them at build time. Every function, features included,
+        // becomes a graph node in topology order (a feature has no ports; the graph runs its timer and the host inspects
+        // it like any function's).
+        var running = new INetworkFunction[topology.Functions.Count];
+        var features = new Dictionary<string, INetworkFunction>(StringComparer.Ordinal);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int i = 0; i < topology.Functions.Count; i++)
+            {
+                var function = topology.Functions[i];
+                if ((function.Blueprint is FeatureBlueprint) != (pass == 0))
+                {
+                    continue;
+                }
+                running[i] = function.Blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers, features)
+                {
+                    StateDirectory = stateDirectory,
+                });
+                if (function.Blueprint is FeatureBlueprint feature)
+                {
+                    if (!feature.Contract.IsInstanceOfType(running[i]))
+                    {
+                        throw new InvalidOperationException(
+                            $"Function '{function.Name}' (kind {function.Kind}) declares it is a {FeatureReference.Describe(feature.Contract)}, but {running[i].GetType().FullName} does not implement {feature.Contract.FullName}.");
+                    }
+                    features.Add(function.Name, running[i]);
+                }
+            }
+        }
+        var builder = new GraphBuilder();
+        for (int i = 0; i < topology.Functions.Count; i++)
+        {
+            var blueprint = topology.Functions[i].Blueprint;
+            builder.AddFunction(topology.Functions[i].Name, running[i], blueprint.Ports.Count, blueprint.DropReasons, blueprint.Ports);
+        }
+        foreach (var port in ports)
+        {
+            builder.AddPort(port);
+        }
+        foreach (var link in topology.Links)
+        {
+            builder.Link(ToGraph(link.A), ToGraph(link.B), captures?.For(link));
+        }
+        return builder.Build(pool, options ?? new GraphOptions());
+    }
+
+    /// <summary>The graph endpoint of a link end: the same indices, compiled.</summary>
+    public static GraphEndpoint ToGraph(LinkEndpoint endpoint) => endpoint.Kind == EndpointKind.Function
+        ? GraphEndpoint.Function(endpoint.Index, endpoint.Port)
+        : GraphEndpoint.External(endpoint.Index);
+}
