@@ -79,7 +79,7 @@ public static class FunctionDiscovery
     }
 
     /// <summary>True when the assembly at <paramref name="path"/> carries a <see cref="NetworkFunctionAttribute"/>; false for any other file.</summary>
-    internal static bool DeclaresFunctions(string path)
+    public static bool DeclaresFunctions(string path)
     {
         try
         {

@@ -33,6 +33,19 @@ public static class TopologyLoader
         return LoadFromText(text, path, catalog);
     }
 
+    /// <summary>
+    /// Parses YAML text into configuration nodes with the parser every topology file goes through (each node with its
+    /// line and column), without resolving anything: for tools and for tests that define one function from its text.
+    /// </summary>
+    /// <returns>The document's root, or null after adding the syntax error to <paramref name="diagnostics"/>.</returns>
+    public static ConfigNode? ParseYaml(string text, string file, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        return YamlConfigParser.Parse(text, file, diagnostics);
+    }
+
     /// <summary>Strict UTF-8 (a BOM is allowed): a byte that is not UTF-8 is refused with its line and column, never replaced.</summary>
     private static bool TryDecodeUtf8(byte[] bytes, out string text, out int line, out int column)
     {

@@ -2,7 +2,7 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 
 namespace Nfv.Functions.Dhcp.Tests;
 
@@ -12,7 +12,7 @@ public class ConfigTests
     private static (DhcpBlueprint? Blueprint, DiagnosticBag Diagnostics) Define(string yaml)
     {
         var diagnostics = new DiagnosticBag();
-        var blueprint = new DhcpFunctionFactory().Define(new FunctionDefinitionContext("dhcp", TestYaml.ParseFunction(yaml, "lab.yaml"), diagnostics));
+        var blueprint = new DhcpFunctionFactory().Define(new FunctionDefinitionContext("dhcp", FunctionConfig.ParseFunction(yaml, "lab.yaml"), diagnostics));
         return ((DhcpBlueprint?)blueprint, diagnostics);
     }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 
 namespace Nfv.Functions.Dhcp.Tests;
 
@@ -58,7 +58,7 @@ internal sealed class DhcpHarness : IDisposable
     public static DhcpBlueprint Define(string config)
     {
         var diagnostics = new Nfv.Abstractions.Configuration.DiagnosticBag();
-        var blueprint = new DhcpFunctionFactory().Define(new FunctionDefinitionContext("dhcp", TestYaml.ParseFunction(config), diagnostics));
+        var blueprint = new DhcpFunctionFactory().Define(new FunctionDefinitionContext("dhcp", FunctionConfig.ParseFunction(config), diagnostics));
         Assert.False(diagnostics.HasErrors, string.Join("\n", diagnostics.Items));
         return Assert.IsType<DhcpBlueprint>(blueprint);
     }

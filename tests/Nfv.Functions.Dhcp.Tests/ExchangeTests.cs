@@ -1,6 +1,6 @@
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Dhcp.Tests.DhcpFrames;
 
 namespace Nfv.Functions.Dhcp.Tests;

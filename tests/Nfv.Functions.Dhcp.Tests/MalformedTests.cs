@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Dhcp.Tests.DhcpFrames;
 
 namespace Nfv.Functions.Dhcp.Tests;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Dhcp.Tests.DhcpFrames;
 
 namespace Nfv.Functions.Dhcp.Tests;

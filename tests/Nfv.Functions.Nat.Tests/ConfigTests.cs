@@ -4,7 +4,7 @@ using Nfv.Abstractions.Headers;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 
 namespace Nfv.Functions.Nat.Tests;
 
@@ -14,7 +14,7 @@ public class ConfigTests
     private static (NatBlueprint? Blueprint, DiagnosticBag Diagnostics) Define(string yaml)
     {
         var diagnostics = new DiagnosticBag();
-        var config = TestYaml.ParseFunction(yaml, "lab.yaml");
+        var config = FunctionConfig.ParseFunction(yaml, "lab.yaml");
         var blueprint = new NatFunctionFactory().Define(new FunctionDefinitionContext("masq", config, diagnostics));
         return ((NatBlueprint?)blueprint, diagnostics);
     }

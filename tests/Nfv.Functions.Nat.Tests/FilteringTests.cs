@@ -1,7 +1,7 @@
 using Nfv.Abstractions.Headers;
 using Nfv.Functions.Router;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Nat.Tests.NatHarness;
 
 namespace Nfv.Functions.Nat.Tests;

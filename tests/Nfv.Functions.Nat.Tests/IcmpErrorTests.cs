@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Nat.Tests.NatHarness;
 
 namespace Nfv.Functions.Nat.Tests;

@@ -1,6 +1,6 @@
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Nat.Tests.NatHarness;
 
 namespace Nfv.Functions.Nat.Tests;

@@ -6,7 +6,7 @@ using Nfv.Functions.Router;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 
 namespace Nfv.Functions.Nat.Tests;
 

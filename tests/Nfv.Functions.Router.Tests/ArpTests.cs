@@ -1,6 +1,6 @@
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Router.Tests.RouterHarness;
 
 namespace Nfv.Functions.Router.Tests;

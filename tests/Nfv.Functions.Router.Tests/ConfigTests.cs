@@ -3,7 +3,7 @@ using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 
 namespace Nfv.Functions.Router.Tests;
 
@@ -12,7 +12,7 @@ public class ConfigTests
     private static (RouterBlueprint? Blueprint, DiagnosticBag Diagnostics) Define(string yaml)
     {
         var diagnostics = new DiagnosticBag();
-        var config = TestYaml.ParseFunction(yaml, "lab.yaml");
+        var config = FunctionConfig.ParseFunction(yaml, "lab.yaml");
         var blueprint = new RouterFunctionFactory().Define(new FunctionDefinitionContext("gw", config, diagnostics));
         return ((RouterBlueprint?)blueprint, diagnostics);
     }

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Router.Tests.RouterHarness;
 
 namespace Nfv.Functions.Router.Tests;

@@ -4,7 +4,7 @@ using Nfv.Abstractions.Headers;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 
 namespace Nfv.Functions.Router.Tests;
 

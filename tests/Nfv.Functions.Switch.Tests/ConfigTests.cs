@@ -2,9 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
-using static Nfv.Tests.Common.FrameBuilder;
+using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Functions.Switch.Tests;
 
@@ -13,7 +13,7 @@ public class ConfigTests
     private static (SwitchBlueprint? Blueprint, DiagnosticBag Diagnostics) Define(string yaml)
     {
         var diagnostics = new DiagnosticBag();
-        var config = TestYaml.ParseFunction(yaml, "lab.yaml");
+        var config = FunctionConfig.ParseFunction(yaml, "lab.yaml");
         var blueprint = new SwitchFunctionFactory().Define(new FunctionDefinitionContext("lan", config, diagnostics));
         return ((SwitchBlueprint?)blueprint, diagnostics);
     }

@@ -1,7 +1,7 @@
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
-using static Nfv.Tests.Common.FrameBuilder;
+using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Functions.Switch.Tests;
 

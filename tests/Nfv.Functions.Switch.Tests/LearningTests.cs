@@ -1,6 +1,6 @@
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
-using static Nfv.Tests.Common.FrameBuilder;
+using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Functions.Switch.Tests;
 

@@ -1,6 +1,6 @@
 using Nfv.Abstractions;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
-using static Nfv.Tests.Common.FrameBuilder;
+using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Functions.Switch.Tests;
 

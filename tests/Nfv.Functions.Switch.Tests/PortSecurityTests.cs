@@ -1,8 +1,8 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
-using static Nfv.Tests.Common.FrameBuilder;
+using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Functions.Switch.Tests;
 
@@ -93,7 +93,7 @@ public class PortSecurityTests
     {
         var diagnostics = new DiagnosticBag();
         var blueprint = new SwitchFunctionFactory().Define(new FunctionDefinitionContext("lan",
-            TestYaml.ParseFunction($"lan: {{ kind: switch, ports: {{ p0: {{ vlan: 10, {setting} }}, up: {{ trunk: [10], {setting} }} }} }}", "lab.yaml"), diagnostics));
+            FunctionConfig.ParseFunction($"lan: {{ kind: switch, ports: {{ p0: {{ vlan: 10, {setting} }}, up: {{ trunk: [10], {setting} }} }} }}", "lab.yaml"), diagnostics));
 
         if (error is null)
         {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
-using Nfv.Tests.Common;
+using Nfv.Testing;
 
 namespace Nfv.Functions.Switch.Tests;
 

@@ -1,5 +1,5 @@
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
-using static Nfv.Tests.Common.FrameBuilder;
+using static Nfv.Testing.FrameBuilder;
 using Dissect = PacketDotNet;
 
 namespace Nfv.Functions.Switch.Tests;

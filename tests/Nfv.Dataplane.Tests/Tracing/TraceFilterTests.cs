@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
 using Nfv.Dataplane.Tracing;
 using Nfv.Ip.Headers;
-using static Nfv.Tests.Common.FrameBuilder;
+using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Dataplane.Tests.Tracing;
 

@@ -1,7 +1,8 @@
 using Nfv.Host.Commands;
 using Nfv.Runtime;
 using Nfv.Runtime.Replay;
-using static Nfv.Tests.Common.FrameBuilder;
+using Nfv.Testing;
+using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Host.Tests.Replay;
 

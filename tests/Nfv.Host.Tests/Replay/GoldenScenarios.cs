@@ -3,7 +3,8 @@ using Nfv.Host.Commands;
 using Nfv.Ip.Headers;
 using Nfv.Runtime;
 using Nfv.Runtime.Replay;
-using static Nfv.Tests.Common.FrameBuilder;
+using Nfv.Testing;
+using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Host.Tests.Replay;
 

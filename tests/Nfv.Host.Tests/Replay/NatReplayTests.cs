@@ -4,6 +4,7 @@ using Nfv.Host.Commands;
 using Nfv.Ip.Headers;
 using Nfv.Runtime;
 using Nfv.Runtime.Replay;
+using Nfv.Testing;
 
 namespace Nfv.Host.Tests.Replay;
 

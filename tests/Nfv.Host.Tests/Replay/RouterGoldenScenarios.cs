@@ -4,6 +4,7 @@ using Nfv.Host.Commands;
 using Nfv.Ip.Headers;
 using Nfv.Runtime;
 using Nfv.Runtime.Replay;
+using Nfv.Testing;
 using Nfv.Tests.Common;
 using static Nfv.Host.Tests.Replay.GoldenScenarios;
 

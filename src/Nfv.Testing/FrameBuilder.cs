@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 
-namespace Nfv.Tests.Common;
+namespace Nfv.Testing;
 
 /// <summary>
 /// Builds Ethernet frames as plain bytes, written out by hand (not with the code under test), so tests can

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 
-namespace Nfv.Tests.Common;
+namespace Nfv.Testing;
 
 /// <summary>Builds IPv4, ICMP, UDP, TCP and ARP frames by hand for the router and NAT tests (own checksum code, not the code under test's).</summary>
 public static class IpPackets

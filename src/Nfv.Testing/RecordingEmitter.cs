@@ -1,7 +1,6 @@
 using Nfv.Abstractions;
-using Xunit;
 
-namespace Nfv.Tests.Common;
+namespace Nfv.Testing;
 
 /// <summary>A frame a function sent: the port, a copy of its bytes, and its metadata when sent.</summary>
 /// <param name="Port">The function's port it left by.</param>
@@ -93,7 +92,7 @@ public sealed class RecordingEmitter : Emitter
             batch.Add(packet);
         }
         function.Process(batch, this);
-        Assert.True(_outstanding.Count == 0,
+        Check.That(_outstanding.Count == 0,
             $"{_outstanding.Count} packet(s) ended in neither To nor Drop: every packet must end in exactly one of them.");
     }
 
@@ -115,7 +114,7 @@ public sealed class RecordingEmitter : Emitter
     /// <inheritdoc/>
     protected override void OnTrace(Packet packet, string decision)
     {
-        Assert.True(_outstanding.Contains(packet), $"Trace of a packet the function no longer owns (\"{decision}\"): state decisions before To or Drop.");
+        Check.That(_outstanding.Contains(packet), $"Trace of a packet the function no longer owns (\"{decision}\"): state decisions before To or Drop.");
         Decisions.Add(decision);
     }
 
@@ -139,7 +138,7 @@ public sealed class RecordingEmitter : Emitter
     /// <inheritdoc/>
     public override Packet? Clone(Packet packet)
     {
-        Assert.True(_outstanding.Contains(packet), "Clone of a packet the function no longer owns.");
+        Check.That(_outstanding.Contains(packet), "Clone of a packet the function no longer owns.");
         if (PoolExhausted || Pool.Rent() is not { } copy)
         {
             return null;
@@ -178,21 +177,27 @@ public sealed class RecordingEmitter : Emitter
     /// <summary>Asserts nothing was dropped and exactly one frame went to each of <paramref name="ports"/>, and no other.</summary>
     public void AssertSentTo(params int[] ports)
     {
-        Assert.True(Dropped.Count == 0, $"Expected no drop, got reason(s) {string.Join(", ", Dropped.Select(d => d.Reason))}.");
+        Check.That(Dropped.Count == 0, $"Expected no drop, got reason(s) {string.Join(", ", Dropped.Select(d => d.Reason))}.");
         var expected = (int[])ports.Clone();
         Array.Sort(expected);
-        Assert.Equal(expected, SentPorts());
+        Check.That(expected.SequenceEqual(SentPorts()), $"Expected one frame to each of port(s) {string.Join(", ", expected)}, got port(s) {string.Join(", ", SentPorts())}.");
     }
 
     /// <summary>The one frame sent to <paramref name="port"/>.</summary>
-    public byte[] SentTo(int port) => Assert.Single(Sent, s => s.Port == port).Frame;
+    public byte[] SentTo(int port)
+    {
+        var sent = Sent.Where(s => s.Port == port).ToList();
+        Check.That(sent.Count == 1, $"Expected one frame sent to port {port}, got {sent.Count}.");
+        return sent[0].Frame;
+    }
 
     /// <summary>Asserts that exactly one frame was handled and it was dropped for <paramref name="reason"/>.</summary>
     public void AssertDropped<TReason>(TReason reason) where TReason : struct, Enum
     {
-        Assert.True(Sent.Count == 0, $"Expected a drop ({reason}), but {Sent.Count} frame(s) were sent to port(s) {string.Join(", ", SentPorts())}.");
-        var drop = Assert.Single(Dropped);
-        Assert.Equal(reason, (TReason)Enum.ToObject(typeof(TReason), drop.Reason));
+        Check.That(Sent.Count == 0, $"Expected a drop ({reason}), but {Sent.Count} frame(s) were sent to port(s) {string.Join(", ", SentPorts())}.");
+        Check.That(Dropped.Count == 1, $"Expected one drop ({reason}), got {Dropped.Count}.");
+        var dropped = (TReason)Enum.ToObject(typeof(TReason), Dropped[0].Reason);
+        Check.That(dropped.Equals(reason), $"Expected a drop for {reason}, got {dropped}.");
     }
 
     /// <summary>How many frames were dropped for <paramref name="reason"/>.</summary>
@@ -204,7 +209,7 @@ public sealed class RecordingEmitter : Emitter
 
     private void Take(Packet packet, string what)
     {
-        Assert.True(_outstanding.Remove(packet),
+        Check.That(_outstanding.Remove(packet),
             $"{what} of a packet the function does not own: it was already sent or dropped, or never given to it.");
     }
 }

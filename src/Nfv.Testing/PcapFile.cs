@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
-using Nfv.Host.Commands;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 
-namespace Nfv.Host.Tests.Replay;
+namespace Nfv.Testing;
 
 /// <summary>
 /// The classic libpcap file format, read and written by hand (not with SharpPcap, which the code
@@ -43,23 +40,24 @@ public static class PcapFile
     }
 
     /// <summary>Reads every record of a little- or big-endian microsecond pcap file with link type Ethernet.</summary>
+    /// <exception cref="FunctionTestException">The file is not such a pcap file, or is truncated.</exception>
     public static List<PcapRecord> Read(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        Assert.True(bytes.Length >= 24, $"{path}: shorter than a pcap header");
+        Check.That(bytes.Length >= 24, $"{path}: shorter than a pcap header");
         bool little = BinaryPrimitives.ReadUInt32LittleEndian(bytes) == Magic;
-        Assert.True(little || BinaryPrimitives.ReadUInt32BigEndian(bytes) == Magic, $"{path}: not a microsecond pcap file");
+        Check.That(little || BinaryPrimitives.ReadUInt32BigEndian(bytes) == Magic, $"{path}: not a microsecond pcap file");
         uint U32(int offset) => little ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset)) : BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(offset));
-        Assert.Equal(LinkTypeEthernet, U32(20));
+        Check.That(U32(20) == LinkTypeEthernet, $"{path}: link type {U32(20)}, not Ethernet (1)");
         var records = new List<PcapRecord>();
         int at = 24;
         while (at < bytes.Length)
         {
-            Assert.True(at + 16 <= bytes.Length, $"{path}: truncated record header at byte {at}");
+            Check.That(at + 16 <= bytes.Length, $"{path}: truncated record header at byte {at}");
             long seconds = U32(at), micros = U32(at + 4);
             int captured = (int)U32(at + 8);
-            Assert.Equal(captured, (int)U32(at + 12));
-            Assert.True(at + 16 + captured <= bytes.Length, $"{path}: truncated record at byte {at}");
+            Check.That(captured == (int)U32(at + 12), $"{path}: record at byte {at} was cut short when captured");
+            Check.That(at + 16 + captured <= bytes.Length, $"{path}: truncated record at byte {at}");
             var time = DateTimeOffset.UnixEpoch.AddTicks((seconds * TimeSpan.TicksPerSecond) + (micros * 10));
             records.Add(new PcapRecord(time, bytes.AsSpan(at + 16, captured).ToArray()));
             at += 16 + captured;

@@ -1,4 +1,4 @@
-namespace Nfv.Host.Tests.Replay;
+namespace Nfv.Testing;
 
 /// <summary>One frame of a pcap file.</summary>
 /// <param name="Time">The record's timestamp (microsecond resolution).</param>
