@@ -205,8 +205,8 @@ public class RouterBenchmark
         {
             throw new InvalidOperationException(
                 $"Expected {2 * PacketsPerInvoke} frames forwarded, got {_emit.Sent - sent} sent and {_emit.Dropped - dropped} dropped " +
-                $"(100k: {_router.Counters.Forwarded} forwarded, {_router.Arp.Count} ARP entries, {_router.Counters.ArpRequests} ARP requests; " +
-                $"connected: {_small.Counters.Forwarded} forwarded, {_small.Counters.ArpRequests} ARP requests).");
+                $"(100k: {_router.Counters[RouterEvent.Forwarded]} forwarded, {_router.Arp.Count} ARP entries, {_router.Counters[RouterEvent.ArpRequests]} ARP requests; " +
+                $"connected: {_small.Counters[RouterEvent.Forwarded]} forwarded, {_small.Counters[RouterEvent.ArpRequests]} ARP requests).");
         }
         Console.WriteLine($"// RouterBenchmark: {_router.Routes.Routes.Count} routes, {_fib.PlyCount} plies ({_fib.PlyCount / 1024} MB)");
     }

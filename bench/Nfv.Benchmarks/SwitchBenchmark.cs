@@ -176,7 +176,7 @@ public class SwitchBenchmark
     private void Check()
     {
         long sent = _emit.Sent, dropped = _emit.Dropped;
-        long flooded = _twoPorts.Counters.Flooded + _manyHosts.Counters.Flooded + _vlan.Counters.Flooded;
+        long flooded = _twoPorts.Counters[SwitchEvent.Flooded] + _manyHosts.Counters[SwitchEvent.Flooded] + _vlan.Counters[SwitchEvent.Flooded];
         KnownUnicast();
         Expect(PacketsPerInvoke, ref sent);
         KnownUnicast4096Hosts();
@@ -189,7 +189,7 @@ public class SwitchBenchmark
         {
             throw new InvalidOperationException($"{_emit.Dropped - dropped} packets were dropped.");
         }
-        if (_twoPorts.Counters.Flooded + _manyHosts.Counters.Flooded + _vlan.Counters.Flooded != flooded)
+        if (_twoPorts.Counters[SwitchEvent.Flooded] + _manyHosts.Counters[SwitchEvent.Flooded] + _vlan.Counters[SwitchEvent.Flooded] != flooded)
         {
             throw new InvalidOperationException("A unicast benchmark flooded: its hosts were not learned.");
         }

@@ -7,7 +7,7 @@ namespace Nfv.Functions.Dhcp;
 public sealed partial class DhcpFunction : IInspectableFunction
 {
     private FunctionTable[]? _tables;
-    private FunctionCounter[]? _events;
+    private IReadOnlyList<FunctionCounter>? _events;
 
     /// <inheritdoc/>
     public IReadOnlyList<FunctionTable> Tables => _tables ??=
@@ -17,23 +17,7 @@ public sealed partial class DhcpFunction : IInspectableFunction
     ];
 
     /// <inheritdoc/>
-    public IReadOnlyList<FunctionCounter> Events => _events ??=
-    [
-        new("discovers", "DHCPDISCOVER messages received", () => Counters.Discovers),
-        new("offers", "DHCPOFFER messages sent", () => Counters.Offers),
-        new("requests", "DHCPREQUEST messages received", () => Counters.Requests),
-        new("acks", "DHCPACK messages that committed a lease", () => Counters.Acks),
-        new("naks", "DHCPNAK messages sent", () => Counters.Naks),
-        new("informs", "DHCPINFORM messages answered", () => Counters.Informs),
-        new("releases", "DHCPRELEASE messages received", () => Counters.Releases),
-        new("declines", "DHCPDECLINE messages received", () => Counters.Declines),
-        new("declined_addresses", "addresses set aside after a DECLINE", () => Counters.DeclinedAddresses),
-        new("pool_exhausted", "DISCOVERs not answered: no free address", () => Counters.PoolExhausted),
-        new("leases_expired", "bound leases that ran out", () => Counters.LeasesExpired),
-        new("echo_replies", "ICMP echo replies sent", () => Counters.EchoReplies),
-        new("arp_replies", "ARP replies sent", () => Counters.ArpReplies),
-        new("options_left_out", "requested options that did not fit the client's maximum message size", () => Counters.OptionsLeftOut),
-    ];
+    public IReadOnlyList<FunctionCounter> Events => _events ??= Counters.Describe();
 
     private IEnumerable<IReadOnlyList<string>> LeaseRows()
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
@@ -84,7 +85,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
     }
 
     /// <summary>What the server did.</summary>
-    public DhcpCounters Counters { get; } = new();
+    public EventCounters<DhcpEvent> Counters { get; } = new();
 
     /// <summary>The leases (read them on the worker thread).</summary>
     public LeaseDatabase Leases => _server.Leases;
@@ -114,7 +115,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
             return;
         }
         _lastSweep = now;
-        Counters.LeasesExpiredCount += Leases.Expire(now);
+        Counters.Add(DhcpEvent.LeasesExpired, Leases.Expire(now));
         _limiter.Forget(now);
         _sources.Forget(now);
         if (_file is not null && _file.LinesSinceCompaction > Math.Max(1024, 4 * Leases.Count))
@@ -163,7 +164,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
         switch (_endpoint.ReceiveArp(packet, Port, _time.GetTimestamp(), emit, out _, out _))
         {
             case ArpReceiveResult.Replied:
-                Counters.ArpRepliesCount++;
+                Counters.Increment(DhcpEvent.ArpReplies);
                 break;
             case ArpReceiveResult.Consumed:
                 emit.Drop(packet, DhcpDrop.ArpConsumed);
@@ -216,7 +217,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
         {
             packet.SetLength(IpOffset + total);
             Ipv4Frames.AnswerEchoRequest(packet, _options.Mac, _options.Address.Address);
-            Counters.EchoRepliesCount++;
+            Counters.Increment(DhcpEvent.EchoReplies);
             emit.To(Port, packet);
             return;
         }
@@ -296,8 +297,8 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
                 (decision.Durable && _file is not null ? " once the lease is on disk" : ""),
         });
         var requestSource = EthernetHeader.Source(packet.Data);
-        Counters.OptionsLeftOutCount += DhcpReplyWriter.Write(packet, message, decision, requestSource, _options.Mac,
-            _options.Address.Address, seconds, _identification++);
+        Counters.Add(DhcpEvent.OptionsLeftOut, DhcpReplyWriter.Write(packet, message, decision, requestSource, _options.Mac,
+            _options.Address.Address, seconds, _identification++));
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             DhcpLog.Replied(_logger, _name, decision.Reply.ToString().ToUpperInvariant(), decision.Lease?.Address.ToString() ?? "-", message.ClientMac.ToString());

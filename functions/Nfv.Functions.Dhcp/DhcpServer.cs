@@ -1,4 +1,5 @@
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Dhcp;
@@ -42,9 +43,9 @@ internal readonly record struct DhcpDecision(DhcpReplyKind Reply, DhcpDrop Silen
 internal sealed class DhcpServer
 {
     private readonly DhcpServerOptions _options;
-    private readonly DhcpCounters _counters;
+    private readonly EventCounters<DhcpEvent> _counters;
 
-    public DhcpServer(DhcpServerOptions options, LeaseDatabase leases, DhcpCounters counters)
+    public DhcpServer(DhcpServerOptions options, LeaseDatabase leases, EventCounters<DhcpEvent> counters)
     {
         _options = options;
         Leases = leases;
@@ -88,20 +89,20 @@ internal sealed class DhcpServer
 
     private DhcpDecision Discover(DhcpMessage message, DhcpSubnet subnet, long now)
     {
-        _counters.DiscoversCount++;
+        _counters.Increment(DhcpEvent.Discovers);
         if (Leases.Choose(subnet, message) is not { } address)
         {
-            _counters.PoolExhaustedCount++;
+            _counters.Increment(DhcpEvent.PoolExhausted);
             return DhcpDecision.Silent(DhcpDrop.PoolExhausted);
         }
         var lease = Leases.Offer(subnet, address, message, now + (long)_options.OfferHold.TotalSeconds);
-        _counters.OffersCount++;
+        _counters.Increment(DhcpEvent.Offers);
         return new DhcpDecision(DhcpReplyKind.Offer, default, subnet, lease);
     }
 
     private DhcpDecision Request(DhcpMessage message, DhcpSubnet subnet, long now)
     {
-        _counters.RequestsCount++;
+        _counters.Increment(DhcpEvent.Requests);
         string client = message.ClientKey;
         var own = Leases.ByClient(client);
         if (message.ServerIdentifier is { } serverId)
@@ -167,19 +168,19 @@ internal sealed class DhcpServer
                 : "address is not available");
         }
         var lease = Leases.Bind(subnet, address, message, now + (long)subnet.LeaseTime.TotalSeconds);
-        _counters.AcksCount++;
+        _counters.Increment(DhcpEvent.Acks);
         return new DhcpDecision(DhcpReplyKind.Ack, default, subnet, lease);
     }
 
     private DhcpDecision Nak(DhcpSubnet subnet, string why)
     {
-        _counters.NaksCount++;
+        _counters.Increment(DhcpEvent.Naks);
         return DhcpDecision.Nak(subnet, why);
     }
 
     private DhcpDecision Decline(DhcpMessage message, long now)
     {
-        _counters.DeclinesCount++;
+        _counters.Increment(DhcpEvent.Declines);
         if (message.ServerIdentifier is { } serverId && serverId != ServerId)
         {
             return DhcpDecision.Silent(DhcpDrop.OtherServer);
@@ -188,14 +189,14 @@ internal sealed class DhcpServer
             lease.ClientKey == message.ClientKey && lease.State is LeaseState.Bound or LeaseState.Offered)
         {
             Leases.Decline(lease, now + (long)_options.DeclineHold.TotalSeconds);
-            _counters.DeclinedAddressesCount++;
+            _counters.Increment(DhcpEvent.DeclinedAddresses);
         }
         return DhcpDecision.Silent(DhcpDrop.Declined);
     }
 
     private DhcpDecision Release(DhcpMessage message, long now)
     {
-        _counters.ReleasesCount++;
+        _counters.Increment(DhcpEvent.Releases);
         if (message.ServerIdentifier is { } serverId && serverId != ServerId)
         {
             return DhcpDecision.Silent(DhcpDrop.OtherServer);
@@ -209,7 +210,7 @@ internal sealed class DhcpServer
 
     private DhcpDecision Inform(DhcpMessage message, DhcpSubnet subnet)
     {
-        _counters.InformsCount++;
+        _counters.Increment(DhcpEvent.Informs);
         // A local INFORM is answered with the options of the subnet its ciaddr is on, when the server serves it.
         var on = message.RelayAddress.Value == 0 && message.ClientAddress.Value != 0
             ? Leases.SubnetOf(message.ClientAddress) ?? subnet

@@ -1,4 +1,5 @@
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
@@ -30,7 +31,7 @@ public sealed partial class NatFunction
         ref var m = ref _table.MappingAt(mapping);
         NatTranslation.RewriteAddress(ip, source: false, m.InsideAddress);
         NatTranslation.RewriteQuoted(icmp, protocol, source: true, m.InsideAddress, m.InsidePort);
-        Counters.IcmpErrorsTranslatedCount++;
+        Counters.Increment(NatEvent.IcmpErrorsTranslated);
         return Ipv4FeatureVerdict.Continue;
     }
 
@@ -58,7 +59,7 @@ public sealed partial class NatFunction
         ref var m = ref _table.MappingAt(mapping);
         NatTranslation.RewriteAddress(ip, source: true, m.ExternalAddress);
         NatTranslation.RewriteQuoted(icmp, protocol, source: false, m.ExternalAddress, m.ExternalPort);
-        Counters.IcmpErrorsTranslatedCount++;
+        Counters.Increment(NatEvent.IcmpErrorsTranslated);
         return Ipv4FeatureVerdict.Continue;
     }
 

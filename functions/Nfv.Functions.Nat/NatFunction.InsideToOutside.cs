@@ -1,5 +1,6 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
@@ -37,7 +38,7 @@ public sealed partial class NatFunction
             ref var mapping = ref _table.MappingAt(_table.SessionAt(session).Mapping);
             NatTranslation.Rewrite(ip, l4, protocol, source: true, mapping.ExternalAddress, mapping.ExternalPort, packet.Offload.NeedsChecksum);
             RememberFirstFragment(ip, source, destination, protocol, mapping.ExternalAddress, destination, now);
-            Counters.TranslatedOutCount++;
+            Counters.Increment(NatEvent.TranslatedOut);
             return Ipv4FeatureVerdict.Continue;
         }
         if (protocol != Ipv4Header.ProtocolIcmp)
@@ -60,7 +61,7 @@ public sealed partial class NatFunction
             ref var mapping = ref _table.MappingAt(_table.SessionAt(session).Mapping);
             NatTranslation.Rewrite(ip, l4, protocol, source: true, mapping.ExternalAddress, mapping.ExternalPort, partial: false);
             RememberFirstFragment(ip, source, destination, protocol, mapping.ExternalAddress, destination, now);
-            Counters.TranslatedOutCount++;
+            Counters.Increment(NatEvent.TranslatedOut);
             return Ipv4FeatureVerdict.Continue;
         }
         if (IcmpHeader.IsError(type))
@@ -128,7 +129,7 @@ public sealed partial class NatFunction
         NatTranslation.Rewrite(ip, l4, protocol, source: true, fromAddress, fromPort, partial);
         NatTranslation.Rewrite(ip, l4, protocol, source: false, to.InsideAddress, to.InsidePort, partial);
         RememberFirstFragment(ip, source, destination, protocol, fromAddress, to.InsideAddress, now);
-        Counters.HairpinnedCount++;
+        Counters.Increment(NatEvent.Hairpinned);
         return Ipv4FeatureVerdict.Continue;
     }
 
@@ -147,7 +148,7 @@ public sealed partial class NatFunction
         {
             NatTranslation.RewriteAddress(ip, source: false, newDestination);
         }
-        Counters.FragmentsTranslatedCount++;
+        Counters.Increment(NatEvent.FragmentsTranslated);
         return Ipv4FeatureVerdict.Continue;
     }
 

@@ -9,7 +9,7 @@ namespace Nfv.Functions.Nat;
 public sealed partial class NatFunction : IInspectableFunction
 {
     private FunctionTable[]? _tables;
-    private FunctionCounter[]? _events;
+    private IReadOnlyList<FunctionCounter>? _events;
 
     /// <inheritdoc/>
     /// <remarks>Table <c>nat</c>: one row per session, and one per port forward (remote <c>*</c>, state <c>forward</c>).</remarks>
@@ -20,26 +20,8 @@ public sealed partial class NatFunction : IInspectableFunction
     ];
 
     /// <inheritdoc/>
-    public IReadOnlyList<FunctionCounter> Events => _events ??= BuildEvents();
-
-    private FunctionCounter[] BuildEvents()
-    {
-        var events = new List<FunctionCounter>
-        {
-            new("sessions_created", "sessions made", () => Counters.SessionsCreated),
-            new("sessions_expired", "sessions removed after their idle timeout", () => Counters.SessionsExpired),
-            new("translated_out", "packets translated inside to outside", () => Counters.TranslatedOut),
-            new("translated_in", "packets translated outside to inside", () => Counters.TranslatedIn),
-            new("hairpinned", "packets from inside to an external endpoint, sent back inside", () => Counters.Hairpinned),
-            new("icmp_errors_translated", "ICMP errors translated with the datagram they quote", () => Counters.IcmpErrorsTranslated),
-            new("fragments_translated", "later fragments translated as their first", () => Counters.FragmentsTranslated),
-        };
-        foreach (var reason in Enum.GetValues<NatDrop>())
-        {
-            events.Add(new FunctionCounter($"dropped_{InspectionNames.SnakeCase(reason.ToString())}", $"packets dropped: {reason}", () => Counters.Dropped(reason)));
-        }
-        return [.. events];
-    }
+    /// <remarks><see cref="NatEvent"/>, then each <see cref="NatDrop"/> as <c>dropped_REASON</c>.</remarks>
+    public IReadOnlyList<FunctionCounter> Events => _events ??= [.. Counters.Describe(), .. Drops.Describe("dropped_", "packets dropped: ")];
 
     private IEnumerable<IReadOnlyList<string>> SessionRows()
     {

@@ -1,5 +1,6 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
@@ -69,7 +70,7 @@ public sealed partial class NatFunction
         ref var m = ref _table.MappingAt(mapping);
         NatTranslation.Rewrite(ip, l4, protocol, source: false, m.InsideAddress, m.InsidePort, packet.Offload.NeedsChecksum);
         RememberFirstFragment(ip, source, destination, protocol, source, m.InsideAddress, now);
-        Counters.TranslatedInCount++;
+        Counters.Increment(NatEvent.TranslatedIn);
         return Ipv4FeatureVerdict.Continue;
     }
 
@@ -119,7 +120,7 @@ public sealed partial class NatFunction
             {
                 return Drop(refused);
             }
-            Counters.SessionsCreatedCount++;
+            Counters.Increment(NatEvent.SessionsCreated);
         }
         Refresh(ref table.SessionAt(session), protocol, outbound: false, tcpFlags, now);
         return Ipv4FeatureVerdict.Continue;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
@@ -91,7 +92,13 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     public NatOptions Options { get; }
 
     /// <summary>What the NAT did so far; readable from any thread.</summary>
-    public NatCounters Counters { get; } = new();
+    public EventCounters<NatEvent> Counters { get; } = new();
+
+    /// <summary>
+    /// Packets the NAT turned away, by reason; readable from any thread. The router that runs the NAT drops each as its
+    /// own <c>FeatureDrop</c>; these say why (events <c>dropped_REASON</c>).
+    /// </summary>
+    public EventCounters<NatDrop> Drops { get; } = new();
 
     /// <summary>The external addresses, once attached.</summary>
     public IReadOnlyList<Ipv4Address> ExternalAddresses => [.. _externals.Select(a => new Ipv4Address(a))];
@@ -179,13 +186,13 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     {
         var ip = packet.Data[context.IpOffset..];
         string before = Endpoints(ip);
-        long created = Counters.SessionsCreatedCount;
+        long created = Counters[NatEvent.SessionsCreated];
         var verdict = !inbound ? ToOutside(packet, ip, context.Timestamp)
             : context.Interface == _outside ? FromOutside(packet, ip, context.Timestamp) : FromInside(packet, ip, context.Timestamp);
         if (verdict != Ipv4FeatureVerdict.Consumed)
         {
             string after = Endpoints(packet.Data[context.IpOffset..]);
-            string session = Counters.SessionsCreatedCount != created ? "new session, " : "";
+            string session = Counters[NatEvent.SessionsCreated] != created ? "new session, " : "";
             emit.Trace(packet, verdict == Ipv4FeatureVerdict.Drop ? $"nat {Name}: {before} dropped"
                 : after == before ? $"nat {Name}: {before} not translated"
                 : $"nat {Name}: {session}{before} translated to {after}");
@@ -205,16 +212,10 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     }
 
     /// <inheritdoc/>
-    /// <remarks>A feature has no ports, so nothing is ever sent to it; should it be, the packet is dropped.</remarks>
-    public void Process(PacketBatch batch, Emitter emit)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(emit);
-        foreach (var packet in batch.AsSpan())
-        {
-            emit.Drop(packet, 0);
-        }
-    }
+    /// <remarks>Never called: a feature has no ports, so the graph sends it nothing (the router calls the hooks).</remarks>
+    /// <exception cref="InvalidOperationException">Always: a packet reached a feature's node, which is a graph bug.</exception>
+    public void Process(PacketBatch batch, Emitter emit) =>
+        throw new InvalidOperationException($"NAT '{_name}' is a feature without ports: no packet can be sent to it");
 
     /// <inheritdoc/>
     /// <remarks>Reclaims expired sessions, a bounded slice of the table per call.</remarks>
@@ -226,7 +227,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         }
         long now = _time.GetTimestamp();
         int removed = _table.Sweep(now, SweepBudget);
-        Counters.SessionsExpiredCount += removed;
+        Counters.Add(NatEvent.SessionsExpired, removed);
         if (++_timerCalls % 10 == 0)
         {
             _limiter.Forget(now); // about once a second: the table of sources can hold thousands
@@ -256,7 +257,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
 
     private Ipv4FeatureVerdict Drop(NatDrop reason)
     {
-        Counters.DropCounts[(int)reason]++;
+        Drops.Increment(reason);
         return Ipv4FeatureVerdict.Drop;
     }
 
@@ -405,7 +406,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
             }
             return -1;
         }
-        Counters.SessionsCreatedCount++;
+        Counters.Increment(NatEvent.SessionsCreated);
         return session;
     }
 
@@ -439,7 +440,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     private void Expire(int session)
     {
         _table.RemoveSession(session);
-        Counters.SessionsExpiredCount++;
+        Counters.Increment(NatEvent.SessionsExpired);
     }
 
     private void ReportFull()

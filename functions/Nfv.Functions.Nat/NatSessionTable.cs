@@ -79,10 +79,18 @@ internal sealed class NatSessionTable
     private readonly int _externals;
     private readonly int _portMin;
     private readonly int _portMax;
-    private readonly ulong _seed = (ulong)Random.Shared.NextInt64() | 1;
+    private readonly ulong _seed;
 
-    public NatSessionTable(int maxSessions, int staticMappings, int externals, int portMin, int portMax)
+    /// <summary>Makes a table of <paramref name="maxSessions"/> sessions, with every entry allocated now.</summary>
+    /// <param name="maxSessions">Most sessions (and dynamic mappings).</param>
+    /// <param name="staticMappings">Mappings set aside for port forwards.</param>
+    /// <param name="externals">External addresses.</param>
+    /// <param name="portMin">Lowest external port handed out.</param>
+    /// <param name="portMax">Highest external port handed out.</param>
+    /// <param name="seed">The hashes' key; null for a random one (always, but in the test that shows why).</param>
+    public NatSessionTable(int maxSessions, int staticMappings, int externals, int portMin, int portMax, ulong? seed = null)
     {
+        _seed = seed ?? ((ulong)Random.Shared.NextInt64() | 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(externals, 1);
         SessionCapacity = maxSessions;
@@ -112,7 +120,7 @@ internal sealed class NatSessionTable
         }
         _freeMapping = 0;
         _freeSession = 0;
-        _hosts = new HostCounts(maxSessions);
+        _hosts = new HostCounts(maxSessions, _seed);
         _ports = new ulong[3 * externals][];
         for (int i = 0; i < _ports.Length; i++)
         {
@@ -465,10 +473,32 @@ internal sealed class NatSessionTable
     // The hashes are keyed with a seed chosen per table, as the switch's MAC table is: the keys come from the network,
     // and with a fixed hash an attacker could send only flows that land in one chain.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Mix(ulong key)
+    private int Mix(ulong key) => Mix(key, _seed);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Mix(ulong key, ulong seed)
     {
-        ulong h = (key ^ _seed) * 0x9E37_79B9_7F4A_7C15UL;
+        ulong h = (key ^ seed) * 0x9E37_79B9_7F4A_7C15UL;
         return (int)((h ^ (h >> 29)) >> 32);
+    }
+
+    /// <summary>The bucket of a session's chain (for the test that crafts colliding keys).</summary>
+    internal int SessionBucket(int mapping, uint remoteAddress, ushort remotePort) => SessionHash(mapping, remoteAddress, remotePort) & _sessionMask;
+
+    /// <summary>The longest session chain now: what a lookup walks at worst (for the test that crafts colliding keys).</summary>
+    internal int LongestSessionChain()
+    {
+        int longest = 0;
+        foreach (int head in _sessionBuckets)
+        {
+            int length = 0;
+            for (int i = head; i >= 0; i = _sessions[i].Next)
+            {
+                length++;
+            }
+            longest = Math.Max(longest, length);
+        }
+        return longest;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -482,7 +512,7 @@ internal sealed class NatSessionTable
     private int SessionHash(int mapping, uint address, ushort port) =>
         Mix(((ulong)address << 16 | port) ^ ((ulong)(uint)mapping * 0xC2B2_AE3D_27D4_EB4FUL));
 
-    /// <summary>Sessions per inside address: a chained hash over preallocated entries (at most one per session).</summary>
+    /// <summary>Sessions per inside address: a chained hash over preallocated entries (at most one per session), keyed with the table's seed.</summary>
     private sealed class HostCounts
     {
         private readonly uint[] _address;
@@ -490,10 +520,12 @@ internal sealed class NatSessionTable
         private readonly int[] _next;
         private readonly int[] _buckets;
         private readonly int _mask;
+        private readonly ulong _seed;
         private int _free;
 
-        public HostCounts(int capacity)
+        public HostCounts(int capacity, ulong seed)
         {
+            _seed = seed;
             _address = new uint[capacity];
             _count = new int[capacity];
             _next = new int[capacity];
@@ -540,7 +572,7 @@ internal sealed class NatSessionTable
 
         public void Decrement(uint address)
         {
-            int bucket = (int)((address * 0x9E3779B1u) >> 7) & _mask;
+            int bucket = Mix(address, _seed) & _mask;
             int previous = -1;
             for (int i = _buckets[bucket]; i >= 0; previous = i, i = _next[i])
             {
@@ -567,7 +599,7 @@ internal sealed class NatSessionTable
 
         private int Find(uint address, out int bucket)
         {
-            bucket = (int)((address * 0x9E3779B1u) >> 7) & _mask;
+            bucket = Mix(address, _seed) & _mask;
             for (int i = _buckets[bucket]; i >= 0; i = _next[i])
             {
                 if (_address[i] == address)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Router;
@@ -49,7 +50,7 @@ public sealed partial class RouterFunction
             var fragment = emit.Allocate();
             if (fragment is null)
             {
-                Counters.AllocateFailedCount++;
+                Counters.Increment(RouterEvent.AllocateFailed);
                 for (int k = 0; k < count; k++)
                 {
                     emit.Drop(_fragments[k], RouterDrop.NoBuffer);
@@ -78,8 +79,8 @@ public sealed partial class RouterFunction
             (ushort)((word & 0x8000) | Ipv4Header.MoreFragments | (baseOffset >> 3)));
         Ipv4Header.UpdateChecksum(ip);
         packet.SetLength(IpOffset + headerLength + firstData);
-        Counters.FragmentedCount++;
-        Counters.FragmentsCount += count + 1;
+        Counters.Increment(RouterEvent.Fragmented);
+        Counters.Add(RouterEvent.Fragments, count + 1);
         emit.To(outPort, packet);
         for (int k = 0; k < count; k++)
         {

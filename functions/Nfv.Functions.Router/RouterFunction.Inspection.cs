@@ -7,7 +7,7 @@ namespace Nfv.Functions.Router;
 public sealed partial class RouterFunction : IInspectableFunction
 {
     private FunctionTable[]? _tables;
-    private FunctionCounter[]? _events;
+    private IReadOnlyList<FunctionCounter>? _events;
 
     /// <inheritdoc/>
     public IReadOnlyList<FunctionTable> Tables => _tables ??=
@@ -17,22 +17,11 @@ public sealed partial class RouterFunction : IInspectableFunction
     ];
 
     /// <inheritdoc/>
+    /// <remarks><see cref="RouterEvent"/>, and the ARP table's own count of neighbours it had no room to learn.</remarks>
     public IReadOnlyList<FunctionCounter> Events => _events ??=
     [
-        new("forwarded", "packets forwarded (a fragmented datagram once)", () => Counters.Forwarded),
-        new("fragmented", "datagrams fragmented", () => Counters.Fragmented),
-        new("fragments", "fragments sent", () => Counters.Fragments),
-        new("local_delivered", "packets addressed to the router itself", () => Counters.LocalDelivered),
-        new("echo_replies", "ICMP echo replies sent", () => Counters.EchoReplies),
-        new("icmp_errors", "ICMP errors sent", () => Counters.IcmpErrors),
-        new("icmp_rate_limited", "ICMP errors not sent: rate limit", () => Counters.IcmpRateLimited),
-        new("arp_requests", "ARP requests sent", () => Counters.ArpRequests),
-        new("arp_replies", "ARP replies sent", () => Counters.ArpReplies),
-        new("arp_learned", "ARP entries made or refreshed", () => Counters.ArpLearned),
-        new("arp_failed", "next hops that never answered ARP", () => Counters.ArpFailed),
-        new("arp_table_full", "resolutions not started: ARP table full", () => Counters.ArpTableFull),
-        new("arp_not_learned", "neighbours that asked for the router not learned: ARP table full", () => _arp.NotLearned),
-        new("allocate_failed", "frames not originated: packet pool empty", () => Counters.AllocateFailed),
+        .. Counters.Describe(),
+        new FunctionCounter("arp_not_learned", "neighbours that asked for the router not learned: ARP table full", () => _arp.NotLearned),
     ];
 
     private IEnumerable<IReadOnlyList<string>> RouteRows()

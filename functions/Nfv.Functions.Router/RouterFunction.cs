@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
@@ -164,7 +165,7 @@ public sealed partial class RouterFunction : INetworkFunction
     public RouterOptions Options { get; }
 
     /// <summary>What the router did so far; readable from any thread.</summary>
-    public RouterCounters Counters { get; } = new();
+    public EventCounters<RouterEvent> Counters { get; } = new();
 
     /// <summary>The routing table (routes never change while it runs, so any thread may read it).</summary>
     public RouteTable Routes => _routes;
@@ -194,7 +195,7 @@ public sealed partial class RouterFunction : INetworkFunction
         long now = _time.GetTimestamp();
         _sink.Emit = emit;
         _sink.Now = now;
-        Counters.ArpFailedCount += _arp.OnTimer(now, _sink);
+        Counters.Add(RouterEvent.ArpFailed, _arp.OnTimer(now, _sink));
         _sink.Emit = null;
         if (_arpFullReported && !_arp.IsFull)
         {
@@ -435,7 +436,7 @@ public sealed partial class RouterFunction : INetworkFunction
         var frame = packet.Data;
         nextHopMac.Write(frame);
         egress.Mac.Write(frame[6..]);
-        Counters.ForwardedCount++;
+        Counters.Increment(RouterEvent.Forwarded);
         if (!packet.Offload.IsGso && frame.Length - IpOffset > egress.Mtu)
         {
             if (packet.IsTraced)
@@ -471,7 +472,7 @@ public sealed partial class RouterFunction : INetworkFunction
                 emit.Drop(packet, RouterDrop.ArpQueued);
                 break;
             case ArpEnqueueResult.TableFull:
-                Counters.ArpTableFullCount++;
+                Counters.Increment(RouterEvent.ArpTableFull);
                 if (!_arpFullReported)
                 {
                     _arpFullReported = true;
@@ -489,11 +490,11 @@ public sealed partial class RouterFunction : INetworkFunction
     {
         if (_endpoint.SendArpRequest(iface, target, emit))
         {
-            Counters.ArpRequestsCount++;
+            Counters.Increment(RouterEvent.ArpRequests);
         }
         else
         {
-            Counters.AllocateFailedCount++;
+            Counters.Increment(RouterEvent.AllocateFailed);
         }
     }
 
@@ -502,7 +503,7 @@ public sealed partial class RouterFunction : INetworkFunction
         var result = _endpoint.ReceiveArp(packet, inPort, now, emit, out int entry, out var senderMac);
         if (entry >= 0)
         {
-            Counters.ArpLearnedCount++;
+            Counters.Increment(RouterEvent.ArpLearned);
             int sent = Flush(entry, inPort, senderMac, emit);
             if (sent > 0 && result != ArpReceiveResult.Replied)
             {
@@ -515,7 +516,7 @@ public sealed partial class RouterFunction : INetworkFunction
         switch (result)
         {
             case ArpReceiveResult.Replied:
-                Counters.ArpRepliesCount++;
+                Counters.Increment(RouterEvent.ArpReplies);
                 break;
             case ArpReceiveResult.Malformed:
                 emit.Drop(packet, RouterDrop.BadArp);
@@ -535,7 +536,7 @@ public sealed partial class RouterFunction : INetworkFunction
             var packet = emit.Allocate();
             if (packet is null)
             {
-                Counters.AllocateFailedCount++;
+                Counters.Increment(RouterEvent.AllocateFailed);
                 _arp.Release(held);
                 continue;
             }
@@ -549,7 +550,7 @@ public sealed partial class RouterFunction : INetworkFunction
 
     private void DeliverLocal(Packet packet, int inPort, Ipv4Address destination, Emitter emit, long now)
     {
-        Counters.LocalDeliveredCount++;
+        Counters.Increment(RouterEvent.LocalDelivered);
         var ip = packet.Data[IpOffset..];
         if (Ipv4Header.IsFragment(ip))
         {
@@ -575,7 +576,7 @@ public sealed partial class RouterFunction : INetworkFunction
                         emit.Trace(packet, $"echo request to {destination}: answered with an echo reply");
                     }
                     Ipv4Frames.AnswerEchoRequest(packet, _interfaces[inPort].Mac, destination);
-                    Counters.EchoRepliesCount++;
+                    Counters.Increment(RouterEvent.EchoReplies);
                     emit.To(inPort, packet);
                     return;
                 }
@@ -634,7 +635,7 @@ public sealed partial class RouterFunction : INetworkFunction
         }
         if (!TakeIcmpToken(now))
         {
-            Counters.IcmpRateLimitedCount++;
+            Counters.Increment(RouterEvent.IcmpRateLimited);
             if (offending.IsTraced)
             {
                 emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: rate limited");
@@ -644,7 +645,7 @@ public sealed partial class RouterFunction : INetworkFunction
         var packet = emit.Allocate();
         if (packet is null)
         {
-            Counters.AllocateFailedCount++;
+            Counters.Increment(RouterEvent.AllocateFailed);
             if (offending.IsTraced)
             {
                 emit.Trace(offending, $"no ICMP {IcmpName(type, code)}: the packet pool is empty");
@@ -653,7 +654,7 @@ public sealed partial class RouterFunction : INetworkFunction
         }
         var ingress = _interfaces[inPort];
         Ipv4Frames.WriteIcmpError(packet, frame, ingress.Mac, _endpoint.SourceAddressFor(inPort, source), type, code, rest, _ipId++);
-        Counters.IcmpErrorsCount++;
+        Counters.Increment(RouterEvent.IcmpErrors);
         if (offending.IsTraced)
         {
             emit.Trace(offending, $"ICMP {IcmpName(type, code)} sent to {source} out {ingress.Name}");

@@ -7,7 +7,7 @@ namespace Nfv.Functions.Switch;
 public sealed partial class SwitchFunction : IInspectableFunction
 {
     private FunctionTable[]? _tables;
-    private FunctionCounter[]? _counters;
+    private IReadOnlyList<FunctionCounter>? _counters;
 
     /// <inheritdoc/>
     public IReadOnlyList<FunctionTable> Tables => _tables ??=
@@ -23,15 +23,5 @@ public sealed partial class SwitchFunction : IInspectableFunction
     ];
 
     /// <inheritdoc/>
-    public IReadOnlyList<FunctionCounter> Events => _counters ??=
-    [
-        new("learned", "source addresses learned", () => Counters.Learned),
-        new("moved", "addresses re-learned on another port", () => Counters.Moved),
-        new("aged", "entries removed after the ageing time", () => Counters.Aged),
-        new("table_full", "frames whose source was not learned because the MAC table was full", () => Counters.TableFull),
-        new("forwarded", "known-unicast frames sent to one port", () => Counters.Forwarded),
-        new("flooded", "frames flooded to every other port of their VLAN", () => Counters.Flooded),
-        new("flooded_table_full", "unknown-unicast frames flooded while the MAC table was full", () => Counters.FloodedTableFull),
-        new("copy_failed", "flood copies not sent because the packet pool was empty", () => Counters.CopyFailed),
-    ];
+    public IReadOnlyList<FunctionCounter> Events => _counters ??= Counters.Describe();
 }

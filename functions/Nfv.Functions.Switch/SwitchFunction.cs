@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Switch;
@@ -129,7 +130,7 @@ public sealed partial class SwitchFunction : INetworkFunction
     public IReadOnlyList<string> PortNames => _portNames;
 
     /// <summary>What the switch did so far; readable from any thread.</summary>
-    public SwitchCounters Counters { get; } = new();
+    public EventCounters<SwitchEvent> Counters { get; } = new();
 
     /// <summary>Entries in the MAC table now (expired ones not yet swept included); readable from any thread.</summary>
     public int MacCount => _table.Count;
@@ -275,7 +276,7 @@ public sealed partial class SwitchFunction : INetworkFunction
                     emit.Drop(packet, SwitchDrop.SameSegment);
                     return;
                 }
-                Counters.ForwardedCount++;
+                Counters.Increment(SwitchEvent.Forwarded);
                 if (packet.IsTraced)
                 {
                     emit.Trace(packet, $"{destination} is on {_portNames[outPort]} (VLAN {vlan}): forwarded");
@@ -288,7 +289,7 @@ public sealed partial class SwitchFunction : INetworkFunction
             }
             if (_table.IsFull)
             {
-                Counters.FloodedTableFullCount++;
+                Counters.Increment(SwitchEvent.FloodedTableFull);
             }
         }
         Flood(packet, inPort, vlan, tagged, destination, emit);
@@ -313,7 +314,7 @@ public sealed partial class SwitchFunction : INetworkFunction
             emit.Drop(packet, SwitchDrop.NoEgressPort);
             return;
         }
-        Counters.FloodedCount++;
+        Counters.Increment(SwitchEvent.Flooded);
         if (packet.IsTraced)
         {
             emit.Trace(packet, $"{(destination.IsBroadcast ? "broadcast" : destination.IsMulticast ? $"multicast {destination}" : $"{destination} unknown")}: " +
@@ -330,7 +331,7 @@ public sealed partial class SwitchFunction : INetworkFunction
             var copy = emit.Clone(packet);
             if (copy is null)
             {
-                Counters.CopyFailedCount++;
+                Counters.Increment(SwitchEvent.CopyFailed);
                 continue;
             }
             if (Encapsulate(copy, port, vlan, tagged, emit))
@@ -395,14 +396,14 @@ public sealed partial class SwitchFunction : INetworkFunction
         switch (result)
         {
             case MacLearnResult.Learned:
-                Counters.LearnedCount++;
+                Counters.Increment(SwitchEvent.Learned);
                 if (packet.IsTraced)
                 {
                     emit.Trace(packet, $"learned {mac} on {_portNames[port]} (VLAN {vlan})");
                 }
                 break;
             case MacLearnResult.Moved:
-                Counters.MovedCount++;
+                Counters.Increment(SwitchEvent.Moved);
                 if (packet.IsTraced)
                 {
                     emit.Trace(packet, $"{mac} moved to {_portNames[port]} (VLAN {vlan})");
@@ -413,7 +414,7 @@ public sealed partial class SwitchFunction : INetworkFunction
                 }
                 break;
             case MacLearnResult.Full:
-                Counters.TableFullCount++;
+                Counters.Increment(SwitchEvent.TableFull);
                 if (packet.IsTraced)
                 {
                     emit.Trace(packet, $"{mac} not learned: the MAC table is full ({_table.Capacity} entries)");
@@ -430,7 +431,7 @@ public sealed partial class SwitchFunction : INetworkFunction
     private void Sweep(long now)
     {
         int aged = _table.RemoveExpired(now);
-        Counters.AgedCount += aged;
+        Counters.Add(SwitchEvent.Aged, aged);
         _nextSweep = now + _sweepInterval;
         if (_fullReported && !_table.IsFull)
         {

@@ -49,9 +49,6 @@ public sealed class Ipv4Endpoint
     /// <summary>The neighbour cache and resolver.</summary>
     public ArpTable Arp { get; }
 
-    /// <summary>Interfaces.</summary>
-    public int InterfaceCount => _macs.Length;
-
     /// <summary>The MAC of interface <paramref name="iface"/>.</summary>
     public MacAddress Mac(int iface) => _macs[iface];
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Headers;
 using Nfv.Testing;
 
@@ -53,7 +54,7 @@ internal sealed class DhcpHarness : IDisposable
 
     public MacAddress ServerMac => Blueprint.Options.Mac;
 
-    public DhcpCounters Counters => Function.Counters;
+    public EventCounters<DhcpEvent> Counters => Function.Counters;
 
     public static DhcpBlueprint Define(string config)
     {

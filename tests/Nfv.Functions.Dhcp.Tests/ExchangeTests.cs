@@ -39,7 +39,7 @@ public sealed class ExchangeTests : IDisposable
         Assert.Equal("10.0.0.2", offer.IpSource.ToString());
         Assert.Equal(68, offer.DestinationPort);
         Assert.True(offer.MessageLength >= 300, "BOOTP replies are at least 300 bytes");
-        Assert.Equal(1, _dhcp.Counters.Offers);
+        Assert.Equal(1, _dhcp.Counters[DhcpEvent.Offers]);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class ExchangeTests : IDisposable
         var lease = Assert.Single(_dhcp.Function.Leases.Leases);
         Assert.Equal(LeaseState.Bound, lease.State);
         Assert.Equal(A, lease.Mac);
-        Assert.Equal(1, _dhcp.Counters.Acks);
+        Assert.Equal(1, _dhcp.Counters[DhcpEvent.Acks]);
     }
 
     [Fact]
@@ -222,7 +222,7 @@ public sealed class ExchangeTests : IDisposable
     {
         var ack = _dhcp.Lease(A);
         _dhcp.Send(Client(Decline, A, options: [Address(50, ack.Yiaddr), Address(54, "10.0.0.2")]));
-        Assert.Equal(1, _dhcp.Counters.DeclinedAddresses);
+        Assert.Equal(1, _dhcp.Counters[DhcpEvent.DeclinedAddresses]);
 
         // Nobody, not even the client that declined it, is offered it while it is held.
         var offers = new HashSet<string>();
@@ -254,7 +254,7 @@ public sealed class ExchangeTests : IDisposable
         Assert.False(ack.Options.ContainsKey(51), "INFORM answers carry no lease time (RFC 2131 §4.3.5)");
         Assert.Equal("10.0.0.1", ack.OptionAddress(3));
         Assert.Empty(_dhcp.Function.Leases.Leases);
-        Assert.Equal(1, _dhcp.Counters.Informs);
+        Assert.Equal(1, _dhcp.Counters[DhcpEvent.Informs]);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public sealed class ExchangeTests : IDisposable
         var ack = _dhcp.Lease(A);
         _dhcp.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
         Assert.Equal(LeaseState.Expired, _dhcp.Function.Leases.ByAddress(Ipv4Address.Parse(ack.Yiaddr))!.State);
-        Assert.Equal(1, _dhcp.Counters.LeasesExpired);
+        Assert.Equal(1, _dhcp.Counters[DhcpEvent.LeasesExpired]);
 
         _dhcp.Lease(B);
         Assert.Equal(ack.Yiaddr, _dhcp.Lease(A).Yiaddr);
@@ -296,7 +296,7 @@ public sealed class ExchangeTests : IDisposable
         Assert.Null(_dhcp.Send(Client(Discover, A)));
 
         _dhcp.Emit.AssertDropped(DhcpDrop.PoolExhausted);
-        Assert.Equal(1, _dhcp.Counters.PoolExhausted);
+        Assert.Equal(1, _dhcp.Counters[DhcpEvent.PoolExhausted]);
         Assert.Equal(10, _dhcp.Function.Leases.Count);
     }
 
@@ -365,7 +365,7 @@ public sealed class ExchangeTests : IDisposable
         var pong = Assert.Single(_dhcp.Emit.Sent).Frame;
         Assert.Equal(IcmpHeader.TypeEchoReply, pong[34]);
         Assert.Equal(DhcpHarness.Server, Ipv4Header.Source(pong.AsSpan(14)));
-        Assert.Equal(1, _dhcp.Counters.EchoReplies);
+        Assert.Equal(1, _dhcp.Counters[DhcpEvent.EchoReplies]);
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public sealed class RelayAndOptionTests : IDisposable
         Assert.True(small.IpLength <= 576, $"{small.IpLength} bytes");
         Assert.True(small.Options.ContainsKey(225) && small.Options.ContainsKey(224) && small.Options.ContainsKey(3));
         Assert.False(small.Options.ContainsKey(226));
-        Assert.Equal(1, dhcp.Counters.OptionsLeftOut);
+        Assert.Equal(1, dhcp.Counters[DhcpEvent.OptionsLeftOut]);
 
         var large = dhcp.Send(Client(Discover, FrameBuilder.Mac(0xB2), options: [Opt(55, 1, 3, 224, 225, 226), Opt(57, 0x05, 0xDC)]))!;
         Assert.True(large.Options.ContainsKey(226));

@@ -39,7 +39,7 @@ public class FilteringTests
         Assert.True(Reaches(h, R1, 3478));
         Assert.False(Reaches(h, R1, 3479));
         Assert.False(Reaches(h, R2, 3478));
-        Assert.Equal(2, h.Counters.Dropped(NatDrop.Filtered));
+        Assert.Equal(2, h.Drops[NatDrop.Filtered]);
         Assert.Equal(1, h.Nat.SessionCount); // refused packets made no state
     }
 
@@ -70,7 +70,7 @@ public class FilteringTests
         Assert.Null(h.FromOutside(R1, H1, Ipv4Header.ProtocolUdp, IpPackets.Udp(3478, 6000)));
         Assert.Null(h.FromOutside(R1, H1, Ipv4Header.ProtocolIcmp, IpPackets.EchoRequest()));
         Assert.Null(h.FromOutside(R1, H1, Ipv4Header.ProtocolTcp, IpPackets.Tcp(0, 3478, 22, flags: 0x02)));
-        Assert.Equal(3, h.Counters.Dropped(NatDrop.Unsolicited));
+        Assert.Equal(3, h.Drops[NatDrop.Unsolicited]);
         Assert.Equal(1, h.Nat.SessionCount);
     }
 
@@ -86,7 +86,7 @@ public class FilteringTests
         // A TCP SYN: nothing inside sees it.
         Assert.Null(h.FromOutside(R1, External, Ipv4Header.ProtocolTcp, IpPackets.Tcp(0, 5000, 22, flags: 0x02)));
         Assert.Equal(0, h.Nat.SessionCount);
-        Assert.Equal(0, h.Counters.SessionsCreated);
+        Assert.Equal(0, h.Counters[NatEvent.SessionsCreated]);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public class ForwardAndHairpinTests
         Assert.Equal(8080, SrcPort(back!));
         Assert.Equal(45000, DstPort(back!));
         Assert.True(ChecksumsOk(back!));
-        Assert.Equal(2, h.Counters.Hairpinned);
+        Assert.Equal(2, h.Counters[NatEvent.Hairpinned]);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class ForwardAndHairpinTests
         var apdf = new NatHarness();
         apdf.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(6000, 3478));
         Assert.Null(apdf.FromInside(H2, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(7000, 6000)));
-        Assert.Equal(1, apdf.Counters.Dropped(NatDrop.Filtered));
+        Assert.Equal(1, apdf.Drops[NatDrop.Filtered]);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public class IcmpErrorTests
         // The whole datagram was quoted: it is the one H1 sent (TTL one less), UDP checksum included.
         var original = sent.AsSpan(14).ToArray();
         Assert.Equal(original[20..], quote[20..]);
-        Assert.Equal(1, h.Counters.IcmpErrorsTranslated);
+        Assert.Equal(1, h.Counters[NatEvent.IcmpErrorsTranslated]);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class IcmpErrorTests
         var forged = (byte[])outside.Clone();
         Ipv4Address.Parse(R2).Write(forged.AsSpan(14 + 16));
         Assert.Null(h.FromOutside(R1, External, Ipv4Header.ProtocolIcmp, ErrorAbout(forged, IcmpHeader.TypeDestinationUnreachable, 3, 576)));
-        Assert.Equal(1, h.Counters.Dropped(NatDrop.IcmpErrorNoSession));
+        Assert.Equal(1, h.Drops[NatDrop.IcmpErrorNoSession]);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public class IcmpErrorTests
         var h = new NatHarness();
         var outside = h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(40000, 53))!;
         Assert.Null(h.FromOutside(R1, External, Ipv4Header.ProtocolIcmp, ErrorAbout(outside, IcmpHeader.TypeDestinationUnreachable, 3, 24)));
-        Assert.Equal(1, h.Counters.Dropped(NatDrop.Malformed));
+        Assert.Equal(1, h.Drops[NatDrop.Malformed]);
     }
 
     [Fact]
@@ -164,6 +164,6 @@ public class IcmpErrorTests
         Assert.NotNull(unreachable);
         Assert.Equal(IcmpHeader.CodePortUnreachable, IpPackets.L4(unreachable)[1]);
         Assert.Equal(External, Ipv4Address.Read(Quote(unreachable).AsSpan(16)).ToString());
-        Assert.Equal(0, h.Counters.Dropped(NatDrop.IcmpErrorNoSession));
+        Assert.Equal(0, h.Drops[NatDrop.IcmpErrorNoSession]);
     }
 }

@@ -15,7 +15,7 @@ public class LimitTests
         Assert.NotNull(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(41000, 53)));
         Assert.NotNull(h.FromInside(H2, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(41000, 53)));
         Assert.Null(h.FromInside(H1, R2, Ipv4Header.ProtocolUdp, IpPackets.Udp(41000, 53)));
-        Assert.Equal(1, h.Counters.Dropped(NatDrop.SessionLimit));
+        Assert.Equal(1, h.Drops[NatDrop.SessionLimit]);
         Assert.Equal(2, h.Nat.SessionCount);
 
         Assert.NotNull(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(41000, 53)));
@@ -28,7 +28,7 @@ public class LimitTests
         var h = new NatHarness(new NatOptions { MaxSessions = 16, MaxSessionsPerHost = 1 });
         Assert.NotNull(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1000, 53)));
         Assert.Null(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1001, 53)));
-        Assert.Equal(1, h.Counters.Dropped(NatDrop.HostLimit));
+        Assert.Equal(1, h.Drops[NatDrop.HostLimit]);
         Assert.NotNull(h.FromInside(H2, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1001, 53)));
         // After the first session expires H1 may start another.
         h.Advance(TimeSpan.FromMinutes(6));
@@ -46,7 +46,7 @@ public class LimitTests
         });
         Assert.True(h.ReachedInside(h.FromOutside(R1, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(1, 5000)), H1));
         Assert.Null(h.FromOutside(R2, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(1, 5000)));
-        Assert.Equal(1, h.Counters.Dropped(NatDrop.SessionLimit));
+        Assert.Equal(1, h.Drops[NatDrop.SessionLimit]);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public class LimitTests
         Assert.Equal(30000, SrcPort(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1, 53))!));
         Assert.Equal(30001, SrcPort(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(2, 53))!));
         Assert.Null(h.FromInside(H2, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(3, 53)));
-        Assert.Equal(1, h.Counters.Dropped(NatDrop.PortsExhausted));
+        Assert.Equal(1, h.Drops[NatDrop.PortsExhausted]);
         // Another protocol has its own ports.
         Assert.NotNull(h.FromInside(H2, R1, Ipv4Header.ProtocolTcp, IpPackets.Tcp(0, 3, 80, flags: 0x02)));
         Assert.Equal(3, h.Nat.SessionCount);
@@ -72,14 +72,14 @@ public class LimitTests
         }
 
         Assert.Null(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1020, 53)));
-        Assert.Equal(1, h.Counters.Dropped(NatDrop.SourceRateLimit));
+        Assert.Equal(1, h.Drops[NatDrop.SourceRateLimit]);
         Assert.NotNull(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1000, 53))); // an existing flow
         Assert.NotNull(h.FromInside(H2, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1020, 53))); // another source
         h.Advance(TimeSpan.FromMilliseconds(500)); // 5 more tokens
         for (int port = 1020; port < 1025; port++)
         {
             Assert.True(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp((ushort)port, 53)) is not null,
-                $"port {port}: {string.Join(", ", Enum.GetValues<NatDrop>().Select(d => $"{d} {h.Counters.Dropped(d)}"))}");
+                $"port {port}: {string.Join(", ", Enum.GetValues<NatDrop>().Select(d => $"{d} {h.Drops[d]}"))}");
         }
         Assert.Null(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(1025, 53)));
     }
@@ -101,7 +101,7 @@ public class LimitTests
         }
 
         Assert.Equal(10, admitted); // the burst: twice the rate
-        Assert.Equal(40, h.Counters.Dropped(NatDrop.RateLimit));
+        Assert.Equal(40, h.Drops[NatDrop.RateLimit]);
         Assert.Equal(10, h.Nat.SessionCount);
         // A session that exists goes on.
         Assert.True(h.ReachedInside(h.FromOutside("198.51.100.1", External, Ipv4Header.ProtocolTcp, IpPackets.Tcp(1, 40001, 8080, flags: 0x10)), H1));
@@ -121,7 +121,7 @@ public class LimitTests
             h.FromOutside(R1, External, Ipv4Header.ProtocolUdp, IpPackets.Udp((ushort)port, 5000));
         }
 
-        Assert.Equal(6, h.Counters.Dropped(NatDrop.SourceRateLimit));
+        Assert.Equal(6, h.Drops[NatDrop.SourceRateLimit]);
         Assert.True(h.ReachedInside(h.FromOutside(R2, External, Ipv4Header.ProtocolUdp, IpPackets.Udp(1, 5000)), H1));
     }
 }

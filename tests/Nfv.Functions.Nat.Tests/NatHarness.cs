@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Functions.Router;
 using Nfv.Ip;
 using Nfv.Ip.Features;
@@ -62,7 +63,9 @@ internal sealed class NatHarness
 
     public RecordingEmitter Emit { get; }
 
-    public NatCounters Counters => Nat.Counters;
+    public EventCounters<NatEvent> Counters => Nat.Counters;
+
+    public EventCounters<NatDrop> Drops => Nat.Drops;
 
     public MacAddress LanMac => Router.InterfaceMac(Lan);
 

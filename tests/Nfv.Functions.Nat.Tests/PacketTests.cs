@@ -26,7 +26,7 @@ public class PacketTests
         Assert.Equal(Wan, h.LastPort);
         Assert.Equal(External, IpPackets.Src(later));
         Assert.True(IpPackets.IpChecksumOk(later));
-        Assert.Equal(1, h.Counters.FragmentsTranslated);
+        Assert.Equal(1, h.Counters[NatEvent.FragmentsTranslated]);
 
         // Reassembled, the datagram's UDP checksum is right for the translated addresses.
         var reassembled = new byte[14 + 20 + 48];
@@ -46,7 +46,7 @@ public class PacketTests
         Assert.Null(h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, new byte[16], fragmentWord: 3, id: 78));
         h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(40000, 53));
         Assert.Null(h.FromOutside(R1, External, Ipv4Header.ProtocolUdp, new byte[16], fragmentWord: 3, id: 79));
-        Assert.Equal(2, h.Counters.Dropped(NatDrop.FragmentWithoutFirst));
+        Assert.Equal(2, h.Drops[NatDrop.FragmentWithoutFirst]);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class PacketTests
         Assert.Null(h.FromInside(H1, R1, Ipv4Header.ProtocolIcmp, new byte[4], checksum: false));
         h.FromInside(H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(40000, 53));
         Assert.Null(h.FromOutside(R1, External, Ipv4Header.ProtocolUdp, new byte[6], checksum: false));
-        Assert.Equal(4, h.Counters.Dropped(NatDrop.Malformed));
+        Assert.Equal(4, h.Drops[NatDrop.Malformed]);
         Assert.Equal(1, h.Nat.SessionCount);
     }
 
@@ -133,8 +133,8 @@ public class PacketTests
         timestamp[0] = 13;
         BinaryPrimitives.WriteUInt16BigEndian(timestamp.AsSpan(2), IpPackets.Sum(timestamp));
         Assert.Null(h.FromInside(H1, R1, Ipv4Header.ProtocolIcmp, timestamp));
-        Assert.Equal(1, h.Counters.Dropped(NatDrop.UnsupportedProtocol));
-        Assert.Equal(1, h.Counters.Dropped(NatDrop.UnsupportedIcmp));
+        Assert.Equal(1, h.Drops[NatDrop.UnsupportedProtocol]);
+        Assert.Equal(1, h.Drops[NatDrop.UnsupportedIcmp]);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public class PacketTests
         packet.Release();
         Assert.True(allocated == 0, $"{allocated} bytes for 3000 packets");
         Assert.Equal(0, refused);
-        Assert.Equal(1000 * (1 + rounds), h.Counters.Hairpinned);
+        Assert.Equal(1000 * (1 + rounds), h.Counters[NatEvent.Hairpinned]);
         Assert.Equal(3, h.Nat.SessionCount); // H1→R1, H2→its hairpin target, and the forward's session from H2's mapping
     }
 }

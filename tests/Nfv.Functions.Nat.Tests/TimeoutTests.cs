@@ -148,7 +148,7 @@ public class TimeoutTests
         h.SweepAll();
         Assert.Equal(0, h.Nat.SessionCount);
         Assert.Equal(0, h.Nat.Table.MappingCount);
-        Assert.Equal(2, h.Counters.SessionsExpired);
+        Assert.Equal(2, h.Counters[NatEvent.SessionsExpired]);
         // Port 5000 is free again: H2 now keeps it.
         var again = h.FromInside(H2, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(5000, 53))!;
         Assert.Equal(5000, SrcPort(again));

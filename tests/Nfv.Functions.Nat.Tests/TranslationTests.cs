@@ -28,8 +28,8 @@ public class TranslationTests
         Assert.Equal(40000, DstPort(reply));
         Assert.Equal(R1, IpPackets.Src(reply));
         Assert.True(ChecksumsOk(reply));
-        Assert.Equal(1, h.Counters.TranslatedOut);
-        Assert.Equal(1, h.Counters.TranslatedIn);
+        Assert.Equal(1, h.Counters[NatEvent.TranslatedOut]);
+        Assert.Equal(1, h.Counters[NatEvent.TranslatedIn]);
         Assert.Equal(1, h.Nat.SessionCount);
     }
 

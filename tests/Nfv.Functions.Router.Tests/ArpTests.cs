@@ -84,7 +84,7 @@ public class ArpTests
     {
         var h = new RouterHarness();
         h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
-        Assert.Equal(1, h.Counters.ArpRequests);
+        Assert.Equal(1, h.Counters[RouterEvent.ArpRequests]);
 
         h.Tick(TimeSpan.FromMilliseconds(500));
         Assert.Empty(h.Emit.Sent);
@@ -92,7 +92,7 @@ public class ArpTests
         Assert.Equal(Wan, Assert.Single(h.Emit.Sent).Port);
         h.Tick(TimeSpan.FromSeconds(1));
         Assert.Equal(Wan, Assert.Single(h.Emit.Sent).Port);
-        Assert.Equal(3, h.Counters.ArpRequests);
+        Assert.Equal(3, h.Counters[RouterEvent.ArpRequests]);
 
         h.Tick(TimeSpan.FromSeconds(1));
         var error = Assert.Single(h.Emit.Sent);
@@ -100,7 +100,7 @@ public class ArpTests
         Assert.Equal(H1Mac, EthernetHeader.Destination(error.Frame));
         var icmp = IpPackets.L4(error.Frame);
         Assert.Equal((3, 1), (icmp[0], icmp[1]));
-        Assert.Equal(1, h.Counters.ArpFailed);
+        Assert.Equal(1, h.Counters[RouterEvent.ArpFailed]);
         Assert.Equal(0, h.Router.Arp.Count);
         Assert.Equal(0, h.Router.Arp.Waiting);
     }
@@ -146,7 +146,7 @@ public class ArpTests
         Assert.Equal(2, h.Router.Arp.Count);
         h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertDropped(RouterDrop.ArpQueueFull);
-        Assert.Equal(1, h.Counters.ArpTableFull);
+        Assert.Equal(1, h.Counters[RouterEvent.ArpTableFull]);
     }
 
     [Fact]

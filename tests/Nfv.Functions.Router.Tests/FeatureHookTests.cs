@@ -124,7 +124,7 @@ public class FeatureHookTests
         };
         h.Send(Wan, IpPackets.Ip(h.WanMac, H2Mac, H2, H1, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertSentTo(Wan);
-        Assert.Equal(0, h.Counters.Forwarded);
+        Assert.Equal(0, h.Counters[RouterEvent.Forwarded]);
 
         feature.OnInput = (_, _, _) => Ipv4FeatureVerdict.Continue;
         feature.OnOutput = (p, _, emit) =>

@@ -29,7 +29,7 @@ public class ForwardingTests
         Assert.Equal(h.WanMac, EthernetHeader.Source(frame));
         Assert.Equal(9, IpPackets.Ttl(frame));
         Assert.True(IpPackets.IpChecksumOk(frame));
-        Assert.Equal(1, h.Counters.Forwarded);
+        Assert.Equal(1, h.Counters[RouterEvent.Forwarded]);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public class ForwardingTests
         Assert.Equal(42, BinaryPrimitives.ReadUInt16BigEndian(icmp[4..]));
         Assert.True(IpPackets.ChecksumOk(icmp));
         Assert.True(IpPackets.IpChecksumOk(reply));
-        Assert.Equal(1, h.Counters.EchoReplies);
+        Assert.Equal(1, h.Counters[RouterEvent.EchoReplies]);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public class ForwardingTests
         }
         Assert.Equal(udp.Length, covered);
         Assert.Equal(udp, data);
-        Assert.Equal(1, h.Counters.Fragmented);
+        Assert.Equal(1, h.Counters[RouterEvent.Fragmented]);
     }
 
     [Fact]
@@ -366,7 +366,7 @@ public class ForwardingTests
             sent += h.Emit.Sent.Count;
         }
         Assert.Equal(3, sent);
-        Assert.Equal(7, h.Counters.IcmpRateLimited);
+        Assert.Equal(7, h.Counters[RouterEvent.IcmpRateLimited]);
 
         h.Time.Advance(TimeSpan.FromMilliseconds(100)); // one token
         h.Send(Lan, expired);

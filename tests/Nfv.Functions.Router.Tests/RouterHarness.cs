@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
@@ -46,7 +47,7 @@ internal sealed class RouterHarness
 
     public RouterFunction Router { get; }
 
-    public RouterCounters Counters => Router.Counters;
+    public EventCounters<RouterEvent> Counters => Router.Counters;
 
     public MacAddress LanMac => Router.InterfaceMac(Lan);
 

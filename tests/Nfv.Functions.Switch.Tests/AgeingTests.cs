@@ -64,7 +64,7 @@ public class AgeingTests
         h.Switch.OnTimer(h.Emit);
 
         Assert.Equal(0, h.Switch.MacCount);
-        Assert.Equal(2, h.Counters.Aged);
+        Assert.Equal(2, h.Counters[SwitchEvent.Aged]);
     }
 
     [Fact]
@@ -80,6 +80,6 @@ public class AgeingTests
 
         var entry = Assert.Single(h.Switch.GetMacTable());
         Assert.Equal(B, entry.Mac);
-        Assert.Equal(1, h.Counters.Aged);
+        Assert.Equal(1, h.Counters[SwitchEvent.Aged]);
     }
 }

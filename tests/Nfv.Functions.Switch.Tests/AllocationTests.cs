@@ -62,6 +62,6 @@ public class AllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.True(function.Counters.Forwarded >= 16_000);
+        Assert.True(function.Counters[SwitchEvent.Forwarded] >= 16_000);
     }
 }

@@ -72,7 +72,7 @@ public class FloodingTests
         h.Send(0, Ethernet(Broadcast, A));
 
         h.Emit.AssertDropped(SwitchDrop.NoEgressPort);
-        Assert.Equal(0, h.Counters.Flooded);
+        Assert.Equal(0, h.Counters[SwitchEvent.Flooded]);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class FloodingTests
         h.Send(0, Ethernet(Broadcast, A));
 
         h.Emit.AssertSentTo(3);
-        Assert.Equal(2, h.Counters.CopyFailed);
+        Assert.Equal(2, h.Counters[SwitchEvent.CopyFailed]);
     }
 
     [Fact]

@@ -16,8 +16,8 @@ public class LearningTests
 
         h.Emit.AssertSentTo(1, 2, 3);
         Assert.All(h.Emit.Sent, s => Assert.Equal(frame, s.Frame));
-        Assert.Equal(1, h.Counters.Flooded);
-        Assert.Equal(0, h.Counters.Forwarded);
+        Assert.Equal(1, h.Counters[SwitchEvent.Flooded]);
+        Assert.Equal(0, h.Counters[SwitchEvent.Forwarded]);
     }
 
     [Fact]
@@ -33,9 +33,9 @@ public class LearningTests
 
         h.Send(0, Ethernet(B, A));   // now both known
         h.Emit.AssertSentTo(2);
-        Assert.Equal(2, h.Counters.Forwarded);
-        Assert.Equal(1, h.Counters.Flooded);
-        Assert.Equal(2, h.Counters.Learned);
+        Assert.Equal(2, h.Counters[SwitchEvent.Forwarded]);
+        Assert.Equal(1, h.Counters[SwitchEvent.Flooded]);
+        Assert.Equal(2, h.Counters[SwitchEvent.Learned]);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class LearningTests
         h.Send(1, Ethernet(A, B));
 
         h.Emit.AssertSentTo(2);
-        Assert.Equal(1, h.Counters.Moved);
+        Assert.Equal(1, h.Counters[SwitchEvent.Moved]);
         Assert.Equal(2, h.Switch.MacCount);
     }
 

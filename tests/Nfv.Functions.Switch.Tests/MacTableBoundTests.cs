@@ -20,11 +20,11 @@ public class MacTableBoundTests
 
         h.Send(1, Ethernet(Broadcast, Mac(5)));   // table full: Mac(5) is not learned, its frame still goes out
         h.Emit.AssertSentTo(0, 2);
-        Assert.Equal(1, h.Counters.TableFull);
+        Assert.Equal(1, h.Counters[SwitchEvent.TableFull]);
 
         h.Send(0, Ethernet(Mac(5), Mac(1)));      // so frames to it are flooded
         h.Emit.AssertSentTo(1, 2);
-        Assert.Equal(1, h.Counters.FloodedTableFull);
+        Assert.Equal(1, h.Counters[SwitchEvent.FloodedTableFull]);
 
         h.Send(1, Ethernet(Mac(1), Mac(5)));      // while learned addresses still work
         h.Emit.AssertSentTo(0);
@@ -41,8 +41,8 @@ public class MacTableBoundTests
 
         Assert.Equal(4, h.Switch.MacCount);
         Assert.Equal(4, h.Switch.GetMacTable().Count);
-        Assert.Equal(4, h.Counters.Learned);
-        Assert.Equal(996, h.Counters.TableFull);
+        Assert.Equal(4, h.Counters[SwitchEvent.Learned]);
+        Assert.Equal(996, h.Counters[SwitchEvent.TableFull]);
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public class MacTableBoundTests
         h.Send(0, Ethernet(Mac(5), Mac(1)));
 
         h.Emit.AssertSentTo(1);
-        Assert.Equal(0, h.Counters.TableFull);
-        Assert.Equal(4, h.Counters.Aged);
+        Assert.Equal(0, h.Counters[SwitchEvent.TableFull]);
+        Assert.Equal(4, h.Counters[SwitchEvent.Aged]);
         Assert.Equal(2, h.Switch.MacCount);
     }
 }

@@ -51,7 +51,7 @@ public class PortSecurityTests
         h.Announce(1, Mac(2));                       // Mac(2) moves to p1: p0 has one address now
         h.Send(0, Ethernet(Broadcast, Mac(3)));
         h.Emit.AssertSentTo(1, 2);
-        Assert.Equal(2, h.Counters.Moved); // Mac(2) to p1, then Mac(3) to p0
+        Assert.Equal(2, h.Counters[SwitchEvent.Moved]); // Mac(2) to p1, then Mac(3) to p0
     }
 
     [Fact]

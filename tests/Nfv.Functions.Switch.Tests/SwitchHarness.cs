@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Headers;
 using Nfv.Testing;
 
@@ -31,7 +32,7 @@ internal sealed class SwitchHarness
 
     public SwitchFunction Switch { get; }
 
-    public SwitchCounters Counters => Switch.Counters;
+    public EventCounters<SwitchEvent> Counters => Switch.Counters;
 
     /// <summary>Clears the record and sends one frame into <paramref name="port"/>.</summary>
     public void Send(int port, byte[] frame, VirtioNetHeader offload = default) => Emit.Send(Switch, port, frame, offload);

@@ -163,7 +163,7 @@ public class VlanTests
 
         h.Send(1, Ethernet(A, B));
         Assert.Equal(Tagged(A, B, 20), h.Emit.SentTo(2));
-        Assert.Equal(0, h.Counters.Moved);
+        Assert.Equal(0, h.Counters[SwitchEvent.Moved]);
     }
 
     [Fact]

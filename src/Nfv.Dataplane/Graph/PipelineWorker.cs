@@ -341,7 +341,4 @@ public sealed unsafe class PipelineWorker : IDisposable
         }
         RunRequests();
     }
-
-    /// <summary>The indices of the ports this worker polls.</summary>
-    internal ReadOnlySpan<int> PollablePorts => _pollable;
 }
