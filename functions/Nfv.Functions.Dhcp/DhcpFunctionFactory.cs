@@ -43,6 +43,10 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
     public string Summary => "DHCP server: pools, reservations, relays (giaddr), options, leases on disk before the ACK";
 
     /// <inheritdoc/>
+    /// <remarks>The range the dhcp has always had (<see cref="DhcpDiagnosticCodes"/>).</remarks>
+    public string DiagnosticPrefix => "NFV13";
+
+    /// <inheritdoc/>
     /// <remarks>Returns null when <c>address</c> is missing or unreadable (nothing else can be checked without it).</remarks>
     public FunctionBlueprint? Define(FunctionDefinitionContext context)
     {

@@ -33,6 +33,10 @@ public sealed class NatFunctionFactory : INetworkFunctionFactory
     public string Summary => "NAPT44 on a router interface (features: [NAME]): mappings, filtering, hairpinning, ICMP errors, port forwards";
 
     /// <inheritdoc/>
+    /// <remarks>The range the nat has always had (<see cref="NatDiagnosticCodes"/>).</remarks>
+    public string DiagnosticPrefix => "NFV14";
+
+    /// <inheritdoc/>
     public FunctionBlueprint? Define(FunctionDefinitionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -26,6 +26,10 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
     public string Summary => "IPv4 router: interfaces, static routes with longest-prefix match, ARP, ICMP, fragmentation";
 
     /// <inheritdoc/>
+    /// <remarks>The range the router has always had (<see cref="RouterDiagnosticCodes"/>).</remarks>
+    public string DiagnosticPrefix => "NFV12";
+
+    /// <inheritdoc/>
     /// <remarks>Returns null only when <c>interfaces</c> is missing or not a mapping (the ports are unknown).</remarks>
     public FunctionBlueprint? Define(FunctionDefinitionContext context)
     {

@@ -22,6 +22,10 @@ public sealed class SwitchFunctionFactory : INetworkFunctionFactory
     public string Summary => "Learning Ethernet switch with MAC ageing and 802.1Q access and trunk ports";
 
     /// <inheritdoc/>
+    /// <remarks>The range the switch has always had (<see cref="SwitchDiagnosticCodes"/>).</remarks>
+    public string DiagnosticPrefix => "NFV11";
+
+    /// <inheritdoc/>
     /// <remarks>
     /// Returns null only when <c>ports</c> is not a mapping (the port names are unknown, so links to the switch
     /// cannot be checked); otherwise a blueprint with every usable value, bad values replaced by defaults, so the

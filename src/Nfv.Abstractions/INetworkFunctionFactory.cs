@@ -16,6 +16,14 @@ public interface INetworkFunctionFactory
     string Summary { get; }
 
     /// <summary>
+    /// How this kind's own diagnostic codes begin (its kind in capitals by default: <c>FIREWALL</c> for
+    /// <c>FIREWALL001</c>), so two functions from different authors cannot report the same code for different things.
+    /// The catalog refuses two kinds whose prefixes overlap; the loader refuses a code a factory reports outside its
+    /// prefix and outside the shared codes of <see cref="Configuration.DiagnosticCodes"/> (NFV0xxx).
+    /// </summary>
+    string DiagnosticPrefix => Kind.ToUpperInvariant().Replace("-", "", StringComparison.Ordinal);
+
+    /// <summary>
     /// Reads and checks the function's configuration. Every problem is added to
     /// <see cref="FunctionDefinitionContext.Diagnostics"/>; this never throws for bad input.
     /// Returns null when the configuration is unusable.

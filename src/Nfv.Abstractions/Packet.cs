@@ -49,8 +49,8 @@ public sealed class Packet
     /// <summary>The port of the current function (or external port) the packet arrived on.</summary>
     public int InputPort;
 
-    /// <summary>How many functions the packet crossed in this pass (the loop guard).</summary>
-    public int Hops;
+    /// <summary>How many functions the packet crossed in this pass (the loop guard): the graph's bookkeeping.</summary>
+    internal int Hops;
 
     /// <summary>Offload metadata: partial checksum and GSO. All zero for an ordinary frame.</summary>
     public VirtioNetHeader Offload;
@@ -58,9 +58,9 @@ public sealed class Packet
     /// <summary>
     /// Which trace (<c>nfv trace</c>) records this packet's path; 0 when it is not traced, which is almost always.
     /// Set by the dataplane when the packet enters the graph, copied with the packet (<see cref="CopyFrom"/>), so a
-    /// flood's copies stay in their original's trace. Functions only read it, through <see cref="IsTraced"/>.
+    /// flood's copies stay in their original's trace. The graph's bookkeeping: functions see only <see cref="IsTraced"/>.
     /// </summary>
-    public int TraceId;
+    internal int TraceId;
 
     /// <summary>True when the packet is traced: <see cref="Emitter.Trace(Packet, string)"/> records what a function states about it.</summary>
     public bool IsTraced => TraceId != 0;

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
 
 namespace Nfv.Topology;
 
@@ -29,7 +30,33 @@ public sealed class FunctionCatalog
                     nameof(factories));
             }
         }
+        CheckPrefixes();
         Kinds = [.. _factories.Values.Select(f => f.Kind).Order(StringComparer.Ordinal)];
+    }
+
+    // Each kind's diagnostic codes begin with its own prefix: none may be empty, begin as the shared codes do, or begin
+    // another's (NFV1 would take NFV12's codes), so no two kinds can report the same code.
+    private void CheckPrefixes()
+    {
+        var factories = _factories.Values.ToList();
+        foreach (var factory in factories)
+        {
+            var prefix = factory.DiagnosticPrefix;
+            if (string.IsNullOrEmpty(prefix) || !prefix.All(char.IsAsciiLetterOrDigit) ||
+                prefix.StartsWith(DiagnosticCodes.SharedPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException(
+                    $"Kind '{factory.Kind}' has the diagnostic prefix '{prefix}': it must be letters and digits, not beginning with {DiagnosticCodes.SharedPrefix} (the shared codes).");
+            }
+            foreach (var other in factories)
+            {
+                if (other != factory && other.DiagnosticPrefix.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ArgumentException(
+                        $"Kinds '{factory.Kind}' and '{other.Kind}' have overlapping diagnostic prefixes ('{prefix}', '{other.DiagnosticPrefix}'): give each its own.");
+                }
+            }
+        }
     }
 
     /// <summary>The known kinds, as their factories spell them, sorted.</summary>

@@ -61,6 +61,8 @@ internal sealed class FakeNatFactory : INetworkFunctionFactory
 
     public string Summary => "a test feature";
 
+    public string DiagnosticPrefix => "NFV14";
+
     public FunctionBlueprint? Define(FunctionDefinitionContext context) =>
         new FakeFeatureBlueprint(context.Name, context.Config["external"] as ConfigScalar);
 }

@@ -1,12 +1,16 @@
 namespace Nfv.Abstractions.Configuration;
 
 /// <summary>
-/// Diagnostic codes shared by the topology loader and every function. Ranges: NFV00xx syntax,
-/// NFV01xx topology structure, NFV02xx values, NFV03xx environment (names taken, privileges),
-/// NFV1xxx per function (switch 11xx, router 12xx, dhcp 13xx, nat 14xx). Never reuse a retired code.
+/// Diagnostic codes shared by the topology loader and every function, all <see cref="SharedPrefix"/>: NFV00xx syntax,
+/// NFV01xx topology structure, NFV02xx values, NFV03xx environment (names taken, privileges). A function's own codes
+/// begin with its factory's <see cref="INetworkFunctionFactory.DiagnosticPrefix"/> (the built-in ones keep the
+/// NFV11xx–NFV14xx they always had). Never reuse a retired code.
 /// </summary>
 public static class DiagnosticCodes
 {
+    /// <summary>What every shared code begins with; no function's prefix may begin with it.</summary>
+    public const string SharedPrefix = "NFV0";
+
     /// <summary>The file is not valid YAML.</summary>
     public const string YamlSyntax = "NFV0001";
     /// <summary>The file cannot be read.</summary>
@@ -33,6 +37,8 @@ public static class DiagnosticCodes
     /// place needs, or a feature another place already names; or a link names a feature.
     /// </summary>
     public const string BadFeature = "NFV0109";
+    /// <summary>A function reported a code outside its own prefix and the shared ones (a bug in the function, reported beside its diagnostic).</summary>
+    public const string ForeignCode = "NFV0110";
 
     /// <summary>A value has the wrong shape (a list where a mapping belongs, ...).</summary>
     public const string WrongType = "NFV0201";

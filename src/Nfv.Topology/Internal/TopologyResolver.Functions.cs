@@ -45,7 +45,9 @@ internal sealed partial class TopologyResolver
         }
 
         int errors = ErrorCount();
+        int reported = _diagnostics.Items.Count;
         var blueprint = factory.Define(new FunctionDefinitionContext(entry.Name, config, _diagnostics));
+        CheckCodes(factory, reported);
         if (blueprint is null && ErrorCount() == errors)
         {
             _diagnostics.Error(DiagnosticCodes.UnknownKind, kind.Span,
@@ -53,6 +55,21 @@ internal sealed partial class TopologyResolver
         }
         entry.Kind = factory.Kind;
         entry.Blueprint = blueprint;
+    }
+
+    // A function reports the shared codes and its own: a code outside both would collide with another kind's.
+    private void CheckCodes(INetworkFunctionFactory factory, int from)
+    {
+        int end = _diagnostics.Items.Count;
+        for (int i = from; i < end; i++)
+        {
+            var code = _diagnostics.Items[i].Code;
+            if (!code.StartsWith(DiagnosticCodes.SharedPrefix, StringComparison.Ordinal) && !code.StartsWith(factory.DiagnosticPrefix, StringComparison.Ordinal))
+            {
+                _diagnostics.Error(DiagnosticCodes.ForeignCode, _diagnostics.Items[i].Span,
+                    $"kind '{factory.Kind}' reported code {code}, outside its own prefix {factory.DiagnosticPrefix} and the shared {DiagnosticCodes.SharedPrefix}xxx codes (a bug in that function)");
+            }
+        }
     }
 
     private string KnownKinds() =>
