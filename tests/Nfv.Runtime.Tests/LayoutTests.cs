@@ -81,7 +81,7 @@ public class LayoutTests
 
     private static IEnumerable<(ProjectFile Project, List<ProjectFile> References)> Projects()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         foreach (var path in Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories).Where(p => !p.Contains("/obj/", StringComparison.Ordinal)))
         {
             var project = Describe(root, path);
@@ -96,17 +96,5 @@ public class LayoutTests
     {
         var relative = System.IO.Path.GetRelativePath(root, path).Replace('\\', '/');
         return new ProjectFile(System.IO.Path.GetFileNameWithoutExtension(path), relative[..relative.IndexOf('/', StringComparison.Ordinal)], path);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Nfv.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Nfv.sln not found above " + AppContext.BaseDirectory);
     }
 }
