@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Nfv.Abstractions.Inspection;
+using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
 using Nfv.Topology;
 using Prometheus;
@@ -38,20 +39,7 @@ public static partial class ManagementApi
 
         app.MapMetrics("/metrics");
         app.MapGet("/api/topology", () => Results.Json(TopologyView(runtime)));
-        app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(p => new
-        {
-            name = p.Port.Name,
-            received_packets = p.Port.Counters.ReceivedPackets,
-            received_bytes = p.Port.Counters.ReceivedBytes,
-            sent_packets = p.Port.Counters.SentPackets,
-            sent_bytes = p.Port.Counters.SentBytes,
-            receive_errors = p.Port.Counters.ReceiveErrors,
-            send_errors = p.Port.Counters.SendErrors,
-            no_buffer = p.Port.Counters.ReceiveNoBuffer,
-            unconnected = p.Unconnected,
-            state = StateName(p.Port.State),
-            dropped_down = p.Port.Counters.SendDropsDown,
-        }))));
+        app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(PortView))));
         app.MapGet("/api/hosts", () => runtime.Hosts is not { } hosts ? NotRunning() : Results.Json(runtime.Topology.Hosts.Select(h => new
         {
             name = h.Name,
@@ -172,6 +160,23 @@ public static partial class ManagementApi
     }
 
     /// <summary><c>up</c>, <c>no-carrier</c> or <c>gone</c>.</summary>
+    // name, state, then every counter under the name its enum gives it (received_packets, ..., dropped_no_buffer, ...).
+    private static Dictionary<string, object> PortView(PortNode node)
+    {
+        var counters = node.Port.Counters;
+        var view = new Dictionary<string, object> { ["name"] = node.Port.Name, ["state"] = StateName(node.Port.State) };
+        for (int t = 0; t < EventCounters<PortTraffic>.Names.Count; t++)
+        {
+            view[EventCounters<PortTraffic>.Names[t]] = counters.Traffic[(PortTraffic)t];
+        }
+        for (int r = 0; r < EventCounters<PortDrop>.Names.Count; r++)
+        {
+            view["dropped_" + EventCounters<PortDrop>.Names[r]] = counters.Drops[(PortDrop)r];
+        }
+        view["dropped_unconnected"] = node.Unconnected;
+        return view;
+    }
+
     internal static string StateName(PortState state) => state switch
     {
         PortState.Up => "up",

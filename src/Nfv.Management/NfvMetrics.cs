@@ -12,12 +12,10 @@ namespace Nfv.Management;
 /// </summary>
 public sealed class NfvMetrics
 {
-    private static readonly string[] PortDropReasons = ["receive_error", "send_error", "no_buffer", "malformed", "unconnected", "down"];
+    // A port's own reasons, and the graph's count of frames from a port linked to nothing.
+    private static readonly string[] PortDropReasons = [.. EventCounters<PortDrop>.Names, "unconnected"];
 
-    private readonly Counter _portReceivedPackets;
-    private readonly Counter _portReceivedBytes;
-    private readonly Counter _portSentPackets;
-    private readonly Counter _portSentBytes;
+    private readonly Counter[] _portTraffic;
     private readonly Counter _portDropped;
     private readonly Gauge _portUp;
     private readonly Counter _functionProcessed;
@@ -34,10 +32,8 @@ public sealed class NfvMetrics
     {
         _runtime = runtime;
         var factory = Metrics.WithCustomRegistry(registry);
-        _portReceivedPackets = factory.CreateCounter("nfv_port_received_packets_total", "Frames received by an external port.", "port");
-        _portReceivedBytes = factory.CreateCounter("nfv_port_received_bytes_total", "Bytes of frames received by an external port.", "port");
-        _portSentPackets = factory.CreateCounter("nfv_port_sent_packets_total", "Frames sent by an external port.", "port");
-        _portSentBytes = factory.CreateCounter("nfv_port_sent_bytes_total", "Bytes of frames sent by an external port.", "port");
+        _portTraffic = [.. EventCounters<PortTraffic>.Names.Select((name, i) =>
+            factory.CreateCounter($"nfv_port_{name}_total", EventCounters<PortTraffic>.Helps[i], "port"))];
         _portDropped = factory.CreateCounter("nfv_port_dropped_packets_total", "Frames an external port lost, by reason.", "port", "reason");
         _portUp = factory.CreateGauge("nfv_port_up", "1 while an external port carries frames; 0 with no carrier or with its device gone (a vanished lab host).", "port");
         _functionProcessed = factory.CreateCounter("nfv_function_processed_packets_total", "Packets handed to a function.", "function");
@@ -92,16 +88,15 @@ public sealed class NfvMetrics
         {
             var name = node.Port.Name;
             var c = node.Port.Counters;
-            _portReceivedPackets.WithLabels(name).IncTo(c.ReceivedPackets);
-            _portReceivedBytes.WithLabels(name).IncTo(c.ReceivedBytes);
-            _portSentPackets.WithLabels(name).IncTo(c.SentPackets);
-            _portSentBytes.WithLabels(name).IncTo(c.SentBytes);
-            _portDropped.WithLabels(name, "receive_error").IncTo(c.ReceiveErrors);
-            _portDropped.WithLabels(name, "send_error").IncTo(c.SendErrors);
-            _portDropped.WithLabels(name, "no_buffer").IncTo(c.ReceiveNoBuffer);
-            _portDropped.WithLabels(name, "malformed").IncTo(c.ReceiveMalformed);
+            for (int t = 0; t < _portTraffic.Length; t++)
+            {
+                _portTraffic[t].WithLabels(name).IncTo(c.Traffic[(PortTraffic)t]);
+            }
+            for (int r = 0; r < EventCounters<PortDrop>.Names.Count; r++)
+            {
+                _portDropped.WithLabels(name, EventCounters<PortDrop>.Names[r]).IncTo(c.Drops[(PortDrop)r]);
+            }
             _portDropped.WithLabels(name, "unconnected").IncTo(node.Unconnected);
-            _portDropped.WithLabels(name, "down").IncTo(c.SendDropsDown);
             _portUp.WithLabels(name).Set(node.Port.State == PortState.Up ? 1 : 0);
         }
         foreach (var node in graph.Functions)

@@ -22,6 +22,12 @@ public sealed class EventCounters<TEvent> where TEvent : unmanaged, Enum
 
     private readonly long[] _counts = new long[s_events.Length];
 
+    /// <summary>The events' names, snake case, in value order.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. s_events.Select(e => e.Name)];
+
+    /// <summary>The events' help texts, in value order.</summary>
+    public static IReadOnlyList<string> Helps { get; } = [.. s_events.Select(e => e.Help)];
+
     /// <summary>Counts one <paramref name="e"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Increment(TEvent e) => _counts[Unsafe.As<TEvent, int>(ref e)]++;

@@ -42,14 +42,13 @@ public sealed class MemoryPort(string name) : IFramePort
             var packet = pool.Rent();
             if (packet is null)
             {
-                Counters.ReceiveNoBuffer++;
+                Counters.Dropped(PortDrop.NoBuffer);
                 break;
             }
             var (frame, offload) = _inbox.Dequeue();
             packet.Load(frame);
             packet.Offload = offload;
-            Counters.ReceivedPackets++;
-            Counters.ReceivedBytes += frame.Length;
+            Counters.Received(frame.Length);
             batch.Add(packet);
             added++;
         }
@@ -60,8 +59,7 @@ public sealed class MemoryPort(string name) : IFramePort
     public void Send(Packet packet)
     {
         _sent.Add((packet.Data.ToArray(), packet.Offload));
-        Counters.SentPackets++;
-        Counters.SentBytes += packet.Length;
+        Counters.Sent(packet.Length);
         packet.Release();
     }
 

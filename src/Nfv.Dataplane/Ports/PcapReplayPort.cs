@@ -94,20 +94,19 @@ public sealed class PcapReplayPort : IFramePort
             if (_nextLength > pool.BufferSize - Packet.DefaultHeadroom)
             {
                 Skipped++;
-                Counters.ReceiveMalformed++;
+                Counters.Dropped(PortDrop.Malformed);
                 Advance();
                 continue;
             }
             var packet = pool.Rent();
             if (packet is null)
             {
-                Counters.ReceiveNoBuffer++;
+                Counters.Dropped(PortDrop.NoBuffer);
                 break;
             }
             packet.Load(_next.AsSpan(0, _nextLength));
             packet.Offload = default;
-            Counters.ReceivedPackets++;
-            Counters.ReceivedBytes += _nextLength;
+            Counters.Received(_nextLength);
             batch.Add(packet);
             added++;
             Advance();
@@ -125,8 +124,7 @@ public sealed class PcapReplayPort : IFramePort
         else
         {
             _output.Write(packet.Data, _clock.GetUtcNow());
-            Counters.SentPackets++;
-            Counters.SentBytes += packet.Length;
+            Counters.Sent(packet.Length);
         }
         packet.Release();
     }

@@ -1,27 +1,84 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using Nfv.Abstractions.Inspection;
+
 namespace Nfv.Dataplane.Ports;
 
 /// <summary>
-/// Counters of an external port. Written only by the worker that owns the port; 64-bit reads
-/// from other threads are not torn, so a scrape reads them as they are.
+/// What an external port carried and lost, declared once in <see cref="PortTraffic"/> and <see cref="PortDrop"/>: the
+/// metrics (<c>nfv_port_received_packets_total</c>, <c>nfv_port_dropped_packets_total{reason}</c>) and
+/// <c>/api/ports</c> derive their names from the enums. Written only by the worker that owns the port, with plain
+/// increments; read from any thread.
 /// </summary>
 public sealed class PortCounters
 {
+    /// <summary>Frames and bytes carried.</summary>
+    public EventCounters<PortTraffic> Traffic { get; } = new();
+
+    /// <summary>Frames lost, by reason.</summary>
+    public EventCounters<PortDrop> Drops { get; } = new();
+
+    /// <summary>Counts a frame of <paramref name="bytes"/> received.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Received(int bytes)
+    {
+        Traffic.Increment(PortTraffic.ReceivedPackets);
+        Traffic.Add(PortTraffic.ReceivedBytes, bytes);
+    }
+
+    /// <summary>Counts a frame of <paramref name="bytes"/> sent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Sent(int bytes)
+    {
+        Traffic.Increment(PortTraffic.SentPackets);
+        Traffic.Add(PortTraffic.SentBytes, bytes);
+    }
+
+    /// <summary>Counts a frame lost for <paramref name="reason"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Dropped(PortDrop reason) => Drops.Increment(reason);
+}
+
+/// <summary>What a port carried; each is a metric of its own, <c>nfv_port_NAME_total</c>.</summary>
+public enum PortTraffic
+{
     /// <summary>Frames received.</summary>
-    public long ReceivedPackets;
+    [Description("Frames received by an external port.")]
+    ReceivedPackets = 0,
+
     /// <summary>Bytes received (frames, without the offload header).</summary>
-    public long ReceivedBytes;
+    [Description("Bytes of frames received by an external port.")]
+    ReceivedBytes = 1,
+
     /// <summary>Frames sent.</summary>
-    public long SentPackets;
+    [Description("Frames sent by an external port.")]
+    SentPackets = 2,
+
     /// <summary>Bytes sent.</summary>
-    public long SentBytes;
-    /// <summary>Reads that failed for a reason other than "nothing waiting".</summary>
-    public long ReceiveErrors;
-    /// <summary>Frames the port could not send.</summary>
-    public long SendErrors;
-    /// <summary>Frames not sent because the port was down (<see cref="PortState.NoCarrier"/> or <see cref="PortState.Gone"/>).</summary>
-    public long SendDropsDown;
-    /// <summary>Times a read was cut short because the packet pool was empty.</summary>
-    public long ReceiveNoBuffer;
-    /// <summary>Frames too short to carry the offload header, or with a header that does not fit the frame.</summary>
-    public long ReceiveMalformed;
+    [Description("Bytes of frames sent by an external port.")]
+    SentBytes = 3,
+}
+
+/// <summary>Why a port lost a frame: the <c>reason</c> of <c>nfv_port_dropped_packets_total</c>.</summary>
+public enum PortDrop
+{
+    /// <summary>A read failed for a reason other than "nothing waiting".</summary>
+    [Description("reads that failed")]
+    ReceiveError = 0,
+
+    /// <summary>A frame the port could not send (the kernel's queue full, the device gone).</summary>
+    [Description("frames the port could not send")]
+    SendError = 1,
+
+    /// <summary>A read was cut short because the packet pool was empty (the frame waits in the kernel, or is lost there).</summary>
+    [Description("reads cut short: packet pool empty")]
+    NoBuffer = 2,
+
+    /// <summary>A frame too short to carry the offload header, or with a header that does not fit the frame.</summary>
+    [Description("frames without a usable offload header")]
+    Malformed = 3,
+
+    /// <summary>A frame not sent because the port was down (<see cref="PortState.NoCarrier"/> or <see cref="PortState.Gone"/>).</summary>
+    [Description("frames not sent: port down")]
+    Down = 4,
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nfv.Abstractions;
 using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
 using Nfv.Lab;
 using Nfv.Management;
 using Nfv.Runtime;
@@ -127,7 +128,7 @@ internal sealed class NfvHostedService(
         {
             return;
         }
-        long Received() => _graph.Ports.Sum(p => p.Port.Counters.ReceivedPackets);
+        long Received() => _graph.Ports.Sum(p => p.Port.Counters.Traffic[PortTraffic.ReceivedPackets]);
         var quiet = TimeSpan.FromMilliseconds(100);
         long last = Received(), lastChange = time.GetTimestamp(), start = lastChange;
         while (time.GetElapsedTime(lastChange) < quiet && time.GetElapsedTime(start) < TimeSpan.FromSeconds(1))
@@ -257,8 +258,8 @@ internal sealed class NfvHostedService(
             {
                 var graph = _graph!;
                 using var process = Process.GetCurrentProcess();
-                long received = graph.Ports.Sum(p => p.Port.Counters.ReceivedPackets);
-                long sent = graph.Ports.Sum(p => p.Port.Counters.SentPackets);
+                long received = graph.Ports.Sum(p => p.Port.Counters.Traffic[PortTraffic.ReceivedPackets]);
+                long sent = graph.Ports.Sum(p => p.Port.Counters.Traffic[PortTraffic.SentPackets]);
                 long dropped = graph.Functions.Sum(f => f.Drops.Sum()) + graph.Drops.Sum();
                 HostLog.Stats(_logger, process.WorkingSet64 / 1048576.0, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
                     GC.GetTotalAllocatedBytes(), graph.Pool.Available, graph.Pool.Capacity, received, sent, dropped);

@@ -169,8 +169,8 @@ public static class OfflineReplay
         return new ReplaySummary
         {
             Topology = topology.Name,
-            In = [.. inputs.Select(i => (i.Port, Port(i.Port).Counters.ReceivedPackets))],
-            Out = [.. outputs.Select(o => (o.Port, Port(o.Port).Counters.SentPackets))],
+            In = [.. inputs.Select(i => (i.Port, Port(i.Port).Counters.Traffic[PortTraffic.ReceivedPackets]))],
+            Out = [.. outputs.Select(o => (o.Port, Port(o.Port).Counters.Traffic[PortTraffic.SentPackets]))],
             Discarded = [.. ports.Where(p => p.Discarded > 0).Select(p => (p.Name, p.Discarded))],
             Drops = drops,
             Skipped = ports.Sum(p => p.Skipped),

@@ -162,7 +162,7 @@ public class PacketGraphTests
         var (graph, a, b) = PortToPort(new PacketPool(2), receiveBatchSize: 8, frames: 5);
         int pa = 0;
         Assert.Equal(2, graph.Poll(pa));
-        Assert.Equal(1, a.Counters.ReceiveNoBuffer);
+        Assert.Equal(1, a.Counters.Drops[PortDrop.NoBuffer]);
         Assert.Equal(2, graph.Poll(pa));
         Assert.Equal(1, graph.Poll(pa));
         Assert.Equal(5, b.Sent.Count);

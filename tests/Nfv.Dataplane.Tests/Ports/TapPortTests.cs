@@ -83,7 +83,7 @@ public sealed class TapPortTests : IAsyncLifetime
         Assert.True(wire.GsoFrames > 0);
         Assert.Null(worker.Fault);
         Assert.Equal(pool.Capacity, pool.Available);
-        Assert.Equal(0, tapA.Counters.ReceiveErrors + tapB.Counters.ReceiveErrors + tapA.Counters.SendErrors + tapB.Counters.SendErrors);
+        Assert.Equal(0, tapA.Counters.Drops[PortDrop.ReceiveError] + tapB.Counters.Drops[PortDrop.ReceiveError] + tapA.Counters.Drops[PortDrop.SendError] + tapB.Counters.Drops[PortDrop.SendError]);
     }
 
     /// <summary>Two lab hosts joined by a wire through the worker: 10.66.1.1 on tap a, 10.66.1.2 on tap b.</summary>
@@ -117,12 +117,12 @@ public sealed class TapPortTests : IAsyncLifetime
 
         await Shell.DeleteNamespaceAsync(nsB);
         await Eventually.UntilAsync(() => tapB.State == PortState.Gone, "port b to be gone", TimeSpan.FromSeconds(5));
-        long errors = tapB.Counters.ReceiveErrors;
+        long errors = tapB.Counters.Drops[PortDrop.ReceiveError];
         Assert.False(await PingAsync(nsA, "10.66.1.2", count: 3));
 
         // Before, a gone TAP was read ~15,000 times a second (epoll reports it ready for ever); now it is not read at all.
-        Assert.Equal(errors, tapB.Counters.ReceiveErrors);
-        Assert.True(tapB.Counters.SendDropsDown > 0, "frames to a gone port are counted as dropped");
+        Assert.Equal(errors, tapB.Counters.Drops[PortDrop.ReceiveError]);
+        Assert.True(tapB.Counters.Drops[PortDrop.Down] > 0, "frames to a gone port are counted as dropped");
         Assert.Equal(PortState.Up, tapA.State);
 
         await worker.ChangePortAsync(1, port => ((TapPort)port).Reopen(mac));
@@ -146,8 +146,8 @@ public sealed class TapPortTests : IAsyncLifetime
         Assert.False(await PingAsync(nsA, "10.66.1.2", count: 3));
 
         Assert.Equal(PortState.NoCarrier, tapB.State);
-        Assert.True(tapB.Counters.SendDropsDown > 0, "frames to a port without carrier are dropped without a write");
-        Assert.True(tapB.Counters.SendErrors <= 3, $"after the first failed write, writes are tried only once a second: {tapB.Counters.SendErrors}");
+        Assert.True(tapB.Counters.Drops[PortDrop.Down] > 0, "frames to a port without carrier are dropped without a write");
+        Assert.True(tapB.Counters.Drops[PortDrop.SendError] <= 3, $"after the first failed write, writes are tried only once a second: {tapB.Counters.Drops[PortDrop.SendError]}");
 
         await Shell.RunAsync("ip", "-n", nsB, "link", "set", "dev", tapB.InterfaceName, "up");
         Assert.True(await PingAsync(nsA, "10.66.1.2", count: 10), "pings come back once the interface is up");
