@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -92,7 +93,7 @@ public static partial class ManagementApi
         {
             await foreach (var trace in session.Traces.ReadAllAsync(ended.Token))
             {
-                await WriteLineAsync(context, TraceView(trace), context.RequestAborted);
+                await WriteLineAsync(context, View(trace), ManagementJson.Default.TraceView, context.RequestAborted);
                 traced++;
             }
         }
@@ -109,36 +110,21 @@ public static partial class ManagementApi
         {
             while (session.Traces.TryRead(out var late))
             {
-                await WriteLineAsync(context, TraceView(late), context.RequestAborted);
+                await WriteLineAsync(context, View(late), ManagementJson.Default.TraceView, context.RequestAborted);
                 traced++;
             }
             reason = traced == count ? "count" : reason;
-            await WriteLineAsync(context, new { end = reason, traced, count, timeout = timeoutSeconds }, context.RequestAborted);
+            await WriteLineAsync(context, new TraceEndView(reason, traced, count, timeoutSeconds), ManagementJson.Default.TraceEndView, context.RequestAborted);
         }
         ManagementLog.TraceEnded(logger, reason, traced, count);
     }
 
-    private static object TraceView(PacketTrace trace) => new
-    {
-        number = trace.Number,
-        time = trace.Time,
-        port = trace.Port,
-        length = trace.Length,
-        summary = trace.Summary,
-        steps = trace.Steps.Select(s => new
-        {
-            hop = s.Hop,
-            function = s.Function,
-            input = s.Input,
-            kind = s.Kind.ToString().ToLowerInvariant(),
-            text = s.Text,
-        }),
-        truncated = trace.Truncated,
-    };
+    private static TraceView View(PacketTrace trace) => new(trace.Number, trace.Time, trace.Port, trace.Length, trace.Summary,
+        [.. trace.Steps.Select(s => new TraceStepView(s.Hop, s.Function, s.Input, s.Kind.ToString().ToLowerInvariant(), s.Text))], trace.Truncated);
 
-    private static async Task WriteLineAsync(HttpContext context, object value, CancellationToken cancellationToken)
+    private static async Task WriteLineAsync<T>(HttpContext context, T value, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(value);
+        var line = JsonSerializer.SerializeToUtf8Bytes(value, type);
         await context.Response.Body.WriteAsync(line, cancellationToken);
         await context.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
         await context.Response.Body.FlushAsync(cancellationToken);

@@ -38,15 +38,10 @@ public static partial class ManagementApi
         });
 
         app.MapMetrics("/metrics");
-        app.MapGet("/api/topology", () => Results.Json(TopologyView(runtime)));
-        app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(PortView))));
-        app.MapGet("/api/hosts", () => runtime.Hosts is not { } hosts ? NotRunning() : Results.Json(runtime.Topology.Hosts.Select(h => new
-        {
-            name = h.Name,
-            port = runtime.Topology.Ports[h.PortIndex].Name,
-            state = hosts.DownReason(h) is null ? "up" : "down",
-            detail = hosts.Describe(h),
-        })));
+        app.MapGet("/api/topology", () => Results.Json(Topology(runtime), ManagementJson.Default.TopologyView));
+        app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(Port), ManagementJson.Default.IEnumerablePortView)));
+        app.MapGet("/api/hosts", () => runtime.Hosts is not { } hosts ? NotRunning() : Results.Json(runtime.Topology.Hosts.Select(h => new HostView(
+            h.Name, runtime.Topology.Ports[h.PortIndex].Name, hosts.DownReason(h) is null ? "up" : "down", hosts.Describe(h))), ManagementJson.Default.IEnumerableHostView));
         app.MapPost("/api/hosts/{name}/restart", async (string name, HttpContext context) =>
         {
             if (runtime.Hosts is not { } hosts)
@@ -55,7 +50,9 @@ public static partial class ManagementApi
             }
             try
             {
-                return Results.Json(new { host = name, state = "up", detail = await hosts.RestartAsync(name, context.RequestAborted) });
+                var detail = await hosts.RestartAsync(name, context.RequestAborted);
+                var host = runtime.Topology.Hosts.First(h => h.Name == name);
+                return Results.Json(new HostView(name, runtime.Topology.Ports[host.PortIndex].Name, "up", detail), ManagementJson.Default.HostView);
             }
             catch (KeyNotFoundException ex)
             {
@@ -66,22 +63,12 @@ public static partial class ManagementApi
                 return ErrorResult(StatusCodes.Status500InternalServerError, $"host '{name}' could not be restarted: {ex.Message}");
             }
         });
-        app.MapGet("/api/functions", () => Running(runtime, graph => Results.Json(graph.Graph.Functions.Select((f, i) => new
-        {
-            name = f.Name,
-            kind = runtime.Topology.Functions[i].Kind,
-            processed_packets = f.ProcessedPackets,
-            processed_batches = f.ProcessedBatches,
-            drops = f.DropReasons.Select((r, k) => (r, k)).ToDictionary(x => NfvMetrics.Snake(x.r), x => f.Drops[x.k]),
-            events = (f.Function as IInspectableFunction)?.Events.ToDictionary(e => e.Name, e => e.Read()) ?? [],
-        }))));
-        app.MapGet("/api/tables", () => Running(runtime, graph => Results.Json(Tables(runtime, graph).Select(t => new
-        {
-            function = t.Function,
-            table = t.Table.Name,
-            entries = t.Table.Count,
-            capacity = t.Table.Capacity,
-        }))));
+        app.MapGet("/api/functions", () => Running(runtime, graph => Results.Json(graph.Graph.Functions.Select((f, i) => new FunctionView(
+            f.Name, runtime.Topology.Functions[i].Kind, f.ProcessedPackets, f.ProcessedBatches,
+            f.DropReasons.Select((r, k) => (r, k)).ToDictionary(x => InspectionNames.SnakeCase(x.r), x => f.Drops[x.k]),
+            (f.Function as IInspectableFunction)?.Events.ToDictionary(e => e.Name, e => e.Read()) ?? [])), ManagementJson.Default.IEnumerableFunctionView)));
+        app.MapGet("/api/tables", () => Running(runtime, graph => Results.Json(Tables(runtime, graph).Select(t => new TableSummaryView(t.Function, t.Table.Name, t.Table.Count, t.Table.Capacity)),
+            ManagementJson.Default.IEnumerableTableSummaryView)));
         app.MapGet("/api/tables/{table}", async (string table, HttpContext context) =>
         {
             if (runtime.Running is not { } graph)
@@ -102,7 +89,7 @@ public static partial class ManagementApi
             // Rows are read on the worker thread, between batches: the functions' tables need no locks.
             var rows = await graph.Worker.InvokeAsync(() =>
                 matches.SelectMany(m => m.Table.Rows().Select(r => (IReadOnlyList<string>)[m.Function, .. r])).Take(limit).ToList());
-            return Results.Json(new { table, columns = (string[])["function", .. matches[0].Table.Columns], rows });
+            return Results.Json(new TableRowsView(table, ["function", .. matches[0].Table.Columns], rows), ManagementJson.Default.TableRowsView);
         });
         app.MapGet("/api/trace", (HttpContext context) => TraceAsync(context, runtime));
         app.MapGet("/api/capture/{link}", (string link, HttpContext context) => CaptureAsync(context, runtime, link));
@@ -110,26 +97,15 @@ public static partial class ManagementApi
             $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/hosts, /api/functions, /api/tables, /api/tables/NAME, /api/trace, /api/capture/LINK or /metrics"));
     }
 
-    private static object TopologyView(RunningTopology runtime)
+    private static TopologyView Topology(RunningTopology runtime)
     {
         var t = runtime.Topology;
-        return new
-        {
-            name = t.Name,
-            file = t.FilePath,
-            running = runtime.Running is not null,
-            functions = t.Functions.Select(f => new { name = f.Name, kind = f.Kind, ports = f.Blueprint.Ports }),
-            ports = t.Ports.Select((p, i) => new { name = p.Name, tap = p.TapName, host = t.Hosts.FirstOrDefault(h => h.PortIndex == i)?.Name }),
-            links = t.Links.Select(l => new[] { l.A.Display, l.B.Display }),
-            hosts = t.Hosts.Select(h => new
-            {
-                name = h.Name,
-                port = t.Ports[h.PortIndex].Name,
-                address = h.Address?.ToString() ?? "dhcp",
-                gateway = h.Gateway?.ToString(),
-                dhcpClient = h.Dhcp is { } client ? DhcpClients.Name(client) : null,
-            }),
-        };
+        return new TopologyView(t.Name, t.FilePath, runtime.Running is not null,
+            [.. t.Functions.Select(f => new TopologyFunctionView(f.Name, f.Kind, f.Blueprint.Ports))],
+            [.. t.Ports.Select((p, i) => new TopologyPortView(p.Name, p.TapName, t.Hosts.FirstOrDefault(h => h.PortIndex == i)?.Name))],
+            [.. t.Links.Select(l => new[] { l.A.Display, l.B.Display })],
+            [.. t.Hosts.Select(h => new TopologyHostView(h.Name, t.Ports[h.PortIndex].Name, h.Address?.ToString() ?? "dhcp", h.Gateway?.ToString(),
+                h.Dhcp is { } client ? DhcpClients.Name(client) : null))]);
     }
 
     private static IEnumerable<(string Function, FunctionTable Table)> Tables(RunningTopology runtime, RunningGraph graph)
@@ -159,24 +135,25 @@ public static partial class ManagementApi
         return true;
     }
 
-    /// <summary><c>up</c>, <c>no-carrier</c> or <c>gone</c>.</summary>
-    // name, state, then every counter under the name its enum gives it (received_packets, ..., dropped_no_buffer, ...).
-    private static Dictionary<string, object> PortView(PortNode node)
+    // Every counter under the name its enum gives it, as the metrics name them.
+    private static PortView Port(PortNode node)
     {
         var counters = node.Port.Counters;
-        var view = new Dictionary<string, object> { ["name"] = node.Port.Name, ["state"] = StateName(node.Port.State) };
+        var traffic = new Dictionary<string, long>();
         for (int t = 0; t < EventCounters<PortTraffic>.Names.Count; t++)
         {
-            view[EventCounters<PortTraffic>.Names[t]] = counters.Traffic[(PortTraffic)t];
+            traffic[EventCounters<PortTraffic>.Names[t]] = counters.Traffic[(PortTraffic)t];
         }
+        var dropped = new Dictionary<string, long>();
         for (int r = 0; r < EventCounters<PortDrop>.Names.Count; r++)
         {
-            view["dropped_" + EventCounters<PortDrop>.Names[r]] = counters.Drops[(PortDrop)r];
+            dropped[EventCounters<PortDrop>.Names[r]] = counters.Drops[(PortDrop)r];
         }
-        view["dropped_unconnected"] = node.Unconnected;
-        return view;
+        dropped["unconnected"] = node.Unconnected;
+        return new PortView(node.Port.Name, StateName(node.Port.State), traffic, dropped);
     }
 
+    /// <summary><c>up</c>, <c>no-carrier</c> or <c>gone</c>.</summary>
     internal static string StateName(PortState state) => state switch
     {
         PortState.Up => "up",
@@ -189,11 +166,11 @@ public static partial class ManagementApi
 
     private static IResult NotRunning() => ErrorResult(StatusCodes.Status503ServiceUnavailable, "the dataplane is not running yet");
 
-    private static IResult ErrorResult(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+    private static IResult ErrorResult(int status, string message) => Results.Json(new ErrorView(message), ManagementJson.Default.ErrorView, statusCode: status);
 
     private static Task Error(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new { error = message });
+        return context.Response.WriteAsJsonAsync(new ErrorView(message), ManagementJson.Default.ErrorView);
     }
 }

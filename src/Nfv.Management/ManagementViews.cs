@@ -1,0 +1,61 @@
+using System.Text.Json.Serialization;
+
+namespace Nfv.Management;
+
+// What the management API answers, one record per shape, serialized by the source-generated ManagementJson (snake_case
+// names, no reflection). The CLI (nfv show, trace) reads the same names.
+
+/// <summary><c>/api/topology</c>: the topology being run.</summary>
+public sealed record TopologyView(string Name, string File, bool Running, IReadOnlyList<TopologyFunctionView> Functions,
+    IReadOnlyList<TopologyPortView> Ports, IReadOnlyList<string[]> Links, IReadOnlyList<TopologyHostView> Hosts);
+
+/// <summary>A function of the topology: its name, kind and port names.</summary>
+public sealed record TopologyFunctionView(string Name, string Kind, IReadOnlyList<string> Ports);
+
+/// <summary>An external port of the topology: its TAP, and the lab host on it if any.</summary>
+public sealed record TopologyPortView(string Name, string Tap, string? Host);
+
+/// <summary>A lab host as the topology declares it.</summary>
+public sealed record TopologyHostView(string Name, string Port, string Address, string? Gateway, string? DhcpClient);
+
+/// <summary><c>/api/ports</c>: one port's state and counters, named as the metrics name them.</summary>
+public sealed record PortView(string Name, string State, IReadOnlyDictionary<string, long> Traffic, IReadOnlyDictionary<string, long> Dropped);
+
+/// <summary><c>/api/hosts</c> and a restart's answer: a lab host's state.</summary>
+public sealed record HostView(string Name, string Port, string State, string Detail);
+
+/// <summary><c>/api/functions</c>: a running function's counters.</summary>
+public sealed record FunctionView(string Name, string Kind, long ProcessedPackets, long ProcessedBatches,
+    IReadOnlyDictionary<string, long> Drops, IReadOnlyDictionary<string, long> Events);
+
+/// <summary><c>/api/tables</c>: a function's table, its size and bound.</summary>
+public sealed record TableSummaryView(string Function, string Table, int Entries, int Capacity);
+
+/// <summary><c>/api/tables/NAME</c>: the rows of every table of that name, each starting with its function.</summary>
+public sealed record TableRowsView(string Table, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
+
+/// <summary>One traced packet of <c>/api/trace</c>'s stream.</summary>
+public sealed record TraceView(int Number, DateTimeOffset Time, string Port, int Length, string Summary, IReadOnlyList<TraceStepView> Steps, int Truncated);
+
+/// <summary>One step of a traced packet: where it was and what happened.</summary>
+public sealed record TraceStepView(int Hop, string Function, string? Input, string Kind, string Text);
+
+/// <summary>The last line of <c>/api/trace</c>'s stream: why it ended.</summary>
+public sealed record TraceEndView(string End, int Traced, int Count, int Timeout);
+
+/// <summary>Every answer that is not data: why.</summary>
+public sealed record ErrorView(string Error);
+
+/// <summary>The API's JSON, generated at build time.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(TopologyView))]
+[JsonSerializable(typeof(IEnumerable<PortView>))]
+[JsonSerializable(typeof(IEnumerable<HostView>))]
+[JsonSerializable(typeof(HostView))]
+[JsonSerializable(typeof(IEnumerable<FunctionView>))]
+[JsonSerializable(typeof(IEnumerable<TableSummaryView>))]
+[JsonSerializable(typeof(TableRowsView))]
+[JsonSerializable(typeof(TraceView))]
+[JsonSerializable(typeof(TraceEndView))]
+[JsonSerializable(typeof(ErrorView))]
+public sealed partial class ManagementJson : JsonSerializerContext;
