@@ -73,7 +73,7 @@ public static class IpCommand
     }
 
     /// <summary>How to start <c>ip ARGS</c>, or anything it execs (<c>ip netns exec NS PROGRAM</c>): output captured, our <c>PATH</c>.</summary>
-    internal static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("ip")
         {

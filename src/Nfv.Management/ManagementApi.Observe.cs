@@ -93,7 +93,7 @@ public static partial class ManagementApi
         {
             await foreach (var trace in session.Traces.ReadAllAsync(ended.Token))
             {
-                await WriteLineAsync(context, View(trace), ManagementJson.Default.TraceView, context.RequestAborted);
+                await WriteLineAsync(context, View(trace), ManagementJson.Api.TraceView, context.RequestAborted);
                 traced++;
             }
         }
@@ -110,11 +110,11 @@ public static partial class ManagementApi
         {
             while (session.Traces.TryRead(out var late))
             {
-                await WriteLineAsync(context, View(late), ManagementJson.Default.TraceView, context.RequestAborted);
+                await WriteLineAsync(context, View(late), ManagementJson.Api.TraceView, context.RequestAborted);
                 traced++;
             }
             reason = traced == count ? "count" : reason;
-            await WriteLineAsync(context, new TraceEndView(reason, traced, count, timeoutSeconds), ManagementJson.Default.TraceEndView, context.RequestAborted);
+            await WriteLineAsync(context, new TraceEndView(reason, traced, count, timeoutSeconds), ManagementJson.Api.TraceEndView, context.RequestAborted);
         }
         ManagementLog.TraceEnded(logger, reason, traced, count);
     }

@@ -38,10 +38,10 @@ public static partial class ManagementApi
         });
 
         app.MapMetrics("/metrics");
-        app.MapGet("/api/topology", () => Results.Json(Topology(runtime), ManagementJson.Default.TopologyView));
-        app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(Port), ManagementJson.Default.IEnumerablePortView)));
+        app.MapGet("/api/topology", () => Results.Json(Topology(runtime), ManagementJson.Api.TopologyView));
+        app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(Port), ManagementJson.Api.IEnumerablePortView)));
         app.MapGet("/api/hosts", () => runtime.Hosts is not { } hosts ? NotRunning() : Results.Json(runtime.Topology.Hosts.Select(h => new HostView(
-            h.Name, runtime.Topology.Ports[h.PortIndex].Name, hosts.DownReason(h) is null ? "up" : "down", hosts.Describe(h))), ManagementJson.Default.IEnumerableHostView));
+            h.Name, runtime.Topology.Ports[h.PortIndex].Name, hosts.DownReason(h) is null ? "up" : "down", hosts.Describe(h))), ManagementJson.Api.IEnumerableHostView));
         app.MapPost("/api/hosts/{name}/restart", async (string name, HttpContext context) =>
         {
             if (runtime.Hosts is not { } hosts)
@@ -52,7 +52,7 @@ public static partial class ManagementApi
             {
                 var detail = await hosts.RestartAsync(name, context.RequestAborted);
                 var host = runtime.Topology.Hosts.First(h => h.Name == name);
-                return Results.Json(new HostView(name, runtime.Topology.Ports[host.PortIndex].Name, "up", detail), ManagementJson.Default.HostView);
+                return Results.Json(new HostView(name, runtime.Topology.Ports[host.PortIndex].Name, "up", detail), ManagementJson.Api.HostView);
             }
             catch (KeyNotFoundException ex)
             {
@@ -66,9 +66,9 @@ public static partial class ManagementApi
         app.MapGet("/api/functions", () => Running(runtime, graph => Results.Json(graph.Graph.Functions.Select((f, i) => new FunctionView(
             f.Name, runtime.Topology.Functions[i].Kind, f.ProcessedPackets, f.ProcessedBatches,
             f.DropReasons.Select((r, k) => (r, k)).ToDictionary(x => InspectionNames.SnakeCase(x.r), x => f.Drops[x.k]),
-            (f.Function as IInspectableFunction)?.Events.ToDictionary(e => e.Name, e => e.Read()) ?? [])), ManagementJson.Default.IEnumerableFunctionView)));
+            (f.Function as IInspectableFunction)?.Events.ToDictionary(e => e.Name, e => e.Read()) ?? [])), ManagementJson.Api.IEnumerableFunctionView)));
         app.MapGet("/api/tables", () => Running(runtime, graph => Results.Json(Tables(runtime, graph).Select(t => new TableSummaryView(t.Function, t.Table.Name, t.Table.Count, t.Table.Capacity)),
-            ManagementJson.Default.IEnumerableTableSummaryView)));
+            ManagementJson.Api.IEnumerableTableSummaryView)));
         app.MapGet("/api/tables/{table}", async (string table, HttpContext context) =>
         {
             if (runtime.Running is not { } graph)
@@ -89,7 +89,7 @@ public static partial class ManagementApi
             // Rows are read on the worker thread, between batches: the functions' tables need no locks.
             var rows = await graph.Worker.InvokeAsync(() =>
                 matches.SelectMany(m => m.Table.Rows().Select(r => (IReadOnlyList<string>)[m.Function, .. r])).Take(limit).ToList());
-            return Results.Json(new TableRowsView(table, ["function", .. matches[0].Table.Columns], rows), ManagementJson.Default.TableRowsView);
+            return Results.Json(new TableRowsView(table, ["function", .. matches[0].Table.Columns], rows), ManagementJson.Api.TableRowsView);
         });
         app.MapGet("/api/trace", (HttpContext context) => TraceAsync(context, runtime));
         app.MapGet("/api/capture/{link}", (string link, HttpContext context) => CaptureAsync(context, runtime, link));
@@ -166,11 +166,11 @@ public static partial class ManagementApi
 
     private static IResult NotRunning() => ErrorResult(StatusCodes.Status503ServiceUnavailable, "the dataplane is not running yet");
 
-    private static IResult ErrorResult(int status, string message) => Results.Json(new ErrorView(message), ManagementJson.Default.ErrorView, statusCode: status);
+    private static IResult ErrorResult(int status, string message) => Results.Json(new ErrorView(message), ManagementJson.Api.ErrorView, statusCode: status);
 
     private static Task Error(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ErrorView(message), ManagementJson.Default.ErrorView);
+        return context.Response.WriteAsJsonAsync(new ErrorView(message), ManagementJson.Api.ErrorView);
     }
 }

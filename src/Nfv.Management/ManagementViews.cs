@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Nfv.Management;
@@ -46,7 +48,10 @@ public sealed record TraceEndView(string End, int Traced, int Count, int Timeout
 /// <summary>Every answer that is not data: why.</summary>
 public sealed record ErrorView(string Error);
 
-/// <summary>The API's JSON, generated at build time.</summary>
+/// <summary>
+/// The API's JSON, generated at build time. Use <see cref="Api"/>: it writes text as people read it (a quote stays a
+/// quote, not <c>\u0027</c>), since this JSON is read by tools and terminals, never embedded in a web page.
+/// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(TopologyView))]
 [JsonSerializable(typeof(IEnumerable<PortView>))]
@@ -58,4 +63,12 @@ public sealed record ErrorView(string Error);
 [JsonSerializable(typeof(TraceView))]
 [JsonSerializable(typeof(TraceEndView))]
 [JsonSerializable(typeof(ErrorView))]
-public sealed partial class ManagementJson : JsonSerializerContext;
+public sealed partial class ManagementJson : JsonSerializerContext
+{
+    /// <summary>The context the API serializes with.</summary>
+    public static ManagementJson Api { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

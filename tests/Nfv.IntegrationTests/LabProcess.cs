@@ -22,12 +22,7 @@ public sealed class LabProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="command"/> in namespace <paramref name="ns"/> (<c>ip netns exec</c> execs it, so the id is the server's), output discarded.</summary>
     public static LabProcess Start(Lab lab, string ns, params string[] command)
     {
-        var start = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["netns", "exec", ns, .. command])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command[0]} in {ns}");
+        var process = Process.Start(IpCommand.StartInfo(["netns", "exec", ns, .. command])) ?? throw new InvalidOperationException($"could not start {command[0]} in {ns}");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
