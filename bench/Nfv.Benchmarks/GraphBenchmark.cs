@@ -6,7 +6,6 @@ using Nfv.Dataplane.Capture;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
 using Nfv.Functions.Switch;
-using Nfv.Ip.Headers;
 using Nfv.Management;
 using Nfv.Topology;
 

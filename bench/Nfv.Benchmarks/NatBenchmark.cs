@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Functions.Nat;
-using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 

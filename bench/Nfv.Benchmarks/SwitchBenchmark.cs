@@ -3,7 +3,6 @@ using BenchmarkDotNet.Attributes;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Functions.Switch;
-using Nfv.Ip.Headers;
 
 namespace Nfv.Benchmarks;
 

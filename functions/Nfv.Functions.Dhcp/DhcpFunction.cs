@@ -5,7 +5,6 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
-using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Dhcp;

@@ -1,4 +1,3 @@
-using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Headers;
 

@@ -1,5 +1,4 @@
 using Nfv.Abstractions.Headers;
-using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Dhcp;
 

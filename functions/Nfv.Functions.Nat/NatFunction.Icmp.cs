@@ -1,6 +1,3 @@
-using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Inspection;
-using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Headers;
 

@@ -1,7 +1,4 @@
 using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Inspection;
-using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 

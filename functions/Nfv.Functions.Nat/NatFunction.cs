@@ -2,9 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
-using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 

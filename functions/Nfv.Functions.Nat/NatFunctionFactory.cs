@@ -1,7 +1,6 @@
 using System.Globalization;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
-using Nfv.Abstractions.Headers;
 using Nfv.Ip;
 using Nfv.Ip.Headers;
 

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Nat;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
-using Nfv.Ip;
 using Nfv.Ip.Features;
 
 namespace Nfv.Functions.Router;

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
-using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Router;

@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Nfv.Abstractions.Headers;
-using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Switch;
 

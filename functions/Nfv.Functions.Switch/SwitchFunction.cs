@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
-using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Switch;
 

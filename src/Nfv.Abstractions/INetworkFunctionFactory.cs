@@ -1,5 +1,3 @@
-using Nfv.Abstractions.Configuration;
-
 namespace Nfv.Abstractions;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Nfv.Dataplane.Interop;
 using Nfv.Dataplane.Ports;
 
 namespace Nfv.Dataplane;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Nfv.Lab;
 using Nfv.Topology;
 
 namespace Nfv.Lab;

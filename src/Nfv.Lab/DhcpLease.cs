@@ -1,5 +1,4 @@
 using System.Globalization;
-using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Lab;

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nfv.Abstractions.Headers;
 using Nfv.Dataplane.Ports;
-using Nfv.Ip.Headers;
-using Nfv.Lab;
 using Nfv.Topology;
 
 namespace Nfv.Lab;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
-using Nfv.Lab;
 using Nfv.Topology;
 
 namespace Nfv.Lab;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
-using Nfv.Ip.Headers;
 
 namespace Nfv.Testing;
 

@@ -3,7 +3,6 @@ using System.Net;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 using PacketDotNet;
-using PacketDotNet.DhcpV4;
 
 namespace Nfv.Functions.Dhcp.Tests;
 

@@ -1,4 +1,3 @@
-using Nfv.Abstractions.Headers;
 using Nfv.Functions.Router;
 using Nfv.Ip.Headers;
 using Nfv.Testing;

@@ -1,4 +1,3 @@
-using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 using Nfv.Testing;
 using static Nfv.Functions.Nat.Tests.NatHarness;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 using Nfv.Testing;
 using static Nfv.Functions.Nat.Tests.NatHarness;

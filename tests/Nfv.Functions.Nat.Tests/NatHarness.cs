@@ -4,8 +4,6 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
 using Nfv.Functions.Router;
-using Nfv.Ip;
-using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 using Nfv.Testing;
 

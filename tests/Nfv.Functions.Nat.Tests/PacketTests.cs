@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
-using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 using Nfv.Testing;

@@ -1,7 +1,6 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip;
-using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Router.Tests;

@@ -1,6 +1,5 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
-using Nfv.Ip;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 using Nfv.Testing;

@@ -1,4 +1,3 @@
-using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Router.Tests;

@@ -1,5 +1,3 @@
-using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 using Nfv.Testing;
 using static Nfv.Functions.Router.Tests.RouterHarness;

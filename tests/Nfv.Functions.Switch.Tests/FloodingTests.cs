@@ -1,5 +1,4 @@
 using Nfv.Abstractions.Headers;
-using Nfv.Ip.Headers;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
 using static Nfv.Testing.FrameBuilder;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Time.Testing;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
-using Nfv.Ip.Headers;
 using Nfv.Testing;
 
 namespace Nfv.Functions.Switch.Tests;

@@ -1,4 +1,3 @@
-using Nfv.Abstractions;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
 using static Nfv.Testing.FrameBuilder;
 

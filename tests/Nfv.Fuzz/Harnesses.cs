@@ -1,10 +1,8 @@
-using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
 using Nfv.Dataplane.Tracing;
-using Nfv.Ip.Headers;
 using Nfv.Lab;
 using Nfv.Runtime;
 using Nfv.Topology;

@@ -1,9 +1,5 @@
-using Nfv.Host.Client;
 using Nfv.Host.Commands;
-using Nfv.Lab;
-using Nfv.Management;
 using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 using Nfv.Topology;
 
 namespace Nfv.Host.Tests;

@@ -1,9 +1,4 @@
-using Nfv.Host.Client;
-using Nfv.Host.Commands;
-using Nfv.Lab;
 using Nfv.Management;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 
 namespace Nfv.Host.Tests;
 

@@ -3,13 +3,8 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Dataplane.Ports;
 using Nfv.Functions.Router;
-using Nfv.Host.Client;
 using Nfv.Host.Commands;
-using Nfv.Ip.Headers;
-using Nfv.Lab;
-using Nfv.Management;
 using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 using Nfv.Topology;
 
 namespace Nfv.Host.Tests;

@@ -1,9 +1,3 @@
-using Nfv.Host.Client;
-using Nfv.Host.Commands;
-using Nfv.Lab;
-using Nfv.Management;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 using PacketDotNet;
 using SharpPcap;
 using SharpPcap.LibPcap;

@@ -1,11 +1,5 @@
-using Nfv.Abstractions.Headers;
-using Nfv.Host.Client;
-using Nfv.Host.Commands;
 using Nfv.Ip.Headers;
 using Nfv.Lab;
-using Nfv.Management;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 using Nfv.Topology;
 
 namespace Nfv.IntegrationTests;

@@ -1,12 +1,4 @@
-using Nfv.Abstractions.Headers;
 using Nfv.Functions.Dhcp.Tests;
-using Nfv.Host.Client;
-using Nfv.Host.Commands;
-using Nfv.Ip.Headers;
-using Nfv.Lab;
-using Nfv.Management;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 using Nfv.Topology;
 using static Nfv.IntegrationTests.FloodTests;
 

@@ -1,13 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Nfv.Abstractions.Headers;
-using Nfv.Host.Client;
-using Nfv.Host.Commands;
-using Nfv.Ip.Headers;
-using Nfv.Lab;
-using Nfv.Management;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 
 namespace Nfv.IntegrationTests;
 

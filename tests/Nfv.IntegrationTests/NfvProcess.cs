@@ -1,12 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
-using Nfv.Host.Client;
-using Nfv.Host.Commands;
-using Nfv.Lab;
-using Nfv.Management;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 
 namespace Nfv.IntegrationTests;
 

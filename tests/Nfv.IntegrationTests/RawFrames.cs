@@ -1,12 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Nfv.Host.Client;
-using Nfv.Host.Commands;
 using Nfv.Lab;
-using Nfv.Management;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 
 namespace Nfv.IntegrationTests;
 

@@ -1,10 +1,4 @@
 using Nfv.Dataplane.Ports;
-using Nfv.Host.Client;
-using Nfv.Host.Commands;
-using Nfv.Lab;
-using Nfv.Management;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 
 namespace Nfv.IntegrationTests;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 using Nfv.Topology;
 

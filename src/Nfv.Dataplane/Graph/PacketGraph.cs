@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Nfv.Abstractions;
-using Nfv.Dataplane.Capture;
 using Nfv.Dataplane.Tracing;
 
 namespace Nfv.Dataplane.Graph;

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
-using Nfv.Ip.Headers;
 using static Nfv.Dataplane.Interop.Interop;
 
 namespace Nfv.Dataplane.Ports;

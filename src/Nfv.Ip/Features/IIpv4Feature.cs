@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
-using Nfv.Ip.Headers;
 
 namespace Nfv.Ip.Features;
 

@@ -1,7 +1,3 @@
-using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
-using Nfv.Ip.Headers;
-
 namespace Nfv.Ip.Features;
 
 /// <summary>Which packets of its router an <see cref="IIpv4Feature"/> sees, as it answers <see cref="IIpv4Feature.Attach"/>.</summary>

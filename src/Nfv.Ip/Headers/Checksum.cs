@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
 
 namespace Nfv.Ip.Headers;
 

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
 
 namespace Nfv.Ip.Headers;
 

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using Nfv.Abstractions;
-using Nfv.Abstractions.Headers;
 
 namespace Nfv.Ip.Headers;
 

@@ -1,7 +1,5 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
-using Nfv.Abstractions.Headers;
-using Nfv.Ip.Headers;
 
 namespace Nfv.Topology.Internal;
 

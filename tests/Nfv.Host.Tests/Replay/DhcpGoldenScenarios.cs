@@ -1,10 +1,7 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
 using Nfv.Functions.Dhcp.Tests;
-using Nfv.Host.Commands;
 using Nfv.Ip.Headers;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 using static Nfv.Host.Tests.Replay.GoldenScenarios;
 
 namespace Nfv.Host.Tests.Replay;

@@ -1,8 +1,4 @@
 using System.Runtime.CompilerServices;
-using Nfv.Host.Commands;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
-using Nfv.Testing;
 
 namespace Nfv.Host.Tests.Replay;
 

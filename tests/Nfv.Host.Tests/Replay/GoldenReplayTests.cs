@@ -1,7 +1,3 @@
-using Nfv.Host.Commands;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
-using Nfv.Testing;
 using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Host.Tests.Replay;

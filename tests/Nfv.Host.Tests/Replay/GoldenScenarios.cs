@@ -1,9 +1,4 @@
 using Nfv.Abstractions.Headers;
-using Nfv.Host.Commands;
-using Nfv.Ip.Headers;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
-using Nfv.Testing;
 using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Host.Tests.Replay;

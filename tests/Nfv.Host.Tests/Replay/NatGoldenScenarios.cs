@@ -1,8 +1,5 @@
 using Nfv.Abstractions.Headers;
-using Nfv.Host.Commands;
 using Nfv.Ip.Headers;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 using static Nfv.Host.Tests.Replay.GoldenScenarios;
 
 namespace Nfv.Host.Tests.Replay;

@@ -1,10 +1,6 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
-using Nfv.Host.Commands;
 using Nfv.Ip.Headers;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
-using Nfv.Testing;
 
 namespace Nfv.Host.Tests.Replay;
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Nfv.Host.Commands;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
 
 namespace Nfv.Host.Tests.Replay;
 

@@ -1,11 +1,6 @@
 using System.Buffers.Binary;
 using Nfv.Abstractions.Headers;
-using Nfv.Host.Commands;
 using Nfv.Ip.Headers;
-using Nfv.Runtime;
-using Nfv.Runtime.Replay;
-using Nfv.Testing;
-using Nfv.Tests.Common;
 using static Nfv.Host.Tests.Replay.RouterGoldenScenarios;
 
 namespace Nfv.Host.Tests.Replay;
