@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
@@ -253,6 +254,9 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
 
     private bool IsLocal(uint address) => Array.IndexOf(_local, address) >= 0;
 
+    // Out of line: every caller is a refusal, and inlined at each of them it grew the hot hooks enough to cost an
+    // established flow 5-7 ns (the JIT then kept less of the fast path in registers; A/B in bench/README.md).
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private Ipv4FeatureVerdict Drop(NatDrop reason)
     {
         Drops.Increment(reason);

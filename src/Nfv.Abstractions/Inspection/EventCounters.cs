@@ -30,14 +30,14 @@ public sealed class EventCounters<TEvent> where TEvent : unmanaged, Enum
 
     /// <summary>Counts one <paramref name="e"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Increment(TEvent e) => _counts[Unsafe.As<TEvent, int>(ref e)]++;
+    public void Increment(TEvent e) => _counts[Unsafe.BitCast<TEvent, int>(e)]++;
 
     /// <summary>Counts <paramref name="count"/> of <paramref name="e"/> at once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add(TEvent e, long count) => _counts[Unsafe.As<TEvent, int>(ref e)] += count;
+    public void Add(TEvent e, long count) => _counts[Unsafe.BitCast<TEvent, int>(e)] += count;
 
     /// <summary>How many <paramref name="e"/> so far; safe from any thread.</summary>
-    public long this[TEvent e] => Volatile.Read(ref _counts[Unsafe.As<TEvent, int>(ref e)]);
+    public long this[TEvent e] => Volatile.Read(ref _counts[Unsafe.BitCast<TEvent, int>(e)]);
 
     /// <summary>
     /// The counters as inspection sees them (<see cref="IInspectableFunction.Events"/>), each named
