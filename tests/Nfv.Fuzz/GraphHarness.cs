@@ -30,7 +30,9 @@ internal sealed class GraphHarness
     private static readonly TimeSpan[] Afterwards = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), TimeSpan.FromDays(2)];
 
     private readonly ResolvedTopology _topology;
-    private PacketPool _pool = new(PoolSize);
+    // A pool per thread: afl runs one thread, but the test suite runs a harness from two test classes at once, and a
+    // pool (like the graph) belongs to one thread.
+    private readonly ThreadLocal<PacketPool> _pool = new(() => new PacketPool(PoolSize));
 
     public GraphHarness(string fileName, string yaml)
     {
@@ -47,11 +49,11 @@ internal sealed class GraphHarness
         var clock = new ReplayClock();
         clock.AdvanceTo(Start);
         var ports = _topology.Ports.Select(p => new MemoryPort(p.Name)).ToArray();
-        if (_pool.Available != _pool.Capacity)
+        if (_pool.Value!.Available != _pool.Value.Capacity)
         {
-            _pool = new PacketPool(PoolSize); // the last input leaked (and was reported)
+            _pool.Value = new PacketPool(PoolSize); // the last input leaked (and was reported)
         }
-        using var graph = TopologyCompiler.Compile(_topology, ports, _pool, Options, clock, NullLoggerFactory.Instance);
+        using var graph = TopologyCompiler.Compile(_topology, ports, _pool.Value, Options, clock, NullLoggerFactory.Instance);
         foreach (var record in FrameRecords.Read(input))
         {
             if (record.Kind == FrameRecords.Tick)
