@@ -27,12 +27,7 @@ public static class FunctionConfig
 
     /// <summary>Parses <paramref name="yaml"/> and returns the mapping under its only key (<c>lan: { kind: switch }</c>).</summary>
     /// <exception cref="FunctionTestException">The text does not parse, or is not one key whose value is a mapping.</exception>
-    public static ConfigMapping ParseFunction(string yaml, string file = "test.yaml")
-    {
-        var root = Parse(yaml, file);
-        Check.That(root.Entries.Count == 1 && root.Entries[0].Value is ConfigMapping, "expected one key whose value is a mapping");
-        return (ConfigMapping)root.Entries[0].Value;
-    }
+    public static ConfigMapping ParseFunction(string yaml, string file = "test.yaml") => OnlyEntry(Parse(yaml, file)).Config;
 
     /// <summary>
     /// Defines the function <paramref name="yaml"/> declares (one key, its mapping with <c>kind</c>) with
@@ -41,10 +36,14 @@ public static class FunctionConfig
     public static (FunctionBlueprint? Blueprint, DiagnosticBag Diagnostics) Define(INetworkFunctionFactory factory, string yaml, string file = "test.yaml")
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var root = Parse(yaml, file);
-        Check.That(root.Entries.Count == 1 && root.Entries[0].Value is ConfigMapping, "expected one key whose value is a mapping");
+        var (name, config) = OnlyEntry(Parse(yaml, file));
         var diagnostics = new DiagnosticBag();
-        var blueprint = factory.Define(new FunctionDefinitionContext(root.Entries[0].Key.Value, (ConfigMapping)root.Entries[0].Value, diagnostics));
-        return (blueprint, diagnostics);
+        return (factory.Define(new FunctionDefinitionContext(name, config, diagnostics)), diagnostics);
+    }
+
+    private static (string Name, ConfigMapping Config) OnlyEntry(ConfigMapping root)
+    {
+        Check.That(root.Entries.Count == 1 && root.Entries[0].Value is ConfigMapping, "expected one key whose value is a mapping");
+        return (root.Entries[0].Key.Value, (ConfigMapping)root.Entries[0].Value);
     }
 }

@@ -71,6 +71,15 @@ public class FeaturePluginTests
         Assert.Contains("topology.yaml(6,73): error NFV0109: feature 'sw' of interface 'lan' of router 'gw' names 'sw', a function of kind switch; only IPv4 features can be named here (in this topology: blocker)", refused.Message);
     }
 
+    [Fact]
+    public void Its_configuration_is_checked_as_a_plugin_author_would_test_it()
+    {
+        var (blueprint, diagnostics) = FunctionConfig.Define(new PortBlockerFactory(), "blocker: { kind: test-port-blocker, port: 70000 }", "lab.yaml");
+        var error = Assert.Single(diagnostics.Items);
+        Assert.Equal("lab.yaml(1,43): error NFV0202: 'port' of 'blocker' must be a whole number from 1 to 65535, not '70000'", error.ToString());
+        Assert.NotNull(blueprint); // refused values fall back to the default; the error still refuses the topology
+    }
+
     private static byte[] Udp(MacAddress dst, MacAddress src, string from, string to, ushort fromPort, ushort toPort) =>
         IpPackets.WithL4Checksum(IpPackets.Ip(dst, src, from, to, Ipv4Header.ProtocolUdp, IpPackets.Udp(fromPort, toPort)));
 }
