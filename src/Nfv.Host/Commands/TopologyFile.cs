@@ -7,10 +7,23 @@ namespace Nfv.Host.Commands;
 /// <summary>How every verb that takes a topology file reads it: with the installed functions, every problem on stderr.</summary>
 internal static class TopologyFile
 {
-    /// <summary>Loads <paramref name="path"/>, writing each diagnostic (warnings too) to <paramref name="stderr"/>; null when it is refused.</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/>, writing each diagnostic (warnings too) to <paramref name="stderr"/>; null when it is
+    /// refused, or when an assembly beside nfv declares functions that cannot be made (one line naming it).
+    /// </summary>
     public static ResolvedTopology? Load(string path, TextWriter stderr)
     {
-        var result = TopologyLoader.Load(path, FunctionDiscovery.Installed());
+        FunctionCatalog catalog;
+        try
+        {
+            catalog = FunctionDiscovery.Installed();
+        }
+        catch (FunctionDiscoveryException ex)
+        {
+            stderr.WriteLine($"nfv: the functions installed beside nfv cannot be used: {ex.Message}");
+            return null;
+        }
+        var result = TopologyLoader.Load(path, catalog);
         Print(result.Diagnostics, stderr);
         return result.Succeeded ? result.Topology : null;
     }

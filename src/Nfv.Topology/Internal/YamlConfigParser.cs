@@ -107,46 +107,46 @@ internal sealed partial class YamlConfigParser
                 return new ConfigScalar("", SpanOf(current.Start));
 
             case SequenceStart start:
+            {
+                OpenCollection(start, start.Style == SequenceStyle.Flow, '[');
+                parser.MoveNext();
+                var items = new List<ConfigNode>();
+                while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    OpenCollection(start, start.Style == SequenceStyle.Flow, '[');
-                    parser.MoveNext();
-                    var items = new List<ConfigNode>();
-                    while (!parser.TryConsume<SequenceEnd>(out _))
-                    {
-                        items.Add(ParseNode(parser, depth + 1));
-                    }
-                    CloseCollection(start.Style == SequenceStyle.Flow);
-                    return Anchor(start, new ConfigSequence(items, SpanOf(start.Start)));
+                    items.Add(ParseNode(parser, depth + 1));
                 }
+                CloseCollection(start.Style == SequenceStyle.Flow);
+                return Anchor(start, new ConfigSequence(items, SpanOf(start.Start)));
+            }
 
             case MappingStart start:
+            {
+                OpenCollection(start, start.Style == MappingStyle.Flow, '{');
+                parser.MoveNext();
+                var entries = new List<KeyValuePair<ConfigScalar, ConfigNode>>();
+                var seen = new Dictionary<string, ConfigScalar>(StringComparer.Ordinal);
+                while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    OpenCollection(start, start.Style == MappingStyle.Flow, '{');
-                    parser.MoveNext();
-                    var entries = new List<KeyValuePair<ConfigScalar, ConfigNode>>();
-                    var seen = new Dictionary<string, ConfigScalar>(StringComparer.Ordinal);
-                    while (!parser.TryConsume<MappingEnd>(out _))
+                    var key = ParseNode(parser, depth + 1);
+                    var value = ParseNode(parser, depth + 1);
+                    if (key is not ConfigScalar scalarKey)
                     {
-                        var key = ParseNode(parser, depth + 1);
-                        var value = ParseNode(parser, depth + 1);
-                        if (key is not ConfigScalar scalarKey)
-                        {
-                            _diagnostics.Error(DiagnosticCodes.WrongType, key.Span, $"a key must be a single value, not {key.Describe()}");
-                        }
-                        else if (seen.TryGetValue(scalarKey.Value, out var first))
-                        {
-                            // Keep the first: it is what ConfigMapping's indexer would answer anyway.
-                            _diagnostics.Error(DiagnosticCodes.DuplicateName, scalarKey.Span, $"'{scalarKey.Value}' is already declared at {first.Span}");
-                        }
-                        else
-                        {
-                            seen.Add(scalarKey.Value, scalarKey);
-                            entries.Add(new(scalarKey, value));
-                        }
+                        _diagnostics.Error(DiagnosticCodes.WrongType, key.Span, $"a key must be a single value, not {key.Describe()}");
                     }
-                    CloseCollection(start.Style == MappingStyle.Flow);
-                    return Anchor(start, new ConfigMapping(entries, SpanOf(start.Start)));
+                    else if (seen.TryGetValue(scalarKey.Value, out var first))
+                    {
+                        // Keep the first: it is what ConfigMapping's indexer would answer anyway.
+                        _diagnostics.Error(DiagnosticCodes.DuplicateName, scalarKey.Span, $"'{scalarKey.Value}' is already declared at {first.Span}");
+                    }
+                    else
+                    {
+                        seen.Add(scalarKey.Value, scalarKey);
+                        entries.Add(new(scalarKey, value));
+                    }
                 }
+                CloseCollection(start.Style == MappingStyle.Flow);
+                return Anchor(start, new ConfigMapping(entries, SpanOf(start.Start)));
+            }
 
             default:
                 throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
