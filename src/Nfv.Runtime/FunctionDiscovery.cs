@@ -21,6 +21,35 @@ public static class FunctionDiscovery
     /// </summary>
     public static FunctionCatalog Installed() => s_installed.Value;
 
+    /// <summary>
+    /// The installed functions and those of every plugin in <paramref name="directories"/> (each assembly there that
+    /// declares functions, loaded in its own context).
+    /// </summary>
+    /// <exception cref="FunctionDiscoveryException">A folder is missing, a plugin cannot be loaded, or two make one kind.</exception>
+    public static (FunctionCatalog Catalog, IReadOnlyList<Plugin> Plugins) WithPlugins(IEnumerable<string> directories)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        var plugins = new List<Plugin>();
+        try
+        {
+            foreach (var directory in directories)
+            {
+                if (!Directory.Exists(directory))
+                {
+                    throw new FunctionDiscoveryException($"plugin folder {directory}: no such folder");
+                }
+                plugins.AddRange(Directory.EnumerateFiles(directory, "*.dll").Order(StringComparer.Ordinal).Where(DeclaresFunctions).Select(Plugin.Load));
+            }
+            var factories = InstalledAssemblies().SelectMany(FactoriesIn).Concat(plugins.SelectMany(p => p.Factories)).ToList();
+            return (new FunctionCatalog(factories), plugins);
+        }
+        catch (Exception ex) when (ex is FunctionDiscoveryException or ArgumentException)
+        {
+            plugins.ForEach(p => p.Unload()); // nothing of a refused set stays loaded
+            throw ex as FunctionDiscoveryException ?? new FunctionDiscoveryException(ex.Message, ex);
+        }
+    }
+
     /// <summary>A catalog of the functions <paramref name="assemblies"/> declare.</summary>
     /// <exception cref="FunctionDiscoveryException">A declared factory cannot be made, or two make the same kind.</exception>
     public static FunctionCatalog Catalog(IEnumerable<Assembly> assemblies)
