@@ -124,15 +124,7 @@ internal static class DoctorCommand
     private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     /// <summary>The Nfv:Topology setting as <c>nfv run</c> reads it (appsettings.json in the current folder, then the environment).</summary>
-    private static string DefaultTopology()
-    {
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(Directory.GetCurrentDirectory())
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        return configuration.GetSection(NfvOptions.Section).Get<NfvOptions>()?.Topology ?? new NfvOptions().Topology;
-    }
+    private static string DefaultTopology() => TopologyFile.Settings().Topology;
 }
 
 /// <summary>How a need of the topology stands on this machine.</summary>

@@ -14,6 +14,12 @@ public sealed class NfvOptions
     [Required]
     public string Topology { get; set; } = "topologies/home-router.yaml";
 
+    /// <summary>
+    /// Folders of plugins: every assembly in them that declares functions (<c>[assembly: NetworkFunction]</c>) adds its
+    /// kinds, loaded in a context of its own. Read by every verb that takes a topology.
+    /// </summary>
+    public IReadOnlyList<string> PluginDirectories { get; set; } = [];
+
     /// <summary>Packet buffers in the pool (each holds a 64 KB super-frame). Bounds the dataplane's memory.</summary>
     [Range(64, 65536)]
     public int PacketPoolSize { get; set; } = 512;

@@ -93,7 +93,7 @@ internal static class RunCommand
         }
         var path = file ?? options.Topology;
 
-        if (TopologyFile.Load(path, Console.Error) is not { } topology)
+        if (TopologyFile.Load(path, Console.Error, options.PluginDirectories) is not { } topology)
         {
             return 1;
         }

@@ -1,26 +1,46 @@
+using Microsoft.Extensions.Configuration;
 using Nfv.Abstractions.Configuration;
 using Nfv.Runtime;
 using Nfv.Topology;
 
 namespace Nfv.Host.Commands;
 
-/// <summary>How every verb that takes a topology file reads it: with the installed functions, every problem on stderr.</summary>
+/// <summary>
+/// How every verb that takes a topology file reads it: with the functions installed beside nfv and those of the plugin
+/// folders (<c>Nfv:PluginDirectories</c>), every problem on stderr.
+/// </summary>
 internal static class TopologyFile
 {
     /// <summary>
-    /// Loads <paramref name="path"/>, writing each diagnostic (warnings too) to <paramref name="stderr"/>; null when it is
-    /// refused, or when an assembly beside nfv declares functions that cannot be made (one line naming it).
+    /// The <c>Nfv</c> settings as a verb other than <c>run</c> reads them: appsettings.json in the current folder, then the
+    /// environment (<c>Nfv__PluginDirectories__0=/opt/nfv/plugins</c>).
     /// </summary>
-    public static ResolvedTopology? Load(string path, TextWriter stderr)
+    public static NfvOptions Settings()
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(Directory.GetCurrentDirectory())
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        return configuration.GetSection(NfvOptions.Section).Get<NfvOptions>() ?? new NfvOptions();
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/> with the installed functions and those of <paramref name="pluginDirectories"/>
+    /// (null: the <see cref="Settings"/>' folders), writing each diagnostic (warnings too) to <paramref name="stderr"/>;
+    /// null when the file is refused, or when a function beside nfv or a plugin cannot be used (one line naming it).
+    /// </summary>
+    public static ResolvedTopology? Load(string path, TextWriter stderr, IReadOnlyList<string>? pluginDirectories = null)
     {
         FunctionCatalog catalog;
         try
         {
-            catalog = FunctionDiscovery.Installed();
+            var folders = pluginDirectories ?? Settings().PluginDirectories;
+            catalog = folders.Count == 0 ? FunctionDiscovery.Installed() : FunctionDiscovery.WithPlugins(folders).Catalog;
         }
         catch (FunctionDiscoveryException ex)
         {
-            stderr.WriteLine($"nfv: the functions installed beside nfv cannot be used: {ex.Message}");
+            stderr.WriteLine($"nfv: {ex.Message}");
             return null;
         }
         var result = TopologyLoader.Load(path, catalog);
