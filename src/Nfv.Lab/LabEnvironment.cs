@@ -126,6 +126,17 @@ public sealed class LabEnvironment : IDisposable
         _identities[host.Name] = NetworkNamespace.Identity(host.Name) ?? throw new LabException($"network namespace '{host.Name}' vanished while it was set up");
     }
 
+    /// <summary>
+    /// Forgets the host's namespace once its name is gone: the kernel may give the freed identity to the next namespace
+    /// made under that name, which must still count as a new one (seen: <c>ip netns del h1; ip netns add h1</c> right
+    /// after nfv let go of the old one, and the host never came back).
+    /// </summary>
+    public void ForgetNamespace(ResolvedHost host)
+    {
+        ReleaseNamespace(host);
+        _identities[host.Name] = 0;
+    }
+
     /// <summary>Lets go of the host's namespace (see <see cref="HoldNamespace"/>): deleted by name, it now goes for good.</summary>
     public void ReleaseNamespace(ResolvedHost host)
     {

@@ -143,6 +143,10 @@ public sealed class LabHosts
             }
             await TakeDownAsync(host, why, log: true);
         }
+        if (identity is null)
+        {
+            _lab.ForgetNamespace(host); // whatever is made under its name from now on is a new namespace
+        }
         if (recreated)
         {
             try
