@@ -8,7 +8,7 @@ public enum PortState
 
     /// <summary>
     /// The interface is there but down (no carrier: <c>ip link set eth0 down</c> in a lab host): frames to it are dropped
-    /// and counted without a system call, and a write is tried again about once a second until one succeeds.
+    /// and counted without a system call, and a write is tried again every quarter second until one succeeds.
     /// </summary>
     NoCarrier,
 

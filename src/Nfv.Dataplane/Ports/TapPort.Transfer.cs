@@ -71,8 +71,10 @@ public sealed partial class TapPort
     }
 
     // While the port is down, frames are dropped without a system call; with no carrier a write is tried
-    // again once RetryMilliseconds have passed, and the first that succeeds brings the port up.
-    private const int RetryMilliseconds = 1000;
+    // again once RetryMilliseconds have passed, and the first that succeeds brings the port up. A quarter of a
+    // second keeps a down interface at four failed writes a second at most, and loses at most that long of
+    // traffic once it is up again (an interface coming up does not tell the TAP's file descriptor).
+    private const int RetryMilliseconds = 250;
     private long _retryAt;
 
     /// <inheritdoc/>
