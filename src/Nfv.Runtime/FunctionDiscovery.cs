@@ -23,29 +23,33 @@ public static class FunctionDiscovery
 
     /// <summary>
     /// The installed functions and those of every plugin in <paramref name="directories"/> (each assembly there that
-    /// declares functions, loaded in its own context).
+    /// declares functions, loaded in its own context), with the loader that holds them; a topology's own
+    /// <c>plugins:</c> are loaded through the same loader.
     /// </summary>
     /// <exception cref="FunctionDiscoveryException">A folder is missing, a plugin cannot be loaded, or two make one kind.</exception>
-    public static (FunctionCatalog Catalog, IReadOnlyList<Plugin> Plugins) WithPlugins(IEnumerable<string> directories)
+    public static (FunctionCatalog Catalog, PluginLoader Plugins) WithPlugins(IEnumerable<string> directories)
     {
         ArgumentNullException.ThrowIfNull(directories);
-        var plugins = new List<Plugin>();
+        var loader = new PluginLoader();
         try
         {
+            var factories = new List<INetworkFunctionFactory>();
             foreach (var directory in directories)
             {
                 if (!Directory.Exists(directory))
                 {
                     throw new FunctionDiscoveryException($"plugin folder {directory}: no such folder");
                 }
-                plugins.AddRange(Directory.EnumerateFiles(directory, "*.dll").Order(StringComparer.Ordinal).Where(DeclaresFunctions).Select(Plugin.Load));
+                foreach (var file in Directory.EnumerateFiles(directory, "*.dll").Order(StringComparer.Ordinal).Where(DeclaresFunctions))
+                {
+                    factories.AddRange(loader.Load(file).Factories);
+                }
             }
-            var factories = InstalledAssemblies().SelectMany(FactoriesIn).Concat(plugins.SelectMany(p => p.Factories)).ToList();
-            return (new FunctionCatalog(factories), plugins);
+            return (Installed().With(factories), loader);
         }
         catch (Exception ex) when (ex is FunctionDiscoveryException or ArgumentException)
         {
-            plugins.ForEach(p => p.Unload()); // nothing of a refused set stays loaded
+            loader.UnloadAll(); // nothing of a refused set stays loaded
             throw ex as FunctionDiscoveryException ?? new FunctionDiscoveryException(ex.Message, ex);
         }
     }

@@ -59,6 +59,15 @@ public sealed class FunctionCatalog
         }
     }
 
+    /// <summary>A catalog of these kinds and those <paramref name="more"/> make (a plugin's).</summary>
+    /// <exception cref="ArgumentException">A factory of <paramref name="more"/> makes a kind this catalog has, or its prefix overlaps one.</exception>
+    public FunctionCatalog With(IEnumerable<INetworkFunctionFactory> more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        var added = more.ToList();
+        return added.Count == 0 ? this : new FunctionCatalog(_factories.Values.Concat(added));
+    }
+
     /// <summary>The known kinds, as their factories spell them, sorted.</summary>
     public IReadOnlyList<string> Kinds { get; }
 

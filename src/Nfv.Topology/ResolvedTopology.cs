@@ -15,6 +15,9 @@ public sealed record ResolvedTopology
     /// <summary>The file's path as it was given to the loader.</summary>
     public required string FilePath { get; init; }
 
+    /// <summary>The full paths of the plugins the file names (<c>plugins:</c>), in file order.</summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
+
     /// <summary>The functions, in file order.</summary>
     public required IReadOnlyList<ResolvedFunction> Functions { get; init; }
 

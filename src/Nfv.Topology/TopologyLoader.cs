@@ -12,7 +12,8 @@ public static class TopologyLoader
     /// <summary>Reads and loads the file at <paramref name="path"/>. Never throws for a bad or unreadable file.</summary>
     /// <param name="path">The file; diagnostics name it exactly as given.</param>
     /// <param name="catalog">The function kinds the file may use.</param>
-    public static TopologyLoadResult Load(string path, FunctionCatalog catalog)
+    /// <param name="plugins">Loads the plugins the file names (<c>plugins:</c>); without one, naming a plugin is an error.</param>
+    public static TopologyLoadResult Load(string path, FunctionCatalog catalog, IPluginLoader? plugins = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -30,7 +31,7 @@ public static class TopologyLoader
             return Refused(path, line, column, DiagnosticCodes.FileUnreadable,
                 "the topology file is not UTF-8 text: this byte is not valid UTF-8 (save the file as UTF-8)");
         }
-        return LoadFromText(text, path, catalog);
+        return LoadFromText(text, path, catalog, plugins);
     }
 
     /// <summary>
@@ -77,11 +78,12 @@ public static class TopologyLoader
     /// <param name="text">The YAML text.</param>
     /// <param name="fileName">The name diagnostics use for the text; the topology's default name is it, without extension.</param>
     /// <param name="catalog">The function kinds the file may use.</param>
-    public static TopologyLoadResult LoadFromText(string text, string fileName, FunctionCatalog catalog)
+    /// <param name="plugins">Loads the plugins the text names, paths relative to <paramref name="fileName"/>'s folder.</param>
+    public static TopologyLoadResult LoadFromText(string text, string fileName, FunctionCatalog catalog, IPluginLoader? plugins = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(catalog);
-        return TopologyResolver.Resolve(text, fileName, catalog);
+        return TopologyResolver.Resolve(text, fileName, catalog, plugins);
     }
 }

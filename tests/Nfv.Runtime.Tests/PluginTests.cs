@@ -1,4 +1,9 @@
+using System.Buffers.Binary;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
 using System.Runtime.CompilerServices;
+using Nfv.Abstractions;
 using Nfv.Testing;
 
 namespace Nfv.Runtime.Tests;
@@ -32,7 +37,7 @@ public class PluginTests
         }
         finally
         {
-            plugins.ToList().ForEach(p => p.Unload());
+            plugins.UnloadAll();
         }
     }
 
@@ -57,6 +62,51 @@ public class PluginTests
         Assert.Contains("not a .NET assembly that declares functions", notOne.Message);
         var folder = Assert.Throws<FunctionDiscoveryException>(() => FunctionDiscovery.WithPlugins(["/no/such/folder"]));
         Assert.Equal("plugin folder /no/such/folder: no such folder", folder.Message);
+    }
+
+    [Fact]
+    public void A_plugin_built_against_a_newer_contract_is_refused_by_name()
+    {
+        var have = typeof(INetworkFunction).Assembly.GetName().Version!;
+        var folder = Directory.CreateTempSubdirectory("nfv-newer-plugin-").FullName;
+        try
+        {
+            foreach (var wanted in new[] { new Version(have.Major, have.Minor + 1, 0, 0), new Version(have.Major + 1, 0, 0, 0) })
+            {
+                var path = Path.Combine(folder, $"{wanted}.dll");
+                File.WriteAllBytes(path, BuiltAgainst(wanted));
+                var refused = Assert.Throws<FunctionDiscoveryException>(() => Plugin.Load(path));
+                Assert.Equal(
+                    $"plugin {path} was built against Nfv.Abstractions {wanted}, and this nfv has {have}: rebuild it against {have.Major}.x no newer than {have}",
+                    refused.Message);
+            }
+            // The same plugin built against this very contract loads.
+            var same = Path.Combine(folder, "same.dll");
+            File.WriteAllBytes(same, BuiltAgainst(have));
+            Plugin.Load(same).Unload();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The sample plugin as if built against Nfv.Abstractions <paramref name="version"/>: its reference's version rewritten.</summary>
+    private static byte[] BuiltAgainst(Version version)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(Folder, "Nfv.SamplePlugin.dll"));
+        using var image = new PEReader(new MemoryStream(bytes));
+        var metadata = image.GetMetadataReader();
+        var reference = metadata.AssemblyReferences.Single(r => metadata.StringComparer.Equals(metadata.GetAssemblyReference(r).Name, "Nfv.Abstractions"));
+        // An AssemblyRef row begins with its version: major, minor, build, revision, two bytes each.
+        int row = image.PEHeaders.MetadataStartOffset + metadata.GetTableMetadataOffset(TableIndex.AssemblyRef) +
+            ((MetadataTokens.GetRowNumber(reference) - 1) * metadata.GetTableRowSize(TableIndex.AssemblyRef));
+        ushort[] parts = [(ushort)version.Major, (ushort)version.Minor, (ushort)version.Build, (ushort)version.Revision];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(row + (2 * i)), parts[i]);
+        }
+        return bytes;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

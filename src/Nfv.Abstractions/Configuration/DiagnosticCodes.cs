@@ -39,6 +39,8 @@ public static class DiagnosticCodes
     public const string BadFeature = "NFV0109";
     /// <summary>A function reported a code outside its own prefix and the shared ones (a bug in the function, reported beside its diagnostic).</summary>
     public const string ForeignCode = "NFV0110";
+    /// <summary>A plugin the topology names (<c>plugins: [PATH]</c>) cannot be loaded, or makes a kind another already makes.</summary>
+    public const string BadPlugin = "NFV0111";
 
     /// <summary>A value has the wrong shape (a list where a mapping belongs, ...).</summary>
     public const string WrongType = "NFV0201";

@@ -6,8 +6,9 @@ using Nfv.Topology;
 namespace Nfv.Host.Commands;
 
 /// <summary>
-/// How every verb that takes a topology file reads it: with the functions installed beside nfv and those of the plugin
-/// folders (<c>Nfv:PluginDirectories</c>), every problem on stderr.
+/// How every verb that takes a topology file reads it: with the functions installed beside nfv, those of the plugin
+/// folders (<c>Nfv:PluginDirectories</c>) and those of the plugins the file names (<c>plugins:</c>), every problem on
+/// stderr. The plugins stay loaded for the life of the process.
 /// </summary>
 internal static class TopologyFile
 {
@@ -33,17 +34,17 @@ internal static class TopologyFile
     public static ResolvedTopology? Load(string path, TextWriter stderr, IReadOnlyList<string>? pluginDirectories = null)
     {
         FunctionCatalog catalog;
+        PluginLoader plugins;
         try
         {
-            var folders = pluginDirectories ?? Settings().PluginDirectories;
-            catalog = folders.Count == 0 ? FunctionDiscovery.Installed() : FunctionDiscovery.WithPlugins(folders).Catalog;
+            (catalog, plugins) = FunctionDiscovery.WithPlugins(pluginDirectories ?? Settings().PluginDirectories);
         }
         catch (FunctionDiscoveryException ex)
         {
             stderr.WriteLine($"nfv: {ex.Message}");
             return null;
         }
-        var result = TopologyLoader.Load(path, catalog);
+        var result = TopologyLoader.Load(path, catalog, plugins);
         Print(result.Diagnostics, stderr);
         return result.Succeeded ? result.Topology : null;
     }

@@ -39,6 +39,10 @@ internal sealed partial class TopologyResolver
         }
         if (!_catalog.TryGet(kind.Value, out var factory))
         {
+            if (_pluginRefused)
+            {
+                return; // perhaps the kind of the plugin already reported: one mistake, one error
+            }
             _diagnostics.Error(DiagnosticCodes.UnknownKind, kind.Span,
                 $"function '{entry.Name}' has unknown kind '{kind.Value}'; {KnownKinds()}{Names.DidYouMean(kind.Value, _catalog.Kinds)}");
             return;

@@ -10,10 +10,11 @@ namespace Nfv.Topology.Internal;
 /// </summary>
 internal sealed partial class TopologyResolver
 {
-    private static readonly string[] s_topLevelKeys = ["name", "description", "functions", "ports", "links", "hosts"];
+    private static readonly string[] s_topLevelKeys = ["name", "description", "plugins", "functions", "ports", "links", "hosts"];
 
     private readonly string _file;
-    private readonly FunctionCatalog _catalog;
+    private readonly IPluginLoader? _plugins;
+    private FunctionCatalog _catalog; // with the kinds of the file's own plugins once they are loaded
     private readonly DiagnosticBag _diagnostics;
     private readonly ConfigReader _reader;
 
@@ -24,23 +25,24 @@ internal sealed partial class TopologyResolver
     private readonly List<ResolvedLink> _links = [];
     private readonly List<ResolvedHost> _hosts = [];
 
-    private TopologyResolver(string file, FunctionCatalog catalog, DiagnosticBag diagnostics)
+    private TopologyResolver(string file, FunctionCatalog catalog, IPluginLoader? plugins, DiagnosticBag diagnostics)
     {
         _file = file;
         _catalog = catalog;
+        _plugins = plugins;
         _diagnostics = diagnostics;
         _reader = new ConfigReader(diagnostics);
     }
 
     /// <summary>Parses, checks and resolves <paramref name="text"/>; never throws for bad input.</summary>
-    public static TopologyLoadResult Resolve(string text, string file, FunctionCatalog catalog)
+    public static TopologyLoadResult Resolve(string text, string file, FunctionCatalog catalog, IPluginLoader? plugins)
     {
         var diagnostics = new DiagnosticBag();
         var root = YamlConfigParser.Parse(text, file, diagnostics);
         ResolvedTopology? topology = null;
         if (root is not null || !diagnostics.HasErrors)
         {
-            topology = new TopologyResolver(file, catalog, diagnostics).Resolve(root);
+            topology = new TopologyResolver(file, catalog, plugins, diagnostics).Resolve(root);
         }
         return Finish(diagnostics, topology);
     }
@@ -72,6 +74,7 @@ internal sealed partial class TopologyResolver
         string name = OptionalText(map["name"], "the topology's 'name'") ?? DefaultName();
         string? description = OptionalText(map["description"], "'description'");
 
+        var plugins = ReadPlugins(map["plugins"]);
         ReadFunctions(map["functions"]);
         ReadPorts(map["ports"]);
         ResolveFeatures();
@@ -88,6 +91,7 @@ internal sealed partial class TopologyResolver
             Name = name,
             Description = description,
             FilePath = _file,
+            Plugins = plugins,
             Functions = [.. _functions.Select(f => new ResolvedFunction(f.Name, f.Kind!, f.Blueprint!, f.Span))],
             Ports = [.. _ports.Select(p => new ResolvedExternalPort(p.Name, p.Tap!, p.Span))],
             Links = [.. _links],
