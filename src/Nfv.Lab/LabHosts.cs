@@ -29,6 +29,7 @@ public sealed class LabHosts
     private readonly Dictionary<string, string?> _down = []; // host name -> why it is down; absent while up
     private bool _stopped; // under _lock
 
+    /// <summary>Keeps the hosts of <paramref name="topology"/>, made by <paramref name="lab"/>, whose ports <paramref name="worker"/> runs; a DHCP host waits up to <paramref name="dhcpTimeout"/> for its lease when it comes back.</summary>
     public LabHosts(ResolvedTopology topology, LabEnvironment lab, DhcpHosts dhcp, PipelineWorker worker, ILogger logger, TimeSpan dhcpTimeout)
     {
         _topology = topology;

@@ -18,6 +18,7 @@ public static partial class ManagementApi
     /// <summary>The most rows a table request returns unless it asks for fewer with <c>?limit=N</c>.</summary>
     public const int DefaultRowLimit = 10_000;
 
+    /// <summary>Maps the API and <c>/metrics</c> onto <paramref name="app"/> for <paramref name="runtime"/>; with a <paramref name="token"/>, every request must bear it.</summary>
     public static void MapNfvManagement(this WebApplication app, RunningTopology runtime, string? token)
     {
         app.Use(async (context, next) =>

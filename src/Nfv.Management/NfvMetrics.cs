@@ -28,6 +28,7 @@ public sealed class NfvMetrics
     private readonly Gauge _poolAvailable;
     private readonly RunningTopology _runtime;
 
+    /// <summary>Registers nfv's metrics in <paramref name="registry"/>, read from <paramref name="runtime"/> at each scrape.</summary>
     public NfvMetrics(RunningTopology runtime, CollectorRegistry registry)
     {
         _runtime = runtime;

@@ -16,6 +16,7 @@ public sealed class RunningTopology(ResolvedTopology topology)
     /// <summary>The compiled graph and its functions, or null before the dataplane started.</summary>
     public RunningGraph? Running => _running;
 
+    /// <summary>Records that the dataplane is up: <paramref name="graph"/> run by <paramref name="worker"/>.</summary>
     public void Started(PacketGraph graph, PipelineWorker worker) => _running = new RunningGraph(graph, worker);
 
     /// <summary>The lab hosts' keeper, once they are up (null before, and for a topology run without them).</summary>

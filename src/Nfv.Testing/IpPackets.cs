@@ -7,6 +7,7 @@ namespace Nfv.Testing;
 /// <summary>Builds IPv4, ICMP, UDP, TCP and ARP frames by hand for the router and NAT tests (own checksum code, not the code under test's).</summary>
 public static class IpPackets
 {
+    /// <summary>The Internet checksum (RFC 1071) of <paramref name="data"/>: the one's complement of its one's-complement sum.</summary>
     public static ushort Sum(ReadOnlySpan<byte> data)
     {
         uint sum = 0;
@@ -25,6 +26,7 @@ public static class IpPackets
         return (ushort)~sum;
     }
 
+    /// <summary>True when <paramref name="data"/>, its checksum field included, sums to zero: the checksum is right.</summary>
     public static bool ChecksumOk(ReadOnlySpan<byte> data) => Sum(data) == 0;
 
     /// <summary>An Ethernet + IPv4 frame carrying <paramref name="l4"/>.</summary>
@@ -51,6 +53,7 @@ public static class IpPackets
         return frame;
     }
 
+    /// <summary>An ICMP echo request (type 8) with <paramref name="dataLength"/> bytes 0, 1, 2, ... and its checksum.</summary>
     public static byte[] EchoRequest(ushort ident = 7, ushort seq = 1, int dataLength = 32)
     {
         var icmp = new byte[8 + dataLength];
@@ -65,6 +68,7 @@ public static class IpPackets
         return icmp;
     }
 
+    /// <summary>An ICMP error of <paramref name="type"/> and <paramref name="code"/> quoting 28 zero bytes, with its checksum.</summary>
     public static byte[] IcmpError(byte type, byte code)
     {
         var icmp = new byte[8 + 28];
@@ -74,6 +78,7 @@ public static class IpPackets
         return icmp;
     }
 
+    /// <summary>A UDP datagram from <paramref name="srcPort"/> to <paramref name="dstPort"/> with <paramref name="dataLength"/> bytes; checksum zero (see <see cref="WithL4Checksum"/>).</summary>
     public static byte[] Udp(ushort srcPort, ushort dstPort, int dataLength = 20)
     {
         var udp = new byte[8 + dataLength];
@@ -102,6 +107,7 @@ public static class IpPackets
         return tcp;
     }
 
+    /// <summary>An ARP frame (<paramref name="op"/> 1 request, 2 reply) to <paramref name="dstMac"/>, from <paramref name="senderMac"/>.</summary>
     public static byte[] Arp(ushort op, MacAddress dstMac, MacAddress senderMac, string senderIp, MacAddress targetMac, string targetIp)
     {
         var frame = new byte[42];
@@ -156,17 +162,24 @@ public static class IpPackets
         return frame;
     }
 
+    /// <summary>The IPv4 packet of an untagged Ethernet frame.</summary>
     public static Span<byte> IpOf(byte[] frame) => frame.AsSpan(14);
 
+    /// <summary>The frame's IPv4 TTL.</summary>
     public static byte Ttl(byte[] frame) => frame[14 + 8];
 
+    /// <summary>The frame's IPv4 source address, dotted.</summary>
     public static string Src(byte[] frame) => Ipv4Address.Read(frame.AsSpan(14 + 12)).ToString();
 
+    /// <summary>The frame's IPv4 destination address, dotted.</summary>
     public static string Dst(byte[] frame) => Ipv4Address.Read(frame.AsSpan(14 + 16)).ToString();
 
+    /// <summary>The frame's IPv4 header length in bytes.</summary>
     public static int Ihl(byte[] frame) => (frame[14] & 0xF) * 4;
 
+    /// <summary>What follows the frame's IPv4 header (to the end of the frame).</summary>
     public static ReadOnlySpan<byte> L4(byte[] frame) => frame.AsSpan(14 + Ihl(frame));
 
+    /// <summary>True when the frame's IPv4 header checksum is right.</summary>
     public static bool IpChecksumOk(byte[] frame) => ChecksumOk(frame.AsSpan(14, Ihl(frame)));
 }

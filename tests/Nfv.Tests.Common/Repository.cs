@@ -1,7 +1,7 @@
-namespace Nfv.Runtime.Tests;
+namespace Nfv.Tests.Common;
 
 /// <summary>The checkout the tests run from, for tests that read its files (project files, READMEs, topologies).</summary>
-internal static class Repository
+public static class Repository
 {
     /// <summary>The folder holding Nfv.sln, found above the test's own folder.</summary>
     public static string Root { get; } = Find();
