@@ -13,13 +13,28 @@ namespace Nfv.Runtime;
 /// </summary>
 public static class FunctionDiscovery
 {
-    private static readonly Lazy<FunctionCatalog> s_installed = new(() => Catalog(InstalledAssemblies()));
+    private static readonly Lazy<FunctionCatalog> s_installed = new(LoadInstalled);
+
+    /// <summary>The folder beside nfv whose subfolders hold the functions it ships as plugins (<c>functions/NAME/</c>).</summary>
+    public const string BundledFolder = "functions";
 
     /// <summary>
-    /// The functions installed beside the runtime: every assembly in the application's folder that declares functions.
-    /// Read once per process.
+    /// The functions installed beside the runtime: every assembly in the application's folder that declares functions,
+    /// and the plugins it ships in <c>functions/NAME/</c> (each in a context of its own, as any plugin). Read once per
+    /// process.
     /// </summary>
     public static FunctionCatalog Installed() => s_installed.Value;
+
+    private static FunctionCatalog LoadInstalled()
+    {
+        var bundled = Path.Combine(AppContext.BaseDirectory, BundledFolder);
+        var plugins = Directory.Exists(bundled)
+            ? Directory.EnumerateDirectories(bundled).Order(StringComparer.Ordinal)
+                .SelectMany(d => Directory.EnumerateFiles(d, "*.dll").Order(StringComparer.Ordinal))
+                .Where(DeclaresFunctions).Select(Plugin.Load).ToList()
+            : [];
+        return CatalogOf(InstalledAssemblies().SelectMany(FactoriesIn).Concat(plugins.SelectMany(p => p.Factories)));
+    }
 
     /// <summary>
     /// The installed functions and those of every plugin in <paramref name="directories"/> (each assembly there that
@@ -59,10 +74,15 @@ public static class FunctionDiscovery
     public static FunctionCatalog Catalog(IEnumerable<Assembly> assemblies)
     {
         ArgumentNullException.ThrowIfNull(assemblies);
-        var factories = assemblies.SelectMany(FactoriesIn).ToList();
+        return CatalogOf(assemblies.SelectMany(FactoriesIn));
+    }
+
+    /// <summary>A catalog of <paramref name="factories"/>; two making one kind, or overlapping prefixes, are a discovery error.</summary>
+    private static FunctionCatalog CatalogOf(IEnumerable<INetworkFunctionFactory> factories)
+    {
         try
         {
-            return new FunctionCatalog(factories);
+            return new FunctionCatalog(factories.ToList());
         }
         catch (ArgumentException ex)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Nfv.Host.Commands;
+using Nfv.Runtime;
 
 namespace Nfv.Host.Tests;
 
@@ -33,7 +34,7 @@ public sealed class PluginDirectoryTests : IDisposable
 
         stderr = new StringWriter();
         Assert.Null(TopologyFile.Load(_file, stderr, []));
-        var expected = $"{_file}(2,17): error NFV0104: function 'echo' has unknown kind 'sample-echo'; known kinds: dhcp, nat, router, switch";
+        var expected = $"{_file}(2,17): error NFV0104: function 'echo' has unknown kind 'sample-echo'; known kinds: dhcp, firewall, nat, router, switch";
         Assert.True(stderr.ToString().Contains(expected, StringComparison.Ordinal), stderr.ToString());
     }
 
@@ -52,5 +53,15 @@ public sealed class PluginDirectoryTests : IDisposable
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Nfv:PluginDirectories:0"] = "/opt/nfv/plugins", ["Nfv:PluginDirectories:1"] = "plugins" })
             .Build().GetSection(NfvOptions.Section).Get<NfvOptions>()!;
         Assert.Equal(["/opt/nfv/plugins", "plugins"], options.PluginDirectories);
+    }
+
+    [Fact]
+    public void The_firewall_ships_beside_nfv_as_a_plugin_in_a_context_of_its_own()
+    {
+        Assert.True(FunctionDiscovery.Installed().TryGet("firewall", out var firewall));
+        var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(firewall.GetType().Assembly)!;
+        Assert.NotSame(System.Runtime.Loader.AssemblyLoadContext.Default, context);
+        Assert.True(context.IsCollectible);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "functions", "Nfv.Functions.Firewall", "Nfv.Functions.Firewall.dll"), firewall.GetType().Assembly.Location);
     }
 }

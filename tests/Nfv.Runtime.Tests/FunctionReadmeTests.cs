@@ -12,14 +12,19 @@ namespace Nfv.Runtime.Tests;
 /// </summary>
 public class FunctionReadmeTests
 {
-    public static TheoryData<string> Kinds => ["switch", "router", "nat", "dhcp"];
+    // Each kind in a shipped lab that runs it: the default lab runs one of each built-in kind.
+    public static TheoryData<string, string> Kinds => new()
+    {
+        { "switch", "home-router.yaml" }, { "router", "home-router.yaml" }, { "nat", "home-router.yaml" }, { "dhcp", "home-router.yaml" },
+        { "firewall", "firewall.yaml" },
+    };
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public void The_readme_lists_exactly_the_drop_reasons_and_events_the_function_declares(string kind)
+    public void The_readme_lists_exactly_the_drop_reasons_and_events_the_function_declares(string kind, string lab)
     {
-        // The default lab runs one function of each built-in kind, compiled as nfv run compiles it.
-        var result = TopologyLoader.Load(Path.Combine(Repository.Root, "topologies", "home-router.yaml"), FunctionDiscovery.Installed());
+        // The function compiled as nfv run compiles it.
+        var result = TopologyLoader.Load(Path.Combine(Repository.Root, "topologies", lab), FunctionDiscovery.Installed());
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var topology = result.Topology!;
         using var graph = TopologyCompiler.Compile(topology, [.. topology.Ports.Select(p => new MemoryPort(p.Name))], new PacketPool(64),

@@ -56,8 +56,31 @@ public class LayoutTests
         var projects = Projects().Select(p => p.Project).ToList();
         Assert.Equal([.. Allowed.Keys.Append("Nfv.Host").Order(StringComparer.Ordinal)],
             projects.Where(p => p.Area == "src").Select(p => p.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(["Nfv.Functions.Dhcp", "Nfv.Functions.Nat", "Nfv.Functions.Router", "Nfv.Functions.Switch"],
+        Assert.Equal(["Nfv.Functions.Dhcp", "Nfv.Functions.Firewall", "Nfv.Functions.Nat", "Nfv.Functions.Router", "Nfv.Functions.Switch"],
             projects.Where(p => p.Area == "functions").Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_function_nfv_ships_as_a_plugin_is_built_against_the_contract_without_copying_it()
+    {
+        // nfv builds it but does not reference it (it is copied to functions/NAME/ and loaded as a plugin), and the
+        // plugin compiles against the contract without a copy of its own, which would shadow nothing but mislead.
+        var host = XDocument.Load(System.IO.Path.Combine(Repository.Root, "src", "Nfv.Host", "Nfv.Host.csproj"));
+        var bundled = host.Descendants("ProjectReference")
+            .Where(r => (string?)r.Attribute("ReferenceOutputAssembly") == "false")
+            .Select(r => System.IO.Path.GetFileNameWithoutExtension((string)r.Attribute("Include")!))
+            .ToList();
+        Assert.Equal(["Nfv.Functions.Firewall"], bundled);
+        foreach (var name in bundled)
+        {
+            var project = XDocument.Load(System.IO.Path.Combine(Repository.Root, "functions", name, $"{name}.csproj"));
+            Assert.Equal("true", project.Descendants("EnableDynamicLoading").Single().Value);
+            Assert.All(project.Descendants("ProjectReference"), r =>
+            {
+                Assert.Equal("false", (string?)r.Attribute("Private"));
+                Assert.Equal("runtime", (string?)r.Attribute("ExcludeAssets"));
+            });
+        }
     }
 
     [Fact]

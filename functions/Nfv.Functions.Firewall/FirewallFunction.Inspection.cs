@@ -1,0 +1,79 @@
+using System.Globalization;
+using Nfv.Abstractions.Inspection;
+using Nfv.Ip.Headers;
+
+namespace Nfv.Functions.Firewall;
+
+// What `nfv show firewall`, `nfv show conntrack`, the management API and the metrics see of a firewall.
+public sealed partial class FirewallFunction : IInspectableFunction
+{
+    private FunctionTable[]? _tables;
+    private IReadOnlyList<FunctionCounter>? _events;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <c>firewall</c>: each rule in order, then the default policy, with the packets and bytes it decided (a connection's
+    /// packets count to the rule that let it in) and the connections it opened. <c>conntrack</c>: the connections.
+    /// </remarks>
+    public IReadOnlyList<FunctionTable> Tables => _tables ??=
+    [
+        new FunctionTable("firewall", ["rule", "action", "match", "packets", "bytes", "connections"], _rules.Length + 1,
+            () => _rules.Length + 1, RuleRows),
+        new FunctionTable("conntrack", ["protocol", "vlan", "source", "destination", "state", "rule", "packets", "expires_seconds"],
+            _table.Capacity, () => _table.Count, ConnectionRows),
+    ];
+
+    /// <inheritdoc/>
+    public IReadOnlyList<FunctionCounter> Events => _events ??= Counters.Describe();
+
+    /// <summary>Packets and bytes rule <paramref name="rule"/> decided (the rule count is the default policy), and connections it opened.</summary>
+    public (long Packets, long Bytes, long Connections) RuleCounters(int rule) =>
+        (Volatile.Read(ref _rulePackets[rule]), Volatile.Read(ref _ruleBytes[rule]), Volatile.Read(ref _ruleConnections[rule]));
+
+    private IEnumerable<IReadOnlyList<string>> RuleRows()
+    {
+        for (int i = 0; i <= _rules.Length; i++)
+        {
+            bool isDefault = i == _rules.Length;
+            var action = isDefault ? Options.Default : Options.Rules[i].Action;
+            yield return
+            [
+                isDefault ? "default" : (i + 1).ToString(CultureInfo.InvariantCulture),
+                action == FirewallAction.Allow ? "allow" : "deny",
+                isDefault ? "no rule matched" : Options.Rules[i].Text,
+                _rulePackets[i].ToString(CultureInfo.InvariantCulture),
+                _ruleBytes[i].ToString(CultureInfo.InvariantCulture),
+                _ruleConnections[i].ToString(CultureInfo.InvariantCulture),
+            ];
+        }
+    }
+
+    private IEnumerable<IReadOnlyList<string>> ConnectionRows()
+    {
+        long now = _time.GetTimestamp();
+        for (int i = 0; i < _table.Capacity; i++)
+        {
+            var c = _table[i];
+            if (!c.InUse || c.Expires <= now)
+            {
+                continue;
+            }
+            var key = c.Original;
+            bool ports = key.Protocol is Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp;
+            yield return
+            [
+                key.Protocol switch { Ipv4Header.ProtocolTcp => "tcp", Ipv4Header.ProtocolUdp => "udp", Ipv4Header.ProtocolIcmp => "icmp", var p => p.ToString(CultureInfo.InvariantCulture) },
+                key.Vlan == 0 ? "" : key.Vlan.ToString(CultureInfo.InvariantCulture),
+                Endpoint(key.Source, key.SourcePort, ports),
+                Endpoint(key.Destination, key.DestinationPort, ports),
+                c.Tcp == TcpState.None ? "" : c.Tcp.ToString().ToLowerInvariant(),
+                c.Rule == _rules.Length ? "default" : (c.Rule + 1).ToString(CultureInfo.InvariantCulture),
+                c.Packets.ToString(CultureInfo.InvariantCulture),
+                ((c.Expires - now) / _time.TimestampFrequency).ToString(CultureInfo.InvariantCulture),
+            ];
+        }
+    }
+
+    private static string Endpoint(uint address, ushort port, bool ports) =>
+        ports ? $"{new Ipv4Address(address)}:{port}" : new Ipv4Address(address).ToString();
+}

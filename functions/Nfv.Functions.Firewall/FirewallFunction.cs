@@ -1,0 +1,351 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using Nfv.Abstractions;
+using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
+using Nfv.Ip.Headers;
+
+namespace Nfv.Functions.Firewall;
+
+/// <summary>
+/// The running firewall. A packet of a tracked connection passes at once (one hash lookup); any other is matched against
+/// the rules in order, and an allowed one opens a connection so its replies pass. ICMP errors that quote a tracked
+/// connection's packet pass as related. ARP always passes; other non-IPv4 frames follow <c>non-ip</c>.
+/// </summary>
+/// <remarks>Run by one worker thread (the contract's guarantee): plain fields, no locks, nothing allocated per packet.</remarks>
+public sealed partial class FirewallFunction : INetworkFunction
+{
+    /// <summary>Connections the timer may reclaim per tick (every 100 ms).</summary>
+    internal const int SweepPerTick = 1024;
+
+    private const int Inside = 0, Outside = 1;
+    private const byte TcpFin = 0x01, TcpSyn = 0x02, TcpRst = 0x04, TcpAck = 0x10;
+
+    private readonly CompiledRule[] _rules;
+    private readonly int _defaultRule; // index of the default policy in the counters: after the rules
+    private readonly bool _defaultAllows;
+    private readonly bool _nonIpAllowed;
+    private readonly long[] _rulePackets;
+    private readonly long[] _ruleBytes;
+    private readonly long[] _ruleConnections;
+    private readonly ConnectionTable _table;
+    private readonly TimeProvider _time;
+    private readonly long _tcpEstablished, _tcpTransitory, _udp, _icmp; // in timestamp ticks
+
+    /// <summary>Creates a firewall with <paramref name="options"/>, reading the time from <paramref name="time"/>.</summary>
+    public FirewallFunction(FirewallOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        Options = options;
+        _time = time;
+        _rules = [.. options.Rules.Select(CompiledRule.Of)];
+        _defaultRule = _rules.Length;
+        _defaultAllows = options.Default == FirewallAction.Allow;
+        _nonIpAllowed = options.NonIp == FirewallAction.Allow;
+        _rulePackets = new long[_rules.Length + 1];
+        _ruleBytes = new long[_rules.Length + 1];
+        _ruleConnections = new long[_rules.Length + 1];
+        _table = new ConnectionTable(options.MaxConnections, Counters);
+        _tcpEstablished = Ticks(options.TcpEstablished);
+        _tcpTransitory = Ticks(options.TcpTransitory);
+        _udp = Ticks(options.UdpTimeout);
+        _icmp = Ticks(options.IcmpTimeout);
+
+        long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+    }
+
+    /// <summary>The configuration.</summary>
+    public FirewallOptions Options { get; }
+
+    /// <summary>What the firewall counts besides its drops; readable from any thread.</summary>
+    public EventCounters<FirewallEvent> Counters { get; } = new();
+
+    /// <summary>Connections tracked now (expired ones not yet reclaimed included); readable from any thread.</summary>
+    public int ConnectionCount => _table.Count;
+
+    /// <inheritdoc/>
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        long now = _time.GetTimestamp();
+        foreach (var packet in batch.AsSpan())
+        {
+            Handle(packet, emit, now);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnTimer(Emitter emit) => _table.Sweep(_time.GetTimestamp(), SweepPerTick);
+
+    private void Handle(Packet packet, Emitter emit, long now)
+    {
+        int input = packet.InputPort;
+        if ((uint)input > Outside)
+        {
+            emit.Drop(packet, FirewallDrop.UnknownInputPort);
+            return;
+        }
+        int output = input ^ 1;
+        var frame = packet.Data;
+        if (frame.Length < EthernetHeader.Size)
+        {
+            Drop(packet, emit, FirewallDrop.Malformed);
+            return;
+        }
+        int l3 = EthernetHeader.Size;
+        int vlan = 0;
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[EthernetHeader.TypeOffset..]);
+        if (type == EthernetHeader.TypeVlan)
+        {
+            if (frame.Length < EthernetHeader.Size + EthernetHeader.VlanTagSize)
+            {
+                Drop(packet, emit, FirewallDrop.Malformed);
+                return;
+            }
+            vlan = BinaryPrimitives.ReadUInt16BigEndian(frame[14..]) & 0x0FFF;
+            type = BinaryPrimitives.ReadUInt16BigEndian(frame[16..]);
+            l3 += EthernetHeader.VlanTagSize;
+        }
+        if (type != EthernetHeader.TypeIpv4)
+        {
+            if (type == EthernetHeader.TypeArp || _nonIpAllowed)
+            {
+                emit.To(output, packet);
+            }
+            else
+            {
+                emit.Trace(packet, $"EtherType 0x{type:x4}: not IPv4 or ARP, non-ip: deny");
+                Drop(packet, emit, FirewallDrop.NonIp);
+            }
+            return;
+        }
+        var ip = frame[l3..];
+        int ihl = ip.Length >= Ipv4Header.MinSize ? Ipv4Header.HeaderLength(ip) : 0;
+        if (ihl < Ipv4Header.MinSize || ip.Length < ihl || Ipv4Header.Version(ip) != 4)
+        {
+            Drop(packet, emit, FirewallDrop.Malformed);
+            return;
+        }
+        if (Ipv4Header.IsLaterFragment(ip))
+        {
+            emit.Trace(packet, "a fragment other than the first: no ports to match");
+            Drop(packet, emit, FirewallDrop.Fragment);
+            return;
+        }
+        byte protocol = Ipv4Header.Protocol(ip);
+        uint source = BinaryPrimitives.ReadUInt32BigEndian(ip[Ipv4Header.SourceOffset..]);
+        uint destination = BinaryPrimitives.ReadUInt32BigEndian(ip[Ipv4Header.DestinationOffset..]);
+        var l4 = ip[ihl..];
+        ushort sourcePort = 0, destinationPort = 0;
+        int icmpType = -1;
+        byte tcpFlags = 0;
+        switch (protocol)
+        {
+            case Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp:
+                if (l4.Length < (protocol == Ipv4Header.ProtocolTcp ? 14 : 8))
+                {
+                    Drop(packet, emit, FirewallDrop.Malformed);
+                    return;
+                }
+                sourcePort = BinaryPrimitives.ReadUInt16BigEndian(l4);
+                destinationPort = BinaryPrimitives.ReadUInt16BigEndian(l4[2..]);
+                tcpFlags = protocol == Ipv4Header.ProtocolTcp ? l4[13] : (byte)0;
+                break;
+            case Ipv4Header.ProtocolIcmp:
+                if (l4.Length < IcmpHeader.Size)
+                {
+                    Drop(packet, emit, FirewallDrop.Malformed);
+                    return;
+                }
+                icmpType = l4[0];
+                ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(l4[4..]);
+                if (icmpType == IcmpHeader.TypeEchoRequest)
+                {
+                    sourcePort = identifier;
+                }
+                else if (icmpType == IcmpHeader.TypeEchoReply)
+                {
+                    destinationPort = identifier;
+                }
+                break;
+        }
+
+        var key = FlowKey.Of(source, destination, sourcePort, destinationPort, vlan, protocol);
+        int connection = _table.Find(key, now, out bool reply);
+        if (connection >= 0)
+        {
+            ref var tracked = ref _table[connection];
+            tracked.Packets++;
+            tracked.Expires = now + Refresh(ref tracked, tcpFlags, reply);
+            Count(tracked.Rule, frame.Length);
+            Counters.Increment(FirewallEvent.Tracked);
+            emit.Trace(packet, $"{(reply ? "reply" : "original")} direction of a connection rule {RuleName(tracked.Rule)} allowed");
+            emit.To(output, packet);
+            return;
+        }
+        if (icmpType >= 0 && IcmpHeader.IsError((byte)icmpType) && Related(l4[IcmpHeader.Size..], vlan, now) is var related and >= 0)
+        {
+            Count(_table[related].Rule, frame.Length);
+            Counters.Increment(FirewallEvent.Related);
+            emit.Trace(packet, $"ICMP error related to a connection rule {RuleName(_table[related].Rule)} allowed");
+            emit.To(output, packet);
+            return;
+        }
+
+        int rule = Match(input, vlan, protocol, source, destination, sourcePort, destinationPort, icmpType);
+        Count(rule, frame.Length);
+        bool allowed = rule == _defaultRule ? _defaultAllows : _rules[rule].Allow;
+        if (!allowed)
+        {
+            emit.Trace(packet, $"new connection denied by rule {RuleName(rule)}");
+            Drop(packet, emit, rule == _defaultRule ? FirewallDrop.DefaultDeny : FirewallDrop.Denied);
+            return;
+        }
+        // What opens a connection: a TCP SYN, any UDP (or other protocol's) packet, an ICMP echo request. Other ICMP
+        // messages an allow rule matches pass on their own.
+        bool opens = protocol switch
+        {
+            Ipv4Header.ProtocolTcp => (tcpFlags & (TcpSyn | TcpAck | TcpRst | TcpFin)) == TcpSyn,
+            Ipv4Header.ProtocolIcmp => icmpType == IcmpHeader.TypeEchoRequest,
+            _ => true,
+        };
+        if (!opens)
+        {
+            if (protocol == Ipv4Header.ProtocolTcp)
+            {
+                emit.Trace(packet, $"rule {RuleName(rule)} allows it, but a TCP segment that is not a SYN opens no connection");
+                Drop(packet, emit, FirewallDrop.NotEstablished);
+                return;
+            }
+            emit.Trace(packet, $"allowed by rule {RuleName(rule)} (ICMP type {icmpType}, not tracked)");
+            emit.To(output, packet);
+            return;
+        }
+        var tcp = protocol == Ipv4Header.ProtocolTcp ? TcpState.Opening : TcpState.None;
+        long idle = protocol switch { Ipv4Header.ProtocolTcp => _tcpTransitory, Ipv4Header.ProtocolIcmp => _icmp, _ => _udp };
+        if (_table.Add(key, rule, tcp, now + idle) < 0)
+        {
+            emit.Trace(packet, $"rule {RuleName(rule)} allows it, but max-connections ({_table.Capacity}) are tracked");
+            Drop(packet, emit, FirewallDrop.TableFull);
+            return;
+        }
+        _ruleConnections[rule]++;
+        Counters.Increment(FirewallEvent.Opened);
+        emit.Trace(packet, $"new connection allowed by rule {RuleName(rule)}");
+        emit.To(output, packet);
+    }
+
+    /// <summary>Moves a TCP connection's state on the segment's flags; returns the idle time it gets now.</summary>
+    private long Refresh(ref Connection connection, byte flags, bool reply)
+    {
+        switch (connection.Tcp)
+        {
+            case TcpState.None:
+                return connection.Original.Protocol == Ipv4Header.ProtocolIcmp ? _icmp : _udp;
+            case var _ when (flags & TcpRst) != 0:
+                connection.Tcp = TcpState.Reset;
+                break;
+            case var _ when (flags & TcpFin) != 0:
+                connection.Tcp = TcpState.Closing;
+                break;
+            case TcpState.Opening when reply:
+                connection.Tcp = TcpState.Established; // the other side answered the SYN
+                break;
+            case TcpState.Closing or TcpState.Reset when !reply && (flags & (TcpSyn | TcpAck)) == TcpSyn:
+                connection.Tcp = TcpState.Opening; // the same ports opened again
+                break;
+        }
+        return connection.Tcp == TcpState.Established ? _tcpEstablished : _tcpTransitory;
+    }
+
+    /// <summary>
+    /// The connection an ICMP error's quoted datagram belongs to, or -1. The quoted packet is one the error's receiver
+    /// sent, so its key is looked up as it is, in whichever direction it went.
+    /// </summary>
+    private int Related(ReadOnlySpan<byte> quoted, int vlan, long now)
+    {
+        if (quoted.Length < Ipv4Header.MinSize || Ipv4Header.Version(quoted) != 4)
+        {
+            return -1;
+        }
+        int ihl = Ipv4Header.HeaderLength(quoted);
+        if (ihl < Ipv4Header.MinSize || quoted.Length < ihl + 8)
+        {
+            return -1;
+        }
+        byte protocol = Ipv4Header.Protocol(quoted);
+        uint source = BinaryPrimitives.ReadUInt32BigEndian(quoted[Ipv4Header.SourceOffset..]);
+        uint destination = BinaryPrimitives.ReadUInt32BigEndian(quoted[Ipv4Header.DestinationOffset..]);
+        var l4 = quoted[ihl..];
+        ushort sourcePort = 0, destinationPort = 0;
+        if (protocol is Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp)
+        {
+            sourcePort = BinaryPrimitives.ReadUInt16BigEndian(l4);
+            destinationPort = BinaryPrimitives.ReadUInt16BigEndian(l4[2..]);
+        }
+        else if (protocol == Ipv4Header.ProtocolIcmp)
+        {
+            ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(l4[4..]);
+            (sourcePort, destinationPort) = l4[0] switch
+            {
+                IcmpHeader.TypeEchoRequest => (identifier, (ushort)0),
+                IcmpHeader.TypeEchoReply => ((ushort)0, identifier),
+                _ => ((ushort)0, (ushort)0),
+            };
+        }
+        return _table.Find(FlowKey.Of(source, destination, sourcePort, destinationPort, vlan, protocol), now, out _);
+    }
+
+    /// <summary>The first rule matching a new connection, or the default policy's index.</summary>
+    private int Match(int input, int vlan, byte protocol, uint source, uint destination, ushort sourcePort, ushort destinationPort, int icmpType)
+    {
+        int side = input == Inside ? (int)FirewallSide.Inside : (int)FirewallSide.Outside;
+        var rules = _rules;
+        for (int i = 0; i < rules.Length; i++)
+        {
+            ref readonly var r = ref rules[i];
+            if ((r.Side == 0 || r.Side == side) &&
+                (r.Vlan < 0 || r.Vlan == vlan) &&
+                (r.Protocol < 0 || r.Protocol == protocol) &&
+                (source & r.SourceMask) == r.Source &&
+                (destination & r.DestinationMask) == r.Destination &&
+                (uint)(sourcePort - r.SourcePortMin) <= r.SourcePortSpan &&
+                (uint)(destinationPort - r.DestinationPortMin) <= r.DestinationPortSpan &&
+                (r.IcmpType < 0 || r.IcmpType == icmpType))
+            {
+                return i;
+            }
+        }
+        return _defaultRule;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(int rule, int bytes)
+    {
+        _rulePackets[rule]++;
+        _ruleBytes[rule] += bytes;
+    }
+
+    private string RuleName(int rule) => rule == _defaultRule ? "default" : (rule + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // Drops are rare and not inlined into the path of a passing packet.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Drop(Packet packet, Emitter emit, FirewallDrop reason) => emit.Drop(packet, reason);
+
+    /// <summary>A rule as the matching loop reads it: every field a compare or two, "any" as the widest range.</summary>
+    private readonly record struct CompiledRule(
+        bool Allow, int Side, int Vlan, int Protocol, uint Source, uint SourceMask, uint Destination, uint DestinationMask,
+        ushort SourcePortMin, uint SourcePortSpan, ushort DestinationPortMin, uint DestinationPortSpan, int IcmpType)
+    {
+        public static CompiledRule Of(FirewallRule rule) => new(
+            rule.Action == FirewallAction.Allow,
+            (int)rule.From,
+            rule.Vlan ?? -1,
+            rule.Protocol is { } p ? p : -1,
+            rule.Source.Address & rule.Source.Mask, rule.Source.Mask,
+            rule.Destination.Address & rule.Destination.Mask, rule.Destination.Mask,
+            rule.SourcePorts.Min, (uint)(rule.SourcePorts.Max - rule.SourcePorts.Min),
+            rule.DestinationPorts.Min, (uint)(rule.DestinationPorts.Max - rule.DestinationPorts.Min),
+            rule.IcmpType is { } t ? t : -1);
+    }
+}
