@@ -119,7 +119,8 @@ internal sealed class ConnectionTable
     {
         for (int e = _buckets[Bucket(key)]; e >= 0; e = _next[e])
         {
-            if (_keys[e] == key)
+            ref readonly var entry = ref _keys[e];
+            if (entry.A == key.A && entry.B == key.B)
             {
                 int c = e >> 1;
                 if (_connections[c].Expires <= now)
