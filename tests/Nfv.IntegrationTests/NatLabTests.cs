@@ -53,26 +53,6 @@ public class NatLabTests
           {{outside}}: { port: p3, address: {{Outside}}/24, gateway: 198.18.82.1 }
         """;
 
-    // A web server in a lab namespace, its access log (one line per request, client address first) in a file. The
-    // lab's teardown stops it by its process id.
-    private static async Task<string> StartWebServerAsync(Lab lab, string host, string address, int port)
-    {
-        string log = Path.Combine(lab.Directory, $"http-{host}.log");
-        LabProcess.Start(lab, host, "sh", "-c",
-            $"exec /usr/bin/python3 -m http.server {port} --bind {address} --directory {lab.Directory} 2>>{log}");
-        // Wait until it listens (bounded).
-        for (int i = 0; i < 50; i++)
-        {
-            var probe = await Shell.InNamespaceAsync(host, TimeSpan.FromSeconds(5), "curl", "-s", "-o", "/dev/null", "-m", "1", $"http://{address}:{port}/");
-            if (probe.ExitCode == 0)
-            {
-                return log;
-            }
-            await Task.Delay(200);
-        }
-        throw new InvalidOperationException($"the web server in {host} did not start");
-    }
-
     private static Task<CommandResult> CurlAsync(string host, string url) =>
         Shell.InNamespaceAsync(host, ToolTimeout, "curl", "-s", "-S", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10", url);
 
@@ -84,7 +64,7 @@ public class NatLabTests
         using var nfv = await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside)));
         await Ping.AssertReachesAsync(h1, Outside);
 
-        string log = await StartWebServerAsync(lab, outside, Outside, 8000);
+        string log = await WebServer.StartAsync(lab, outside, Outside, 8000);
         var curl = await CurlAsync(h1, $"http://{Outside}:8000/");
         Assert.True(curl.ExitCode == 0 && curl.StandardOutput == "200", curl.ToString());
         var requests = File.ReadAllLines(log).Where(l => l.Contains("\"GET / ", StringComparison.Ordinal)).ToList();
@@ -148,7 +128,7 @@ public class NatLabTests
         string h1 = lab.Host("h1"), h2 = lab.Host("h2"), outside = lab.Host("out");
         using var nfv = await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside)));
         await Ping.AssertReachesAsync(h2, Outside);
-        string log = await StartWebServerAsync(lab, h2, "10.81.1.11", 8000);
+        string log = await WebServer.StartAsync(lab, h2, "10.81.1.11", 8000);
 
         var fromOutside = await CurlAsync(outside, $"http://{External}:8080/");
         Assert.True(fromOutside.ExitCode == 0 && fromOutside.StandardOutput == "200", fromOutside.ToString());
@@ -233,7 +213,7 @@ public class NatLabTests
         string leased = line.Groups["ip"].Value;
 
         await Ping.AssertReachesAsync(h1, "203.0.113.1");
-        string log = await StartWebServerAsync(lab, internet, "203.0.113.1", 8000);
+        string log = await WebServer.StartAsync(lab, internet, "203.0.113.1", 8000);
         var curl = await CurlAsync(h1, "http://203.0.113.1:8000/");
         Assert.True(curl.ExitCode == 0 && curl.StandardOutput == "200", curl.ToString());
         var requests = File.ReadAllLines(log).Where(l => l.Contains("\"GET / ", StringComparison.Ordinal)).ToList();
