@@ -4,6 +4,8 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
 using Nfv.Functions.Firewall;
+using Nfv.Ip;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Benchmarks;
 
@@ -33,9 +35,10 @@ public class FirewallBenchmark
     public void Setup()
     {
         // 99 rules that never match these flows (each a different source prefix), then the one that allows them.
+        var span = new SourceSpan("bench", 1, 1);
         var rules = Enumerable.Range(0, Rules - 1)
-            .Select(i => new FirewallRule(FirewallAction.Deny, $"src 172.16.{i}.0/24", new SourceSpan("bench", 1, 1)) { Source = (0xAC10_0000u | (uint)i << 8, 0xFFFF_FF00u) })
-            .Append(new FirewallRule(FirewallAction.Allow, "from inside udp", new SourceSpan("bench", 1, 1)) { From = FirewallSide.Inside, Protocol = 17 })
+            .Select(i => new FirewallRule(FirewallAction.Deny, FirewallSide.Any, new Ipv4Match { Source = new Ipv4Prefix(new Ipv4Address(0xAC10_0000u | (uint)i << 8), 24) }, span))
+            .Append(new FirewallRule(FirewallAction.Allow, FirewallSide.Inside, new Ipv4Match { Protocol = 17 }, span))
             .ToList();
         _firewall = new FirewallFunction(new FirewallOptions { Rules = rules, MaxConnections = Flows * 2, UdpTimeout = TimeSpan.FromMinutes(2) }, _time);
         var pool = new PacketPool(3 * Flows, 256);

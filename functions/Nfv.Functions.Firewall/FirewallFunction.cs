@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
+using Nfv.Ip;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Firewall;
@@ -90,49 +91,23 @@ public sealed partial class FirewallFunction : INetworkFunction
         }
         int output = input ^ 1;
         var frame = packet.Data;
-        if (frame.Length < EthernetHeader.Size)
+        switch (Ipv4Fields.Read(frame, out var fields))
         {
-            Drop(packet, emit, FirewallDrop.Malformed);
-            return;
-        }
-        int l3 = EthernetHeader.Size;
-        int vlan = 0;
-        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[EthernetHeader.TypeOffset..]);
-        if (type == EthernetHeader.TypeVlan)
-        {
-            if (frame.Length < EthernetHeader.Size + EthernetHeader.VlanTagSize)
-            {
+            case Ipv4FieldsResult.Malformed:
                 Drop(packet, emit, FirewallDrop.Malformed);
                 return;
-            }
-            vlan = BinaryPrimitives.ReadUInt16BigEndian(frame[14..]) & 0x0FFF;
-            type = BinaryPrimitives.ReadUInt16BigEndian(frame[16..]);
-            l3 += EthernetHeader.VlanTagSize;
-        }
-        if (type != EthernetHeader.TypeIpv4)
-        {
-            if (type == EthernetHeader.TypeArp || _nonIpAllowed)
-            {
+            case Ipv4FieldsResult.NotIpv4 when fields.EtherType == EthernetHeader.TypeArp || _nonIpAllowed:
                 emit.To(output, packet);
-            }
-            else
-            {
+                return;
+            case Ipv4FieldsResult.NotIpv4:
                 if (packet.IsTraced)
                 {
-                    emit.Trace(packet, $"EtherType 0x{type:x4}: not IPv4 or ARP, non-ip: deny");
+                    emit.Trace(packet, $"EtherType 0x{fields.EtherType:x4}: not IPv4 or ARP, non-ip: deny");
                 }
                 Drop(packet, emit, FirewallDrop.NonIp);
-            }
-            return;
+                return;
         }
-        var ip = frame[l3..];
-        int ihl = ip.Length >= Ipv4Header.MinSize ? Ipv4Header.HeaderLength(ip) : 0;
-        if (ihl < Ipv4Header.MinSize || ip.Length < ihl || Ipv4Header.Version(ip) != 4)
-        {
-            Drop(packet, emit, FirewallDrop.Malformed);
-            return;
-        }
-        if (Ipv4Header.IsLaterFragment(ip))
+        if (fields.IsLaterFragment)
         {
             if (packet.IsTraced)
             {
@@ -141,45 +116,14 @@ public sealed partial class FirewallFunction : INetworkFunction
             Drop(packet, emit, FirewallDrop.Fragment);
             return;
         }
-        byte protocol = Ipv4Header.Protocol(ip);
-        uint source = BinaryPrimitives.ReadUInt32BigEndian(ip[Ipv4Header.SourceOffset..]);
-        uint destination = BinaryPrimitives.ReadUInt32BigEndian(ip[Ipv4Header.DestinationOffset..]);
-        var l4 = ip[ihl..];
-        ushort sourcePort = 0, destinationPort = 0;
-        int icmpType = -1;
-        byte tcpFlags = 0;
-        switch (protocol)
-        {
-            case Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp:
-                if (l4.Length < (protocol == Ipv4Header.ProtocolTcp ? 14 : 8))
-                {
-                    Drop(packet, emit, FirewallDrop.Malformed);
-                    return;
-                }
-                sourcePort = BinaryPrimitives.ReadUInt16BigEndian(l4);
-                destinationPort = BinaryPrimitives.ReadUInt16BigEndian(l4[2..]);
-                tcpFlags = protocol == Ipv4Header.ProtocolTcp ? l4[13] : (byte)0;
-                break;
-            case Ipv4Header.ProtocolIcmp:
-                if (l4.Length < IcmpHeader.Size)
-                {
-                    Drop(packet, emit, FirewallDrop.Malformed);
-                    return;
-                }
-                icmpType = l4[0];
-                ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(l4[4..]);
-                if (icmpType == IcmpHeader.TypeEchoRequest)
-                {
-                    sourcePort = identifier;
-                }
-                else if (icmpType == IcmpHeader.TypeEchoReply)
-                {
-                    destinationPort = identifier;
-                }
-                break;
-        }
+        byte protocol = fields.Protocol;
+        int icmpType = fields.IcmpType;
+        byte tcpFlags = fields.TcpFlags;
+        // An echo exchange is keyed by its identifier: the request's source port, the reply's destination port.
+        ushort sourcePort = icmpType == IcmpHeader.TypeEchoRequest ? fields.IcmpIdentifier : fields.SourcePort;
+        ushort destinationPort = icmpType == IcmpHeader.TypeEchoReply ? fields.IcmpIdentifier : fields.DestinationPort;
 
-        var key = FlowKey.Of(source, destination, sourcePort, destinationPort, vlan, protocol);
+        var key = FlowKey.Of(fields.Source, fields.Destination, sourcePort, destinationPort, fields.Vlan, protocol);
         int connection = _table.Find(key, now, out bool reply);
         if (connection >= 0)
         {
@@ -195,7 +139,7 @@ public sealed partial class FirewallFunction : INetworkFunction
             emit.To(output, packet);
             return;
         }
-        if (icmpType >= 0 && IcmpHeader.IsError((byte)icmpType) && Related(l4[IcmpHeader.Size..], vlan, now) is var related and >= 0)
+        if (icmpType >= 0 && IcmpHeader.IsError((byte)icmpType) && Related(frame[(fields.TransportOffset + IcmpHeader.Size)..], fields.Vlan, now) is var related and >= 0)
         {
             Count(_table[related].Rule, frame.Length);
             Counters.Increment(FirewallEvent.Related);
@@ -207,7 +151,7 @@ public sealed partial class FirewallFunction : INetworkFunction
             return;
         }
 
-        int rule = Match(input, vlan, protocol, source, destination, sourcePort, destinationPort, icmpType);
+        int rule = Match(input, fields);
         Count(rule, frame.Length);
         bool allowed = rule == _defaultRule ? _defaultAllows : _rules[rule].Allow;
         if (!allowed)
@@ -327,21 +271,20 @@ public sealed partial class FirewallFunction : INetworkFunction
     }
 
     /// <summary>The first rule matching a new connection, or the default policy's index.</summary>
-    private int Match(int input, int vlan, byte protocol, uint source, uint destination, ushort sourcePort, ushort destinationPort, int icmpType)
+    private int Match(int input, in Ipv4Fields packet)
     {
-        int side = input == Inside ? (int)FirewallSide.Inside : (int)FirewallSide.Outside;
+        var side = input == Inside ? FirewallSide.Inside : FirewallSide.Outside;
+        // The packet's fields read once, into registers: the loop then costs a few compares a rule.
+        uint source = packet.Source, destination = packet.Destination;
+        byte protocol = packet.Protocol, dscp = packet.Dscp;
+        ushort sourcePort = packet.SourcePort, destinationPort = packet.DestinationPort;
+        int vlan = packet.Vlan, icmpType = packet.IcmpType;
         var rules = _rules;
         for (int i = 0; i < rules.Length; i++)
         {
-            ref readonly var r = ref rules[i];
-            if ((r.Side == 0 || r.Side == side) &&
-                (r.Vlan < 0 || r.Vlan == vlan) &&
-                (r.Protocol < 0 || r.Protocol == protocol) &&
-                (source & r.SourceMask) == r.Source &&
-                (destination & r.DestinationMask) == r.Destination &&
-                (uint)(sourcePort - r.SourcePortMin) <= r.SourcePortSpan &&
-                (uint)(destinationPort - r.DestinationPortMin) <= r.DestinationPortSpan &&
-                (r.IcmpType < 0 || r.IcmpType == icmpType))
+            ref readonly var rule = ref rules[i];
+            if ((rule.From == FirewallSide.Any || rule.From == side) &&
+                rule.Match.Matches(source, destination, protocol, sourcePort, destinationPort, vlan, icmpType, dscp))
             {
                 return i;
             }
@@ -362,20 +305,9 @@ public sealed partial class FirewallFunction : INetworkFunction
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Drop(Packet packet, Emitter emit, FirewallDrop reason) => emit.Drop(packet, reason);
 
-    /// <summary>A rule as the matching loop reads it: every field a compare or two, "any" as the widest range.</summary>
-    private readonly record struct CompiledRule(
-        bool Allow, int Side, int Vlan, int Protocol, uint Source, uint SourceMask, uint Destination, uint DestinationMask,
-        ushort SourcePortMin, uint SourcePortSpan, ushort DestinationPortMin, uint DestinationPortSpan, int IcmpType)
+    /// <summary>A rule as the matching loop reads it.</summary>
+    private readonly record struct CompiledRule(bool Allow, FirewallSide From, Ipv4Matcher Match)
     {
-        public static CompiledRule Of(FirewallRule rule) => new(
-            rule.Action == FirewallAction.Allow,
-            (int)rule.From,
-            rule.Vlan ?? -1,
-            rule.Protocol is { } p ? p : -1,
-            rule.Source.Address & rule.Source.Mask, rule.Source.Mask,
-            rule.Destination.Address & rule.Destination.Mask, rule.Destination.Mask,
-            rule.SourcePorts.Min, (uint)(rule.SourcePorts.Max - rule.SourcePorts.Min),
-            rule.DestinationPorts.Min, (uint)(rule.DestinationPorts.Max - rule.DestinationPorts.Min),
-            rule.IcmpType is { } t ? t : -1);
+        public static CompiledRule Of(FirewallRule rule) => new(rule.Action == FirewallAction.Allow, rule.From, new Ipv4Matcher(rule.Match));
     }
 }

@@ -1,4 +1,5 @@
 using Nfv.Abstractions.Configuration;
+using Nfv.Ip;
 
 namespace Nfv.Functions.Firewall;
 
@@ -56,36 +57,17 @@ public enum FirewallSide
     Outside = 2,
 }
 
-/// <summary>
-/// One rule as written: every field given must match (a field left out matches anything). Ports apply to TCP and UDP,
-/// the ICMP type to ICMP.
-/// </summary>
+/// <summary>One rule as written: who may open the connection, and what it must match.</summary>
 /// <param name="Action">Allow or deny.</param>
-/// <param name="Text">The rule as <c>nfv show firewall</c> prints it (<c>from inside tcp dst-port 80</c>).</param>
+/// <param name="From">The port the connection comes in on.</param>
+/// <param name="Match">What the packet must match (<c>protocol</c>, <c>src</c>, <c>dst-port</c>, ...).</param>
 /// <param name="Span">Where it is written.</param>
-public sealed record FirewallRule(FirewallAction Action, string Text, SourceSpan Span)
+public sealed record FirewallRule(FirewallAction Action, FirewallSide From, Ipv4Match Match, SourceSpan Span)
 {
-    /// <summary>The port the connection comes in on.</summary>
-    public FirewallSide From { get; init; }
-
-    /// <summary>The IP protocol number, or null for any.</summary>
-    public byte? Protocol { get; init; }
-
-    /// <summary>Source prefix: address and mask, host order.</summary>
-    public (uint Address, uint Mask) Source { get; init; }
-
-    /// <summary>Destination prefix: address and mask, host order.</summary>
-    public (uint Address, uint Mask) Destination { get; init; }
-
-    /// <summary>Source port range (TCP, UDP), inclusive.</summary>
-    public (ushort Min, ushort Max) SourcePorts { get; init; } = (0, ushort.MaxValue);
-
-    /// <summary>Destination port range (TCP, UDP), inclusive.</summary>
-    public (ushort Min, ushort Max) DestinationPorts { get; init; } = (0, ushort.MaxValue);
-
-    /// <summary>The ICMP type, or null for any.</summary>
-    public byte? IcmpType { get; init; }
-
-    /// <summary>The 802.1Q VLAN id; 0 for untagged frames only; null for any.</summary>
-    public int? Vlan { get; init; }
+    /// <summary>The rule as <c>nfv show firewall</c> prints it (<c>from inside tcp dst-port 80</c>).</summary>
+    public string Text => From switch
+    {
+        FirewallSide.Any => Match.ToString(),
+        _ => Match == Ipv4Match.Any ? $"from {From.ToString().ToLowerInvariant()}" : $"from {From.ToString().ToLowerInvariant()} {Match}",
+    };
 }

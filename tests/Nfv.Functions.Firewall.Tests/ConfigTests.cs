@@ -45,8 +45,8 @@ public class ConfigTests
             ["from inside tcp dst 192.0.2.0/24 dst-port 80", "udp src 10.0.0.5/32 src-port 5000-5100", "vlan 10 icmp echo-request", "untagged protocol 47", "any"],
             options.Rules.Select(r => r.Text));
         Assert.Equal([FirewallAction.Allow, FirewallAction.Deny, FirewallAction.Allow, FirewallAction.Deny, FirewallAction.Deny], options.Rules.Select(r => r.Action));
-        Assert.Equal((80, 80), ((int)options.Rules[0].DestinationPorts.Min, (int)options.Rules[0].DestinationPorts.Max));
-        Assert.Equal(0, options.Rules[3].Vlan);
+        Assert.Equal(((ushort)80, (ushort)80), options.Rules[0].Match.DestinationPorts);
+        Assert.Equal(0, options.Rules[3].Match.Vlan);
     }
 
     [Fact]
@@ -61,14 +61,14 @@ public class ConfigTests
     [Theory]
     [InlineData("- { action: permit }", "test.yaml(4,17): error NFV1501: 'action' of rule 1 of firewall 'fw' is 'permit'; it must be one of: allow, deny")]
     [InlineData("- { protocol: tcp }", "test.yaml(4,7): error NFV0101: rule 1 of firewall 'fw' needs 'action'")]
-    [InlineData("- { action: allow, dst-port: 80 }", "test.yaml(4,24): error NFV1502: 'dst-port' of rule 1 of firewall 'fw' needs 'protocol: tcp' or 'protocol: udp'")]
-    [InlineData("- { action: allow, protocol: tcp, icmp-type: 8 }", "test.yaml(4,39): error NFV1502: 'icmp-type' of rule 1 of firewall 'fw' needs 'protocol: icmp'")]
-    [InlineData("- { action: allow, protocol: udp, dst-port: 90-80 }", "test.yaml(4,49): error NFV1503: 'dst-port' of rule 1 of firewall 'fw' is '90-80'; write a port (80) or a range (5000-5100) from 0 to 65535")]
-    [InlineData("- { action: allow, protocol: sctpp }", "test.yaml(4,34): error NFV1501: 'protocol' of rule 1 of firewall 'fw' is 'sctpp'; it must be tcp, udp, icmp, any or a protocol number from 0 to 255")]
+    [InlineData("- { action: allow, dst-port: 80 }", "test.yaml(4,24): error NFV0209: 'dst-port' of rule 1 of firewall 'fw' needs 'protocol: tcp' or 'protocol: udp'")]
+    [InlineData("- { action: allow, protocol: tcp, icmp-type: 8 }", "test.yaml(4,39): error NFV0209: 'icmp-type' of rule 1 of firewall 'fw' needs 'protocol: icmp'")]
+    [InlineData("- { action: allow, protocol: udp, dst-port: 90-80 }", "test.yaml(4,49): error NFV0208: 'dst-port' of rule 1 of firewall 'fw' is '90-80'; write a port (80) or a range (5000-5100) from 0 to 65535")]
+    [InlineData("- { action: allow, protocol: sctpp }", "test.yaml(4,34): error NFV0208: 'protocol' of rule 1 of firewall 'fw' is 'sctpp'; it must be tcp, udp, icmp, any or a protocol number from 0 to 255")]
     [InlineData("- { action: allow, src: 10.0.0.0/33 }", "test.yaml(4,29): error NFV0203: 'src' of rule 1 of firewall 'fw' must be an IPv4 address or prefix such as 10.1.0.0/24, not '10.0.0.0/33'")]
     [InlineData("- { action: allow, vlan: 5000 }", "test.yaml(4,30): error NFV0207: ")]
-    [InlineData("- { action: allow, form: inside }", "test.yaml(4,24): error NFV0102: unknown key 'form' in rule 1 of firewall 'fw'; expected one of: action, from, protocol, src, dst, src-port, dst-port, icmp-type, vlan")]
-    [InlineData("- { action: allow, protocol: icmp, icmp-type: echo }", "test.yaml(4,51): error NFV1501: 'icmp-type' of rule 1 of firewall 'fw' is 'echo'; it must be a number from 0 to 255 or one of: ")]
+    [InlineData("- { action: allow, form: inside }", "test.yaml(4,24): error NFV0102: unknown key 'form' in rule 1 of firewall 'fw'; expected one of: action, from, protocol, src, dst, src-port, dst-port, icmp-type, dscp, vlan")]
+    [InlineData("- { action: allow, protocol: icmp, icmp-type: echo }", "test.yaml(4,51): error NFV0208: 'icmp-type' of rule 1 of firewall 'fw' is 'echo'; it must be a number from 0 to 255 or one of: ")]
     public void A_bad_rule_is_refused_at_its_line_and_column(string rule, string expected)
     {
         var error = Refused($"""
@@ -94,6 +94,6 @@ public class ConfigTests
         Assert.Equal(3, errors.Length);
         Assert.Contains(errors, e => e.Contains("(3,12): error NFV1501", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("(5,17): error NFV1501", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("(6,49): error NFV1503", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("(6,49): error NFV0208", StringComparison.Ordinal));
     }
 }

@@ -56,6 +56,10 @@ public static class DiagnosticCodes
     public const string BadName = "NFV0206";
     /// <summary>A VLAN id is out of 1..4094.</summary>
     public const string BadVlan = "NFV0207";
+    /// <summary>A packet match's value is not understood: a protocol or ICMP type name, a port range.</summary>
+    public const string BadMatch = "NFV0208";
+    /// <summary>A packet match names ports without <c>protocol: tcp</c> or <c>udp</c>, or an ICMP type without <c>protocol: icmp</c>.</summary>
+    public const string MatchNeedsProtocol = "NFV0209";
 
     /// <summary>An interface or namespace name is already in use on this machine.</summary>
     public const string NameTaken = "NFV0301";

@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using Nfv.Abstractions.Headers;
+using Nfv.Ip.Headers;
+
+namespace Nfv.Ip;
+
+/// <summary>What reading a frame's IPv4 fields found.</summary>
+public enum Ipv4FieldsResult
+{
+    /// <summary>An IPv4 packet whose headers are all there.</summary>
+    Ipv4 = 0,
+
+    /// <summary>Not IPv4 (<see cref="Ipv4Fields.EtherType"/> says what).</summary>
+    NotIpv4 = 1,
+
+    /// <summary>Too short for its Ethernet, VLAN, IPv4 or transport header, or not version 4 where it says IPv4.</summary>
+    Malformed = 2,
+}
+
+/// <summary>
+/// The fields of an Ethernet frame that rules and classes match on, read once: VLAN, EtherType, IPv4 addresses,
+/// protocol, DSCP, ports (TCP, UDP), ICMP type and echo identifier, TCP flags. A plain struct on the stack; reading
+/// allocates nothing. Fragments after the first carry no transport header: <see cref="IsLaterFragment"/>, ports zero.
+/// </summary>
+public struct Ipv4Fields
+{
+    /// <summary>The 802.1Q VLAN id, 0 when untagged.</summary>
+    public int Vlan;
+
+    /// <summary>The EtherType after any VLAN tag.</summary>
+    public ushort EtherType;
+
+    /// <summary>Where the IPv4 header begins in the frame.</summary>
+    public int IpOffset;
+
+    /// <summary>Where the transport header begins in the frame.</summary>
+    public int TransportOffset;
+
+    /// <summary>The IP protocol.</summary>
+    public byte Protocol;
+
+    /// <summary>The DSCP (the TOS byte's upper six bits).</summary>
+    public byte Dscp;
+
+    /// <summary>Source and destination, host order.</summary>
+    public uint Source, Destination;
+
+    /// <summary>TCP or UDP ports; zero for other protocols.</summary>
+    public ushort SourcePort, DestinationPort;
+
+    /// <summary>The ICMP type, or -1 when not ICMP.</summary>
+    public int IcmpType;
+
+    /// <summary>The ICMP echo request's or reply's identifier.</summary>
+    public ushort IcmpIdentifier;
+
+    /// <summary>The TCP flags byte; zero for other protocols.</summary>
+    public byte TcpFlags;
+
+    /// <summary>A fragment after the first: no transport header.</summary>
+    public bool IsLaterFragment;
+
+    /// <summary>Reads <paramref name="frame"/>'s fields into <paramref name="fields"/>.</summary>
+    public static Ipv4FieldsResult Read(ReadOnlySpan<byte> frame, out Ipv4Fields fields)
+    {
+        fields = default;
+        fields.IcmpType = -1;
+        if (frame.Length < EthernetHeader.Size)
+        {
+            return Ipv4FieldsResult.Malformed;
+        }
+        int l3 = EthernetHeader.Size;
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[EthernetHeader.TypeOffset..]);
+        if (type == EthernetHeader.TypeVlan)
+        {
+            if (frame.Length < EthernetHeader.Size + EthernetHeader.VlanTagSize)
+            {
+                return Ipv4FieldsResult.Malformed;
+            }
+            fields.Vlan = BinaryPrimitives.ReadUInt16BigEndian(frame[14..]) & 0x0FFF;
+            type = BinaryPrimitives.ReadUInt16BigEndian(frame[16..]);
+            l3 += EthernetHeader.VlanTagSize;
+        }
+        fields.EtherType = type;
+        if (type != EthernetHeader.TypeIpv4)
+        {
+            return Ipv4FieldsResult.NotIpv4;
+        }
+        var ip = frame[l3..];
+        int ihl = ip.Length >= Ipv4Header.MinSize ? Ipv4Header.HeaderLength(ip) : 0;
+        if (ihl < Ipv4Header.MinSize || ip.Length < ihl || Ipv4Header.Version(ip) != 4)
+        {
+            return Ipv4FieldsResult.Malformed;
+        }
+        fields.IpOffset = l3;
+        fields.TransportOffset = l3 + ihl;
+        fields.Protocol = Ipv4Header.Protocol(ip);
+        fields.Dscp = (byte)(ip[1] >> 2);
+        fields.Source = BinaryPrimitives.ReadUInt32BigEndian(ip[Ipv4Header.SourceOffset..]);
+        fields.Destination = BinaryPrimitives.ReadUInt32BigEndian(ip[Ipv4Header.DestinationOffset..]);
+        if (Ipv4Header.IsLaterFragment(ip))
+        {
+            fields.IsLaterFragment = true;
+            return Ipv4FieldsResult.Ipv4;
+        }
+        var l4 = ip[ihl..];
+        switch (fields.Protocol)
+        {
+            case Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp:
+                if (l4.Length < (fields.Protocol == Ipv4Header.ProtocolTcp ? 14 : 8))
+                {
+                    return Ipv4FieldsResult.Malformed;
+                }
+                fields.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(l4);
+                fields.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(l4[2..]);
+                fields.TcpFlags = fields.Protocol == Ipv4Header.ProtocolTcp ? l4[13] : (byte)0;
+                break;
+            case Ipv4Header.ProtocolIcmp:
+                if (l4.Length < IcmpHeader.Size)
+                {
+                    return Ipv4FieldsResult.Malformed;
+                }
+                fields.IcmpType = l4[0];
+                fields.IcmpIdentifier = BinaryPrimitives.ReadUInt16BigEndian(l4[4..]);
+                break;
+        }
+        return Ipv4FieldsResult.Ipv4;
+    }
+}
