@@ -52,11 +52,11 @@ public sealed class FirewallFunctionFactory : INetworkFunctionFactory
             }
             options = options with { Rules = read };
         }
-        if (config["default"] is { } defaultNode && Choice(reader, defaultNode, $"'default' of {where}", s_actions) is { } policy)
+        if (config["default"] is { } defaultNode && reader.Choice(defaultNode, $"'default' of {where}", s_actions, FirewallDiagnosticCodes.BadChoice) is { } policy)
         {
             options = options with { Default = policy };
         }
-        if (config["non-ip"] is { } nonIpNode && Choice(reader, nonIpNode, $"'non-ip' of {where}", s_actions) is { } nonIp)
+        if (config["non-ip"] is { } nonIpNode && reader.Choice(nonIpNode, $"'non-ip' of {where}", s_actions, FirewallDiagnosticCodes.BadChoice) is { } nonIp)
         {
             options = options with { NonIp = nonIp };
         }
@@ -101,24 +101,10 @@ public sealed class FirewallFunctionFactory : INetworkFunctionFactory
         }
         int errors = reader.Diagnostics.Items.Count;
         reader.CheckKeys(map, what, s_ruleKeys);
-        var action = reader.Required(map, "action", what) is { } actionNode ? Choice(reader, actionNode, $"'action' of {what}", s_actions) : null;
-        var from = map["from"] is { } fromNode ? Choice(reader, fromNode, $"'from' of {what}", s_sides) : FirewallSide.Any;
+        var action = reader.Required(map, "action", what) is { } actionNode ? reader.Choice(actionNode, $"'action' of {what}", s_actions, FirewallDiagnosticCodes.BadChoice) : null;
+        var from = map["from"] is { } fromNode ? reader.Choice(fromNode, $"'from' of {what}", s_sides, FirewallDiagnosticCodes.BadChoice) : FirewallSide.Any;
         var match = reader.Match(map, what);
         bool failed = reader.Diagnostics.Items.Skip(errors).Any(d => d.Severity == DiagnosticSeverity.Error);
         return failed ? null : new FirewallRule(action!.Value, from!.Value, match!, map.Span);
-    }
-
-    private static T? Choice<T>(ConfigReader reader, ConfigNode node, string what, Dictionary<string, T> words) where T : struct
-    {
-        if (reader.AsScalar(node, what) is not { } scalar)
-        {
-            return null;
-        }
-        if (words.TryGetValue(scalar.Value, out var value))
-        {
-            return value;
-        }
-        reader.Diagnostics.Error(FirewallDiagnosticCodes.BadChoice, node.Span, $"{what} is '{scalar.Value}'; it must be one of: {string.Join(", ", words.Keys)}");
-        return null;
     }
 }

@@ -168,6 +168,25 @@ public sealed class ConfigReader(DiagnosticBag diagnostics)
         return null;
     }
 
+    /// <summary>
+    /// One of <paramref name="words"/> (<c>action: allow</c>), or null after reporting under <paramref name="code"/> with
+    /// the words it may be.
+    /// </summary>
+    public T? Choice<T>(ConfigNode node, string what, IReadOnlyDictionary<string, T> words, string code) where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        if (words.TryGetValue(scalar.Value, out var value))
+        {
+            return value;
+        }
+        Diagnostics.Error(code, node.Span, $"{what} is '{scalar.Value}'; it must be one of: {string.Join(", ", words.Keys)}");
+        return null;
+    }
+
     /// <summary>Parses a duration; see <see cref="Duration"/>.</summary>
     public static bool TryParseDuration(string text, out TimeSpan value)
     {
