@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
-using Nfv.Abstractions.Headers;
 using Nfv.Functions.Firewall;
 using Nfv.Ip;
 using Nfv.Ip.Headers;
@@ -43,9 +41,9 @@ public class FirewallBenchmark
         _firewall = new FirewallFunction(new FirewallOptions { Rules = rules, MaxConnections = Flows * 2, UdpTimeout = TimeSpan.FromMinutes(2) }, _time);
         var pool = new PacketPool(3 * Flows, 256);
         var remote = 0xC633_6407u; // 198.51.100.7
-        _outbound = MakeBatches(pool, i => (Frame(Inside(i), remote, Port(i), 53), 0));
-        _replies = MakeBatches(pool, i => (Frame(remote, Inside(i), 53, Port(i)), 1));
-        _unsolicited = MakeBatches(pool, i => (Frame(remote, Inside(i), 40000, (ushort)(8000 + i)), 1));
+        _outbound = BenchFrames.Batches(pool, Batches, BatchSize, i => (BenchFrames.Udp(Inside(i), remote, Port(i), 53), 0));
+        _replies = BenchFrames.Batches(pool, Batches, BatchSize, i => (BenchFrames.Udp(remote, Inside(i), 53, Port(i)), 1));
+        _unsolicited = BenchFrames.Batches(pool, Batches, BatchSize, i => (BenchFrames.Udp(remote, Inside(i), 40000, (ushort)(8000 + i)), 1));
         Check();
 
         static uint Inside(int i) => 0x0A00_0000u | (uint)(2 + (i / 64));
@@ -81,40 +79,6 @@ public class FirewallBenchmark
         {
             _firewall.Process(batch, _emit);
         }
-    }
-
-    private static PacketBatch[] MakeBatches(PacketPool pool, Func<int, (byte[] Frame, int Port)> frame)
-    {
-        var batches = new PacketBatch[Batches];
-        for (int b = 0; b < Batches; b++)
-        {
-            batches[b] = new PacketBatch(BatchSize);
-            for (int i = 0; i < BatchSize; i++)
-            {
-                var (bytes, port) = frame((b * BatchSize) + i);
-                var packet = pool.Rent()!;
-                packet.Load(bytes, port);
-                batches[b].Add(packet);
-            }
-        }
-        return batches;
-    }
-
-    private static byte[] Frame(uint source, uint destination, ushort sourcePort, ushort destinationPort)
-    {
-        var frame = new byte[60];
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), EthernetHeader.TypeIpv4);
-        var ip = frame.AsSpan(14);
-        ip[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], 28 + 18);
-        ip[8] = 64;
-        ip[9] = 17;
-        BinaryPrimitives.WriteUInt32BigEndian(ip[12..], source);
-        BinaryPrimitives.WriteUInt32BigEndian(ip[16..], destination);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[20..], sourcePort);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[22..], destinationPort);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[24..], 8 + 18);
-        return frame;
     }
 
     // Runs each case once and checks it took the path it names: a benchmark that measured a drop by mistake would

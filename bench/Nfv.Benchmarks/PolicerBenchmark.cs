@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
-using Nfv.Abstractions.Headers;
 using Nfv.Functions.Policer;
 using Nfv.Ip;
 
@@ -41,18 +39,8 @@ public class PolicerBenchmark
         _tenthClass = Make([.. Enumerable.Range(0, 9).Select(i => Class($"c{i}", new Ipv4Match { Dscp = (byte)(10 + i) }, 1_000_000)), Class("default", Ipv4Match.Any, 100_000_000_000)]);
         _exceeding = Make(Class("default", Ipv4Match.Any, 8_000));
         _remarking = Make(Class("default", Ipv4Match.Any, 8_000, PolicerExceed.Remark));
-        var pool = new PacketPool(Packets, 256);
-        _batches = new PacketBatch[Batches];
-        for (int b = 0; b < Batches; b++)
-        {
-            _batches[b] = new PacketBatch(BatchSize);
-            for (int i = 0; i < BatchSize; i++)
-            {
-                var packet = pool.Rent()!;
-                packet.Load(Frame((uint)((b * BatchSize) + i)), 0);
-                _batches[b].Add(packet);
-            }
-        }
+        _batches = BenchFrames.Batches(new PacketPool(Packets, 256), Batches, BatchSize,
+            n => (BenchFrames.Udp(0x0A00_0000u | (uint)n, 0xC633_6407u, (ushort)(40000 + (n % 1000)), 5201), 0));
         Check();
     }
 
@@ -78,23 +66,6 @@ public class PolicerBenchmark
         {
             policer.Process(batch, _emit);
         }
-    }
-
-    private static byte[] Frame(uint flow)
-    {
-        var frame = new byte[60];
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), EthernetHeader.TypeIpv4);
-        var ip = frame.AsSpan(14);
-        ip[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], 46);
-        ip[8] = 64;
-        ip[9] = 17;
-        BinaryPrimitives.WriteUInt32BigEndian(ip[12..], 0x0A00_0000u | flow);
-        BinaryPrimitives.WriteUInt32BigEndian(ip[16..], 0xC633_6407u);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[20..], (ushort)(40000 + (flow % 1000)));
-        BinaryPrimitives.WriteUInt16BigEndian(ip[22..], 5201);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[24..], 26);
-        return frame;
     }
 
     // Runs each case once and checks it took the path it names.

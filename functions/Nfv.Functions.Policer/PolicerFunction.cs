@@ -91,7 +91,7 @@ public sealed partial class PolicerFunction : INetworkFunction
             emit.Drop(packet, PolicerDrop.Malformed);
             return;
         }
-        int c = result == Ipv4FieldsResult.Ipv4 ? Classify(fields) : -1;
+        int c = result == Ipv4FieldsResult.Ipv4 ? Ipv4Matcher.First(_matchers, fields) : -1;
         if (c < 0)
         {
             Counters.Increment(PolicerEvent.Unpoliced);
@@ -127,19 +127,6 @@ public sealed partial class PolicerFunction : INetworkFunction
             emit.Trace(packet, $"class {Options.Classes[c].Name} over its rate: dropped");
         }
         Exceeded(packet, emit);
-    }
-
-    private int Classify(in Ipv4Fields packet)
-    {
-        var matchers = _matchers;
-        for (int i = 0; i < matchers.Length; i++)
-        {
-            if (matchers[i].Matches(packet))
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /// <summary>

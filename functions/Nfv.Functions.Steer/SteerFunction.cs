@@ -81,7 +81,7 @@ public sealed class SteerFunction : INetworkFunction, IInspectableFunction
                 (fields.Source, fields.Destination) = (fields.Destination, fields.Source);
                 (fields.SourcePort, fields.DestinationPort) = (fields.DestinationPort, fields.SourcePort);
             }
-            cls = Classify(fields);
+            cls = Ipv4Matcher.First(_matchers, fields);
             if (cls >= 0)
             {
                 chain = _classChain[cls];
@@ -97,19 +97,6 @@ public sealed class SteerFunction : INetworkFunction, IInspectableFunction
         }
         // Into the chain at its start going out, at its far end coming in; direct straight across.
         emit.To(chain < 0 ? input ^ 1 : 2 + (2 * chain) + input, packet);
-    }
-
-    private int Classify(in Ipv4Fields packet)
-    {
-        var matchers = _matchers;
-        for (int i = 0; i < matchers.Length; i++)
-        {
-            if (matchers[i].Matches(packet))
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private string ChainName(int chain) => chain < 0 ? SteerFunctionFactory.Direct : Options.Chains[chain];

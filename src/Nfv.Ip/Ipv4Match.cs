@@ -121,6 +121,19 @@ public readonly struct Ipv4Matcher
         (_destinationPortMin, _destinationPortSpan) = (dp.Min, (uint)(dp.Max - dp.Min));
     }
 
+    /// <summary>The index of the first of <paramref name="matchers"/> that <paramref name="packet"/> matches, or -1.</summary>
+    public static int First(ReadOnlySpan<Ipv4Matcher> matchers, in Ipv4Fields packet)
+    {
+        for (int i = 0; i < matchers.Length; i++)
+        {
+            if (matchers[i].Matches(packet))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>True when every field the match names has the packet's value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Matches(in Ipv4Fields packet) =>
