@@ -98,7 +98,7 @@ public sealed partial class PolicerFunction : INetworkFunction
             emit.To(output, packet);
             return;
         }
-        int bytes = WireBytes(packet.Offload, frame, fields);
+        int bytes = Ipv4Fields.WireLength(frame, packet.Offload, fields);
         if (Take(ref _buckets[(2 * c) + input], c, bytes, now))
         {
             _counts[4 * c]++;
@@ -127,22 +127,6 @@ public sealed partial class PolicerFunction : INetworkFunction
             emit.Trace(packet, $"class {Options.Classes[c].Name} over its rate: dropped");
         }
         Exceeded(packet, emit);
-    }
-
-    /// <summary>
-    /// The bytes a frame is on the wire: a TSO/GSO super-frame (up to 64 kB from a lab host's TAP) counts the headers of
-    /// each segment it stands for, as the receiver will see them.
-    /// </summary>
-    private static int WireBytes(in VirtioNetHeader offload, ReadOnlySpan<byte> frame, in Ipv4Fields fields)
-    {
-        if (!offload.IsGso || offload.GsoSize == 0)
-        {
-            return frame.Length;
-        }
-        int header = fields.TransportOffset + (fields.Protocol == Ipv4Header.ProtocolTcp ? (frame[fields.TransportOffset + 12] >> 4) * 4 : 8);
-        int payload = frame.Length - header;
-        int segments = payload > offload.GsoSize ? (payload + offload.GsoSize - 1) / offload.GsoSize : 1;
-        return frame.Length + ((segments - 1) * header);
     }
 
     /// <summary>Refills the bucket for the time since it was last used, then takes the packet from it if it holds any tokens.</summary>

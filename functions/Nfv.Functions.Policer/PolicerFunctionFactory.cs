@@ -1,4 +1,3 @@
-using System.Globalization;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Ip;
@@ -27,6 +26,12 @@ public sealed class PolicerFunctionFactory : INetworkFunctionFactory
 
     /// <summary>The smallest burst a class gets unless it says otherwise: four 64 kB super-frames.</summary>
     public const long DefaultMinBurst = 256 * 1024;
+
+    /// <summary>The smallest burst: one full-size frame.</summary>
+    public const long MinBurst = 1500;
+
+    /// <summary>The largest burst: 64 MB.</summary>
+    public const long MaxBurst = 64L * 1024 * 1024;
 
     /// <summary>The slowest rate a class may have: 8 kbit/s (1 kB/s).</summary>
     public const long MinBitsPerSecond = 8_000;
@@ -101,12 +106,12 @@ public sealed class PolicerFunctionFactory : INetworkFunctionFactory
     private static PolicerClass? Bucket(ConfigReader reader, ConfigMapping map, string what, string name, Ipv4Match match)
     {
         int errors = reader.Diagnostics.Items.Count;
-        long? rate = map["rate"] is { } rateNode ? Rate(reader, rateNode, $"'rate' of {what}") : null;
+        long? rate = map["rate"] is { } rateNode ? reader.BitRate(rateNode, $"'rate' of {what}", MinBitsPerSecond, MaxBitsPerSecond) : null;
         // Default burst: 50 ms at the rate, at least 256 kB. Lab hosts on TAPs send TCP as TSO super-frames of up to
         // 64 kB, and a bucket that cannot take a few of them drops whole windows: at 10 Mbit/s iperf3 got 5.5 Mbit/s
         // through 128 kB and 0.7 through 16 kB, 9.8 through 256 kB (PolicerLabTests).
         long burst = rate is { } r ? Math.Max(DefaultMinBurst, r / 8 / 20) : 0;
-        if (map["burst"] is { } burstNode && Size(reader, burstNode, $"'burst' of {what}") is { } b)
+        if (map["burst"] is { } burstNode && reader.ByteSize(burstNode, $"'burst' of {what}", MinBurst, MaxBurst) is { } b)
         {
             burst = b;
         }
@@ -130,51 +135,4 @@ public sealed class PolicerFunctionFactory : INetworkFunctionFactory
         return failed || rate is null ? null : new PolicerClass(name, match, rate.Value, burst, exceed, dscp, map.Span);
     }
 
-    /// <summary>Bits per second from <c>10mbit</c>, <c>512kbit</c>, <c>1.5gbit</c>, <c>64000bit</c> (SI: k = 1000).</summary>
-    private static long? Rate(ConfigReader reader, ConfigNode node, string what)
-    {
-        if (reader.AsScalar(node, what) is not { } scalar)
-        {
-            return null;
-        }
-        var (number, unit) = Split(scalar.Value);
-        long multiplier = unit switch { "bit" => 1, "kbit" => 1_000, "mbit" => 1_000_000, "gbit" => 1_000_000_000, _ => 0 };
-        if (multiplier > 0 && decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) &&
-            value * multiplier is var bits && bits >= MinBitsPerSecond && bits <= MaxBitsPerSecond)
-        {
-            return (long)bits;
-        }
-        reader.Diagnostics.Error(PolicerDiagnosticCodes.BadRate, node.Span,
-            $"{what} is '{scalar.Value}'; write a rate from 8kbit to 100gbit, such as 10mbit, 512kbit or 1.5gbit");
-        return null;
-    }
-
-    /// <summary>Bytes from <c>64kb</c>, <c>1500b</c>, <c>1mb</c> or a bare number (k = 1024, as tc counts).</summary>
-    private static long? Size(ConfigReader reader, ConfigNode node, string what)
-    {
-        if (reader.AsScalar(node, what) is not { } scalar)
-        {
-            return null;
-        }
-        var (number, unit) = Split(scalar.Value);
-        long multiplier = unit switch { "" or "b" => 1, "kb" => 1024, "mb" => 1024 * 1024, _ => 0 };
-        if (multiplier > 0 && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) &&
-            value * multiplier is var bytes && bytes >= 1500 && bytes <= 64 * 1024 * 1024)
-        {
-            return bytes;
-        }
-        reader.Diagnostics.Error(PolicerDiagnosticCodes.BadBurst, node.Span,
-            $"{what} is '{scalar.Value}'; write a size from 1500b to 64mb, such as 64kb");
-        return null;
-    }
-
-    private static (string Number, string Unit) Split(string text)
-    {
-        int i = 0;
-        while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-        {
-            i++;
-        }
-        return (text[..i], text[i..].ToLowerInvariant());
-    }
 }

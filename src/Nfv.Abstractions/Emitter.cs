@@ -4,7 +4,7 @@ namespace Nfv.Abstractions;
 
 /// <summary>
 /// Where a function sends what it processed. Every packet a function receives (or clones) ends
-/// in exactly one <see cref="To"/> or <see cref="Drop"/>.
+/// in exactly one <see cref="To"/> or <see cref="Drop"/>, during the call that gave it, or later after <see cref="Hold"/>.
 /// </summary>
 /// <remarks>
 /// The dataplane implements this over the compiled graph; tests implement it in memory.
@@ -28,6 +28,26 @@ public abstract class Emitter
 
     /// <summary>A fresh packet from the pool for a frame the function originates, or null when the pool is empty.</summary>
     public abstract Packet? Allocate();
+
+    /// <summary>
+    /// Keeps <paramref name="packet"/> to send later: the function still owns it and ends it in one <see cref="To"/> or
+    /// <see cref="Drop"/>, from a later call (its <see cref="INetworkFunction.OnTimer"/>). For a function that queues
+    /// (a shaper); packets come from a bounded pool, so a function holds a bounded number and drops beyond it.
+    /// </summary>
+    public virtual void Hold(Packet packet)
+    {
+    }
+
+    /// <summary>
+    /// Asks for the current function's <see cref="INetworkFunction.OnTimer"/> at <paramref name="timestamp"/> (a
+    /// <see cref="TimeProvider.GetTimestamp"/> of the clock the function was built with) rather than at the next
+    /// regular tick: for a function that holds packets and releases them on time (a shaper). nfv calls it at the first
+    /// chance at or after that time, to about a millisecond, once; several requests keep the earliest. The default
+    /// ignores it (a test's emitter may record it).
+    /// </summary>
+    public virtual void WakeAt(long timestamp)
+    {
+    }
 
     /// <summary>
     /// States a decision about <paramref name="packet"/> for <c>nfv trace</c> ("learned ...", "route 10.0.0.0/8 via

@@ -27,7 +27,8 @@ public interface INetworkFunction
 
     /// <summary>
     /// Called about every 100 ms by the worker that runs the function (ageing, retries, timers), between batches; never
-    /// at the same time as <see cref="Process"/>. Read the time from the clock the function was built with
+    /// at the same time as <see cref="Process"/>; and once more at a time the function asked for with
+    /// <see cref="Emitter.WakeAt"/>. Read the time from the clock the function was built with
     /// (<see cref="FunctionBuildContext.Time"/>), not from the call's regularity.
     /// </summary>
     void OnTimer(Emitter emit)

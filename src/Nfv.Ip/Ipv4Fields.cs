@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 
@@ -125,5 +126,24 @@ public struct Ipv4Fields
                 break;
         }
         return Ipv4FieldsResult.Ipv4;
+    }
+
+    /// <summary>
+    /// The bytes <paramref name="frame"/> is on the wire: a TSO/GSO super-frame (up to 64 kB from a lab host's TAP)
+    /// counts the headers of each segment it stands for, as the receiver will see them; any other frame, its length.
+    /// </summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="offload">Its offload header.</param>
+    /// <param name="fields">Its fields (<see cref="Read"/>); only a super-frame's are looked at.</param>
+    public static int WireLength(ReadOnlySpan<byte> frame, in VirtioNetHeader offload, in Ipv4Fields fields)
+    {
+        if (!offload.IsGso || offload.GsoSize == 0 || fields.TransportOffset == 0)
+        {
+            return frame.Length;
+        }
+        int header = fields.TransportOffset + (fields.Protocol == Ipv4Header.ProtocolTcp ? (frame[fields.TransportOffset + 12] >> 4) * 4 : 8);
+        int payload = frame.Length - header;
+        int segments = payload > offload.GsoSize ? (payload + offload.GsoSize - 1) / offload.GsoSize : 1;
+        return frame.Length + ((segments - 1) * header);
     }
 }

@@ -28,6 +28,7 @@ public sealed class RecordingEmitter : Emitter
 {
     private readonly HashSet<Packet> _outstanding = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Packet> _made = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<Packet> _held = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates an emitter over <paramref name="pool"/>, or over a new pool of 32 full-size packets.</summary>
     public RecordingEmitter(PacketPool? pool = null)
@@ -52,6 +53,22 @@ public sealed class RecordingEmitter : Emitter
 
     /// <summary>When true, <see cref="Clone"/> and <see cref="Allocate"/> return null, as with an empty pool.</summary>
     public bool PoolExhausted { get; set; }
+
+    /// <summary>The times the function asked for its next timer call (<see cref="Emitter.WakeAt"/>), in order.</summary>
+    public List<long> WakeRequests { get; } = [];
+
+    /// <inheritdoc/>
+    public override void WakeAt(long timestamp) => WakeRequests.Add(timestamp);
+
+    /// <summary>Packets the function holds (<see cref="Emitter.Hold"/>) and has not yet sent or dropped.</summary>
+    public int Held => _held.Count;
+
+    /// <inheritdoc/>
+    public override void Hold(Packet packet)
+    {
+        Take(packet, nameof(Hold));
+        _held.Add(packet);
+    }
 
     /// <summary>Packets handed out and not yet sent or dropped.</summary>
     public int Outstanding => _outstanding.Count;
@@ -114,7 +131,7 @@ public sealed class RecordingEmitter : Emitter
     /// <inheritdoc/>
     protected override void OnTrace(Packet packet, string decision)
     {
-        Check.That(_outstanding.Contains(packet), $"Trace of a packet the function no longer owns (\"{decision}\"): state decisions before To or Drop.");
+        Check.That(_outstanding.Contains(packet) || _held.Contains(packet), $"Trace of a packet the function no longer owns (\"{decision}\"): state decisions before To or Drop.");
         Decisions.Add(decision);
     }
 
@@ -209,7 +226,7 @@ public sealed class RecordingEmitter : Emitter
 
     private void Take(Packet packet, string what)
     {
-        Check.That(_outstanding.Remove(packet),
+        Check.That(_outstanding.Remove(packet) || (what != nameof(Hold) && _held.Remove(packet)),
             $"{what} of a packet the function does not own: it was already sent or dropped, or never given to it.");
     }
 }

@@ -11,6 +11,7 @@ namespace Nfv.IntegrationTests;
 public sealed class LabProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private LabProcess(Process process) => _process = process;
 
@@ -25,9 +26,14 @@ public sealed class LabProcess : IAsyncDisposable
         return lab.Add(new LabProcess(process));
     }
 
-    /// <summary>SIGTERM, then SIGKILL after 5 s.</summary>
+    /// <summary>SIGTERM, then SIGKILL after 5 s. A test may stop it early (to read what it wrote); the lab's teardown then does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();

@@ -16,7 +16,7 @@ public class FunctionReadmeTests
     public static TheoryData<string, string> Kinds => new()
     {
         { "switch", "home-router.yaml" }, { "router", "home-router.yaml" }, { "nat", "home-router.yaml" }, { "dhcp", "home-router.yaml" },
-        { "firewall", "firewall.yaml" }, { "policer", "policer.yaml" }, { "steer", "service-chain.yaml" },
+        { "firewall", "firewall.yaml" }, { "policer", "policer.yaml" }, { "steer", "service-chain.yaml" }, { "shaper", "shaper.yaml" },
     };
 
     [Theory]

@@ -187,6 +187,64 @@ public sealed class ConfigReader(DiagnosticBag diagnostics)
         return null;
     }
 
+    /// <summary>
+    /// Bits per second from <c>10mbit</c>, <c>512kbit</c>, <c>1.5gbit</c>, <c>64000bit</c> (SI: k = 1000), from
+    /// <paramref name="min"/> to <paramref name="max"/>, or null after reporting.
+    /// </summary>
+    public long? BitRate(ConfigNode node, string what, long min, long max)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        var (number, unit) = SplitUnit(scalar.Value);
+        long multiplier = unit switch { "bit" => 1, "kbit" => 1_000, "mbit" => 1_000_000, "gbit" => 1_000_000_000, _ => 0 };
+        if (multiplier > 0 && decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) &&
+            value * multiplier is var bits && bits >= min && bits <= max)
+        {
+            return (long)bits;
+        }
+        Diagnostics.Error(DiagnosticCodes.BadRate, node.Span,
+            $"{what} is '{scalar.Value}'; write a rate from {FormatRate(min)} to {FormatRate(max)}, such as 10mbit, 512kbit or 1.5gbit");
+        return null;
+    }
+
+    /// <summary>Bytes from <c>64kb</c>, <c>1500b</c>, <c>1mb</c> or a bare number (k = 1024, as tc counts), or null after reporting.</summary>
+    public long? ByteSize(ConfigNode node, string what, long min, long max)
+    {
+        if (AsScalar(node, what) is not { } scalar)
+        {
+            return null;
+        }
+        var (number, unit) = SplitUnit(scalar.Value);
+        long multiplier = unit switch { "" or "b" => 1, "kb" => 1024, "mb" => 1024 * 1024, _ => 0 };
+        if (multiplier > 0 && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) &&
+            value <= max && value * multiplier is var bytes && bytes >= min && bytes <= max)
+        {
+            return bytes;
+        }
+        Diagnostics.Error(DiagnosticCodes.BadSize, node.Span, $"{what} is '{scalar.Value}'; write a size from {min}b to {max / 1024 / 1024}mb, such as 64kb");
+        return null;
+    }
+
+    private static string FormatRate(long bits) => bits switch
+    {
+        >= 1_000_000_000 when bits % 1_000_000_000 == 0 => $"{bits / 1_000_000_000}gbit",
+        >= 1_000_000 when bits % 1_000_000 == 0 => $"{bits / 1_000_000}mbit",
+        >= 1_000 when bits % 1_000 == 0 => $"{bits / 1_000}kbit",
+        _ => $"{bits}bit",
+    };
+
+    private static (string Number, string Unit) SplitUnit(string text)
+    {
+        int i = 0;
+        while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
+        {
+            i++;
+        }
+        return (text[..i], text[i..].ToLowerInvariant());
+    }
+
     /// <summary>Parses a duration; see <see cref="Duration"/>.</summary>
     public static bool TryParseDuration(string text, out TimeSpan value)
     {

@@ -60,6 +60,10 @@ public static class DiagnosticCodes
     public const string BadMatch = "NFV0208";
     /// <summary>A packet match names ports without <c>protocol: tcp</c> or <c>udp</c>, or an ICMP type without <c>protocol: icmp</c>.</summary>
     public const string MatchNeedsProtocol = "NFV0209";
+    /// <summary>A rate is not a number with a unit (<c>10mbit</c>), or out of range.</summary>
+    public const string BadRate = "NFV0210";
+    /// <summary>A size is not a number with a unit (<c>64kb</c>), or out of range.</summary>
+    public const string BadSize = "NFV0211";
 
     /// <summary>An interface or namespace name is already in use on this machine.</summary>
     public const string NameTaken = "NFV0301";

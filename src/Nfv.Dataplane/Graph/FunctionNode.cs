@@ -38,6 +38,9 @@ public sealed class FunctionNode
     /// <summary>Packets handed to the function.</summary>
     public long ProcessedPackets;
 
+    /// <summary>When the function asked for its next timer call (<see cref="Emitter.WakeAt"/>); long.MaxValue for none.</summary>
+    internal long WakeAt = long.MaxValue;
+
     /// <summary>Batches handed to the function.</summary>
     public long ProcessedBatches;
 

@@ -109,6 +109,34 @@ public sealed partial class PacketGraph : IDisposable
         return received;
     }
 
+    /// <summary>The earliest time a function asked for its timer call (<see cref="Emitter.WakeAt"/>); long.MaxValue for none.</summary>
+    public long NextWake { get; private set; } = long.MaxValue;
+
+    /// <summary>Gives the timer call to every function that asked for one by <paramref name="now"/>, then runs what they sent.</summary>
+    public void RunTimers(long now)
+    {
+        if (now < NextWake)
+        {
+            return;
+        }
+        NextWake = long.MaxValue;
+        foreach (var node in _functions)
+        {
+            if (node.WakeAt <= now)
+            {
+                node.WakeAt = long.MaxValue;
+                _emitter.Current = node;
+                node.Function.OnTimer(_emitter); // may ask again, through WakeAt
+            }
+            else if (node.WakeAt < NextWake)
+            {
+                NextWake = node.WakeAt;
+            }
+        }
+        _emitter.Current = null;
+        Run();
+    }
+
     /// <summary>Gives every function its timer call (ageing, retries), then runs what they sent.</summary>
     public void Tick()
     {
@@ -265,6 +293,20 @@ public sealed partial class PacketGraph : IDisposable
             if (Current is { } node)
             {
                 graph.TraceDecision(node, packet, decision);
+            }
+        }
+
+        public override void Hold(Packet packet) => Owe(-1); // it leaves later, from the function's timer call
+
+        public override void WakeAt(long timestamp)
+        {
+            if (Current is { } node && timestamp < node.WakeAt)
+            {
+                node.WakeAt = timestamp;
+                if (timestamp < graph.NextWake)
+                {
+                    graph.NextWake = timestamp;
+                }
             }
         }
 

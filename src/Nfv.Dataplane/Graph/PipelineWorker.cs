@@ -255,6 +255,19 @@ public sealed unsafe class PipelineWorker : IDisposable
         }
     }
 
+    // How long epoll may sleep: the regular tick, or less when a function asked to be woken sooner (rounded up to
+    // the millisecond epoll counts in, so the wake is never early).
+    private int WaitMilliseconds()
+    {
+        long wake = _graph.NextWake;
+        if (wake == long.MaxValue)
+        {
+            return TickMilliseconds;
+        }
+        long ticks = wake - _time.GetTimestamp();
+        return ticks <= 0 ? 0 : (int)Math.Min(TickMilliseconds, ((ticks * 1000) + _time.TimestampFrequency - 1) / _time.TimestampFrequency);
+    }
+
     private void Loop()
     {
         const int MaxEvents = 64;
@@ -265,7 +278,7 @@ public sealed unsafe class PipelineWorker : IDisposable
         {
             while (!_stopping)
             {
-                int ready = EpollWait(_epoll, events, MaxEvents, TickMilliseconds);
+                int ready = EpollWait(_epoll, events, MaxEvents, WaitMilliseconds());
                 if (ready < 0)
                 {
                     if (LastError == Error.EINTR)
@@ -325,6 +338,7 @@ public sealed unsafe class PipelineWorker : IDisposable
                         }
                     }
                 }
+                _graph.RunTimers(_time.GetTimestamp());
                 if (_time.GetElapsedTime(nextTick) >= TimeSpan.FromMilliseconds(TickMilliseconds))
                 {
                     nextTick = _time.GetTimestamp();

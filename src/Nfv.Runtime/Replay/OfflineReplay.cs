@@ -89,6 +89,13 @@ public static class OfflineReplay
                 }
                 captures.DrainNow();
             }
+            // The input is over; what functions still hold for a later time (a shaper's queue) leaves at that time.
+            for (int i = 0; i < MaxTicksPerGap && graph.NextWake != long.MaxValue; i++)
+            {
+                clock.AdvanceTo(WakeTime(graph));
+                graph.RunTimers(clock.GetTimestamp());
+                captures.DrainNow();
+            }
 
             return Summarize(topology, inputs, outputs, ports, graph);
         }
@@ -114,10 +121,14 @@ public static class OfflineReplay
         return DateTimeOffset.UnixEpoch.AddTicks(boundary);
     }
 
-    /// <summary>Calls the graph's timer at every boundary up to <paramref name="now"/>; returns the next boundary.</summary>
+    /// <summary>When a function next asked to be woken, on the replay clock (whose timestamps are UTC ticks).</summary>
+    private static DateTimeOffset WakeTime(PacketGraph graph) =>
+        graph.NextWake == long.MaxValue ? DateTimeOffset.MaxValue : new DateTimeOffset(Math.Max(graph.NextWake, 0), TimeSpan.Zero);
+
+    /// <summary>Calls the graph's timer at every boundary up to <paramref name="now"/>, and at every wake a function asked for; returns the next boundary.</summary>
     private static DateTimeOffset TickUntil(PacketGraph graph, ReplayClock clock, LinkCaptures captures, DateTimeOffset nextTick, DateTimeOffset now)
     {
-        if (nextTick > now)
+        if (nextTick > now && WakeTime(graph) > now)
         {
             return nextTick;
         }
@@ -126,12 +137,21 @@ public static class OfflineReplay
         {
             nextTick += TickInterval * (due - MaxTicksPerGap);
         }
-        while (nextTick <= now)
+        while (nextTick <= now || WakeTime(graph) <= now)
         {
-            clock.AdvanceTo(nextTick);
-            graph.Tick();
+            // The regular tick and the times functions asked for (a shaper's releases), in time order.
+            if (WakeTime(graph) is var wake && wake < nextTick)
+            {
+                clock.AdvanceTo(wake);
+                graph.RunTimers(clock.GetTimestamp());
+            }
+            else
+            {
+                clock.AdvanceTo(nextTick);
+                graph.Tick();
+                nextTick += TickInterval;
+            }
             captures.DrainNow();
-            nextTick += TickInterval;
         }
         return nextTick;
     }
