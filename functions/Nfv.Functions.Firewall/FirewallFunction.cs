@@ -19,7 +19,7 @@ public sealed partial class FirewallFunction : INetworkFunction
     /// <summary>Connections the timer may reclaim per tick (every 100 ms).</summary>
     internal const int SweepPerTick = 1024;
 
-    private const int Inside = 0, Outside = 1;
+    private const int Inside = InlineBlueprint.Inside, Outside = InlineBlueprint.Outside;
     private const byte TcpFin = 0x01, TcpSyn = 0x02, TcpRst = 0x04, TcpAck = 0x10;
 
     private readonly CompiledRule[] _rules;

@@ -12,23 +12,18 @@ namespace Nfv.Functions.Policer;
 /// class's token bucket has tokens left; over the rate it is dropped or re-marked. Everything else passes untouched.
 /// </summary>
 /// <remarks>
-/// A bucket fills at the class's rate up to its burst. A packet passes when the bucket holds any tokens and takes its
-/// length from it, so the bucket may go into debt by one packet: a TSO super-frame larger than the burst still passes
-/// when its turn comes, and the average rate holds. Run by one worker thread: plain fields, nothing allocated per packet.
+/// Each class and direction has a <see cref="TokenBucket"/>, charged with the frame's wire length. Run by one worker
+/// thread: plain fields, nothing allocated per packet.
 /// </remarks>
 public sealed partial class PolicerFunction : INetworkFunction
 {
     private readonly Ipv4Matcher[] _matchers;
-    private readonly Bucket[] _buckets;        // class c's bucket for frames from inside at 2c, from outside at 2c+1
-    private readonly long[] _depth;            // per class: burst × timestamp frequency
-    private readonly long[] _bytesPerSecond;   // per class
-    private readonly long[] _fillTicks;        // per class: the time the emptiest bucket takes to fill
+    private readonly TokenBucket[] _buckets;   // class c's bucket for frames from inside at 2c, from outside at 2c+1
     private readonly long[] _counts;           // per class: conformed packets, bytes, exceeded packets, bytes
     private readonly bool[] _remark;
     private readonly byte[] _remarkDscp;
     private readonly bool _policeInside, _policeOutside;
     private readonly TimeProvider _time;
-    private readonly long _frequency;
 
     /// <summary>Creates a policer with <paramref name="options"/>, reading the time from <paramref name="time"/>.</summary>
     public PolicerFunction(PolicerOptions options, TimeProvider time)
@@ -37,24 +32,15 @@ public sealed partial class PolicerFunction : INetworkFunction
         ArgumentNullException.ThrowIfNull(time);
         Options = options;
         _time = time;
-        _frequency = time.TimestampFrequency;
         var classes = options.Classes;
         _matchers = [.. classes.Select(c => new Ipv4Matcher(c.Match))];
-        _depth = [.. classes.Select(c => c.BurstBytes * _frequency)];
-        _bytesPerSecond = [.. classes.Select(c => c.BitsPerSecond / 8)];
-        // Time to fill from the deepest debt (a largest frame taken from an almost empty bucket) to full.
-        _fillTicks = [.. classes.Select(c => ((c.BurstBytes + Packet.MaxFrameLength) * _frequency / (c.BitsPerSecond / 8)) + 1)];
         _remark = [.. classes.Select(c => c.Exceed == PolicerExceed.Remark)];
         _remarkDscp = [.. classes.Select(c => c.RemarkDscp)];
         _counts = new long[classes.Count * 4];
         _policeInside = options.Direction != PolicerDirection.Inbound;
         _policeOutside = options.Direction != PolicerDirection.Outbound;
         long now = time.GetTimestamp();
-        _buckets = new Bucket[classes.Count * 2];
-        for (int i = 0; i < _buckets.Length; i++)
-        {
-            _buckets[i] = new Bucket { Tokens = _depth[i / 2], Last = now }; // full: a quiet link may send a burst
-        }
+        _buckets = [.. classes.SelectMany(c => Enumerable.Repeat(new TokenBucket(c.BitsPerSecond, c.BurstBytes, time.TimestampFrequency, now), 2))];
     }
 
     /// <summary>The configuration.</summary>
@@ -99,7 +85,7 @@ public sealed partial class PolicerFunction : INetworkFunction
             return;
         }
         int bytes = Ipv4Fields.WireLength(frame, packet.Offload, fields);
-        if (Take(ref _buckets[(2 * c) + input], c, bytes, now))
+        if (_buckets[(2 * c) + input].TryTake(bytes, now))
         {
             _counts[4 * c]++;
             _counts[(4 * c) + 1] += bytes;
@@ -129,31 +115,9 @@ public sealed partial class PolicerFunction : INetworkFunction
         Exceeded(packet, emit);
     }
 
-    /// <summary>Refills the bucket for the time since it was last used, then takes the packet from it if it holds any tokens.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Take(ref Bucket bucket, int c, int length, long now)
-    {
-        long elapsed = Math.Min(now - bucket.Last, _fillTicks[c]); // bounded, so the product cannot overflow
-        bucket.Last = now;
-        bucket.Tokens = Math.Min(_depth[c], bucket.Tokens + (elapsed * _bytesPerSecond[c]));
-        if (bucket.Tokens <= 0)
-        {
-            return false;
-        }
-        bucket.Tokens -= length * _frequency;
-        return true;
-    }
-
     // Drops are the exception and not inlined into the conforming path.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Exceeded(Packet packet, Emitter emit) => emit.Drop(packet, PolicerDrop.Exceeded);
-
-    /// <summary>Bytes × timestamp ticks held, and when the bucket was last filled.</summary>
-    private struct Bucket
-    {
-        public long Tokens;
-        public long Last;
-    }
 }
 
 // What `nfv show policer`, the management API and the metrics see of a policer.

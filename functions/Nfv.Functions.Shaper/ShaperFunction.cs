@@ -11,13 +11,12 @@ namespace Nfv.Functions.Shaper;
 /// shaper asks for (<see cref="Emitter.WakeAt"/>) releases the queue at the rate. A full queue drops the newcomer.
 /// </summary>
 /// <remarks>
-/// A frame takes its wire length from the bucket (a TSO super-frame: every segment's headers), which may go into debt by
-/// one frame, as the policer's. Run by one worker thread: plain fields; the queues are rings allocated once.
+/// A frame takes its wire length from the <see cref="TokenBucket"/> (a TSO super-frame: every segment's headers), as the
+/// policer's does. Run by one worker thread: plain fields; the queues are rings allocated once.
 /// </remarks>
 public sealed class ShaperFunction : INetworkFunction, IInspectableFunction
 {
     private readonly Lane[] _lanes = new Lane[2]; // by input port: from inside (0), from outside (1); null when not shaped
-    private readonly long _depth, _bytesPerSecond, _fillTicks, _frequency;
     private readonly TimeProvider _time;
     private FunctionTable[]? _tables;
     private IReadOnlyList<FunctionCounter>? _events;
@@ -29,18 +28,15 @@ public sealed class ShaperFunction : INetworkFunction, IInspectableFunction
         ArgumentNullException.ThrowIfNull(time);
         Options = options;
         _time = time;
-        _frequency = time.TimestampFrequency;
-        _depth = options.BurstBytes * _frequency;
-        _bytesPerSecond = options.BitsPerSecond / 8;
-        _fillTicks = ((options.BurstBytes + Packet.MaxFrameLength) * _frequency / _bytesPerSecond) + 1;
         long now = time.GetTimestamp();
+        var bucket = new TokenBucket(options.BitsPerSecond, options.BurstBytes, time.TimestampFrequency, now);
         if (options.Direction != ShaperDirection.Inbound)
         {
-            _lanes[InlineBlueprint.Inside] = new Lane(options.QueuePackets, _depth, now);
+            _lanes[InlineBlueprint.Inside] = new Lane(options.QueuePackets, bucket);
         }
         if (options.Direction != ShaperDirection.Outbound)
         {
-            _lanes[InlineBlueprint.Outside] = new Lane(options.QueuePackets, _depth, now);
+            _lanes[InlineBlueprint.Outside] = new Lane(options.QueuePackets, bucket);
         }
     }
 
@@ -71,10 +67,8 @@ public sealed class ShaperFunction : INetworkFunction, IInspectableFunction
                 emit.To(input ^ 1, packet);
                 continue;
             }
-            Refill(lane, now);
-            if (lane.Count == 0 && lane.Tokens > 0)
+            if (lane.Count == 0 && lane.Bucket.TryTake(WireLength(packet), now))
             {
-                lane.Tokens -= Cost(packet);
                 Counters.Increment(ShaperEvent.Passed);
                 emit.To(input ^ 1, packet);
                 continue;
@@ -90,7 +84,7 @@ public sealed class ShaperFunction : INetworkFunction, IInspectableFunction
             emit.Hold(packet);
             if (lane.Count == 1)
             {
-                emit.WakeAt(now + TicksUntilTokens(lane));
+                emit.WakeAt(now + lane.Bucket.TicksUntilTokens);
             }
         }
     }
@@ -106,43 +100,28 @@ public sealed class ShaperFunction : INetworkFunction, IInspectableFunction
             {
                 continue;
             }
-            Refill(lane, now);
-            while (lane.Count > 0 && lane.Tokens > 0)
+            while (lane.Count > 0 && lane.Bucket.TryTake(WireLength(lane.Queue[lane.Head]), now))
             {
                 var packet = lane.Queue[lane.Head];
                 lane.Queue[lane.Head] = null!;
                 lane.Head = (lane.Head + 1) % lane.Queue.Length;
                 lane.Count--;
-                lane.Tokens -= Cost(packet);
                 Counters.Increment(ShaperEvent.Delayed);
                 emit.To(input ^ 1, packet);
             }
             if (lane.Count > 0)
             {
-                emit.WakeAt(now + TicksUntilTokens(lane));
+                emit.WakeAt(now + lane.Bucket.TicksUntilTokens);
             }
         }
     }
 
-    private void Refill(Lane lane, long now)
-    {
-        long elapsed = Math.Min(now - lane.Last, _fillTicks); // bounded, so the product cannot overflow
-        lane.Last = now;
-        lane.Tokens = Math.Min(_depth, lane.Tokens + (elapsed * _bytesPerSecond));
-    }
-
-    // The time until an empty (or indebted) bucket holds a token again.
-    private long TicksUntilTokens(Lane lane) => lane.Tokens > 0 ? 0 : ((-lane.Tokens) / _bytesPerSecond) + 1;
-
-    private long Cost(Packet packet)
+    private static int WireLength(Packet packet)
     {
         var frame = packet.Data;
-        int bytes = frame.Length;
-        if (packet.Offload.IsGso && Ipv4Fields.Read(frame, out var fields) == Ipv4FieldsResult.Ipv4)
-        {
-            bytes = Ipv4Fields.WireLength(frame, packet.Offload, fields);
-        }
-        return bytes * _frequency;
+        return packet.Offload.IsGso && Ipv4Fields.Read(frame, out var fields) == Ipv4FieldsResult.Ipv4
+            ? Ipv4Fields.WireLength(frame, packet.Offload, fields)
+            : frame.Length;
     }
 
     /// <inheritdoc/>
@@ -172,14 +151,13 @@ public sealed class ShaperFunction : INetworkFunction, IInspectableFunction
         }
     }
 
-    /// <summary>One shaped direction: its bucket (bytes × timestamp ticks) and its queue, a ring.</summary>
-    private sealed class Lane(int queue, long tokens, long now)
+    /// <summary>One shaped direction: its bucket and its queue, a ring.</summary>
+    private sealed class Lane(int queue, TokenBucket bucket)
     {
         public readonly Packet[] Queue = new Packet[queue];
+        public TokenBucket Bucket = bucket;
         public int Head;
         public int Count;
-        public long Tokens = tokens;
-        public long Last = now;
         public long Dropped;
     }
 }
