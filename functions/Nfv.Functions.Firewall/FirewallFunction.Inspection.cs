@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nfv.Abstractions.Inspection;
+using Nfv.Ip.Connections;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Firewall;
@@ -58,7 +59,7 @@ public sealed partial class FirewallFunction : IInspectableFunction
             {
                 continue;
             }
-            var key = c.Original;
+            var key = _table.OriginalKey(i);
             bool ports = key.Protocol is Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp;
             yield return
             [
@@ -66,8 +67,8 @@ public sealed partial class FirewallFunction : IInspectableFunction
                 key.Vlan == 0 ? "" : key.Vlan.ToString(CultureInfo.InvariantCulture),
                 Endpoint(key.Source, key.SourcePort, ports),
                 Endpoint(key.Destination, key.DestinationPort, ports),
-                c.Tcp == TcpState.None ? "" : c.Tcp.ToString().ToLowerInvariant(),
-                c.Rule == _rules.Length ? "default" : (c.Rule + 1).ToString(CultureInfo.InvariantCulture),
+                key.Protocol == Ipv4Header.ProtocolTcp ? TcpTracking.State(c.Tcp).ToString().ToLowerInvariant() : "",
+                RuleName(_ruleOf[i]),
                 c.Packets.ToString(CultureInfo.InvariantCulture),
                 ((c.Expires - now) / _time.TimestampFrequency).ToString(CultureInfo.InvariantCulture),
             ];

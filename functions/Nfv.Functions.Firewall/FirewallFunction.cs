@@ -1,9 +1,9 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
+using Nfv.Ip.Connections;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Firewall;
@@ -20,7 +20,6 @@ public sealed partial class FirewallFunction : INetworkFunction
     internal const int SweepPerTick = 1024;
 
     private const int Inside = InlineBlueprint.Inside, Outside = InlineBlueprint.Outside;
-    private const byte TcpFin = 0x01, TcpSyn = 0x02, TcpRst = 0x04, TcpAck = 0x10;
 
     private readonly CompiledRule[] _rules;
     private readonly int _defaultRule; // index of the default policy in the counters: after the rules
@@ -30,6 +29,7 @@ public sealed partial class FirewallFunction : INetworkFunction
     private readonly long[] _ruleBytes;
     private readonly long[] _ruleConnections;
     private readonly ConnectionTable _table;
+    private readonly int[] _ruleOf; // by connection slot: the rule that let it in
     private readonly TimeProvider _time;
     private readonly long _tcpEstablished, _tcpTransitory, _udp, _icmp; // in timestamp ticks
 
@@ -50,7 +50,9 @@ public sealed partial class FirewallFunction : INetworkFunction
         _rulePackets = new long[_rules.Length + 1];
         _ruleBytes = new long[_rules.Length + 1];
         _ruleConnections = new long[_rules.Length + 1];
-        _table = new ConnectionTable(options.MaxConnections, Counters);
+        _table = new ConnectionTable(options.MaxConnections);
+        _table.Removing += _ => Counters.Increment(FirewallEvent.Expired);
+        _ruleOf = new int[options.MaxConnections];
         _tcpEstablished = Ticks(options.TcpEstablished);
         _tcpTransitory = Ticks(options.TcpTransitory);
         _udp = Ticks(options.UdpTimeout);
@@ -119,33 +121,30 @@ public sealed partial class FirewallFunction : INetworkFunction
         byte protocol = fields.Protocol;
         int icmpType = fields.IcmpType;
         byte tcpFlags = fields.TcpFlags;
-        // An echo exchange is keyed by its identifier: the request's source port, the reply's destination port.
-        ushort sourcePort = icmpType == IcmpHeader.TypeEchoRequest ? fields.IcmpIdentifier : fields.SourcePort;
-        ushort destinationPort = icmpType == IcmpHeader.TypeEchoReply ? fields.IcmpIdentifier : fields.DestinationPort;
-
-        var key = FlowKey.Of(fields.Source, fields.Destination, sourcePort, destinationPort, fields.Vlan, protocol);
+        var key = FlowKey.Of(fields);
         int connection = _table.Find(key, now, out bool reply);
         if (connection >= 0)
         {
             ref var tracked = ref _table[connection];
             tracked.Packets++;
-            tracked.Expires = now + Refresh(ref tracked, tcpFlags, reply);
-            Count(tracked.Rule, frame.Length);
+            tracked.Expires = now + Refresh(ref tracked, protocol, tcpFlags, reply);
+            int admitted = _ruleOf[connection];
+            Count(admitted, frame.Length);
             Counters.Increment(FirewallEvent.Tracked);
             if (packet.IsTraced)
             {
-                emit.Trace(packet, $"{(reply ? "reply" : "original")} direction of a connection rule {RuleName(tracked.Rule)} allowed");
+                emit.Trace(packet, $"{(reply ? "reply" : "original")} direction of a connection rule {RuleName(admitted)} allowed");
             }
             emit.To(output, packet);
             return;
         }
         if (icmpType >= 0 && IcmpHeader.IsError((byte)icmpType) && Related(frame[(fields.TransportOffset + IcmpHeader.Size)..], fields.Vlan, now) is var related and >= 0)
         {
-            Count(_table[related].Rule, frame.Length);
+            Count(_ruleOf[related], frame.Length);
             Counters.Increment(FirewallEvent.Related);
             if (packet.IsTraced)
             {
-                emit.Trace(packet, $"ICMP error related to a connection rule {RuleName(_table[related].Rule)} allowed");
+                emit.Trace(packet, $"ICMP error related to a connection rule {RuleName(_ruleOf[related])} allowed");
             }
             emit.To(output, packet);
             return;
@@ -167,7 +166,7 @@ public sealed partial class FirewallFunction : INetworkFunction
         // messages an allow rule matches pass on their own.
         bool opens = protocol switch
         {
-            Ipv4Header.ProtocolTcp => (tcpFlags & (TcpSyn | TcpAck | TcpRst | TcpFin)) == TcpSyn,
+            Ipv4Header.ProtocolTcp => TcpTracking.IsOpening(tcpFlags),
             Ipv4Header.ProtocolIcmp => icmpType == IcmpHeader.TypeEchoRequest,
             _ => true,
         };
@@ -189,9 +188,9 @@ public sealed partial class FirewallFunction : INetworkFunction
             emit.To(output, packet);
             return;
         }
-        var tcp = protocol == Ipv4Header.ProtocolTcp ? TcpState.Opening : TcpState.None;
         long idle = protocol switch { Ipv4Header.ProtocolTcp => _tcpTransitory, Ipv4Header.ProtocolIcmp => _icmp, _ => _udp };
-        if (_table.Add(key, rule, tcp, now + idle) < 0)
+        int opened = _table.Add(key, now + idle);
+        if (opened < 0)
         {
             if (packet.IsTraced)
             {
@@ -200,6 +199,8 @@ public sealed partial class FirewallFunction : INetworkFunction
             Drop(packet, emit, FirewallDrop.TableFull);
             return;
         }
+        _table[opened].Tcp = protocol == Ipv4Header.ProtocolTcp ? TcpSeen.Original : TcpSeen.None;
+        _ruleOf[opened] = rule;
         _ruleConnections[rule]++;
         Counters.Increment(FirewallEvent.Opened);
         if (packet.IsTraced)
@@ -210,65 +211,24 @@ public sealed partial class FirewallFunction : INetworkFunction
     }
 
     /// <summary>Moves a TCP connection's state on the segment's flags; returns the idle time it gets now.</summary>
-    private long Refresh(ref Connection connection, byte flags, bool reply)
+    private long Refresh(ref Connection connection, byte protocol, byte flags, bool reply)
     {
-        switch (connection.Tcp)
+        if (protocol != Ipv4Header.ProtocolTcp)
         {
-            case TcpState.None:
-                return connection.Original.Protocol == Ipv4Header.ProtocolIcmp ? _icmp : _udp;
-            case var _ when (flags & TcpRst) != 0:
-                connection.Tcp = TcpState.Reset;
-                break;
-            case var _ when (flags & TcpFin) != 0:
-                connection.Tcp = TcpState.Closing;
-                break;
-            case TcpState.Opening when reply:
-                connection.Tcp = TcpState.Established; // the other side answered the SYN
-                break;
-            case TcpState.Closing or TcpState.Reset when !reply && (flags & (TcpSyn | TcpAck)) == TcpSyn:
-                connection.Tcp = TcpState.Opening; // the same ports opened again
-                break;
+            return protocol == Ipv4Header.ProtocolIcmp ? _icmp : _udp;
         }
-        return connection.Tcp == TcpState.Established ? _tcpEstablished : _tcpTransitory;
+        connection.Tcp = TcpTracking.Update(connection.Tcp, flags, reply);
+        return TcpTracking.State(connection.Tcp) == TcpState.Established ? _tcpEstablished : _tcpTransitory;
     }
 
     /// <summary>
     /// The connection an ICMP error's quoted datagram belongs to, or -1. The quoted packet is one the error's receiver
     /// sent, so its key is looked up as it is, in whichever direction it went.
     /// </summary>
-    private int Related(ReadOnlySpan<byte> quoted, int vlan, long now)
-    {
-        if (quoted.Length < Ipv4Header.MinSize || Ipv4Header.Version(quoted) != 4)
-        {
-            return -1;
-        }
-        int ihl = Ipv4Header.HeaderLength(quoted);
-        if (ihl < Ipv4Header.MinSize || quoted.Length < ihl + 8)
-        {
-            return -1;
-        }
-        byte protocol = Ipv4Header.Protocol(quoted);
-        uint source = BinaryPrimitives.ReadUInt32BigEndian(quoted[Ipv4Header.SourceOffset..]);
-        uint destination = BinaryPrimitives.ReadUInt32BigEndian(quoted[Ipv4Header.DestinationOffset..]);
-        var l4 = quoted[ihl..];
-        ushort sourcePort = 0, destinationPort = 0;
-        if (protocol is Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp)
-        {
-            sourcePort = BinaryPrimitives.ReadUInt16BigEndian(l4);
-            destinationPort = BinaryPrimitives.ReadUInt16BigEndian(l4[2..]);
-        }
-        else if (protocol == Ipv4Header.ProtocolIcmp)
-        {
-            ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(l4[4..]);
-            (sourcePort, destinationPort) = l4[0] switch
-            {
-                IcmpHeader.TypeEchoRequest => (identifier, (ushort)0),
-                IcmpHeader.TypeEchoReply => ((ushort)0, identifier),
-                _ => ((ushort)0, (ushort)0),
-            };
-        }
-        return _table.Find(FlowKey.Of(source, destination, sourcePort, destinationPort, vlan, protocol), now, out _);
-    }
+    private int Related(ReadOnlySpan<byte> quoted, int vlan, long now) =>
+        Ipv4Fields.ReadQuoted(quoted, vlan, out var fields) == Ipv4FieldsResult.Ipv4 && !fields.IsLaterFragment
+            ? _table.Find(FlowKey.Of(fields), now, out _)
+            : -1;
 
     /// <summary>The first rule matching a new connection, or the default policy's index.</summary>
     private int Match(int input, in Ipv4Fields packet)

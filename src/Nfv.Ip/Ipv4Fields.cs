@@ -87,7 +87,28 @@ public struct Ipv4Fields
         {
             return Ipv4FieldsResult.NotIpv4;
         }
-        var ip = frame[l3..];
+        return ReadIpv4(frame[l3..], l3, TcpFlagsEnd, ref fields);
+    }
+
+    /// <summary>
+    /// Reads the datagram an ICMP error quotes (<paramref name="quoted"/>: its IPv4 header and at least the first 8 bytes of
+    /// its transport header, RFC 792), on VLAN <paramref name="vlan"/>: addresses, protocol, ports or echo identifier; TCP
+    /// flags only when quoted. Offsets are from the quoted header's start.
+    /// </summary>
+    public static Ipv4FieldsResult ReadQuoted(ReadOnlySpan<byte> quoted, int vlan, out Ipv4Fields fields)
+    {
+        fields = default;
+        fields.IcmpType = -1;
+        fields.Vlan = vlan;
+        fields.EtherType = EthernetHeader.TypeIpv4;
+        return ReadIpv4(quoted, 0, 8, ref fields);
+    }
+
+    // The TCP header up to its flags byte.
+    private const int TcpFlagsEnd = 14;
+
+    private static Ipv4FieldsResult ReadIpv4(ReadOnlySpan<byte> ip, int l3, int tcpNeeded, ref Ipv4Fields fields)
+    {
         int ihl = ip.Length >= Ipv4Header.MinSize ? Ipv4Header.HeaderLength(ip) : 0;
         if (ihl < Ipv4Header.MinSize || ip.Length < ihl || Ipv4Header.Version(ip) != 4)
         {
@@ -108,13 +129,13 @@ public struct Ipv4Fields
         switch (fields.Protocol)
         {
             case Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp:
-                if (l4.Length < (fields.Protocol == Ipv4Header.ProtocolTcp ? 14 : 8))
+                if (l4.Length < (fields.Protocol == Ipv4Header.ProtocolTcp ? tcpNeeded : 8))
                 {
                     return Ipv4FieldsResult.Malformed;
                 }
                 fields.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(l4);
                 fields.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(l4[2..]);
-                fields.TcpFlags = fields.Protocol == Ipv4Header.ProtocolTcp ? l4[13] : (byte)0;
+                fields.TcpFlags = fields.Protocol == Ipv4Header.ProtocolTcp && l4.Length >= TcpFlagsEnd ? l4[13] : (byte)0;
                 break;
             case Ipv4Header.ProtocolIcmp:
                 if (l4.Length < IcmpHeader.Size)

@@ -1,4 +1,4 @@
-using Nfv.Abstractions.Inspection;
+using Nfv.Ip.Connections;
 
 namespace Nfv.Functions.Firewall.Tests;
 
@@ -14,7 +14,7 @@ public class HashFloodTests
     public void Flows_crafted_to_collide_under_a_fixed_hash_spread_out_under_the_tables_seed()
     {
         // The attack: knowing the hash (here the unseeded one, seed 0), pick 400 source endpoints that land in one bucket.
-        var fixedHash = new ConnectionTable(Capacity, new EventCounters<FirewallEvent>(), seed: 0);
+        var fixedHash = new ConnectionTable(Capacity, seed: 0);
         var target = fixedHash.Bucket(Key(0xC6336400, 1));
         var crafted = new List<FlowKey>();
         for (uint address = 0xC6336400; crafted.Count < 400; address++)
@@ -29,7 +29,7 @@ public class HashFloodTests
         }
         Assert.True(Fill(fixedHash, crafted) >= 400, "without a seed, one chain holds every crafted flow");
 
-        var seeded = new ConnectionTable(Capacity, new EventCounters<FirewallEvent>());
+        var seeded = new ConnectionTable(Capacity);
         int longest = Fill(seeded, crafted);
         // 800 entries over 1,024 buckets at random: the longest chain is about 6 (above 12 with probability under 1e-6).
         Assert.True(longest <= 12, $"the crafted flows still share a chain of {longest} under a random seed");
@@ -41,7 +41,7 @@ public class HashFloodTests
     {
         foreach (var key in flows)
         {
-            Assert.True(table.Add(key, 0, TcpState.Opening, long.MaxValue) >= 0);
+            Assert.True(table.Add(key, long.MaxValue) >= 0);
             Assert.True(table.Find(key, 0, out bool reply) >= 0 && !reply);
             Assert.True(table.Find(key.Reversed, 0, out reply) >= 0 && reply);
         }

@@ -43,6 +43,20 @@ public class TimeoutTests
     }
 
     [Fact]
+    public void A_half_closed_connection_stays_established_until_the_fin_has_gone_both_ways()
+    {
+        var fw = new FirewallHarness(AllowOut);
+        fw.Send(Inside, Tcp(Inside, Syn));
+        fw.Send(Outside, Tcp(Outside, SynAck));
+        fw.Send(Inside, Tcp(Inside, Fin)); // the inside host is done sending; the outside one may go on
+        fw.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(Inside, fw.Send(Outside, Tcp(Outside, Ack)));
+        Assert.Equal(Inside, fw.Send(Outside, Tcp(Outside, Fin)));
+        fw.Time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        Assert.Null(fw.Send(Outside, Tcp(Outside, Ack))); // closed both ways: the transitory timeout
+    }
+
+    [Fact]
     public void A_syn_never_answered_is_forgotten_after_the_transitory_timeout()
     {
         var fw = new FirewallHarness(AllowOut);

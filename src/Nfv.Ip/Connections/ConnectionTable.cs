@@ -1,75 +1,43 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Nfv.Abstractions.Inspection;
 
-namespace Nfv.Functions.Firewall;
+namespace Nfv.Ip.Connections;
 
-/// <summary>Where a TCP connection is, as far as its idle time goes.</summary>
-internal enum TcpState : byte
+/// <summary>One tracked connection's state; its two keys are the table's (<see cref="ConnectionTable.OriginalKey"/>, <see cref="ConnectionTable.ReplyKey"/>).</summary>
+public struct Connection
 {
-    /// <summary>Not TCP.</summary>
-    None = 0,
-
-    /// <summary>The SYN went out; no reply yet.</summary>
-    Opening = 1,
-
-    /// <summary>The other side answered.</summary>
-    Established = 2,
-
-    /// <summary>A FIN was seen.</summary>
-    Closing = 3,
-
-    /// <summary>A RST was seen.</summary>
-    Reset = 4,
-}
-
-/// <summary>One tracked connection: its original direction's tuple, the rule that let it in, its state and timer.</summary>
-internal struct Connection
-{
-    public FlowKey Original;
+    /// <summary>When it expires, as <see cref="TimeProvider.GetTimestamp"/>: it never matches from then on.</summary>
     public long Expires;
+
+    /// <summary>Packets seen, both ways.</summary>
     public long Packets;
-    public int Rule;
-    public TcpState Tcp;
+
+    /// <summary>What a TCP connection has seen; <see cref="TcpSeen.None"/> for other protocols.</summary>
+    public TcpSeen Tcp;
+
+    /// <summary>True while the slot holds a connection.</summary>
     public bool InUse;
 }
 
 /// <summary>
-/// A connection's 5-tuple and VLAN as two words, as Linux conntrack keeps a tuple per direction: <see cref="A"/> is
-/// source and destination address, <see cref="B"/> source port, destination port, VLAN and protocol. For ICMP echo the
-/// identifier is the request's source port and the reply's destination port, so a reply's key is its request's reversed.
-/// </summary>
-internal readonly record struct FlowKey(ulong A, ulong B)
-{
-    public static FlowKey Of(uint source, uint destination, ushort sourcePort, ushort destinationPort, int vlan, byte protocol) =>
-        new((ulong)source << 32 | destination, (ulong)sourcePort << 48 | (ulong)destinationPort << 32 | (ulong)(uint)vlan << 16 | protocol);
-
-    public uint Source => (uint)(A >> 32);
-
-    public uint Destination => (uint)A;
-
-    public ushort SourcePort => (ushort)(B >> 48);
-
-    public ushort DestinationPort => (ushort)(B >> 32);
-
-    public int Vlan => (int)(B >> 16) & 0xFFFF;
-
-    public byte Protocol => (byte)B;
-
-    /// <summary>The key of the other direction.</summary>
-    public FlowKey Reversed => Of(Destination, Source, DestinationPort, SourcePort, Vlan, Protocol);
-}
-
-/// <summary>
-/// The firewall's connection table: each connection is found by either direction's key (two entries per connection in
-/// one hash table, chained), bounded by <c>max-connections</c>, expired exactly (an expired connection never matches)
-/// and reclaimed by a sweep from the timer. Arrays allocated once; nothing allocates per packet.
+/// Connection tracking as the firewall and the NAT share it: each connection is found by either direction's key (two
+/// entries per connection in one chained hash table), bounded by its capacity, expired exactly (an expired connection
+/// never matches) and reclaimed by a sweep from a timer. A connection's reply key is its original key reversed, or what
+/// a NAT translates the reply to. Arrays allocated once; nothing allocates per packet.
 /// </summary>
 /// <remarks>
+/// <para>
+/// What a user keeps of a connection besides its state (the firewall's rule, the NAT's mapping) goes in arrays of its own
+/// indexed by the connection's slot, cleared on <see cref="Removing"/>.
+/// </para>
+/// <para>
 /// The keys come from the network, so the hash is keyed with a seed chosen per table and goes through two
-/// multiplications, as the NAT's (bench/README.md): flows crafted to collide without the seed spread as random ones do.
+/// multiplications (bench/README.md): flows crafted to collide without the seed spread as random ones do. One worker
+/// thread only; <see cref="Count"/> may be read from any.
+/// </para>
 /// </remarks>
-internal sealed class ConnectionTable
+public sealed class ConnectionTable
 {
     private readonly Connection[] _connections;
     private readonly FlowKey[] _keys;     // entry 2c: connection c's original direction; 2c+1: its reply direction
@@ -78,19 +46,18 @@ internal sealed class ConnectionTable
     private readonly int[] _free;          // free connection slots, a stack
     private readonly int _mask;
     private readonly ulong _seed;
-    private readonly EventCounters<FirewallEvent> _events;
     private int _freeCount;
     private int _sweep;
 
     /// <param name="capacity">Most connections.</param>
-    /// <param name="events">Where removals are counted (<see cref="FirewallEvent.Expired"/>).</param>
     /// <param name="seed">The hash's seed; random unless a test fixes it.</param>
-    public ConnectionTable(int capacity, EventCounters<FirewallEvent> events, ulong? seed = null)
+    public ConnectionTable(int capacity, ulong? seed = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _connections = new Connection[capacity];
         _keys = new FlowKey[capacity * 2];
         _next = new int[capacity * 2];
-        int buckets = (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2));
+        int buckets = (int)Math.Min(1 << 30, BitOperations.RoundUpToPowerOf2((uint)capacity * 2));
         _buckets = new int[buckets];
         Array.Fill(_buckets, -1);
         _mask = buckets - 1;
@@ -101,15 +68,25 @@ internal sealed class ConnectionTable
         }
         _freeCount = capacity;
         _seed = seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        _events = events;
     }
 
+    /// <summary>Called with a connection's slot just before it is removed (expired, swept or <see cref="Remove"/>d).</summary>
+    public event Action<int>? Removing;
+
+    /// <summary>Most connections.</summary>
     public int Capacity => _connections.Length;
 
     /// <summary>Connections tracked, expired ones not yet reclaimed included; safe to read from any thread.</summary>
     public int Count => Capacity - Volatile.Read(ref _freeCount);
 
+    /// <summary>The connection in slot <paramref name="index"/>.</summary>
     public ref Connection this[int index] => ref _connections[index];
+
+    /// <summary>The key of the direction that opened connection <paramref name="index"/>.</summary>
+    public FlowKey OriginalKey(int index) => _keys[2 * index];
+
+    /// <summary>The key of the replies of connection <paramref name="index"/>.</summary>
+    public FlowKey ReplyKey(int index) => _keys[(2 * index) + 1];
 
     /// <summary>The connection <paramref name="key"/> belongs to, in either direction, or -1; an expired one is removed.</summary>
     /// <param name="key">The packet's key.</param>
@@ -136,23 +113,44 @@ internal sealed class ConnectionTable
         return -1;
     }
 
-    /// <summary>Tracks a new connection whose original direction is <paramref name="key"/>; -1 when the table is full.</summary>
-    public int Add(FlowKey key, int rule, TcpState tcp, long expires)
+    /// <summary>
+    /// Tracks a new connection opened by a packet of key <paramref name="original"/>, whose replies come as
+    /// <paramref name="reply"/>; -1 when the table is full. The caller has looked both keys up first.
+    /// </summary>
+    public int Add(FlowKey original, FlowKey reply, long expires)
     {
         if (_freeCount == 0)
         {
             return -1;
         }
         int c = _free[--_freeCount];
-        _connections[c] = new Connection { Original = key, Rule = rule, Tcp = tcp, Expires = expires, Packets = 1, InUse = true };
-        Link(2 * c, key);
-        Link((2 * c) + 1, key.Reversed);
+        _connections[c] = new Connection { Expires = expires, Packets = 1, InUse = true };
+        Link(2 * c, original);
+        Link((2 * c) + 1, reply);
         return c;
     }
 
-    /// <summary>Reclaims up to <paramref name="budget"/> slots' worth of expired connections, from where the last sweep stopped.</summary>
-    public void Sweep(long now, int budget)
+    /// <summary>Tracks a new connection whose replies are its packets reversed (no translation).</summary>
+    public int Add(FlowKey original, long expires) => Add(original, original.Reversed, expires);
+
+    /// <summary>Stops tracking connection <paramref name="index"/>.</summary>
+    public void Remove(int index)
     {
+        Removing?.Invoke(index);
+        Unlink(2 * index);
+        Unlink((2 * index) + 1);
+        _connections[index].InUse = false;
+        _free[_freeCount] = index;
+        Volatile.Write(ref _freeCount, _freeCount + 1);
+    }
+
+    /// <summary>
+    /// Reclaims the expired connections among the next <paramref name="budget"/> slots, from where the last sweep stopped,
+    /// so one call costs a bounded time. Returns how many it removed.
+    /// </summary>
+    public int Sweep(long now, int budget)
+    {
+        int removed = 0;
         for (int i = 0; i < budget && i < _connections.Length; i++)
         {
             _sweep = _sweep + 1 < _connections.Length ? _sweep + 1 : 0;
@@ -160,18 +158,10 @@ internal sealed class ConnectionTable
             if (connection.InUse && connection.Expires <= now)
             {
                 Remove(_sweep);
+                removed++;
             }
         }
-    }
-
-    private void Remove(int c)
-    {
-        Unlink(2 * c);
-        Unlink((2 * c) + 1);
-        _connections[c].InUse = false;
-        _free[_freeCount] = c;
-        Volatile.Write(ref _freeCount, _freeCount + 1);
-        _events.Increment(FirewallEvent.Expired);
+        return removed;
     }
 
     private void Link(int entry, FlowKey key)
@@ -192,8 +182,9 @@ internal sealed class ConnectionTable
         link = _next[entry];
     }
 
+    /// <summary>The chain <paramref name="key"/> is kept in (for the test that crafts colliding keys).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int Bucket(FlowKey key)
+    public int Bucket(FlowKey key)
     {
         // The second word (ports, VLAN, protocol) must go through two rounds as well: folded in after the first, with
         // one round left, the ports (its top bits) never reached the bucket's bits (HashFloodTests found it).
@@ -205,8 +196,8 @@ internal sealed class ConnectionTable
         return (int)(h ^ (h >> 32)) & _mask;
     }
 
-    /// <summary>The longest chain, for the test that floods the table with crafted keys.</summary>
-    internal int LongestChain()
+    /// <summary>The longest chain now: what a lookup walks at worst (for the test that crafts colliding keys).</summary>
+    public int LongestChain()
     {
         int longest = 0;
         foreach (int head in _buckets)
