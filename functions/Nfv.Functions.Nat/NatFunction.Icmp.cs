@@ -20,8 +20,7 @@ public sealed partial class NatFunction
         {
             return Ipv4FeatureVerdict.Continue; // about something of the router's own
         }
-        int session = _table.FindSession(mapping, quotedDestination, destinationPort);
-        if (session < 0 || _table.SessionAt(session).Expires <= now)
+        if (_table.FindSession(mapping, quotedDestination, destinationPort, now) < 0)
         {
             return Drop(NatDrop.IcmpErrorNoSession);
         }
@@ -47,8 +46,7 @@ public sealed partial class NatFunction
             return fromRouter ? Ipv4FeatureVerdict.Continue : Drop(NatDrop.IcmpErrorNoSession);
         }
         int mapping = FindOutboundMapping(protocol, quotedDestination, destinationPort, quotedSource, sourcePort);
-        int session = mapping < 0 ? -1 : _table.FindSession(mapping, quotedSource, sourcePort);
-        if (session < 0 || _table.SessionAt(session).Expires <= now)
+        if (mapping < 0 || _table.FindSession(mapping, quotedSource, sourcePort, now) < 0)
         {
             // The router's own error about a packet that was not translated (a port unreachable for its own address).
             return fromRouter ? Ipv4FeatureVerdict.Continue : Drop(NatDrop.IcmpErrorNoSession);

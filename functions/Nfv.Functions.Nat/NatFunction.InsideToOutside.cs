@@ -32,7 +32,7 @@ public sealed partial class NatFunction
             {
                 return Drop(refused);
             }
-            ref var mapping = ref _table.MappingAt(_table.SessionAt(session).Mapping);
+            ref var mapping = ref _table.MappingAt(_table.MappingOf(session));
             NatTranslation.Rewrite(ip, l4, protocol, source: true, mapping.ExternalAddress, mapping.ExternalPort, packet.Offload.NeedsChecksum);
             RememberFirstFragment(ip, source, destination, protocol, mapping.ExternalAddress, destination, now);
             Counters.Increment(NatEvent.TranslatedOut);
@@ -55,7 +55,7 @@ public sealed partial class NatFunction
             {
                 return Drop(refused);
             }
-            ref var mapping = ref _table.MappingAt(_table.SessionAt(session).Mapping);
+            ref var mapping = ref _table.MappingAt(_table.MappingOf(session));
             NatTranslation.Rewrite(ip, l4, protocol, source: true, mapping.ExternalAddress, mapping.ExternalPort, partial: false);
             RememberFirstFragment(ip, source, destination, protocol, mapping.ExternalAddress, destination, now);
             Counters.Increment(NatEvent.TranslatedOut);
@@ -107,7 +107,7 @@ public sealed partial class NatFunction
         {
             return Drop(refused);
         }
-        ref var own = ref _table.MappingAt(_table.SessionAt(session).Mapping);
+        ref var own = ref _table.MappingAt(_table.MappingOf(session));
         uint fromAddress = own.ExternalAddress;
         ushort fromPort = own.ExternalPort;
         // The sender's session may have expired the target's last one only if they are the same mapping: look again.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nfv.Abstractions.Inspection;
+using Nfv.Ip.Connections;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Nat;
@@ -31,19 +32,21 @@ public sealed partial class NatFunction : IInspectableFunction
         long now = _time.GetTimestamp();
         for (int i = 0; i < _table.SessionSlots; i++)
         {
+            int mapping = _table.MappingOf(i);
             var s = _table.SessionAt(i);
-            if (!s.InUse || s.Expires <= now)
+            if (mapping < 0 || s.Expires <= now)
             {
                 continue;
             }
-            var m = _table.MappingAt(s.Mapping);
-            string state = m.Protocol == Ipv4Header.ProtocolTcp ? TcpState(s.Tcp).ToString().ToLowerInvariant() : "active";
+            var m = _table.MappingAt(mapping);
+            var (remoteAddress, remotePort) = _table.RemoteOf(i);
+            string state = m.Protocol == Ipv4Header.ProtocolTcp ? TcpTracking.State(s.Tcp).ToString().ToLowerInvariant() : "active";
             yield return
             [
                 ProtocolName(m.Protocol),
                 Endpoint(m.InsideAddress, m.InsidePort, m.Protocol),
                 Endpoint(m.ExternalAddress, m.ExternalPort, m.Protocol),
-                Endpoint(s.RemoteAddress, s.RemotePort, m.Protocol),
+                Endpoint(remoteAddress, remotePort, m.Protocol),
                 state,
                 ((s.Expires - now) / _frequency).ToString(CultureInfo.InvariantCulture),
             ];

@@ -1,4 +1,5 @@
 using Nfv.Abstractions;
+using Nfv.Ip.Connections;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 
@@ -54,17 +55,26 @@ public sealed partial class NatFunction
             return Ipv4FeatureVerdict.Continue; // the router answers (protocol unreachable) or drops it
         }
 
-        int mapping = _table.FindByExternal(protocol, destination, externalPort);
-        if (mapping < 0)
+        byte tcpFlags = TcpFlags(protocol, l4);
+        int session = _table.FindInbound(protocol, source, remotePort, destination, externalPort, now);
+        if (session >= 0)
         {
-            return Ipv4FeatureVerdict.Continue; // the router's own port: port unreachable for UDP, silence for TCP
+            Refresh(session, protocol, outbound: false, tcpFlags, now);
         }
-        var verdict = Admit(mapping, protocol, source, remotePort, TcpFlags(protocol, l4), now, out int session);
-        if (session < 0)
+        else
         {
-            return verdict;
+            int mapping = _table.FindByExternal(protocol, destination, externalPort);
+            if (mapping < 0)
+            {
+                return Ipv4FeatureVerdict.Continue; // the router's own port: port unreachable for UDP, silence for TCP
+            }
+            var verdict = Admit(mapping, protocol, source, remotePort, tcpFlags, now, out session);
+            if (session < 0)
+            {
+                return verdict;
+            }
         }
-        ref var m = ref _table.MappingAt(mapping);
+        ref var m = ref _table.MappingAt(_table.MappingOf(session));
         NatTranslation.Rewrite(ip, l4, protocol, source: false, m.InsideAddress, m.InsidePort, packet.Offload.NeedsChecksum);
         RememberFirstFragment(ip, source, destination, protocol, source, m.InsideAddress, now);
         Counters.Increment(NatEvent.TranslatedIn);
@@ -79,15 +89,10 @@ public sealed partial class NatFunction
     private Ipv4FeatureVerdict Admit(int mapping, byte protocol, uint remote, ushort remotePort, byte tcpFlags, long now, out int session)
     {
         var table = _table;
-        session = table.FindSession(mapping, remote, remotePort);
-        if (session >= 0 && table.SessionAt(session).Expires <= now)
+        session = table.FindSession(mapping, remote, remotePort, now);
+        if (session < 0 && !table.MappingAt(mapping).InUse)
         {
-            Expire(session);
-            session = -1;
-            if (!table.MappingAt(mapping).InUse)
-            {
-                return Ipv4FeatureVerdict.Continue;
-            }
+            return Ipv4FeatureVerdict.Continue; // its last session has just expired, and the mapping with it
         }
         if (session < 0)
         {
@@ -112,14 +117,14 @@ public sealed partial class NatFunction
             {
                 return Drop(limited);
             }
-            session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, 0), Options.MaxSessionsPerHost, out var refused);
+            session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), Options.MaxSessionsPerHost, inbound: true, out var refused);
             if (session < 0)
             {
                 return Drop(refused);
             }
             Counters.Increment(NatEvent.SessionsCreated);
         }
-        Refresh(ref table.SessionAt(session), protocol, outbound: false, tcpFlags, now);
+        Refresh(session, protocol, outbound: false, tcpFlags, now);
         return Ipv4FeatureVerdict.Continue;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Inspection;
+using Nfv.Ip.Connections;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 
@@ -34,10 +35,6 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     private const int SweepBudget = 1024;
     private readonly NatRateLimiter _limiter;
     private int _timerCalls;
-
-    private const byte TcpFin = 0x01;
-    private const byte TcpSyn = 0x02;
-    private const byte TcpRst = 0x04;
 
     private readonly string _name;
     private readonly TimeProvider _time;
@@ -132,7 +129,8 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         }
         _externals = [.. externals.Select(a => a.Value)];
         _local = [.. attachment.LocalAddresses.Select(a => a.Value)];
-        _table = new NatSessionTable(Options.MaxSessions, Options.Forwards.Count, _externals.Length, Options.PortMin, Options.PortMax);
+        _table = new NatSessionTable(new ConnectionTable(Options.MaxSessions), Options.MaxSessions, Options.Forwards.Count, _externals.Length,
+            Options.PortMin, Options.PortMax, Counters);
         foreach (var forward in Options.Forwards)
         {
             var address = forward.External ?? new Ipv4Address(_externals[0]);
@@ -225,8 +223,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
             return;
         }
         long now = _time.GetTimestamp();
-        int removed = _table.Sweep(now, SweepBudget);
-        Counters.Add(NatEvent.SessionsExpired, removed);
+        _table.Sweep(now, SweepBudget);
         if (++_timerCalls % 10 == 0)
         {
             _limiter.Forget(now); // about once a second: the table of sources can hold thousands
@@ -270,53 +267,28 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     // The L4 header bytes a translation needs: TCP up to its flags and checksum, UDP its 8 bytes, ICMP its 8 bytes.
     private static int L4Needed(byte protocol) => protocol == Ipv4Header.ProtocolTcp ? 20 : 8;
 
-    private long Timeout(byte protocol, byte tcp) => protocol switch
+    private long Timeout(byte protocol, TcpSeen tcp) => protocol switch
     {
         Ipv4Header.ProtocolUdp => _udp,
         Ipv4Header.ProtocolIcmp => _icmp,
-        _ => TcpState(tcp) == NatTcpState.Established ? _tcpEstablished : _tcpTransitory,
+        _ => TcpTracking.State(tcp) == TcpState.Established ? _tcpEstablished : _tcpTransitory,
     };
-
-    /// <summary>The TCP state RFC 5382 times out by, from what the session saw.</summary>
-    internal static NatTcpState TcpState(byte seen)
-    {
-        if ((seen & NatTcpFlags.Reset) != 0)
-        {
-            return NatTcpState.Reset;
-        }
-        if ((seen & (NatTcpFlags.FinOut | NatTcpFlags.FinIn)) == (NatTcpFlags.FinOut | NatTcpFlags.FinIn))
-        {
-            return NatTcpState.Closing;
-        }
-        return (seen & (NatTcpFlags.Out | NatTcpFlags.In)) == (NatTcpFlags.Out | NatTcpFlags.In) ? NatTcpState.Established : NatTcpState.Opening;
-    }
 
     // A packet of the session in one direction: TCP state, then the idle timer. UDP and ICMP sessions are refreshed by
     // outbound packets only (RFC 4787 REQ-6); TCP by both, since its state is tracked both ways.
-    private void Refresh(ref NatSessionTable.Session session, byte protocol, bool outbound, byte tcpFlags, long now)
+    private void Refresh(int session, byte protocol, bool outbound, byte tcpFlags, long now)
     {
+        ref var connection = ref _table.SessionAt(session);
+        connection.Packets++;
         if (protocol == Ipv4Header.ProtocolTcp)
         {
-            byte seen = session.Tcp;
-            seen |= outbound ? NatTcpFlags.Out : NatTcpFlags.In;
-            if ((tcpFlags & TcpFin) != 0)
-            {
-                seen |= outbound ? NatTcpFlags.FinOut : NatTcpFlags.FinIn;
-            }
-            if ((tcpFlags & TcpRst) != 0)
-            {
-                seen |= NatTcpFlags.Reset;
-            }
-            else if ((tcpFlags & TcpSyn) != 0 && (seen & NatTcpFlags.Reset) != 0)
-            {
-                seen = outbound ? NatTcpFlags.Out : NatTcpFlags.In; // a new connection on the same endpoints
-            }
-            session.Tcp = seen;
-            session.Expires = now + Timeout(protocol, seen);
+            // The original direction is the one that opened the session: outbound, unless it was opened from outside.
+            connection.Tcp = TcpTracking.Update(connection.Tcp, tcpFlags, reply: outbound == _table.IsInbound(session));
+            connection.Expires = now + Timeout(protocol, connection.Tcp);
         }
         else if (outbound)
         {
-            session.Expires = now + Timeout(protocol, 0);
+            connection.Expires = now + Timeout(protocol, TcpSeen.None);
         }
     }
 
@@ -332,31 +304,17 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         out NatDrop refused)
     {
         refused = default;
-        var table = _table;
-        int mapping = FindOutboundMapping(protocol, inside, insidePort, remote, remotePort);
-        int session = -1;
-        if (mapping >= 0)
-        {
-            session = table.FindSession(mapping, remote, remotePort);
-            if (session >= 0 && table.SessionAt(session).Expires <= now)
-            {
-                Expire(session);
-                session = -1;
-                if (!table.MappingAt(mapping).InUse)
-                {
-                    mapping = -1;
-                }
-            }
-        }
+        int session = _table.FindOutbound(protocol, inside, insidePort, remote, remotePort, now);
         if (session < 0)
         {
+            int mapping = FindOutboundMapping(protocol, inside, insidePort, remote, remotePort);
             session = NewOutboundSession(protocol, inside, insidePort, remote, remotePort, mapping, now, out refused);
             if (session < 0)
             {
                 return -1;
             }
         }
-        Refresh(ref table.SessionAt(session), protocol, outbound: true, tcpFlags, now);
+        Refresh(session, protocol, outbound: true, tcpFlags, now);
         return session;
     }
 
@@ -399,7 +357,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
             }
             made = true;
         }
-        int session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, 0), Options.MaxSessionsPerHost, out refused);
+        int session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), Options.MaxSessionsPerHost, inbound: false, out refused);
         if (session < 0)
         {
             if (made)
@@ -437,12 +395,6 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
             }
         }
         return mapping;
-    }
-
-    private void Expire(int session)
-    {
-        _table.RemoveSession(session);
-        Counters.Increment(NatEvent.SessionsExpired);
     }
 
     private void ReportFull()

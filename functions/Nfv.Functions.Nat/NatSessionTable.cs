@@ -1,26 +1,31 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Nfv.Abstractions.Inspection;
+using Nfv.Ip.Connections;
 using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Nat;
 
 /// <summary>
 /// The NAT's state: mappings (an inside endpoint and the external endpoint it is seen as; RFC 4787 endpoint-independent
-/// mapping, so one per inside endpoint) and sessions (a mapping and one remote endpoint it talks to, with the TCP state
-/// and expiry). Everything is preallocated at start: structs in arrays, chained hash indices of <see cref="int"/>s, a port
-/// bitmap per protocol and external address; nothing allocates per packet.
+/// mapping, so one per inside endpoint) and sessions (a mapping and one remote endpoint it talks to). A session is a
+/// connection of a <see cref="ConnectionTable"/>, the one the router's other features may share, whose two keys are the
+/// packets as the inside sees them and as the outside sees them: the translation is the pair. Everything is preallocated
+/// at start: structs in arrays, chained hash indices of <see cref="int"/>s, a port bitmap per protocol and external
+/// address; nothing allocates per packet.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Lookups, both directions O(1): outbound, mapping by inside endpoint, then session by (mapping, remote); inbound,
-/// mapping by external endpoint, then session by (mapping, remote). Each mapping keeps a doubly linked list of its
-/// sessions, walked only on the slow path (a filter decision for a remote it has no session with).
+/// Lookups: a packet of a session is one lookup either way (<see cref="FindOutbound"/> by its inside key,
+/// <see cref="FindInbound"/> by its outside key). A new session finds its mapping by inside endpoint or by external
+/// endpoint first. Each mapping keeps a doubly linked list of its sessions, walked only on the slow path (a filter
+/// decision for a remote it has no session with).
 /// </para>
 /// <para>
-/// Expiry is exact: a session whose time has passed never matches (the caller removes it when it meets it), and
-/// <see cref="Sweep"/> reclaims the rest a slice at a time. A dynamic mapping lives while it has sessions; a static one
-/// (a port forward) forever. Worker thread only; <see cref="SessionCount"/> and <see cref="MappingCount"/> are plain
-/// reads for other threads.
+/// Expiry is exact: a session whose time has passed never matches (the connection table removes it when a lookup meets
+/// it), and <see cref="Sweep"/> reclaims the rest a slice at a time; either way the NAT's part goes with it
+/// (<see cref="NatEvent.SessionsExpired"/>). A dynamic mapping lives while it has sessions; a static one (a port forward)
+/// forever. Worker thread only; <see cref="SessionCount"/> and <see cref="MappingCount"/> are plain reads for other threads.
 /// </para>
 /// </remarks>
 internal sealed class NatSessionTable
@@ -47,30 +52,20 @@ internal sealed class NatSessionTable
         public int NextByExternal;
     }
 
-    /// <summary>A session: a mapping and one remote endpoint.</summary>
-    public struct Session
-    {
-        public int Mapping;
-        public uint RemoteAddress;
-        public ushort RemotePort;
-        public byte Tcp;   // NatTcpFlags
-        public bool InUse;
-        public long Expires;
-        public int Next;   // hash chain, or the free list
-        public int NextOfMapping;
-        public int PrevOfMapping;
-    }
-
     private readonly Mapping[] _mappings;
-    private readonly Session[] _sessions;
     private readonly int[] _byInside;
     private readonly int[] _byExternal;
-    private readonly int[] _sessionBuckets;
     private readonly int _mappingMask;
-    private readonly int _sessionMask;
     private int _freeMapping;
-    private int _freeSession;
-    private int _sweepCursor;
+
+    // A session's part besides its connection, by connection slot: its mapping (-1: not a session of this NAT), whether
+    // it was opened from outside (its original key is then the outside one), and its neighbours in the mapping's list.
+    private readonly ConnectionTable _connections;
+    private readonly int[] _mappingOf;
+    private readonly bool[] _inbound;
+    private readonly int[] _nextOfMapping;
+    private readonly int[] _prevOfMapping;
+    private readonly EventCounters<NatEvent>? _events;
 
     private readonly HostCounts _hosts;
     private readonly ulong[][] _ports; // [protocol index * externals + external] → 65536 bits
@@ -81,14 +76,18 @@ internal sealed class NatSessionTable
     private readonly ulong _seed;
 
     /// <summary>Makes a table of <paramref name="maxSessions"/> sessions, with every entry allocated now.</summary>
+    /// <param name="connections">The connection table sessions are kept in.</param>
     /// <param name="maxSessions">Most sessions (and dynamic mappings).</param>
     /// <param name="staticMappings">Mappings set aside for port forwards.</param>
     /// <param name="externals">External addresses.</param>
     /// <param name="portMin">Lowest external port handed out.</param>
     /// <param name="portMax">Highest external port handed out.</param>
+    /// <param name="events">Where expired sessions are counted.</param>
     /// <param name="seed">The hashes' key; null for a random one (always, but in the test that shows why).</param>
-    public NatSessionTable(int maxSessions, int staticMappings, int externals, int portMin, int portMax, ulong? seed = null)
+    public NatSessionTable(ConnectionTable connections, int maxSessions, int staticMappings, int externals, int portMin, int portMax,
+        EventCounters<NatEvent>? events = null, ulong? seed = null)
     {
+        ArgumentNullException.ThrowIfNull(connections);
         _seed = seed ?? ((ulong)Random.Shared.NextInt64() | 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(externals, 1);
@@ -98,27 +97,25 @@ internal sealed class NatSessionTable
         _portMax = portMax;
         int mappingCapacity = maxSessions + staticMappings;
         _mappings = new Mapping[mappingCapacity];
-        _sessions = new Session[maxSessions];
         int mappingBuckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, mappingCapacity * 2));
-        int sessionBuckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, maxSessions * 2));
         _byInside = new int[mappingBuckets];
         _byExternal = new int[mappingBuckets];
-        _sessionBuckets = new int[sessionBuckets];
         Array.Fill(_byInside, -1);
         Array.Fill(_byExternal, -1);
-        Array.Fill(_sessionBuckets, -1);
         _mappingMask = mappingBuckets - 1;
-        _sessionMask = sessionBuckets - 1;
         for (int i = 0; i < _mappings.Length; i++)
         {
             _mappings[i].NextByInside = i + 1 < _mappings.Length ? i + 1 : -1;
         }
-        for (int i = 0; i < _sessions.Length; i++)
-        {
-            _sessions[i].Next = i + 1 < _sessions.Length ? i + 1 : -1;
-        }
         _freeMapping = 0;
-        _freeSession = 0;
+        _connections = connections;
+        _mappingOf = new int[connections.Capacity];
+        Array.Fill(_mappingOf, -1);
+        _inbound = new bool[connections.Capacity];
+        _nextOfMapping = new int[connections.Capacity];
+        _prevOfMapping = new int[connections.Capacity];
+        _events = events;
+        connections.Removing += OnRemoving;
         _hosts = new HostCounts(maxSessions, _seed);
         _ports = new ulong[3 * externals][];
         for (int i = 0; i < _ports.Length; i++)
@@ -141,14 +138,27 @@ internal sealed class NatSessionTable
     /// <summary>The mapping at <paramref name="index"/>.</summary>
     public ref Mapping MappingAt(int index) => ref _mappings[index];
 
-    /// <summary>The session at <paramref name="index"/>.</summary>
-    public ref Session SessionAt(int index) => ref _sessions[index];
+    /// <summary>The connection of session <paramref name="session"/>: its state, expiry and TCP tracking.</summary>
+    public ref Connection SessionAt(int session) => ref _connections[session];
+
+    /// <summary>The mapping of session <paramref name="session"/>.</summary>
+    public int MappingOf(int session) => _mappingOf[session];
+
+    /// <summary>True when session <paramref name="session"/> was opened from outside (a forward, or a filter that let a remote in).</summary>
+    public bool IsInbound(int session) => _inbound[session];
+
+    /// <summary>The remote endpoint of session <paramref name="session"/>.</summary>
+    public (uint Address, ushort Port) RemoteOf(int session)
+    {
+        var outside = _inbound[session] ? _connections.OriginalKey(session) : _connections.ReplyKey(session);
+        return (outside.Source, outside.SourcePort);
+    }
 
     /// <summary>Slots of the mapping array (for listing).</summary>
     public int MappingSlots => _mappings.Length;
 
-    /// <summary>Slots of the session array (for listing).</summary>
-    public int SessionSlots => _sessions.Length;
+    /// <summary>Slots that may hold a session (for listing; <see cref="MappingOf"/> is -1 for those that do not).</summary>
+    public int SessionSlots => _mappingOf.Length;
 
     /// <summary>Sessions of inside host <paramref name="address"/>.</summary>
     public int HostSessions(uint address) => _hosts.Get(address);
@@ -186,21 +196,27 @@ internal sealed class NatSessionTable
         return -1;
     }
 
-    /// <summary>The session of <paramref name="mapping"/> with a remote endpoint, or -1 (expired ones included).</summary>
-    public int FindSession(int mapping, uint remoteAddress, ushort remotePort)
+    /// <summary>
+    /// The live session of an inside endpoint with a remote one, by the packet's inside key, or -1. An expired one is
+    /// removed, with its mapping when it was the last.
+    /// </summary>
+    public int FindOutbound(byte protocol, uint inside, ushort insidePort, uint remote, ushort remotePort, long now) =>
+        Ours(_connections.Find(FlowKey.Of(inside, remote, insidePort, remotePort, 0, protocol), now, out _));
+
+    /// <summary>The live session a packet from a remote endpoint to an external one belongs to, by its outside key, or -1.</summary>
+    public int FindInbound(byte protocol, uint remote, ushort remotePort, uint external, ushort externalPort, long now) =>
+        Ours(_connections.Find(FlowKey.Of(remote, external, remotePort, externalPort, 0, protocol), now, out _));
+
+    /// <summary>The live session of <paramref name="mapping"/> with a remote endpoint, or -1.</summary>
+    public int FindSession(int mapping, uint remoteAddress, ushort remotePort, long now)
     {
-        int i = _sessionBuckets[SessionHash(mapping, remoteAddress, remotePort) & _sessionMask];
-        while (i >= 0)
-        {
-            ref var s = ref _sessions[i];
-            if (s.Mapping == mapping && s.RemoteAddress == remoteAddress && s.RemotePort == remotePort)
-            {
-                return i;
-            }
-            i = s.Next;
-        }
-        return -1;
+        ref var m = ref _mappings[mapping];
+        int session = FindInbound(m.Protocol, remoteAddress, remotePort, m.ExternalAddress, m.ExternalPort, now);
+        return session >= 0 && _mappingOf[session] == mapping ? session : -1;
     }
+
+    // A connection the router's other features track is not a session.
+    private int Ours(int connection) => connection >= 0 && _mappingOf[connection] >= 0 ? connection : -1;
 
     /// <summary>
     /// True when <paramref name="mapping"/> has a session alive at <paramref name="now"/>, with remote address
@@ -208,10 +224,9 @@ internal sealed class NatSessionTable
     /// </summary>
     public bool HasLiveSession(int mapping, uint? remoteAddress, long now)
     {
-        for (int i = _mappings[mapping].FirstSession; i >= 0; i = _sessions[i].NextOfMapping)
+        for (int i = _mappings[mapping].FirstSession; i >= 0; i = _nextOfMapping[i])
         {
-            ref var s = ref _sessions[i];
-            if (s.Expires > now && (remoteAddress is null || s.RemoteAddress == remoteAddress.Value))
+            if (_connections[i].Expires > now && (remoteAddress is null || RemoteOf(i).Address == remoteAddress.Value))
             {
                 return true;
             }
@@ -284,13 +299,14 @@ internal sealed class NatSessionTable
     }
 
     /// <summary>
-    /// Adds a session to <paramref name="mapping"/>. Returns -1 with <paramref name="refused"/> set when the table or the
-    /// inside host is at its bound.
+    /// Adds a session to <paramref name="mapping"/> with a remote endpoint, opened from inside or, when
+    /// <paramref name="inbound"/>, from outside. Returns -1 with <paramref name="refused"/> set when the table or the inside
+    /// host is at its bound. The caller has found no session for it.
     /// </summary>
-    public int AddSession(int mapping, uint remoteAddress, ushort remotePort, long expires, int maxPerHost, out NatDrop refused)
+    public int AddSession(int mapping, uint remoteAddress, ushort remotePort, long expires, int maxPerHost, bool inbound, out NatDrop refused)
     {
         refused = default;
-        if (_freeSession < 0)
+        if (SessionCount >= SessionCapacity)
         {
             refused = NatDrop.SessionLimit;
             return -1;
@@ -301,58 +317,57 @@ internal sealed class NatSessionTable
             refused = NatDrop.HostLimit;
             return -1;
         }
-        int index = _freeSession;
-        ref var s = ref _sessions[index];
-        _freeSession = s.Next;
-        s = new Session
+        var inside = FlowKey.Of(m.InsideAddress, remoteAddress, m.InsidePort, remotePort, 0, m.Protocol);
+        var outside = FlowKey.Of(remoteAddress, m.ExternalAddress, remotePort, m.ExternalPort, 0, m.Protocol);
+        int session = inbound ? _connections.Add(outside, inside, expires) : _connections.Add(inside, outside, expires);
+        if (session < 0)
         {
-            Mapping = mapping,
-            RemoteAddress = remoteAddress,
-            RemotePort = remotePort,
-            Expires = expires,
-            InUse = true,
-            PrevOfMapping = -1,
-            NextOfMapping = m.FirstSession,
-        };
+            _hosts.Decrement(m.InsideAddress);
+            refused = NatDrop.SessionLimit;
+            return -1;
+        }
+        _mappingOf[session] = mapping;
+        _inbound[session] = inbound;
+        _prevOfMapping[session] = -1;
+        _nextOfMapping[session] = m.FirstSession;
         if (m.FirstSession >= 0)
         {
-            _sessions[m.FirstSession].PrevOfMapping = index;
+            _prevOfMapping[m.FirstSession] = session;
         }
-        m.FirstSession = index;
+        m.FirstSession = session;
         m.Sessions++;
-        ref int head = ref _sessionBuckets[SessionHash(mapping, remoteAddress, remotePort) & _sessionMask];
-        s.Next = head;
-        head = index;
         SessionCount++;
-        return index;
+        return session;
     }
 
-    /// <summary>Removes a session; a dynamic mapping left without sessions goes with it (its port is free again).</summary>
-    public void RemoveSession(int index)
+    // The connection table removes a connection (expired, or swept): a session's mapping forgets it, and a dynamic mapping
+    // left without sessions goes with it (its port is free again).
+    private void OnRemoving(int session)
     {
-        ref var s = ref _sessions[index];
-        int mapping = s.Mapping;
-        ref var m = ref _mappings[mapping];
-        Unlink(ref _sessionBuckets[SessionHash(mapping, s.RemoteAddress, s.RemotePort) & _sessionMask], index);
-        if (s.PrevOfMapping >= 0)
+        int mapping = _mappingOf[session];
+        if (mapping < 0)
         {
-            _sessions[s.PrevOfMapping].NextOfMapping = s.NextOfMapping;
+            return;
+        }
+        ref var m = ref _mappings[mapping];
+        int previous = _prevOfMapping[session], next = _nextOfMapping[session];
+        if (previous >= 0)
+        {
+            _nextOfMapping[previous] = next;
         }
         else
         {
-            m.FirstSession = s.NextOfMapping;
+            m.FirstSession = next;
         }
-        if (s.NextOfMapping >= 0)
+        if (next >= 0)
         {
-            _sessions[s.NextOfMapping].PrevOfMapping = s.PrevOfMapping;
+            _prevOfMapping[next] = previous;
         }
         _hosts.Decrement(m.InsideAddress);
-        s.InUse = false;
-        s.Mapping = -1;
-        s.Next = _freeSession;
-        _freeSession = index;
+        _mappingOf[session] = -1;
         SessionCount--;
         m.Sessions--;
+        _events?.Increment(NatEvent.SessionsExpired);
         if (m.Sessions == 0 && !m.Static)
         {
             RemoveMapping(mapping);
@@ -383,26 +398,10 @@ internal sealed class NatSessionTable
     }
 
     /// <summary>
-    /// Removes sessions expired at <paramref name="now"/> among the next <paramref name="budget"/> slots (round robin), so
-    /// one call costs a bounded time. Returns how many it removed.
+    /// Removes the connections expired at <paramref name="now"/> among the next <paramref name="budget"/> slots of the
+    /// connection table (round robin), so one call costs a bounded time.
     /// </summary>
-    public int Sweep(long now, int budget)
-    {
-        int removed = 0;
-        int slots = _sessions.Length;
-        budget = Math.Min(budget, slots);
-        for (int n = 0; n < budget; n++)
-        {
-            int i = _sweepCursor;
-            _sweepCursor = i + 1 == slots ? 0 : i + 1;
-            if (_sessions[i].InUse && _sessions[i].Expires <= now)
-            {
-                RemoveSession(i);
-                removed++;
-            }
-        }
-        return removed;
-    }
+    public void Sweep(long now, int budget) => _connections.Sweep(now, budget);
 
     private int NextFreePort(ulong[] bits, ref int cursor)
     {
@@ -422,26 +421,6 @@ internal sealed class NatSessionTable
             port++;
         }
         return -1;
-    }
-
-    private void Unlink(ref int head, int index)
-    {
-        if (head == index)
-        {
-            head = _sessions[index].Next;
-            return;
-        }
-        int i = head;
-        while (i >= 0)
-        {
-            int next = _sessions[i].Next;
-            if (next == index)
-            {
-                _sessions[i].Next = _sessions[index].Next;
-                return;
-            }
-            i = next;
-        }
     }
 
     private void UnlinkMapping(ref int head, int index, bool inside)
@@ -486,35 +465,12 @@ internal sealed class NatSessionTable
         return (int)(h ^ (h >> 32));
     }
 
-    /// <summary>The bucket of a session's chain (for the test that crafts colliding keys).</summary>
-    internal int SessionBucket(int mapping, uint remoteAddress, ushort remotePort) => SessionHash(mapping, remoteAddress, remotePort) & _sessionMask;
-
-    /// <summary>The longest session chain now: what a lookup walks at worst (for the test that crafts colliding keys).</summary>
-    internal int LongestSessionChain()
-    {
-        int longest = 0;
-        foreach (int head in _sessionBuckets)
-        {
-            int length = 0;
-            for (int i = head; i >= 0; i = _sessions[i].Next)
-            {
-                length++;
-            }
-            longest = Math.Max(longest, length);
-        }
-        return longest;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Hash(byte protocol, uint address, ushort port) => Mix((ulong)address << 24 | (ulong)port << 8 | protocol);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int InsideHash(byte protocol, uint address, ushort port, uint remoteKey, ushort remotePortKey) =>
         Mix(((ulong)address << 24 | (ulong)port << 8 | protocol) ^ (((ulong)remoteKey << 16 | remotePortKey) * 0xC2B2_AE3D_27D4_EB4FUL));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int SessionHash(int mapping, uint address, ushort port) =>
-        Mix(((ulong)address << 16 | port) ^ ((ulong)(uint)mapping * 0xC2B2_AE3D_27D4_EB4FUL));
 
     /// <summary>Sessions per inside address: a chained hash over preallocated entries (at most one per session), keyed with the table's seed.</summary>
     private sealed class HostCounts
