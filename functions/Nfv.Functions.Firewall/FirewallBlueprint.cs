@@ -2,7 +2,10 @@ using Nfv.Abstractions;
 
 namespace Nfv.Functions.Firewall;
 
-/// <summary>A checked firewall: inline between its ports <c>inside</c> and <c>outside</c>.</summary>
+/// <summary>
+/// A checked firewall: inline between its ports <c>inside</c> and <c>outside</c>, or, named by a router interface, a
+/// feature of it (<see cref="AsFeature"/>).
+/// </summary>
 public sealed class FirewallBlueprint : InlineBlueprint
 {
     private static readonly string[] s_dropReasons = Enum.GetNames<FirewallDrop>();
@@ -15,6 +18,9 @@ public sealed class FirewallBlueprint : InlineBlueprint
     /// <inheritdoc/>
     /// <remarks>The names of <see cref="FirewallDrop"/>, in value order.</remarks>
     public override IReadOnlyList<string> DropReasons => s_dropReasons;
+
+    /// <inheritdoc/>
+    public override FeatureBlueprint AsFeature() => new FirewallFeatureBlueprint(Name, Options);
 
     /// <inheritdoc/>
     public override INetworkFunction Build(FunctionBuildContext context)

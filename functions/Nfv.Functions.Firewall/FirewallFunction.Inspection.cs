@@ -21,11 +21,14 @@ public sealed partial class FirewallFunction : IInspectableFunction
         new FunctionTable("firewall", ["rule", "action", "match", "packets", "bytes", "connections"], _rules.Length + 1,
             () => _rules.Length + 1, RuleRows),
         new FunctionTable("conntrack", ["protocol", "vlan", "source", "destination", "state", "rule", "packets", "expires_seconds"],
-            _table.Capacity, () => _table.Count, ConnectionRows),
+            Options.MaxConnections, () => ConnectionCount, ConnectionRows),
     ];
 
     /// <inheritdoc/>
-    public IReadOnlyList<FunctionCounter> Events => _events ??= Counters.Describe();
+    /// <remarks>As a feature, also each <see cref="FirewallDrop"/> as <c>dropped_REASON</c> (inline, the graph counts drops).</remarks>
+    public IReadOnlyList<FunctionCounter> Events => _events ??= _featureName is null
+        ? Counters.Describe()
+        : [.. Counters.Describe(), .. Drops.Describe("dropped_", "packets dropped: ")];
 
     /// <summary>Packets and bytes rule <paramref name="rule"/> decided (the rule count is the default policy), and connections it opened.</summary>
     public (long Packets, long Bytes, long Connections) RuleCounters(int rule) =>
@@ -51,13 +54,17 @@ public sealed partial class FirewallFunction : IInspectableFunction
 
     private IEnumerable<IReadOnlyList<string>> ConnectionRows()
     {
+        if (_table is null)
+        {
+            yield break;
+        }
         long now = _time.GetTimestamp();
         for (int i = 0; i < _table.Capacity; i++)
         {
             var c = _table[i];
-            if (!c.InUse || c.Expires <= now)
+            if (!c.InUse || c.Expires <= now || _ruleOf[i] == Unjudged)
             {
-                continue;
+                continue; // on a router, the connections of its other features that this firewall never judged
             }
             var key = _table.OriginalKey(i);
             bool ports = key.Protocol is Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp;

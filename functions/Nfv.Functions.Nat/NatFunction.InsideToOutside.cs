@@ -121,6 +121,7 @@ public sealed partial class NatFunction
         {
             return verdict;
         }
+        _tracker?.Set(inbound, reply: !_table.IsInbound(inbound)); // the packet is now the target's session's
         ref var to = ref _table.MappingAt(target);
         bool partial = packet.Offload.NeedsChecksum;
         NatTranslation.Rewrite(ip, l4, protocol, source: true, fromAddress, fromPort, partial);

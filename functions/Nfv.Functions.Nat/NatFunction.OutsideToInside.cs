@@ -56,7 +56,11 @@ public sealed partial class NatFunction
         }
 
         byte tcpFlags = TcpFlags(protocol, l4);
-        int session = _table.FindInbound(protocol, source, remotePort, destination, externalPort, now);
+        int session = CurrentSession(FlowKey.Of(source, destination, remotePort, externalPort, 0, protocol), outside: true);
+        if (session < 0)
+        {
+            session = _table.FindInbound(protocol, source, remotePort, destination, externalPort, now);
+        }
         if (session >= 0)
         {
             Refresh(session, protocol, outbound: false, tcpFlags, now);
@@ -74,6 +78,7 @@ public sealed partial class NatFunction
                 return verdict;
             }
         }
+        _tracker?.Set(session, reply: !_table.IsInbound(session));
         ref var m = ref _table.MappingAt(_table.MappingOf(session));
         NatTranslation.Rewrite(ip, l4, protocol, source: false, m.InsideAddress, m.InsidePort, packet.Offload.NeedsChecksum);
         RememberFirstFragment(ip, source, destination, protocol, source, m.InsideAddress, now);
@@ -117,7 +122,8 @@ public sealed partial class NatFunction
             {
                 return Drop(limited);
             }
-            session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), Options.MaxSessionsPerHost, inbound: true, out var refused);
+            session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), Options.MaxSessionsPerHost, inbound: true,
+                out var refused, ForeignCurrent());
             if (session < 0)
             {
                 return Drop(refused);

@@ -46,6 +46,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     private readonly long _icmp;
     private readonly NatFragmentCache _fragments;
     private NatSessionTable _table = null!;
+    private ConnectionTracker? _tracker; // the router's, shared with its other features; null when it has none
     private uint[] _externals = [];
     private uint[] _local = [];
     private int _outside = -1;
@@ -129,8 +130,9 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         }
         _externals = [.. externals.Select(a => a.Value)];
         _local = [.. attachment.LocalAddresses.Select(a => a.Value)];
-        _table = new NatSessionTable(new ConnectionTable(Options.MaxSessions), Options.MaxSessions, Options.Forwards.Count, _externals.Length,
-            Options.PortMin, Options.PortMax, Counters);
+        _tracker = attachment.Connections;
+        _table = new NatSessionTable(_tracker?.Table ?? new ConnectionTable(Options.MaxSessions), Options.MaxSessions, Options.Forwards.Count,
+            _externals.Length, Options.PortMin, Options.PortMax, Counters);
         foreach (var forward in Options.Forwards)
         {
             var address = forward.External ?? new Ipv4Address(_externals[0]);
@@ -146,6 +148,10 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         NatLog.Attached(_logger, _name, attachment.InterfaceName, attachment.Router, string.Join(", ", externals));
         return Ipv4FeatureScope.Router;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Its sessions: they are connections of the router's table, shared with its other features.</remarks>
+    public int TrackedConnections => Options.MaxSessions;
 
     /// <inheritdoc/>
     public Ipv4FeatureVerdict Input(Packet packet, in Ipv4HookContext context, Emitter emit)
@@ -304,7 +310,12 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         out NatDrop refused)
     {
         refused = default;
-        int session = _table.FindOutbound(protocol, inside, insidePort, remote, remotePort, now);
+        // A feature before this one (a firewall) may have found the packet's connection already: then no second lookup.
+        int session = CurrentSession(FlowKey.Of(inside, remote, insidePort, remotePort, 0, protocol), outside: false);
+        if (session < 0)
+        {
+            session = _table.FindOutbound(protocol, inside, insidePort, remote, remotePort, now);
+        }
         if (session < 0)
         {
             int mapping = FindOutboundMapping(protocol, inside, insidePort, remote, remotePort);
@@ -315,8 +326,25 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
             }
         }
         Refresh(session, protocol, outbound: true, tcpFlags, now);
+        _tracker?.Set(session, reply: _table.IsInbound(session));
         return session;
     }
+
+    /// <summary>
+    /// The session the router's tracker names for the packet being handled, when it is one of ours and the packet is its,
+    /// as the inside (or, with <paramref name="outside"/>, the outside) sends it; else -1.
+    /// </summary>
+    private int CurrentSession(FlowKey key, bool outside)
+    {
+        if (_tracker is not { Current: var current and >= 0 } || !_table.IsSession(current))
+        {
+            return -1;
+        }
+        return (outside ? _table.OutsideKeyOf(current) : _table.InsideKeyOf(current)) == key ? current : -1;
+    }
+
+    // The connection another feature tracks for the packet being handled (the firewall that let it in), or -1.
+    private int ForeignCurrent() => _tracker is { Current: var current and >= 0 } && !_table.IsSession(current) ? current : -1;
 
     private int NewOutboundSession(byte protocol, uint inside, ushort insidePort, uint remote, ushort remotePort, int mapping, long now,
         out NatDrop refused)
@@ -357,7 +385,8 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
             }
             made = true;
         }
-        int session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), Options.MaxSessionsPerHost, inbound: false, out refused);
+        int session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), Options.MaxSessionsPerHost, inbound: false,
+            out refused, ForeignCurrent());
         if (session < 0)
         {
             if (made)

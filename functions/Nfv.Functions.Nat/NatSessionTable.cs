@@ -129,6 +129,9 @@ internal sealed class NatSessionTable
     /// <summary>Most sessions.</summary>
     public int SessionCapacity { get; }
 
+    /// <summary>The connection table the sessions are kept in (the router's, shared with its other features).</summary>
+    public ConnectionTable Connections => _connections;
+
     /// <summary>Sessions now.</summary>
     public int SessionCount { get; private set; }
 
@@ -150,9 +153,18 @@ internal sealed class NatSessionTable
     /// <summary>The remote endpoint of session <paramref name="session"/>.</summary>
     public (uint Address, ushort Port) RemoteOf(int session)
     {
-        var outside = _inbound[session] ? _connections.OriginalKey(session) : _connections.ReplyKey(session);
+        var outside = OutsideKeyOf(session);
         return (outside.Source, outside.SourcePort);
     }
+
+    /// <summary>The key of session <paramref name="session"/>'s packets as the inside sends them (before translation).</summary>
+    public FlowKey InsideKeyOf(int session) => _inbound[session] ? _connections.ReplyKey(session) : _connections.OriginalKey(session);
+
+    /// <summary>The key of session <paramref name="session"/>'s packets as they arrive from outside (before translation back).</summary>
+    public FlowKey OutsideKeyOf(int session) => _inbound[session] ? _connections.OriginalKey(session) : _connections.ReplyKey(session);
+
+    /// <summary>True when connection <paramref name="connection"/> is a session of this NAT.</summary>
+    public bool IsSession(int connection) => _mappingOf[connection] >= 0;
 
     /// <summary>Slots of the mapping array (for listing).</summary>
     public int MappingSlots => _mappings.Length;
@@ -301,9 +313,12 @@ internal sealed class NatSessionTable
     /// <summary>
     /// Adds a session to <paramref name="mapping"/> with a remote endpoint, opened from inside or, when
     /// <paramref name="inbound"/>, from outside. Returns -1 with <paramref name="refused"/> set when the table or the inside
-    /// host is at its bound. The caller has found no session for it.
+    /// host is at its bound. The caller has found no session for it. <paramref name="adopt"/> is the connection another
+    /// feature of the router tracks for this packet (a firewall that let it in), or -1: when it was opened by the same
+    /// packets, untranslated, the session is that connection with its translation added, not a second one.
     /// </summary>
-    public int AddSession(int mapping, uint remoteAddress, ushort remotePort, long expires, int maxPerHost, bool inbound, out NatDrop refused)
+    public int AddSession(int mapping, uint remoteAddress, ushort remotePort, long expires, int maxPerHost, bool inbound, out NatDrop refused,
+        int adopt = -1)
     {
         refused = default;
         if (SessionCount >= SessionCapacity)
@@ -319,7 +334,17 @@ internal sealed class NatSessionTable
         }
         var inside = FlowKey.Of(m.InsideAddress, remoteAddress, m.InsidePort, remotePort, 0, m.Protocol);
         var outside = FlowKey.Of(remoteAddress, m.ExternalAddress, remotePort, m.ExternalPort, 0, m.Protocol);
-        int session = inbound ? _connections.Add(outside, inside, expires) : _connections.Add(inside, outside, expires);
+        var (original, reply) = inbound ? (outside, inside) : (inside, outside);
+        int session;
+        if (adopt >= 0 && _mappingOf[adopt] < 0 && _connections.OriginalKey(adopt) == original && !_connections.IsTranslated(adopt))
+        {
+            _connections.Translate(adopt, reply);
+            session = adopt;
+        }
+        else
+        {
+            session = _connections.Add(original, reply, expires);
+        }
         if (session < 0)
         {
             _hosts.Decrement(m.InsideAddress);

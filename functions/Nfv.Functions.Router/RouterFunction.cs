@@ -6,6 +6,7 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
+using Nfv.Ip.Connections;
 using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 
@@ -32,6 +33,10 @@ public sealed partial class RouterFunction : INetworkFunction
         public int Mtu;
         public bool Linked;
         public IIpv4Feature[] Features = [];
+        // Features run on output in the reverse order: the first listed is nearest the wire both ways (a NAT listed before
+        // a firewall translates after the firewall on the way out and before it on the way in, so the firewall always
+        // sees the inside's addresses).
+        public IIpv4Feature[] OutputFeatures = [];
         // Features run on input here: this interface's own, then router-scoped ones of other interfaces (a NAT's hairpin).
         public IIpv4Feature[] InputFeatures = [];
     }
@@ -41,6 +46,7 @@ public sealed partial class RouterFunction : INetworkFunction
     private readonly RouteTable _routes;
     private readonly ArpTable _arp;
     private readonly Ipv4Endpoint _endpoint;
+    private ConnectionTracker? _tracker; // shared by the features that track connections; set once, while attaching them
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ArpSink _sink;
@@ -128,14 +134,21 @@ public sealed partial class RouterFunction : INetworkFunction
                 local.Add(prefix.Address);
             }
         }
+        // One connection table for all the features that track connections, so they share each connection's entry.
+        long tracked = _interfaces.Sum(i => i.Features.Sum(f => (long)f.TrackedConnections));
+        _tracker = tracked > 0 ? new ConnectionTracker((int)Math.Min(tracked, int.MaxValue / 4)) : null;
         var input = new List<IIpv4Feature>[_interfaces.Length];
         var routerScoped = new List<(int Interface, IIpv4Feature Feature)>();
         for (int i = 0; i < _interfaces.Length; i++)
         {
             input[i] = [.. _interfaces[i].Features];
+            _interfaces[i].OutputFeatures = [.. _interfaces[i].Features.Reverse()];
             foreach (var feature in _interfaces[i].Features)
             {
-                var scope = feature.Attach(new Ipv4FeatureAttachment(name, i, options.Interfaces[i].Name, options.Interfaces[i].Addresses, local));
+                var scope = feature.Attach(new Ipv4FeatureAttachment(name, i, options.Interfaces[i].Name, options.Interfaces[i].Addresses, local)
+                {
+                    Connections = _tracker,
+                });
                 if (scope == Ipv4FeatureScope.Router)
                 {
                     routerScoped.Add((i, feature));
@@ -276,6 +289,7 @@ public sealed partial class RouterFunction : INetworkFunction
         }
 
         // 2. Input features: before the routing decision, so a rewritten destination is routed by its new value.
+        _tracker?.Begin();
         if (ingress.InputFeatures.Length != 0)
         {
             var context = new Ipv4HookContext(inPort, ingress.Primary, IpOffset, Ipv4Address.Any, now);
@@ -409,7 +423,7 @@ public sealed partial class RouterFunction : INetworkFunction
     {
         var egress = _interfaces[outPort];
         var context = new Ipv4HookContext(outPort, egress.Primary, IpOffset, nextHop, now);
-        foreach (var feature in egress.Features)
+        foreach (var feature in egress.OutputFeatures)
         {
             var verdict = feature.Output(packet, context, emit);
             if (verdict == Ipv4FeatureVerdict.Consumed)
@@ -661,6 +675,7 @@ public sealed partial class RouterFunction : INetworkFunction
         }
         // The error leaves by the ingress interface: its output features see it, so a NAT there translates the datagram
         // it quotes (which the input features may have rewritten) back to what the sender sent.
+        _tracker?.Begin(); // the error is a packet of its own
         if (ingress.Features.Length != 0 && !RunOutputFeatures(packet, inPort, source, emit, now))
         {
             return;

@@ -32,6 +32,13 @@ public abstract class FunctionBlueprint
     /// </summary>
     public virtual IReadOnlyList<FeatureReference> FeatureReferences => [];
 
+    /// <summary>
+    /// What this function becomes when another names it as a feature instead of linking it (a firewall named in a router
+    /// interface's <c>features</c>), or null, the default, for a function that is only linked. The topology loader swaps
+    /// it in when a place names the function, before links are resolved, so one kind can serve either way.
+    /// </summary>
+    public virtual FeatureBlueprint? AsFeature() => null;
+
     /// <summary>Builds the running function.</summary>
     public abstract INetworkFunction Build(FunctionBuildContext context);
 

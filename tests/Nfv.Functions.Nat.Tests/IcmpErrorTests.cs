@@ -9,7 +9,7 @@ namespace Nfv.Functions.Nat.Tests;
 public class IcmpErrorTests
 {
     /// <summary>An ICMP error quoting the first <paramref name="quoteLength"/> bytes of the IP datagram in <paramref name="frame"/>.</summary>
-    private static byte[] ErrorAbout(byte[] frame, byte type, byte code, int quoteLength, uint rest = 0)
+    internal static byte[] ErrorAbout(byte[] frame, byte type, byte code, int quoteLength, uint rest = 0)
     {
         var ip = frame.AsSpan(14);
         int length = Math.Min(quoteLength, BinaryPrimitives.ReadUInt16BigEndian(ip[2..]));

@@ -4,6 +4,7 @@ using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
 using Nfv.Functions.Router;
+using Nfv.Ip.Features;
 using Nfv.Ip.Headers;
 using Nfv.Testing;
 
@@ -29,9 +30,13 @@ internal sealed class NatHarness
     public static readonly MacAddress R1Mac = FrameBuilder.Mac(0x20);
     public static readonly MacAddress R2Mac = FrameBuilder.Mac(0x30);
 
-    public NatHarness(NatOptions? options = null, int poolSize = 64)
+    /// <param name="options">The NAT's options; the defaults when null.</param>
+    /// <param name="poolSize">Packets in the pool.</param>
+    /// <param name="besideNat">Makes a feature listed after the NAT on wan (a firewall) on the harness's clock; null for none.</param>
+    public NatHarness(NatOptions? options = null, int poolSize = 64, Func<TimeProvider, IIpv4Feature>? besideNat = null)
     {
         Nat = new NatFunction("masq", options ?? new NatOptions(), Time);
+        Beside = besideNat?.Invoke(Time);
         var routerOptions = new RouterOptions
         {
             Interfaces =
@@ -41,7 +46,7 @@ internal sealed class NatHarness
             ],
         };
         Emit = new RecordingEmitter(new PacketPool(poolSize));
-        Router = new RouterFunction("gw", routerOptions, null, Time, null, [null, [Nat]]);
+        Router = new RouterFunction("gw", routerOptions, null, Time, null, [null, Beside is null ? [Nat] : [Nat, Beside]]);
         TeachAll();
     }
 
@@ -56,6 +61,9 @@ internal sealed class NatHarness
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public NatFunction Nat { get; }
+
+    /// <summary>The feature after the NAT on wan, if any.</summary>
+    public IIpv4Feature? Beside { get; }
 
     public RouterFunction Router { get; }
 
@@ -119,6 +127,7 @@ internal sealed class NatHarness
         Emit.Clear();
         Router.OnTimer(Emit);
         Nat.OnTimer(Emit);
+        (Beside as INetworkFunction)?.OnTimer(Emit);
         TeachAll();
     }
 

@@ -12,9 +12,12 @@ internal static class FakeFunctions
 {
     public static FunctionCatalog Catalog() => new([new FakeSwitchFactory(), new FakeOnePortFactory()]);
 
-    /// <summary>The catalog plus a "router" whose interfaces name features and a "nat" feature.</summary>
+    /// <summary>
+    /// The catalog plus a "router" whose interfaces name features, a "nat" feature and a "firewall" linked between two
+    /// ports or, named by an interface, a feature.
+    /// </summary>
     public static FunctionCatalog CatalogWithFeatures() =>
-        new([new FakeSwitchFactory(), new FakeOnePortFactory(), new FakeRouterFactory(), new FakeNatFactory()]);
+        new([new FakeSwitchFactory(), new FakeOnePortFactory(), new FakeRouterFactory(), new FakeNatFactory(), new FakeFirewallFactory()]);
 }
 
 /// <summary>
@@ -88,6 +91,17 @@ internal sealed class FakeFeatureBlueprint(string name, ConfigScalar? external) 
     public override INetworkFunction Build(FunctionBuildContext context) => throw new NotSupportedException("test blueprint");
 }
 
+/// <summary>A "firewall": inline between <c>inside</c> and <c>outside</c>, or a feature when an interface names it.</summary>
+internal sealed class FakeFirewallFactory : INetworkFunctionFactory
+{
+    public string Kind => "firewall";
+
+    public string Summary => "a test function linked or named";
+
+    public FunctionBlueprint? Define(FunctionDefinitionContext context) =>
+        new FakeBlueprint(context.Name, ["inside", "outside"], bareMakesPort: false) { FeatureForm = new FakeFeatureBlueprint(context.Name, null) };
+}
+
 internal sealed class FakeSwitchFactory : INetworkFunctionFactory
 {
     public string Kind => "switch";
@@ -153,6 +167,10 @@ internal sealed class FakeBlueprint(string name, List<string> ports, bool bareMa
     public IReadOnlyList<FeatureReference> References { get; init; } = [];
 
     public override IReadOnlyList<FeatureReference> FeatureReferences => References;
+
+    public FeatureBlueprint? FeatureForm { get; init; }
+
+    public override FeatureBlueprint? AsFeature() => FeatureForm;
 
     public List<(string? Port, string PeerHint)> Attached { get; } = [];
 

@@ -37,6 +37,34 @@ public class FeatureTests
     }
 
     [Fact]
+    public void A_function_that_may_be_linked_serves_as_its_feature_form_where_an_interface_names_it()
+    {
+        var result = Load(Lab(", features: [masq, wall]", "  wall: { kind: firewall }\n"));
+        Fixture.AssertDiagnostics(result);
+        var wall = result.Topology!.Functions.Single(f => f.Name == "wall");
+        Assert.IsType<FakeFeatureBlueprint>(wall.Blueprint);
+        Assert.Equal("firewall", wall.Kind);
+    }
+
+    [Fact]
+    public void A_function_linked_and_named_as_a_feature_is_an_error_at_the_link()
+    {
+        var result = Load(Lab(", features: [masq, wall]", "  wall: { kind: firewall }\n", "  - [wall.inside, down]\n"));
+        var error = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(DiagnosticCodes.BadFeature, error.Code);
+        Assert.Contains("'wall' is a test feature, not linked by wires", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_function_that_may_be_a_feature_stays_linked_where_no_interface_names_it()
+    {
+        var result = Load(Lab(", features: [masq]", "  wall: { kind: firewall }\n", "  - [wall.inside, down2]\n  - [wall.outside, down3]\n")
+            .Replace("  down: { tap: nfv-down }", "  down: { tap: nfv-down }\n  down2: { tap: nfv-down2 }\n  down3: { tap: nfv-down3 }", StringComparison.Ordinal));
+        Fixture.AssertDiagnostics(result);
+        Assert.IsType<FakeBlueprint>(result.Topology!.Functions.Single(f => f.Name == "wall").Blueprint);
+    }
+
+    [Fact]
     public void A_nat_nobody_names_is_a_warning_that_says_how_to_use_it()
     {
         var result = Load(Lab(""));

@@ -10,7 +10,7 @@ public struct Connection
     /// <summary>When it expires, as <see cref="TimeProvider.GetTimestamp"/>: it never matches from then on.</summary>
     public long Expires;
 
-    /// <summary>Packets seen, both ways.</summary>
+    /// <summary>Packets seen, both ways, counted by the feature that times the connection.</summary>
     public long Packets;
 
     /// <summary>What a TCP connection has seen; <see cref="TcpSeen.None"/> for other protocols.</summary>
@@ -124,7 +124,7 @@ public sealed class ConnectionTable
             return -1;
         }
         int c = _free[--_freeCount];
-        _connections[c] = new Connection { Expires = expires, Packets = 1, InUse = true };
+        _connections[c] = new Connection { Expires = expires, InUse = true };
         Link(2 * c, original);
         Link((2 * c) + 1, reply);
         return c;
@@ -132,6 +132,22 @@ public sealed class ConnectionTable
 
     /// <summary>Tracks a new connection whose replies are its packets reversed (no translation).</summary>
     public int Add(FlowKey original, long expires) => Add(original, original.Reversed, expires);
+
+    /// <summary>
+    /// True when connection <paramref name="index"/>'s replies are not its packets reversed: a NAT translates it, and
+    /// times it (other features leave its expiry alone).
+    /// </summary>
+    public bool IsTranslated(int index) => _keys[(2 * index) + 1] != _keys[2 * index].Reversed;
+
+    /// <summary>
+    /// A NAT translates connection <paramref name="index"/>, tracked until now without translation: its replies come as
+    /// <paramref name="reply"/> from now on.
+    /// </summary>
+    public void Translate(int index, FlowKey reply)
+    {
+        Unlink((2 * index) + 1);
+        Link((2 * index) + 1, reply);
+    }
 
     /// <summary>Stops tracking connection <paramref name="index"/>.</summary>
     public void Remove(int index)

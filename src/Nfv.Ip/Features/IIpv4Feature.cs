@@ -37,6 +37,14 @@ public interface IIpv4Feature
     Ipv4FeatureScope Attach(Ipv4FeatureAttachment attachment) => Ipv4FeatureScope.Interface;
 
     /// <summary>
+    /// How many connections the feature may track (a NAT's sessions, a firewall's connections); 0, the default, for none.
+    /// A router whose features ask for any keeps one <see cref="Connections.ConnectionTracker"/> of their sum, handed to
+    /// each in <see cref="Ipv4FeatureAttachment.Connections"/>, so a firewall sees the connections a NAT made and a NAT
+    /// translates the connections a firewall let in, one entry each (docs/architecture.md).
+    /// </summary>
+    int TrackedConnections => 0;
+
+    /// <summary>
     /// A packet arrived on the interface (or, with <see cref="Ipv4FeatureScope.Router"/>, on any interface); before the
     /// routing decision.
     /// </summary>

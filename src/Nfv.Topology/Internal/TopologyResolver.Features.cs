@@ -55,6 +55,7 @@ internal sealed partial class TopologyResolver
                 $"{named} names '{reference.Name}', a function of kind {entry.Kind}; only {contract}s can be named here{Candidates(reference)}");
             return;
         }
+        entry.Blueprint = FeatureOf(entry.Blueprint)!; // a function that may also be linked serves as its feature form
         entry.Linked = true; // used: no "not linked" warning
         if (_featureUsers.TryGetValue(declared.Index, out var first))
         {
@@ -67,7 +68,9 @@ internal sealed partial class TopologyResolver
     }
 
     private static bool Fits(FunctionEntry entry, FeatureReference reference) =>
-        entry.Blueprint is FeatureBlueprint feature && reference.Contract.IsAssignableFrom(feature.Contract);
+        entry.Blueprint is not null && FeatureOf(entry.Blueprint) is { } feature && reference.Contract.IsAssignableFrom(feature.Contract);
+
+    private static FeatureBlueprint? FeatureOf(FunctionBlueprint blueprint) => blueprint as FeatureBlueprint ?? blueprint.AsFeature();
 
     // " (in this topology: masq, nat2)": the functions a reference could name instead.
     private string Candidates(FeatureReference reference)
