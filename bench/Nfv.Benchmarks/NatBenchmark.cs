@@ -10,7 +10,7 @@ namespace Nfv.Benchmarks;
 /// <summary>
 /// The NAT's hot path in ns per packet, called at its hooks as the router calls it (without the router): 4,096
 /// established UDP flows from 64 inside hosts, 60-byte frames; each invocation translates one packet of every flow,
-/// in flow order (so the session and mapping lookups wander over the tables).
+/// in flow order (so the lookups wander over the connection table).
 /// </summary>
 /// <remarks>
 /// Before each hook call the packet's 60 bytes are copied back from the flow's template (the hook rewrote them), and
@@ -66,7 +66,7 @@ public class NatBenchmark
         }
     }
 
-    /// <summary>Inside to outside: mapping by inside endpoint, session by remote, refresh, source and port rewritten, IP and UDP checksums updated.</summary>
+    /// <summary>Inside to outside: the session by its inside key (one lookup), refresh, source and port rewritten, IP and UDP checksums updated.</summary>
     [Benchmark(OperationsPerInvoke = Flows)]
     public int EstablishedOutbound()
     {
@@ -80,7 +80,7 @@ public class NatBenchmark
         return refused;
     }
 
-    /// <summary>Outside to inside: mapping by external endpoint, session by remote (the filter's exact match), destination rewritten.</summary>
+    /// <summary>Outside to inside: the session by its outside key (one lookup), destination rewritten.</summary>
     [Benchmark(OperationsPerInvoke = Flows)]
     public int EstablishedInbound()
     {
