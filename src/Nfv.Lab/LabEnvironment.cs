@@ -6,8 +6,8 @@ using Nfv.Topology;
 namespace Nfv.Lab;
 
 /// <summary>
-/// What <c>nfv run</c> creates on the machine for a topology: a TAP per external port, and a network
-/// namespace per lab host with the TAP inside as <c>eth0</c>. Disposing removes all of it, in
+/// What <c>nfv run</c> creates on the machine for a topology: a TAP or a VXLAN tunnel's sockets per external port, and
+/// a network namespace per lab host with its TAP inside as <c>eth0</c>. Disposing removes all of it, in
 /// reverse order, whatever failed before. A host can be set up again in a namespace of its name
 /// (<see cref="SetUpHost"/>) once its port has a new device: that is how a vanished host comes back.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class LabEnvironment : IDisposable
 {
     private readonly ResolvedTopology _topology;
     private readonly ILogger _logger;
-    private readonly TapPort?[] _taps;
+    private readonly IFramePort?[] _ports;
     private readonly Dictionary<string, ulong> _identities = [];
     private readonly Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> _held = [];
     private readonly List<string> _namespaces = [];
@@ -24,11 +24,11 @@ public sealed class LabEnvironment : IDisposable
     {
         _topology = topology;
         _logger = logger;
-        _taps = new TapPort?[topology.Ports.Count];
+        _ports = new IFramePort?[topology.Ports.Count];
     }
 
-    /// <summary>The TAP of each external port, by index.</summary>
-    public IReadOnlyList<TapPort> Taps => _taps!;
+    /// <summary>Each external port, by index: a <see cref="TapPort"/>, or a <see cref="VxlanPort"/>.</summary>
+    public IReadOnlyList<IFramePort> Ports => _ports!;
 
     /// <summary>Creates every TAP and lab host. On failure, removes what it made and throws.</summary>
     /// <exception cref="TapException">A TAP could not be created (<see cref="TapException.IsPermissionDenied"/> without privilege).</exception>
@@ -38,7 +38,7 @@ public sealed class LabEnvironment : IDisposable
         var lab = new LabEnvironment(topology, logger);
         try
         {
-            lab.CreateTaps();
+            lab.CreatePorts();
             foreach (var host in topology.Hosts)
             {
                 lab.SetUpHost(host, createNamespace: true);
@@ -52,18 +52,25 @@ public sealed class LabEnvironment : IDisposable
         }
     }
 
-    private void CreateTaps()
+    private void CreatePorts()
     {
         var hosted = _topology.Hosts.Select(h => h.PortIndex).ToHashSet();
         for (int i = 0; i < _topology.Ports.Count; i++)
         {
             var port = _topology.Ports[i];
-            _taps[i] = TapPort.Create(port.Name, port.TapName);
-            LabLog.TapCreated(_logger, port.TapName, port.Name);
+            if (port.Vxlan is { } tunnel)
+            {
+                _ports[i] = VxlanPort.Open(port.Name, tunnel);
+                LabLog.TunnelOpened(_logger, port.Name, tunnel.ToString());
+                continue;
+            }
+            string tap = port.TapName!;
+            _ports[i] = TapPort.Create(port.Name, tap);
+            LabLog.TapCreated(_logger, tap, port.Name);
             if (!hosted.Contains(i))
             {
                 // A TAP no host uses stays here, up, for the user to attach anything to.
-                IpCommand.Run("link", "set", "dev", port.TapName, "up");
+                IpCommand.Run("link", "set", "dev", tap, "up");
             }
         }
     }
@@ -76,8 +83,8 @@ public sealed class LabEnvironment : IDisposable
     /// <exception cref="LabException">A step failed (the message is ip's).</exception>
     public void SetUpHost(ResolvedHost host, bool createNamespace)
     {
-        var tap = _topology.Ports[host.PortIndex].TapName;
-        _taps[host.PortIndex]!.SetHardwareAddress(MacOf(host));
+        var tap = _topology.Ports[host.PortIndex].TapName!;
+        Tap(host).SetHardwareAddress(MacOf(host));
         if (createNamespace)
         {
             IpCommand.Run("netns", "add", host.Name);
@@ -152,7 +159,10 @@ public sealed class LabEnvironment : IDisposable
     /// </summary>
     public static MacAddress MacOf(ResolvedHost host) => host.Mac ?? MacAddress.FromName("host/" + host.Name);
 
-    /// <summary>Deletes the namespaces that still exist, then closes the TAPs (which removes them).</summary>
+    // A lab host's port is a TAP: the loader refuses a host on a tunnel.
+    private TapPort Tap(ResolvedHost host) => (TapPort)_ports[host.PortIndex]!;
+
+    /// <summary>Deletes the namespaces that still exist, then closes the ports (which removes the TAPs).</summary>
     public void Dispose()
     {
         foreach (var handle in _held.Values)
@@ -168,10 +178,10 @@ public sealed class LabEnvironment : IDisposable
             }
         }
         _namespaces.Clear();
-        for (int i = _taps.Length - 1; i >= 0; i--)
+        for (int i = _ports.Length - 1; i >= 0; i--)
         {
-            _taps[i]?.Dispose();
-            _taps[i] = null;
+            _ports[i]?.Dispose();
+            _ports[i] = null;
         }
     }
 }

@@ -136,7 +136,7 @@ public sealed class LabHosts
         {
             string? why = identity is null ? "its network namespace was deleted"
                 : recreated ? "its network namespace was replaced"
-                : _lab.Taps[host.PortIndex].State == PortState.Gone ? "its interface eth0 was removed"
+                : _lab.Ports[host.PortIndex].State == PortState.Gone ? "its interface eth0 was removed"
                 : null;
             if (why is null)
             {

@@ -8,6 +8,9 @@ internal static partial class LabLog
     [LoggerMessage(1, LogLevel.Debug, "Created TAP {TapName} for port {PortName}")]
     public static partial void TapCreated(ILogger logger, string tapName, string portName);
 
+    [LoggerMessage(13, LogLevel.Information, "Port {PortName}: VXLAN tunnel {Tunnel} open")]
+    public static partial void TunnelOpened(ILogger logger, string portName, string tunnel);
+
     [LoggerMessage(2, LogLevel.Debug, "Created lab host {HostName} with {Address} on {TapName}")]
     public static partial void HostCreated(ILogger logger, string hostName, string address, string tapName);
 

@@ -14,8 +14,8 @@ public sealed record TopologyView(string Name, string File, bool Running, IReadO
 /// <summary>A function of the topology: its name, kind and port names.</summary>
 public sealed record TopologyFunctionView(string Name, string Kind, IReadOnlyList<string> Ports);
 
-/// <summary>An external port of the topology: its TAP, and the lab host on it if any.</summary>
-public sealed record TopologyPortView(string Name, string Tap, string? Host);
+/// <summary>An external port of the topology: its TAP (null for a tunnel), what it is, and the lab host on it if any.</summary>
+public sealed record TopologyPortView(string Name, string? Tap, string Kind, string? Host);
 
 /// <summary>A lab host as the topology declares it.</summary>
 public sealed record TopologyHostView(string Name, string Port, string Address, string? Gateway, string? DhcpClient);

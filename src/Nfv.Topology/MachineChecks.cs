@@ -20,7 +20,7 @@ public static class MachineChecks
         var diagnostics = new DiagnosticBag();
         foreach (var port in topology.Ports)
         {
-            if (probe.InterfaceExists(port.TapName))
+            if (port.TapName is { } tap && probe.InterfaceExists(tap))
             {
                 diagnostics.Error(DiagnosticCodes.NameTaken, port.Span,
                     $"interface '{port.TapName}' already exists on this machine");

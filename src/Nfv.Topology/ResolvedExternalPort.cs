@@ -1,9 +1,17 @@
 using Nfv.Abstractions.Configuration;
+using Nfv.Ip;
 
 namespace Nfv.Topology;
 
-/// <summary>An external port: where frames enter and leave the topology. Only TAP devices so far.</summary>
+/// <summary>An external port: where frames enter and leave the topology. A TAP device, or a VXLAN tunnel.</summary>
 /// <param name="Name">The port's name in the file.</param>
-/// <param name="TapName">The Linux interface name of the TAP device (1 to 15 characters).</param>
+/// <param name="TapName">The Linux interface name of the TAP device (1 to 15 characters); null for a tunnel.</param>
 /// <param name="Span">Where the port is declared (its name).</param>
-public sealed record ResolvedExternalPort(string Name, string TapName, SourceSpan Span);
+public sealed record ResolvedExternalPort(string Name, string? TapName, SourceSpan Span)
+{
+    /// <summary>The tunnel a <c>vxlan:</c> port opens; null for a TAP.</summary>
+    public VxlanSettings? Vxlan { get; init; }
+
+    /// <summary>What the port is, for people: <c>tap nfv-up</c>, <c>vxlan vni 100 to 10.0.0.2 port 4789</c>.</summary>
+    public string Describe() => Vxlan is { } tunnel ? $"vxlan {tunnel}" : $"tap {TapName}";
+}

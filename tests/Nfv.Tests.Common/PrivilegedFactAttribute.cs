@@ -20,8 +20,8 @@ public sealed class PrivilegedFactAttribute : FactAttribute
     }
 
     /// <summary>
-    /// A program the test drives (a peer such as <c>mausezahn</c>): without it the test is skipped, saying so, as when
-    /// its Debian package could not be installed.
+    /// The programs the test drives, separated by spaces (peers such as <c>mausezahn</c>): without one of them the test
+    /// is skipped, saying which, as when its Debian package could not be installed.
     /// </summary>
     public string? Needs
     {
@@ -35,10 +35,13 @@ public sealed class PrivilegedFactAttribute : FactAttribute
 
     private string? _needs;
 
-    /// <summary>Why a test that needs <paramref name="program"/> is skipped, or null when it is installed (or none is needed).</summary>
-    internal static string? MissingProgramReason(string? program) =>
-        program is null || (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/bin", "/sbin", "/bin"]).Any(d => File.Exists(Path.Combine(d, program)))
-            ? null
-            : $"needs {program}, which is not installed (tests/run-all.sh installs it when the package registry answers)";
+    /// <summary>Why a test that needs <paramref name="programs"/> is skipped, or null when they are installed (or none is needed).</summary>
+    internal static string? MissingProgramReason(string? programs) =>
+        (programs ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(p => !IsInstalled(p)) is { } missing
+            ? $"needs {missing}, which is not installed (tests/run-all.sh installs it when the package registry answers)"
+            : null;
+
+    private static bool IsInstalled(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/usr/bin", "/sbin", "/bin"]).Any(d => File.Exists(Path.Combine(d, program)));
 }

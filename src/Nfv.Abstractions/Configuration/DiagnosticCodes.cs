@@ -41,6 +41,11 @@ public static class DiagnosticCodes
     public const string ForeignCode = "NFV0110";
     /// <summary>A plugin the topology names (<c>plugins: [PATH]</c>) cannot be loaded, or makes a kind another already makes.</summary>
     public const string BadPlugin = "NFV0111";
+    /// <summary>
+    /// An external port declared wrong beyond its values' shapes: both a TAP and a tunnel, a tunnel remote listed twice,
+    /// two tunnels receiving on one address and UDP port, a lab host on a tunnel.
+    /// </summary>
+    public const string BadExternalPort = "NFV0112";
 
     /// <summary>A value has the wrong shape (a list where a mapping belongs, ...).</summary>
     public const string WrongType = "NFV0201";

@@ -81,4 +81,12 @@ public enum PortDrop
     /// <summary>A frame not sent because the port was down (<see cref="PortState.NoCarrier"/> or <see cref="PortState.Gone"/>).</summary>
     [Description("frames not sent: port down")]
     Down = 4,
+
+    /// <summary>A frame bigger than the path takes: a VXLAN port's inner frame over the underlay's MTU less 50 bytes.</summary>
+    [Description("frames too big for the underlay")]
+    Oversize = 5,
+
+    /// <summary>A VXLAN datagram from an address that is not one of the port's remotes, or for another VNI.</summary>
+    [Description("tunnel datagrams from an unknown remote or for another VNI")]
+    Foreign = 6,
 }

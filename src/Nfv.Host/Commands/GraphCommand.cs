@@ -41,7 +41,7 @@ internal static class GraphCommand
         }
         foreach (var p in t.Ports)
         {
-            dot.AppendLine($"  \"p:{p.Name}\" [label=\"{p.Name}\\ntap {p.TapName}\", shape=ellipse];");
+            dot.AppendLine($"  \"p:{p.Name}\" [label=\"{p.Name}\\n{p.Describe()}\", shape=ellipse];");
         }
         foreach (var h in t.Hosts)
         {
@@ -74,7 +74,7 @@ internal static class GraphCommand
         }
         foreach (var p in t.Ports)
         {
-            m.AppendLine($"  p_{Id(p.Name)}([\"{p.Name}: tap {p.TapName}\"])");
+            m.AppendLine($"  p_{Id(p.Name)}([\"{p.Name}: {p.Describe()}\"])");
         }
         foreach (var h in t.Hosts)
         {

@@ -56,7 +56,7 @@ internal sealed class NfvHostedService(
             _captures = OpenCaptures();
             var pool = new PacketPool(options.Value.PacketPoolSize, memory: PacketMemory.Resident);
             var graphOptions = new GraphOptions { ReceiveBatchSize = options.Value.ReceiveBatchSize, MaxHops = options.Value.MaxHops };
-            _graph = TopologyCompiler.Compile(topology, _lab.Taps, pool, graphOptions, time, loggers, _captures, stateDirectory);
+            _graph = TopologyCompiler.Compile(topology, _lab.Ports, pool, graphOptions, time, loggers, _captures, stateDirectory);
             _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>(), busyPoll: options.Value.BusyPoll);
             _worker.Faulted += _ =>
             {
@@ -193,6 +193,10 @@ internal sealed class NfvHostedService(
                 var example = peerAddress is null ? "ip addr" : $"ping {peerAddress}";
                 var address = host.Address is { } prefix ? $"{prefix} on eth0" : _dhcp?.Describe(host) ?? "dhcp on eth0";
                 Console.Out.WriteLine($"  host {host.Name}: {address} (port {port.Name}); try: ip netns exec {host.Name} {example}");
+            }
+            else if (port.Vxlan is { } tunnel)
+            {
+                Console.Out.WriteLine($"  port {port.Name}: VXLAN {tunnel}; the other end needs the same VNI and this machine's address as its remote");
             }
             else
             {

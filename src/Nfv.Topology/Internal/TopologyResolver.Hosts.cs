@@ -93,7 +93,13 @@ internal sealed partial class TopologyResolver
             return null;
         }
         _portHosts.Add(declared.Index, (host.Value, host.Span));
-        return _ports[declared.Index].Tap is null ? null : declared.Index;
+        if (_ports[declared.Index].Vxlan is not null)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadExternalPort, port.Span,
+                $"host '{host.Value}' names port '{text}', a VXLAN tunnel: a lab host needs a TAP port; put the host on the other machine, or on a TAP port of a switch this tunnel joins");
+            return null;
+        }
+        return _ports[declared.Index].IsDeclared ? declared.Index : null;
     }
 
     private HostAddressing HostAddress(ConfigScalar host, ConfigMapping config)

@@ -167,7 +167,7 @@ internal sealed partial class TopologyResolver
                     $"'{name}' is an external port, which has no ports of its own; write '{name}', not '{text}'");
                 return null;
             }
-            return _ports[declared.Index].Tap is null ? null : new LinkEndpoint(EndpointKind.ExternalPort, declared.Index, 0, name);
+            return !_ports[declared.Index].IsDeclared ? null : new LinkEndpoint(EndpointKind.ExternalPort, declared.Index, 0, name);
         }
 
         var function = _functions[declared.Index];

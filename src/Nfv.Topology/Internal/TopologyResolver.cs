@@ -1,5 +1,6 @@
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
+using Nfv.Ip;
 
 namespace Nfv.Topology.Internal;
 
@@ -93,7 +94,7 @@ internal sealed partial class TopologyResolver
             FilePath = _file,
             Plugins = plugins,
             Functions = [.. _functions.Select(f => new ResolvedFunction(f.Name, f.Kind!, f.Blueprint!, f.Span))],
-            Ports = [.. _ports.Select(p => new ResolvedExternalPort(p.Name, p.Tap!, p.Span))],
+            Ports = [.. _ports.Select(p => new ResolvedExternalPort(p.Name, p.Tap, p.Span) { Vxlan = p.Vxlan })],
             Links = [.. _links],
             Hosts = [.. _hosts],
         };
@@ -161,7 +162,7 @@ internal sealed partial class TopologyResolver
         for (int i = 0; i < _ports.Count; i++)
         {
             var port = _ports[i];
-            if (!port.Linked && port.Tap is not null && Owns(port.Name, EndpointKind.ExternalPort, i))
+            if (!port.Linked && port.IsDeclared && Owns(port.Name, EndpointKind.ExternalPort, i))
             {
                 _diagnostics.Warning(DiagnosticCodes.Unlinked, port.Span, $"port '{port.Name}' is not linked to anything");
             }
@@ -187,6 +188,10 @@ internal sealed partial class TopologyResolver
         public string Name { get; } = name;
         public SourceSpan Span { get; } = span;
         public string? Tap { get; set; }
+        public VxlanSettings? Vxlan { get; set; }
         public bool Linked { get; set; }
+
+        /// <summary>False when its declaration was refused (and said why): links and hosts naming it add nothing.</summary>
+        public bool IsDeclared => Tap is not null || Vxlan is not null;
     }
 }

@@ -20,7 +20,10 @@ internal static partial class Interop
         ENODEV = 19,
         EINVAL = 22,
         EBADFD = 77,
+        EMSGSIZE = 90,
+        EADDRINUSE = 98,
         ENOBUFS = 105,
+        ECONNREFUSED = 111,
     }
 
     /// <summary>The errno of the last failed call on this thread.</summary>

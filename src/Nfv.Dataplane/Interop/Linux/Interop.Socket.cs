@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Nfv.Dataplane.Interop;
+
+internal static partial class Interop
+{
+    internal const int AF_INET = 2;
+    internal const int SOCK_DGRAM = 2;
+    internal const int SOCK_NONBLOCK = 0x800;
+    internal const int SOCK_CLOEXEC = 0x80000;
+    internal const int SOL_SOCKET = 1;
+    internal const int SO_REUSEADDR = 2;
+    internal const int SO_SNDBUF = 7;
+    internal const int SO_RCVBUF = 8;
+    internal const int IPPROTO_IP = 0;
+    internal const int IP_TOS = 1;
+    internal const int IP_TTL = 2;
+    internal const int IP_MTU_DISCOVER = 10;
+    internal const int IP_PMTUDISC_DO = 2;
+
+    /// <summary>struct sockaddr_in: an IPv4 address and port, both in network byte order.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct SockAddrIn
+    {
+        public ushort Family;
+        public ushort PortNetworkOrder;
+        public uint AddressNetworkOrder;
+        public ulong Zero;
+
+        public static SockAddrIn Of(uint address, ushort port) => new()
+        {
+            Family = AF_INET,
+            PortNetworkOrder = (ushort)((port >> 8) | (port << 8)),
+            AddressNetworkOrder = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(address),
+        };
+
+        /// <summary>The address, host order.</summary>
+        public readonly uint Address => System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(AddressNetworkOrder);
+
+        /// <summary>The port, host order.</summary>
+        public readonly ushort Port => (ushort)((PortNetworkOrder >> 8) | (PortNetworkOrder << 8));
+    }
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "socket", SetLastError = true)]
+    private static partial int SocketRaw(int domain, int type, int protocol);
+
+    /// <summary>A socket as a handle the worker can poll; invalid on failure (errno set).</summary>
+    internal static SafeFileHandle Socket(int domain, int type, int protocol)
+    {
+        int fd = SocketRaw(domain, type, protocol);
+        return new SafeFileHandle(fd, ownsHandle: fd >= 0);
+    }
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "bind", SetLastError = true)]
+    internal static unsafe partial int Bind(SafeHandle fd, SockAddrIn* address, int length);
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "setsockopt", SetLastError = true)]
+    internal static unsafe partial int SetSocketOption(SafeHandle fd, int level, int name, int* value, int length);
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "recvfrom", SetLastError = true)]
+    internal static unsafe partial nint ReceiveFrom(SafeHandle fd, byte* buffer, nint length, int flags, SockAddrIn* from, int* fromLength);
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "sendto", SetLastError = true)]
+    internal static unsafe partial nint SendTo(SafeHandle fd, byte* buffer, nint length, int flags, SockAddrIn* to, int toLength);
+}

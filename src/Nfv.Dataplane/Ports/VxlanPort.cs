@@ -1,0 +1,376 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Nfv.Abstractions;
+using Nfv.Abstractions.Headers;
+using Nfv.Ip;
+using Nfv.Ip.Headers;
+using static Nfv.Dataplane.Interop.Interop;
+
+namespace Nfv.Dataplane.Ports;
+
+/// <summary>
+/// A VXLAN tunnel endpoint (RFC 7348) as an external port: Ethernet frames go to the remotes inside UDP datagrams with
+/// an 8-byte VXLAN header carrying the VNI, and come back the same way. The underlay is an ordinary UDP socket, so it
+/// works over any IPv4 network with no privilege but the port, and interoperates with Linux's <c>vxlan</c> devices.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Receiving reads each datagram into a packet's buffer so the VXLAN header lands in the headroom and the inner frame
+/// where a frame starts: nothing is copied. Datagrams from an address that is not a remote, or for another VNI, are
+/// dropped (<see cref="PortDrop.Foreign"/>): an open UDP port does not let anyone inject frames into the lab.
+/// </para>
+/// <para>
+/// Sending writes the header into the headroom in front of the frame. A frame for a MAC learned from a remote (the
+/// inner source of what it sent) goes to that remote; broadcast, multicast and unknown unicast go to every remote
+/// (head-end replication). A TCP super-frame from a lab host is segmented in software (<see cref="TcpSegmentation"/>)
+/// and a partial checksum completed, since no device does it after the socket. The outer IPv4 header has DF set: an
+/// inner frame over the underlay's MTU less <see cref="Overhead"/> is dropped (<see cref="PortDrop.Oversize"/>), never
+/// fragmented (RFC 7348 §4.3). The UDP source port is one of <see cref="SourcePorts"/> sockets', chosen by a hash of
+/// the inner flow, so the underlay's ECMP can spread flows; the UDP checksum is 0, as RFC 7348 allows over IPv4.
+/// </para>
+/// </remarks>
+public sealed class VxlanPort : IFramePort
+{
+    /// <summary>The VXLAN header's size.</summary>
+    public const int HeaderSize = 8;
+
+    /// <summary>IANA's VXLAN port.</summary>
+    public const ushort DefaultPort = 4789;
+
+    /// <summary>What the tunnel adds to an inner frame's IP packet: outer IPv4 (20), UDP (8), VXLAN (8), inner Ethernet (14).</summary>
+    public const int Overhead = 50;
+
+    /// <summary>Sockets sending, each bound to its own source port in 49152-65535.</summary>
+    public const int SourcePorts = 8;
+
+    private const byte FlagVni = 0x08;
+    private const int SocketBuffer = 4 << 20;
+    private const long LearnedForMilliseconds = 300_000;
+
+    private readonly SafeFileHandle _socket;
+    private readonly SafeFileHandle[] _senders;
+    private readonly SockAddrIn[] _remotes;
+    private readonly uint _vni;
+    private readonly RemoteMacTable _learned = new();
+
+    private VxlanPort(string name, VxlanSettings settings, SafeFileHandle socket, SafeFileHandle[] senders)
+    {
+        Name = name;
+        Settings = settings;
+        _socket = socket;
+        _senders = senders;
+        _remotes = [.. settings.Remotes.Select(r => SockAddrIn.Of(r.Value, settings.Port))];
+        _vni = settings.Vni;
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <summary>The tunnel's settings.</summary>
+    public VxlanSettings Settings { get; }
+
+    /// <summary>The UDP port the tunnel receives on (the settings' port).</summary>
+    public ushort LocalPort => Settings.Port;
+
+    /// <inheritdoc/>
+    public SafeHandle? PollHandle => _socket.IsClosed ? null : _socket;
+
+    /// <inheritdoc/>
+    public PortCounters Counters { get; } = new();
+
+    /// <summary>
+    /// Opens the tunnel: a socket bound to the local address (any, when none is given) and the port, receiving; and
+    /// <see cref="SourcePorts"/> sockets sending.
+    /// </summary>
+    /// <exception cref="TapException">A socket could not be made or bound (the port taken, an address not this machine's).</exception>
+    public static VxlanPort Open(string name, VxlanSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Remotes.Count == 0)
+        {
+            throw new ArgumentException("A VXLAN port needs at least one remote.", nameof(settings));
+        }
+        var opened = new List<SafeFileHandle>();
+        try
+        {
+            var socket = OpenSocket(settings, settings.Port, name);
+            opened.Add(socket);
+            var senders = new SafeFileHandle[SourcePorts];
+            for (int i = 0; i < senders.Length; i++)
+            {
+                senders[i] = OpenSender(settings, name);
+                opened.Add(senders[i]);
+            }
+            return new VxlanPort(name, settings, socket, senders);
+        }
+        catch
+        {
+            opened.ForEach(s => s.Dispose());
+            throw;
+        }
+    }
+
+    // A sender on a random port of the dynamic range; a taken one is tried again elsewhere.
+    private static SafeFileHandle OpenSender(VxlanSettings settings, string name)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return OpenSocket(settings, (ushort)Random.Shared.Next(49152, 65536), name);
+            }
+            catch (TapException) when (attempt < 32)
+            {
+            }
+        }
+    }
+
+    private static unsafe SafeFileHandle OpenSocket(VxlanSettings settings, ushort port, string name)
+    {
+        var socket = Socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (socket.IsInvalid)
+        {
+            ThrowHelper.ThrowTap("socket", name);
+        }
+        try
+        {
+            Option(SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+            Option(SOL_SOCKET, SO_RCVBUF, SocketBuffer, "SO_RCVBUF");
+            Option(SOL_SOCKET, SO_SNDBUF, SocketBuffer, "SO_SNDBUF");
+            Option(IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO, "IP_MTU_DISCOVER");
+            Option(IPPROTO_IP, IP_TTL, settings.Ttl, "IP_TTL");
+            Option(IPPROTO_IP, IP_TOS, settings.Tos, "IP_TOS");
+            var local = SockAddrIn.Of(settings.Local?.Value ?? 0, port);
+            if (Bind(socket, &local, sizeof(SockAddrIn)) < 0)
+            {
+                ThrowHelper.ThrowTap($"bind {settings.Local?.ToString() ?? "0.0.0.0"}:{port}", name);
+            }
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        void Option(int level, int option, int value, string what)
+        {
+            if (SetSocketOption(socket, level, option, &value, sizeof(int)) < 0)
+            {
+                ThrowHelper.ThrowTap($"setsockopt {what}", name);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public unsafe int Receive(PacketBatch batch, PacketPool pool)
+    {
+        int added = 0;
+        while (!batch.IsFull)
+        {
+            var packet = pool.Rent();
+            if (packet is null)
+            {
+                Counters.Dropped(PortDrop.NoBuffer);
+                break;
+            }
+            int start = Packet.DefaultHeadroom - HeaderSize;
+            var buffer = packet.Buffer;
+            SockAddrIn from;
+            int fromLength = sizeof(SockAddrIn);
+            nint read;
+            fixed (byte* p = buffer)
+            {
+                do
+                {
+                    read = ReceiveFrom(_socket, p + start, buffer.Length - start, 0, &from, &fromLength);
+                }
+                while (read < 0 && LastError == Error.EINTR);
+            }
+            if (read < 0)
+            {
+                var error = LastError;
+                packet.Release();
+                if (error != Error.EAGAIN)
+                {
+                    Counters.Dropped(PortDrop.ReceiveError);
+                }
+                break;
+            }
+            int remote = RemoteIndex(from.Address);
+            var header = buffer.AsSpan(start, HeaderSize);
+            if (read < HeaderSize + EthernetHeader.Size || (header[0] & FlagVni) == 0)
+            {
+                packet.Release();
+                Counters.Dropped(PortDrop.Malformed);
+                continue;
+            }
+            if (remote < 0 || (BinaryPrimitives.ReadUInt32BigEndian(header[4..]) >> 8) != _vni)
+            {
+                packet.Release();
+                Counters.Dropped(PortDrop.Foreign);
+                continue;
+            }
+            int frameLength = (int)read - HeaderSize;
+            packet.SetFrame(Packet.DefaultHeadroom, frameLength);
+            packet.Offload = default;
+            if (_remotes.Length > 1)
+            {
+                _learned.Learn(EthernetHeader.Source(packet.Data), remote, Environment.TickCount64 + LearnedForMilliseconds);
+            }
+            Counters.Received(frameLength);
+            batch.Add(packet);
+            added++;
+        }
+        return added;
+    }
+
+    /// <inheritdoc/>
+    public void Send(Packet packet)
+    {
+        try
+        {
+            if (packet.Offload.IsGso)
+            {
+                SendSegments(packet);
+                return;
+            }
+            if (!Checksum.CompletePartial(packet))
+            {
+                Counters.Dropped(PortDrop.SendError);
+                return;
+            }
+            SendFrame(packet);
+        }
+        finally
+        {
+            packet.Release();
+        }
+    }
+
+    private void SendSegments(Packet superFrame)
+    {
+        if (TcpSegmentation.Plan(superFrame) is not { } plan)
+        {
+            Counters.Dropped(PortDrop.SendError); // a UDP or IPv6 super-frame: not split here yet
+            return;
+        }
+        for (int i = 0; i < plan.Segments; i++)
+        {
+            var segment = superFrame.Owner.Rent();
+            if (segment is null)
+            {
+                Counters.Dropped(PortDrop.NoBuffer);
+                return;
+            }
+            try
+            {
+                TcpSegmentation.Write(superFrame, plan, i, segment);
+                SendFrame(segment);
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+    }
+
+    private unsafe void SendFrame(Packet packet)
+    {
+        int start = packet.Offset - HeaderSize;
+        if (start < 0)
+        {
+            Counters.Dropped(PortDrop.SendError);
+            return;
+        }
+        var buffer = packet.Buffer;
+        var header = buffer.AsSpan(start, HeaderSize);
+        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)FlagVni << 24);
+        BinaryPrimitives.WriteUInt32BigEndian(header[4..], _vni << 8);
+        var frame = packet.Data;
+        var sender = _senders[FlowHash(frame) % SourcePorts];
+        int learned = _remotes.Length > 1 && !EthernetHeader.Destination(frame).IsMulticast
+            ? _learned.Find(EthernetHeader.Destination(frame), Environment.TickCount64)
+            : -1;
+        int first = learned >= 0 ? learned : 0, last = learned >= 0 ? learned : _remotes.Length - 1;
+        int total = packet.Length + HeaderSize;
+        bool sent = false;
+        fixed (byte* p = buffer)
+        {
+            for (int r = first; r <= last; r++)
+            {
+                var to = _remotes[r];
+                nint written;
+                do
+                {
+                    written = SendTo(sender, p + start, total, 0, &to, sizeof(SockAddrIn));
+                }
+                while (written < 0 && LastError == Error.EINTR);
+                if (written == total)
+                {
+                    sent = true;
+                }
+                else if (written < 0 && LastError == Error.EMSGSIZE)
+                {
+                    Counters.Dropped(PortDrop.Oversize);
+                    return;
+                }
+                else
+                {
+                    Counters.Dropped(PortDrop.SendError); // the socket's queue full, or a remote's port unreachable
+                }
+            }
+        }
+        if (sent)
+        {
+            Counters.Sent(packet.Length);
+        }
+    }
+
+    private int RemoteIndex(uint address)
+    {
+        var remotes = _remotes;
+        for (int i = 0; i < remotes.Length; i++)
+        {
+            if (remotes[i].Address == address)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // The inner flow: IPv4 addresses and the first four bytes after the header (TCP or UDP ports), else the MACs.
+    private static uint FlowHash(ReadOnlySpan<byte> frame)
+    {
+        ulong key;
+        if (frame.Length >= EthernetHeader.Size + Ipv4Header.MinSize + 4 &&
+            BinaryPrimitives.ReadUInt16BigEndian(frame[EthernetHeader.TypeOffset..]) == EthernetHeader.TypeIpv4)
+        {
+            var ip = frame[EthernetHeader.Size..];
+            int ihl = Ipv4Header.HeaderLength(ip);
+            ulong ports = ip.Length >= ihl + 4 ? BinaryPrimitives.ReadUInt32BigEndian(ip[ihl..]) : 0;
+            key = BinaryPrimitives.ReadUInt64BigEndian(ip[Ipv4Header.SourceOffset..]) ^ (ports * 0x9E37_79B9_7F4A_7C15UL);
+        }
+        else
+        {
+            key = BinaryPrimitives.ReadUInt64BigEndian(frame) ^ BinaryPrimitives.ReadUInt32BigEndian(frame[8..]);
+        }
+        key *= 0xD6E8_FEB8_6659_FD93UL;
+        return (uint)(key >> 32);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _socket.Dispose();
+        foreach (var sender in _senders)
+        {
+            sender.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} (vxlan {Settings})";
+}
