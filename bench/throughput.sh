@@ -7,6 +7,9 @@
 #   --function router:           nfv's router  vs  a namespace forwarding    (10.88.1.0/24 -> 10.88.2.0/24)
 #   --function nat:              nfv's router with a NAT on its wan  vs  a namespace forwarding with
 #                                iptables MASQUERADE (the server has no route back to 10.88.1.0/24)
+#   --function vxlan:            a TAP host through nfv's switch and its vxlan port  vs  a kernel vxlan device,
+#                                each to a kernel vxlan device in the server's namespace over a veth underlay
+#                                (10.88.0.0/24 inside, 10.89.0.0/30 and 10.89.1.0/30 underneath)
 # For each, interleaved, REPS times:
 #   - iperf3 TCP, one stream, DURATION s: receiver's bits/s
 #   - iperf3 UDP with 18-byte payloads (64-byte frames on the wire, 60 without FCS), unthrottled:
@@ -15,7 +18,7 @@
 # then prints medians and the ratio nfv / kernel. With --soak S, also runs one S-second iperf3
 # through nfv and prints nfv's resident memory and GC counts at start and end.
 #
-#   usage: bench/throughput.sh [--function switch|router|nat] [--reps N] [--duration S] [--soak S]
+#   usage: bench/throughput.sh [--function switch|router|nat|vxlan] [--reps N] [--duration S] [--soak S]
 #                              [--nfv-arg --Nfv:Key=value ...]                          (as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +38,7 @@ while (($#)); do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-case "$FUNCTION" in switch|router|nat) ;; *) echo "--function must be switch, router or nat" >&2; exit 2 ;; esac
+case "$FUNCTION" in switch|router|nat|vxlan) ;; *) echo "--function must be switch, router, nat or vxlan" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "bench/throughput.sh needs root (namespaces, TAPs, bridges)" >&2; exit 1; }
 command -v iperf3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iperf3 >/dev/null; }
 
@@ -51,6 +54,7 @@ cleanup() {
       ip netns delete "$ns" 2>/dev/null || true
     fi
   done
+  ip link delete "$P-u0" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -70,7 +74,44 @@ for side in c s; do
   ip -n "$P-b$side" link set lo up
   ip -n "$P-b$side" link set eth0 up
 done
-if [ "$FUNCTION" = switch ]; then
+if [ "$FUNCTION" = vxlan ]; then
+  # Kernel: the client's and the server's vxlan devices over one veth (the middle namespace stays unused).
+  # Nfv: the TAP host, nfv's switch, its vxlan port on a veth from here to the server's namespace, and the
+  # server's kernel vxlan device. Inner checksums are computed in software on the server's underlay (ethtool
+  # tx off) in both, since over veth the kernel leaves them partial for a peer it trusts (docs/scale-out.md).
+  SERVER=10.88.0.2
+  KERNEL="kernel vxlan"
+  command -v ethtool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ethtool >/dev/null; }
+  ip -n "$P-bc" link del eth0; ip -n "$P-bs" link del eth0
+  ip link add "$P-bu" type veth peer name "$P-bv"
+  ip link set "$P-bu" netns "$P-bc"; ip link set "$P-bv" netns "$P-bs"
+  ip -n "$P-bc" addr add 10.89.0.1/30 dev "$P-bu"; ip -n "$P-bc" link set "$P-bu" up
+  ip -n "$P-bs" addr add 10.89.0.2/30 dev "$P-bv"; ip -n "$P-bs" link set "$P-bv" up
+  ip netns exec "$P-bs" ethtool -K "$P-bv" tx off >/dev/null
+  ip -n "$P-bc" link add eth0 type vxlan id 100 dstport 4789 remote 10.89.0.2 local 10.89.0.1 dev "$P-bu"
+  ip -n "$P-bs" link add eth0 type vxlan id 100 dstport 4789 remote 10.89.0.1 local 10.89.0.2 dev "$P-bv"
+  ip -n "$P-bc" addr add 10.88.0.1/24 dev eth0; ip -n "$P-bc" link set eth0 up
+  ip -n "$P-bs" addr add 10.88.0.2/24 dev eth0; ip -n "$P-bs" link set eth0 up
+  ip netns add "$P-ns"
+  ip link add "$P-u0" type veth peer name "$P-u1"
+  ip link set "$P-u1" netns "$P-ns"
+  ip addr add 10.89.1.1/30 dev "$P-u0"; ip link set "$P-u0" up
+  ip -n "$P-ns" addr add 10.89.1.2/30 dev "$P-u1"; ip -n "$P-ns" link set "$P-u1" up; ip -n "$P-ns" link set lo up
+  ip netns exec "$P-ns" ethtool -K "$P-u1" tx off >/dev/null
+  ip -n "$P-ns" link add eth0 type vxlan id 100 dstport 4789 remote 10.89.1.1 local 10.89.1.2 dev "$P-u1"
+  ip -n "$P-ns" addr add 10.88.0.2/24 dev eth0; ip -n "$P-ns" link set eth0 up
+  cat >"$WORK/bench.yaml" <<YAML
+name: bench-vxlan
+functions:
+  lan: { kind: switch }
+ports:
+  c: { tap: $P-nc }
+  s: { vxlan: { remote: 10.89.1.2, local: 10.89.1.1, vni: 100 } }
+links: [ [c, lan], [s, lan] ]
+hosts:
+  $P-nc: { port: c, address: 10.88.0.1/24 }
+YAML
+elif [ "$FUNCTION" = switch ]; then
   SERVER=10.88.0.2
   KERNEL="Linux bridge"
   ip -n "$P-br" link add br0 type bridge
@@ -109,7 +150,7 @@ functions:
     kind: router
     interfaces:
       lan: { address: 10.88.1.254/24 }
-      wan: { address: 10.88.2.254/24, nat: masq }
+      wan: { address: 10.88.2.254/24, features: [masq] }
   masq: { kind: nat }
 ports:
   c: { tap: $P-nc }

@@ -49,20 +49,34 @@ public static class TcpSegmentation
         return new TcpSegmentPlan(fields.IpOffset, fields.TransportOffset, headerLength, size, payload, Math.Max(1, (payload + size - 1) / size));
     }
 
+    /// <summary>The length of segment <paramref name="index"/>'s frame: the headers and its slice of the payload.</summary>
+    public static int SegmentLength(in TcpSegmentPlan plan, int index) =>
+        plan.HeaderLength + Math.Min(plan.SegmentSize, plan.PayloadLength - (index * plan.SegmentSize));
+
     /// <summary>Writes segment <paramref name="index"/> of <paramref name="superFrame"/> into <paramref name="segment"/>, an ordinary frame.</summary>
     public static void Write(Packet superFrame, in TcpSegmentPlan plan, int index, Packet segment)
     {
         ArgumentNullException.ThrowIfNull(superFrame);
         ArgumentNullException.ThrowIfNull(segment);
+        segment.SetFrame(Packet.DefaultHeadroom, SegmentLength(plan, index));
+        segment.Offload = default;
+        segment.InputPort = superFrame.InputPort;
+        Write(superFrame, plan, index, segment.Data);
+    }
+
+    /// <summary>
+    /// Writes segment <paramref name="index"/> of <paramref name="superFrame"/> at the start of <paramref name="destination"/>
+    /// (at least <see cref="SegmentLength"/> bytes); returns its length.
+    /// </summary>
+    public static int Write(Packet superFrame, in TcpSegmentPlan plan, int index, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(superFrame);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, plan.Segments);
         int start = index * plan.SegmentSize;
         int length = Math.Min(plan.SegmentSize, plan.PayloadLength - start);
         var source = superFrame.Data;
-        segment.SetFrame(Packet.DefaultHeadroom, plan.HeaderLength + length);
-        segment.Offload = default;
-        segment.InputPort = superFrame.InputPort;
-        var frame = segment.Data;
+        var frame = destination[..(plan.HeaderLength + length)];
         source[..plan.HeaderLength].CopyTo(frame);
         source.Slice(plan.HeaderLength + start, length).CopyTo(frame[plan.HeaderLength..]);
 
@@ -86,5 +100,6 @@ public static class TcpSegmentation
         tcp[17] = 0;
         uint pseudo = Checksum.PseudoHeaderSum(Ipv4Header.Source(ip), Ipv4Header.Destination(ip), Ipv4Header.ProtocolTcp, tcpLength);
         BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], Checksum.Compute(tcp[..tcpLength], pseudo));
+        return frame.Length;
     }
 }

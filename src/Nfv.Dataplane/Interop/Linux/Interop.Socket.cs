@@ -18,6 +18,8 @@ internal static partial class Interop
     internal const int IP_TTL = 2;
     internal const int IP_MTU_DISCOVER = 10;
     internal const int IP_PMTUDISC_DO = 2;
+    internal const int SOL_UDP = 17;
+    internal const int UDP_SEGMENT = 103;
 
     /// <summary>struct sockaddr_in: an IPv4 address and port, both in network byte order.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -60,6 +62,44 @@ internal static partial class Interop
 
     [LibraryImport(Libraries.Libc, EntryPoint = "recvfrom", SetLastError = true)]
     internal static unsafe partial nint ReceiveFrom(SafeHandle fd, byte* buffer, nint length, int flags, SockAddrIn* from, int* fromLength);
+
+    /// <summary>struct iovec.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    /// <summary>struct msghdr (64-bit).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct MsgHdr
+    {
+        public void* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    /// <summary>A control message carrying one 16-bit value (UDP_SEGMENT's segment size): struct cmsghdr and its data, CMSG_SPACE(2) bytes.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct UInt16ControlMessage
+    {
+        public nuint Length;   // CMSG_LEN(2)
+        public int Level;
+        public int Type;
+        public ushort Value;
+        private readonly ushort _pad0;
+        private readonly uint _pad1;
+
+        public static UInt16ControlMessage Of(int level, int type, ushort value) => new() { Length = 16 + 2, Level = level, Type = type, Value = value };
+    }
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "sendmsg", SetLastError = true)]
+    internal static unsafe partial nint SendMessage(SafeHandle fd, MsgHdr* message, int flags);
 
     [LibraryImport(Libraries.Libc, EntryPoint = "sendto", SetLastError = true)]
     internal static unsafe partial nint SendTo(SafeHandle fd, byte* buffer, nint length, int flags, SockAddrIn* to, int toLength);
