@@ -91,6 +91,67 @@ public class VxlanLabTests
         Assert.True(reverse.ExitCode == 0, reverse.ToString());
     }
 
+    [PrivilegedFact(Needs = "tcpdump ethtool")]
+    public async Task Three_endpoints_on_one_vni_broadcast_reaches_both_remotes_and_learned_unicast_only_its_own()
+    {
+        await using var lab = new Lab();
+        string host = lab.Host("h1"), k1 = lab.Host("k1"), k2 = lab.Host("k2"), underlay = lab.Host("ul");
+        // The underlay: a bridge in its own namespace, with nfv's end here (10.86.0.1) and each kernel VTEP's (.2, .3).
+        await Ip("netns", "add", underlay);
+        await Ip("-n", underlay, "link", "add", "br0", "type", "bridge");
+        await Ip("-n", underlay, "link", "set", "br0", "up");
+        string near = lab.Tap("m0");
+        await Ip("link", "add", near, "type", "veth", "peer", "name", "up0", "netns", underlay);
+        await Ip("addr", "add", "10.86.0.1/24", "dev", near);
+        await Ip("link", "set", near, "up");
+        await Ip("-n", underlay, "link", "set", "up0", "master", "br0", "up");
+        string[] kernels = [k1, k2];
+        for (int i = 0; i < 2; i++)
+        {
+            string ns = kernels[i], self = $"10.86.0.{i + 2}", other = $"10.86.0.{3 - i}";
+            await Ip("netns", "add", ns);
+            await Ip("-n", underlay, "link", "add", $"up{i + 1}", "type", "veth", "peer", "name", "eth1", "netns", ns);
+            await Ip("-n", underlay, "link", "set", $"up{i + 1}", "master", "br0", "up");
+            await Ip("-n", ns, "addr", "add", $"{self}/24", "dev", "eth1");
+            await Ip("-n", ns, "link", "set", "eth1", "up");
+            await Ip("-n", ns, "link", "set", "lo", "up");
+            var offload = await Shell.InNamespaceAsync(ns, ToolTimeout, "ethtool", "-K", "eth1", "tx", "off");
+            Assert.True(offload.ExitCode == 0, offload.ToString());
+            // A full mesh, as VTEPs are: head-end replication to nfv and to the other kernel.
+            await Ip("-n", ns, "link", "add", "vx0", "type", "vxlan", "id", $"{Vni}", "dstport", "4789", "local", self, "dev", "eth1");
+            foreach (var remote in (string[])["10.86.0.1", other])
+            {
+                var fdb = await Shell.InNamespaceAsync(ns, ToolTimeout, "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", "vx0", "dst", remote);
+                Assert.True(fdb.ExitCode == 0, fdb.ToString());
+            }
+            await Ip("-n", ns, "addr", "add", $"10.85.0.{i + 2}/24", "dev", "vx0");
+            await Ip("-n", ns, "link", "set", "vx0", "up");
+        }
+        using var nfv = await lab.RunAsync(lab.WriteTopology("vxlan3.yaml", $$"""
+            functions:
+              sw: { kind: switch }
+            ports:
+              p1: { tap: {{lab.Tap("x1")}} }
+              tunnel: { vxlan: { remote: [10.86.0.2, 10.86.0.3], local: 10.86.0.1, vni: {{Vni}} } }
+            links:
+              - [p1, sw]
+              - [tunnel, sw]
+            hosts:
+              {{host}}: { port: p1, address: {{Host}}/24 }
+            """));
+
+        // What k2 hears while h1 pings k1, then k2 itself.
+        var heard = Shell.InNamespaceAsync(k2, ToolTimeout, "timeout", "12", "tcpdump", "-n", "-l", "-i", "vx0", "arp or icmp");
+        await Task.Delay(2000);
+        await Ping.AssertReachesAsync(host, "10.85.0.2"); // its ARP request is broadcast: both kernels get it
+        await Ping.AssertReachesAsync(k1, Host);
+        await Ping.AssertReachesAsync(host, "10.85.0.3");
+        var k2Saw = (await heard).StandardOutput;
+        Assert.Contains("Request who-has 10.85.0.2", k2Saw, StringComparison.Ordinal); // the broadcast reached k2
+        Assert.DoesNotContain("10.85.0.1 > 10.85.0.2: ICMP", k2Saw, StringComparison.Ordinal); // unicast to k1 did not
+        Assert.Contains("10.85.0.1 > 10.85.0.3: ICMP echo request", k2Saw, StringComparison.Ordinal);
+    }
+
     private static async Task Ip(params string[] arguments)
     {
         var result = await Shell.RunAsync("ip", arguments);
