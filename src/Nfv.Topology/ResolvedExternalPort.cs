@@ -12,6 +12,9 @@ public sealed record ResolvedExternalPort(string Name, string? TapName, SourceSp
     /// <summary>The tunnel a <c>vxlan:</c> port opens; null for a TAP.</summary>
     public VxlanSettings? Vxlan { get; init; }
 
+    /// <summary>The node it is on, in a topology split over machines (<c>node:</c>); null otherwise.</summary>
+    public string? Node { get; init; }
+
     /// <summary>What the port is, for people: <c>tap nfv-up</c>, <c>vxlan vni 100 to 10.0.0.2 port 4789</c>.</summary>
     public string Describe() => Vxlan is { } tunnel ? $"vxlan {tunnel}" : $"tap {TapName}";
 }

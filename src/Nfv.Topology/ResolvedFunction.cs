@@ -8,4 +8,8 @@ namespace Nfv.Topology;
 /// <param name="Kind">The kind, as its factory spells it (<c>switch</c>).</param>
 /// <param name="Blueprint">The checked configuration; <see cref="FunctionBlueprint.Ports"/> includes every port links attached.</param>
 /// <param name="Span">Where the function is declared (its name).</param>
-public sealed record ResolvedFunction(string Name, string Kind, FunctionBlueprint Blueprint, SourceSpan Span);
+public sealed record ResolvedFunction(string Name, string Kind, FunctionBlueprint Blueprint, SourceSpan Span)
+{
+    /// <summary>The node it runs on, in a topology split over machines (<c>node:</c>); null otherwise.</summary>
+    public string? Node { get; init; }
+}

@@ -18,6 +18,9 @@ public sealed record ResolvedTopology
     /// <summary>The full paths of the plugins the file names (<c>plugins:</c>), in file order.</summary>
     public IReadOnlyList<string> Plugins { get; init; } = [];
 
+    /// <summary>The machines the topology is split over (<c>nodes:</c>), in file order; empty for one machine.</summary>
+    public IReadOnlyList<ResolvedNode> Nodes { get; init; } = [];
+
     /// <summary>The functions, in file order.</summary>
     public required IReadOnlyList<ResolvedFunction> Functions { get; init; }
 

@@ -66,7 +66,17 @@ public sealed class Lab : IAsyncDisposable
     public NfvProcess StartNfv(params string[] arguments) => StartNfv(new Dictionary<string, string>(), arguments);
 
     /// <summary>Like <see cref="StartNfv(string[])"/>, with <paramref name="environment"/> added to nfv's environment.</summary>
-    public NfvProcess StartNfv(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public NfvProcess StartNfv(IReadOnlyDictionary<string, string> environment, params string[] arguments) => StartNfvIn(null, environment, arguments);
+
+    /// <summary>Runs nfv in network namespace <paramref name="netns"/> (a node of a split topology) and waits until its part is up.</summary>
+    public async Task<NfvProcess> RunInAsync(string netns, params string[] arguments)
+    {
+        var nfv = StartNfvIn(netns, new Dictionary<string, string>(), ["run", .. arguments]);
+        await nfv.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return nfv;
+    }
+
+    private NfvProcess StartNfvIn(string? netns, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
         if (arguments is ["run", ..] && !arguments.Any(a => a.StartsWith("--Nfv:Management:Address", StringComparison.Ordinal)))
         {
@@ -76,7 +86,7 @@ public sealed class Lab : IAsyncDisposable
         {
             arguments = [.. arguments, $"--Nfv:StateDirectory={StateDirectory}"];
         }
-        var process = NfvProcess.Start(Directory, environment, arguments);
+        var process = NfvProcess.Start(Directory, environment, arguments, netns);
         _processes.Add(process);
         return process;
     }

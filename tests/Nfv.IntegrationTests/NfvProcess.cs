@@ -61,10 +61,15 @@ public sealed partial class NfvProcess : IDisposable
     public static NfvProcess Start(string workingDirectory, params string[] arguments) =>
         Start(workingDirectory, new Dictionary<string, string>(), arguments);
 
-    /// <summary>Starts <c>nfv ARGS</c> with <paramref name="environment"/> added to its environment.</summary>
-    public static NfvProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>
+    /// Starts <c>nfv ARGS</c> with <paramref name="environment"/> added to its environment, in network namespace
+    /// <paramref name="netns"/> when given: by <c>nsenter --net</c>, which replaces itself with nfv (the process is nfv's)
+    /// and, unlike <c>ip netns exec</c>, keeps the machine's mount namespace, so the namespaces nfv makes for its lab
+    /// hosts are seen from outside.
+    /// </summary>
+    public static NfvProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments, string? netns = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(netns is null ? "dotnet" : "nsenter")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -75,6 +80,13 @@ public sealed partial class NfvProcess : IDisposable
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
+        }
+        if (netns is not null)
+        {
+            foreach (var word in (string[])[$"--net=/run/netns/{netns}", "dotnet"])
+            {
+                start.ArgumentList.Add(word);
+            }
         }
         start.ArgumentList.Add(NfvDll);
         foreach (var argument in arguments)

@@ -123,7 +123,7 @@ public class FixtureTests
             "Fixtures/invalid-tap-name.yaml(5,14): error NFV0206: TAP name 'nfv p2' cannot hold white space or control characters",
             "Fixtures/invalid-tap-name.yaml(7,14): error NFV0103: TAP 'nfv-lan' is already used by port 'p3' at Fixtures/invalid-tap-name.yaml(6,14)",
             "Fixtures/invalid-tap-name.yaml(8,3): error NFV0101: port 'p5' needs 'tap': the name of its TAP interface, such as nfv-p5; or 'vxlan': a tunnel to another machine",
-            "Fixtures/invalid-tap-name.yaml(8,9): error NFV0102: unknown key 'type' in port 'p5'; expected one of: tap, vxlan");
+            "Fixtures/invalid-tap-name.yaml(8,9): error NFV0102: unknown key 'type' in port 'p5'; expected one of: tap, vxlan, node");
     }
 
     [Fact]
@@ -166,13 +166,13 @@ public class FixtureTests
     public void Many_errors_in_one_file_are_all_reported_in_file_order()
     {
         Fixture.AssertDiagnostics(Fixture.Load("invalid-many.yaml"),
-            "Fixtures/invalid-many.yaml(2,1): error NFV0102: unknown key 'version' in the topology; expected one of: name, description, plugins, functions, ports, links, hosts",
+            "Fixtures/invalid-many.yaml(2,1): error NFV0102: unknown key 'version' in the topology; expected one of: name, description, plugins, nodes, functions, ports, links, hosts",
             "Fixtures/invalid-many.yaml(4,3): error NFV0206: function name '1lan' must start with a letter",
             "Fixtures/invalid-many.yaml(4,52): error NFV0207: a trunk VLAN must be a VLAN id from 1 to 4094, not '5000'",
             "Fixtures/invalid-many.yaml(4,63): error NFV0102: unknown key 'stp' in switch '1lan'; expected one of: kind, ports",
             "Fixtures/invalid-many.yaml(5,3): error NFV0101: function 'gw' needs 'kind'; known kinds: dhcp, switch",
             "Fixtures/invalid-many.yaml(6,3): warning NFV0107: function 'idle' is not linked to anything",
-            "Fixtures/invalid-many.yaml(8,26): error NFV0102: unknown key 'mtu' in port 'lan1'; expected one of: tap, vxlan",
+            "Fixtures/invalid-many.yaml(8,26): error NFV0102: unknown key 'mtu' in port 'lan1'; expected one of: tap, vxlan, node",
             "Fixtures/invalid-many.yaml(11,5): error NFV0106: a link must join exactly two ends such as [lan1, sw] or [gw.lan, sw], not 3 ends",
             "Fixtures/invalid-many.yaml(12,5): error NFV0101: a link written as a mapping ({ endpoints: [a, b], capture: FILE.pcap }) needs 'endpoints'",
             "Fixtures/invalid-many.yaml(12,7): error NFV0102: unknown key 'a' in a link; expected one of: endpoints, capture",

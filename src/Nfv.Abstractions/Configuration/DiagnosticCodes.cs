@@ -46,6 +46,8 @@ public static class DiagnosticCodes
     /// two tunnels receiving on one address and UDP port, a lab host on a tunnel.
     /// </summary>
     public const string BadExternalPort = "NFV0112";
+    /// <summary>A <c>node:</c> or <c>nodes:</c> entry is wrong: an unknown node, one missing where the topology is split, a feature on another node than its user.</summary>
+    public const string BadNode = "NFV0113";
 
     /// <summary>A value has the wrong shape (a list where a mapping belongs, ...).</summary>
     public const string WrongType = "NFV0201";

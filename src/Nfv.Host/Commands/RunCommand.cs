@@ -30,9 +30,14 @@ internal static class RunCommand
             Description = "The topology file to run; without it, the Nfv:Topology setting of appsettings.json.",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var node = new Option<string?>("--node")
+        {
+            Description = "In a topology split over machines (nodes:), the node this machine is: runs its part, with tunnels to the others.",
+        };
         var command = new Command("run", "Runs a topology with its lab hosts until Ctrl-C or SIGTERM, then removes everything it created.")
         {
             file,
+            node,
         };
         // Anything after the file is host configuration: --Nfv:StatsInterval=00:00:05, --Logging:LogLevel:Default=Debug.
         command.TreatUnmatchedTokensAsErrors = false;
@@ -41,13 +46,13 @@ internal static class RunCommand
             // `nfv run --Nfv:Key=value` (no file): the setting is not a file name.
             var path = parse.GetValue(file);
             return path is not null && path.StartsWith("--", StringComparison.Ordinal)
-                ? RunAsync(null, [path, .. parse.UnmatchedTokens])
-                : RunAsync(path, [.. parse.UnmatchedTokens]);
+                ? RunAsync(null, parse.GetValue(node), [path, .. parse.UnmatchedTokens])
+                : RunAsync(path, parse.GetValue(node), [.. parse.UnmatchedTokens]);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string? file, string[] hostArguments)
+    private static async Task<int> RunAsync(string? file, string? node, string[] hostArguments)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -93,7 +98,11 @@ internal static class RunCommand
         }
         var path = file ?? options.Topology;
 
-        if (TopologyFile.Load(path, Console.Error, options.PluginDirectories) is not { } topology)
+        if (TopologyFile.Load(path, Console.Error, options.PluginDirectories) is not { } whole)
+        {
+            return 1;
+        }
+        if (TopologyFile.Part(whole, node, Console.Error) is not { } topology)
         {
             return 1;
         }

@@ -49,6 +49,35 @@ internal static class TopologyFile
         return result.Succeeded ? result.Topology : null;
     }
 
+    /// <summary>
+    /// The part of <paramref name="topology"/> this machine runs: the whole of it, or, split over nodes, the part of node
+    /// <paramref name="node"/>; null after saying why on <paramref name="stderr"/> (no --node for a split topology, an
+    /// unknown node, a --node for one that is not split).
+    /// </summary>
+    public static ResolvedTopology? Part(ResolvedTopology topology, string? node, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(stderr);
+        if (node is null && topology.Nodes.Count == 0)
+        {
+            return topology;
+        }
+        if (node is null)
+        {
+            stderr.WriteLine($"nfv: topology '{topology.Name}' is split over nodes {string.Join(", ", topology.Nodes.Select(n => n.Name))}: say which one this machine is, with --node NAME");
+            return null;
+        }
+        try
+        {
+            return TopologyNodes.PartFor(topology, node);
+        }
+        catch (ArgumentException ex)
+        {
+            stderr.WriteLine($"nfv: {ex.Message.Split(" (Parameter", 2)[0]}");
+            return null;
+        }
+    }
+
     /// <summary>Writes each diagnostic to <paramref name="stderr"/>, one line each.</summary>
     public static void Print(IEnumerable<Diagnostic> diagnostics, TextWriter stderr)
     {

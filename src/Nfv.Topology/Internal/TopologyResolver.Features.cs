@@ -23,12 +23,16 @@ internal sealed partial class TopologyResolver
             }
             foreach (var reference in blueprint.FeatureReferences)
             {
-                ResolveFeature(reference);
+                if (ResolveFeature(reference) is int feature)
+                {
+                    _featureOwners.TryAdd(feature, i);
+                }
             }
         }
     }
 
-    private void ResolveFeature(FeatureReference reference)
+    // The feature's function index when the reference resolves, else null.
+    private int? ResolveFeature(FeatureReference reference)
     {
         string named = $"feature '{reference.Name}' of {reference.Place}";
         string contract = reference.ContractName;
@@ -37,23 +41,23 @@ internal sealed partial class TopologyResolver
             var candidates = _functions.Where(f => Fits(f, reference)).Select(f => f.Name).ToList();
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span,
                 $"{named} names no function of this topology; declare it under 'functions:' with a kind that makes {contract}s{Names.DidYouMean(reference.Name, candidates)}");
-            return;
+            return null;
         }
         if (declared.Kind != EndpointKind.Function)
         {
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span, $"{named} names the external port '{reference.Name}'; only functions that are {contract}s can be named here");
-            return;
+            return null;
         }
         var entry = _functions[declared.Index];
         if (entry.Kind is null || entry.Blueprint is null)
         {
-            return; // its definition was refused, and said why
+            return null; // its definition was refused, and said why
         }
         if (!Fits(entry, reference))
         {
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span,
                 $"{named} names '{reference.Name}', a function of kind {entry.Kind}; only {contract}s can be named here{Candidates(reference)}");
-            return;
+            return null;
         }
         entry.Blueprint = FeatureOf(entry.Blueprint)!; // a function that may also be linked serves as its feature form
         entry.Linked = true; // used: no "not linked" warning
@@ -61,10 +65,11 @@ internal sealed partial class TopologyResolver
         {
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span,
                 $"{named}: '{reference.Name}' already serves {first.Place} (at {first.Span}); a feature serves one place, so declare another for this one");
-            return;
+            return null;
         }
         _featureUsers.Add(declared.Index, reference);
         ((FeatureBlueprint)entry.Blueprint).CheckPlacement(reference, _diagnostics);
+        return declared.Index;
     }
 
     private static bool Fits(FunctionEntry entry, FeatureReference reference) =>

@@ -48,9 +48,10 @@ internal sealed partial class TopologyResolver
             return;
         }
 
+        entry.Node = ReadNodeName(config, $"function '{entry.Name}'");
         int errors = ErrorCount();
         int reported = _diagnostics.Items.Count;
-        var blueprint = factory.Define(new FunctionDefinitionContext(entry.Name, config, _diagnostics));
+        var blueprint = factory.Define(new FunctionDefinitionContext(entry.Name, ConfigWithoutNode(config), _diagnostics));
         CheckCodes(factory, reported);
         if (blueprint is null && ErrorCount() == errors)
         {

@@ -25,7 +25,8 @@ internal sealed partial class TopologyResolver
             {
                 continue;
             }
-            _reader.CheckKeys(config, $"port '{key.Value}'", "tap", "vxlan");
+            _reader.CheckKeys(config, $"port '{key.Value}'", "tap", "vxlan", "node");
+            entry.Node = ReadNodeName(config, $"port '{key.Value}'");
             var tapNode = config["tap"];
             if (config["vxlan"] is { } vxlanNode)
             {

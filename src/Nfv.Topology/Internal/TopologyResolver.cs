@@ -11,7 +11,7 @@ namespace Nfv.Topology.Internal;
 /// </summary>
 internal sealed partial class TopologyResolver
 {
-    private static readonly string[] s_topLevelKeys = ["name", "description", "plugins", "functions", "ports", "links", "hosts"];
+    private static readonly string[] s_topLevelKeys = ["name", "description", "plugins", "nodes", "functions", "ports", "links", "hosts"];
 
     private readonly string _file;
     private readonly IPluginLoader? _plugins;
@@ -76,9 +76,11 @@ internal sealed partial class TopologyResolver
         string? description = OptionalText(map["description"], "'description'");
 
         var plugins = ReadPlugins(map["plugins"]);
+        ReadNodes(map["nodes"]);
         ReadFunctions(map["functions"]);
         ReadPorts(map["ports"]);
         ResolveFeatures();
+        ResolveNodes();
         ReadLinks(map["links"]);
         WarnUnlinked();
         ReadHosts(map["hosts"]);
@@ -93,8 +95,9 @@ internal sealed partial class TopologyResolver
             Description = description,
             FilePath = _file,
             Plugins = plugins,
-            Functions = [.. _functions.Select(f => new ResolvedFunction(f.Name, f.Kind!, f.Blueprint!, f.Span))],
-            Ports = [.. _ports.Select(p => new ResolvedExternalPort(p.Name, p.Tap, p.Span) { Vxlan = p.Vxlan })],
+            Nodes = [.. _nodes],
+            Functions = [.. _functions.Select(f => new ResolvedFunction(f.Name, f.Kind!, f.Blueprint!, f.Span) { Node = f.Node })],
+            Ports = [.. _ports.Select(p => new ResolvedExternalPort(p.Name, p.Tap, p.Span) { Vxlan = p.Vxlan, Node = p.Node })],
             Links = [.. _links],
             Hosts = [.. _hosts],
         };
@@ -181,6 +184,7 @@ internal sealed partial class TopologyResolver
         public string? Kind { get; set; }
         public FunctionBlueprint? Blueprint { get; set; }
         public bool Linked { get; set; }
+        public string? Node { get; set; }
     }
 
     private sealed class PortEntry(string name, SourceSpan span)
@@ -190,6 +194,7 @@ internal sealed partial class TopologyResolver
         public string? Tap { get; set; }
         public VxlanSettings? Vxlan { get; set; }
         public bool Linked { get; set; }
+        public string? Node { get; set; }
 
         /// <summary>False when its declaration was refused (and said why): links and hosts naming it add nothing.</summary>
         public bool IsDeclared => Tap is not null || Vxlan is not null;
