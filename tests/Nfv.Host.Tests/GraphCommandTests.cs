@@ -58,6 +58,39 @@ public class GraphCommandTests
     }
 
     [Fact]
+    public void A_topology_split_over_nodes_draws_each_node_as_a_cluster_of_what_runs_there()
+    {
+        var result = TopologyLoader.LoadFromText("""
+            nodes:
+              a: { address: 10.87.0.1 }
+              b: { address: 10.87.0.2 }
+            functions:
+              lan: { kind: switch, node: a }
+              gw:
+                kind: router
+                node: b
+                interfaces:
+                  lan: { address: 192.168.77.1/24 }
+                  wan: { address: 203.0.113.2/24, features: [masq] }
+              masq: { kind: nat }
+            ports:
+              l1: { tap: nfv-l1, node: a }
+              uplink: { tap: nfv-up, node: b }
+            links:
+              - [l1, lan]
+              - [gw.lan, lan]
+              - [gw.wan, uplink]
+            hosts:
+              h1: { port: l1, address: 192.168.77.10/24, gateway: 192.168.77.1 }
+            """, "split.yaml", FunctionDiscovery.Installed());
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var dot = GraphCommand.Dot(result.Topology!);
+        Assert.Contains("  subgraph \"cluster_a\" { label=\"node a (10.87.0.1)\"; style=dashed; \"f:lan\"; \"p:l1\"; \"h:h1\"; }", dot);
+        Assert.Contains("  subgraph \"cluster_b\" { label=\"node b (10.87.0.2)\"; style=dashed; \"f:gw\"; \"f:masq\"; \"p:uplink\"; }", dot);
+        Assert.Contains("  subgraph node_b [\"node b (10.87.0.2)\"]\n    f_gw\n    f_masq\n    p_uplink\n  end", GraphCommand.Mermaid(result.Topology!).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void A_dhcp_host_is_drawn_with_the_client_it_asks_with()
     {
         var topology = TopologyLoader.LoadFromText("""

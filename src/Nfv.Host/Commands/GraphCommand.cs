@@ -56,6 +56,10 @@ internal static class GraphCommand
         {
             dot.AppendLine($"  \"f:{user}\" -- \"f:{feature}\" [style=dotted, label=\"{kind}\"];");
         }
+        foreach (var (node, members) in NodeMembers(t))
+        {
+            dot.AppendLine($"  subgraph \"cluster_{node.Name}\" {{ label=\"node {node.Name} ({node.Address})\"; style=dashed; {string.Join(" ", members.Select(m => $"\"{m}\";"))} }}");
+        }
         dot.AppendLine("}");
         return dot.ToString();
 
@@ -91,11 +95,29 @@ internal static class GraphCommand
         {
             m.AppendLine($"  f_{Id(user)} -.-|\"{kind}\"| f_{Id(feature)}");
         }
+        foreach (var (node, members) in NodeMembers(t))
+        {
+            m.AppendLine($"  subgraph node_{Id(node.Name)} [\"node {node.Name} ({node.Address})\"]");
+            foreach (var member in members)
+            {
+                m.AppendLine($"    {member[0]}_{Id(member[2..])}");
+            }
+            m.AppendLine("  end");
+        }
         return m.ToString();
 
         static string Node(ResolvedTopology t, LinkEndpoint e) =>
             e.Kind == EndpointKind.Function ? $"f_{Id(t.Functions[e.Index].Name)}" : $"p_{Id(t.Ports[e.Index].Name)}";
     }
+
+    // In a topology split over machines, what runs on each node, as "f:NAME", "p:NAME", "h:NAME" (a host is where its port is).
+    private static IEnumerable<(ResolvedNode Node, List<string> Members)> NodeMembers(ResolvedTopology t) =>
+        t.Nodes.Select(node => (node, (List<string>)
+        [
+            .. t.Functions.Where(f => f.Node == node.Name).Select(f => $"f:{f.Name}"),
+            .. t.Ports.Where(p => p.Node == node.Name).Select(p => $"p:{p.Name}"),
+            .. t.Hosts.Where(h => t.Ports[h.PortIndex].Node == node.Name).Select(h => $"h:{h.Name}"),
+        ]));
 
     // Features are not linked but named (a router interface's features: [masq]): a dotted line from the function that
     // names one, labelled with the feature's kind.
