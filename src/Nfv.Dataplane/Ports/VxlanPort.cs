@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Nfv.Abstractions;
@@ -16,8 +17,8 @@ namespace Nfv.Dataplane.Ports;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Receiving reads each datagram into a packet's buffer so the VXLAN header lands in the headroom and the inner frame
-/// where a frame starts: nothing is copied. Datagrams from an address that is not a remote, or for another VNI, are
+/// Receiving reads up to 32 datagrams per system call (recvmmsg), each into a packet's buffer so the VXLAN header lands
+/// in the headroom and the inner frame where a frame starts: nothing is copied. Datagrams from an address that is not a remote, or for another VNI, are
 /// dropped (<see cref="PortDrop.Foreign"/>): an open UDP port does not let anyone inject frames into the lab.
 /// </para>
 /// <para>
@@ -48,6 +49,9 @@ public sealed class VxlanPort : IFramePort
     private const byte FlagVni = 0x08;
     private const int SocketBuffer = 4 << 20;
     private const int MaxTrainSegments = 64; // UDP_MAX_SEGMENTS is 64 on older kernels, 128 on newer
+
+    /// <summary>Datagrams read per system call.</summary>
+    public const int ReceiveBatch = 32;
     private const long LearnedForMilliseconds = 300_000;
 
     private readonly SafeFileHandle _socket;
@@ -56,6 +60,7 @@ public sealed class VxlanPort : IFramePort
     private readonly uint _vni;
     private readonly RemoteMacTable _learned = new();
     private readonly byte[] _train = new byte[65_000]; // a super-frame's segments as datagrams, one after the other
+    private readonly Packet[] _receiving = new Packet[ReceiveBatch];
 
     private VxlanPort(string name, VxlanSettings settings, SafeFileHandle socket, SafeFileHandle[] senders)
     {
@@ -167,66 +172,93 @@ public sealed class VxlanPort : IFramePort
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Up to <see cref="ReceiveBatch"/> datagrams per system call (recvmmsg), each straight into a packet's buffer (the
+    /// pool's buffers are pinned) so the VXLAN header lands in the headroom.
+    /// </remarks>
     public unsafe int Receive(PacketBatch batch, PacketPool pool)
     {
         int added = 0;
+        var messages = stackalloc MMsgHdr[ReceiveBatch];
+        var vectors = stackalloc IoVec[ReceiveBatch];
+        var senders = stackalloc SockAddrIn[ReceiveBatch];
+        var packets = _receiving;
+        const int start = Packet.DefaultHeadroom - HeaderSize;
         while (!batch.IsFull)
         {
-            var packet = pool.Rent();
-            if (packet is null)
+            int wanted = Math.Min(ReceiveBatch, batch.Capacity - batch.Count), rented = 0;
+            for (; rented < wanted; rented++)
             {
-                Counters.Dropped(PortDrop.NoBuffer);
-                break;
-            }
-            int start = Packet.DefaultHeadroom - HeaderSize;
-            var buffer = packet.Buffer;
-            SockAddrIn from;
-            int fromLength = sizeof(SockAddrIn);
-            nint read;
-            fixed (byte* p = buffer)
-            {
-                do
+                if (pool.Rent() is not { } packet)
                 {
-                    read = ReceiveFrom(_socket, p + start, buffer.Length - start, 0, &from, &fromLength);
+                    Counters.Dropped(PortDrop.NoBuffer);
+                    break;
                 }
-                while (read < 0 && LastError == Error.EINTR);
-            }
-            if (read < 0)
-            {
-                var error = LastError;
-                packet.Release();
-                if (error != Error.EAGAIN)
+                packets[rented] = packet;
+                var buffer = packet.Buffer;
+                vectors[rented] = new IoVec
                 {
-                    Counters.Dropped(PortDrop.ReceiveError);
+                    Base = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)) + start,
+                    Length = (nuint)(buffer.Length - start),
+                };
+                messages[rented] = new MMsgHdr
+                {
+                    Header = new MsgHdr { Name = &senders[rented], NameLength = (uint)sizeof(SockAddrIn), Iov = &vectors[rented], IovLength = 1 },
+                };
+            }
+            int received = rented == 0 ? 0 : ReceiveMessages(_socket, messages, (uint)rented, 0, null);
+            if (received < 0 && LastError is var error && error != Error.EAGAIN && error != Error.EINTR)
+            {
+                Counters.Dropped(PortDrop.ReceiveError);
+            }
+            for (int i = 0; i < rented; i++)
+            {
+                var packet = packets[i];
+                packets[i] = null!;
+                if (i >= received)
+                {
+                    packet.Release(); // rented for a datagram that was not there
                 }
-                break;
+                else if (Accept(packet, (int)messages[i].Length, senders[i].Address))
+                {
+                    batch.Add(packet);
+                    added++;
+                }
             }
-            int remote = RemoteIndex(from.Address);
-            var header = buffer.AsSpan(start, HeaderSize);
-            if (read < HeaderSize + EthernetHeader.Size || (header[0] & FlagVni) == 0)
+            if (received < rented)
             {
-                packet.Release();
-                Counters.Dropped(PortDrop.Malformed);
-                continue;
+                break; // nothing more waiting, or the pool ran dry
             }
-            if (remote < 0 || (BinaryPrimitives.ReadUInt32BigEndian(header[4..]) >> 8) != _vni)
-            {
-                packet.Release();
-                Counters.Dropped(PortDrop.Foreign);
-                continue;
-            }
-            int frameLength = (int)read - HeaderSize;
-            packet.SetFrame(Packet.DefaultHeadroom, frameLength);
-            packet.Offload = default;
-            if (_remotes.Length > 1)
-            {
-                _learned.Learn(EthernetHeader.Source(packet.Data), remote, Environment.TickCount64 + LearnedForMilliseconds);
-            }
-            Counters.Received(frameLength);
-            batch.Add(packet);
-            added++;
         }
         return added;
+    }
+
+    // A datagram read into `packet`'s buffer: checked, and made the packet's frame; false (and released) when refused.
+    private bool Accept(Packet packet, int length, uint from)
+    {
+        var header = packet.Buffer.AsSpan(Packet.DefaultHeadroom - HeaderSize, HeaderSize);
+        if (length < HeaderSize + EthernetHeader.Size || (header[0] & FlagVni) == 0)
+        {
+            packet.Release();
+            Counters.Dropped(PortDrop.Malformed);
+            return false;
+        }
+        int remote = RemoteIndex(from);
+        if (remote < 0 || (BinaryPrimitives.ReadUInt32BigEndian(header[4..]) >> 8) != _vni)
+        {
+            packet.Release();
+            Counters.Dropped(PortDrop.Foreign);
+            return false;
+        }
+        int frameLength = length - HeaderSize;
+        packet.SetFrame(Packet.DefaultHeadroom, frameLength);
+        packet.Offload = default;
+        if (_remotes.Length > 1)
+        {
+            _learned.Learn(EthernetHeader.Source(packet.Data), remote, Environment.TickCount64 + LearnedForMilliseconds);
+        }
+        Counters.Received(frameLength);
+        return true;
     }
 
     /// <inheritdoc/>

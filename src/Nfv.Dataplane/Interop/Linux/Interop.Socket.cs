@@ -98,6 +98,17 @@ internal static partial class Interop
         public static UInt16ControlMessage Of(int level, int type, ushort value) => new() { Length = 16 + 2, Level = level, Type = type, Value = value };
     }
 
+    /// <summary>struct mmsghdr (64-bit): a message and the bytes received into it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct MMsgHdr
+    {
+        public MsgHdr Header;
+        public uint Length;
+    }
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "recvmmsg", SetLastError = true)]
+    internal static unsafe partial int ReceiveMessages(SafeHandle fd, MMsgHdr* messages, uint count, int flags, void* timeout);
+
     [LibraryImport(Libraries.Libc, EntryPoint = "sendmsg", SetLastError = true)]
     internal static unsafe partial nint SendMessage(SafeHandle fd, MsgHdr* message, int flags);
 
