@@ -38,18 +38,18 @@ public class DhcpServerTests
     {
         string wire = lab.Host("wire");
         await Shell.RunAsync("ip", "netns", "add", wire);
-        await Run("ip", "-n", wire, "link", "add", "br0", "type", "bridge");
-        await Run("ip", "-n", wire, "link", "set", "br0", "up");
+        await Ip.RunAsync("-n", wire, "link", "add", "br0", "type", "bridge");
+        await Ip.RunAsync("-n", wire, "link", "set", "br0", "up");
         for (int i = 0; i < clients.Length; i++)
         {
-            await Run("ip", "netns", "add", clients[i]);
+            await Ip.RunAsync("netns", "add", clients[i]);
             string outside = $"{lab.Prefix}v{i}";
-            await Run("ip", "link", "add", outside, "type", "veth", "peer", "name", $"{outside}c");
-            await Run("ip", "link", "set", $"{outside}c", "netns", clients[i]);
-            await Run("ip", "-n", clients[i], "link", "set", $"{outside}c", "name", "eth0");
-            await Run("ip", "-n", clients[i], "link", "set", "eth0", "up");
-            await Run("ip", "link", "set", outside, "netns", wire);
-            await Run("ip", "-n", wire, "link", "set", outside, "master", "br0", "up");
+            await Ip.RunAsync("link", "add", outside, "type", "veth", "peer", "name", $"{outside}c");
+            await Ip.RunAsync("link", "set", $"{outside}c", "netns", clients[i]);
+            await Ip.RunAsync("-n", clients[i], "link", "set", $"{outside}c", "name", "eth0");
+            await Ip.RunAsync("-n", clients[i], "link", "set", "eth0", "up");
+            await Ip.RunAsync("link", "set", outside, "netns", wire);
+            await Ip.RunAsync("-n", wire, "link", "set", outside, "master", "br0", "up");
         }
         return wire;
     }
@@ -58,14 +58,8 @@ public class DhcpServerTests
     private static async Task PlugAsync(Lab lab, string wire)
     {
         string tap = lab.Tap("srv");
-        await Run("ip", "link", "set", tap, "netns", wire);
-        await Run("ip", "-n", wire, "link", "set", tap, "master", "br0", "up");
-    }
-
-    private static async Task Run(params string[] command)
-    {
-        var result = await Shell.RunAsync(command[0], command[1..], TimeSpan.FromSeconds(10));
-        Assert.True(result.ExitCode == 0, result.ToString());
+        await Ip.RunAsync("link", "set", tap, "netns", wire);
+        await Ip.RunAsync("-n", wire, "link", "set", tap, "master", "br0", "up");
     }
 
     private static async Task<NfvProcess> StartServerAsync(Lab lab, string path, string wire)
@@ -111,7 +105,7 @@ public class DhcpServerTests
         await using var lab = new Lab();
         string client = lab.Host("c");
         string wire = await WireAsync(lab, client);
-        await Run("ip", "-n", client, "link", "set", "eth0", "address", ReservedMac);
+        await Ip.RunAsync("-n", client, "link", "set", "eth0", "address", ReservedMac);
         await StartServerAsync(lab, Topology(lab, "1h"), wire);
 
         var process = await DhcpClient.StartAsync(lab, DhcpClientKind.Udhcpc, client);

@@ -51,6 +51,11 @@ public sealed partial class NfvProcess : IDisposable
 
     public static string NfvDll => Path.Combine(AppContext.BaseDirectory, "nfv.dll");
 
+    /// <summary>Where NuGet keeps the packages it has restored: tests that pack nfv remove their run's version from it.</summary>
+    public static string NuGetCache => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
+        ? cache
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
     public int Id => _process.Id;
 
     public string StandardOutput { get { lock (_stdout) { return _stdout.ToString(); } } }

@@ -68,7 +68,7 @@ public class PluginTemplateTests
         }
         finally
         {
-            foreach (var package in Directory.Exists(NuGetCache) ? Directory.GetDirectories(NuGetCache, "nfv.*") : [])
+            foreach (var package in Directory.Exists(NfvProcess.NuGetCache) ? Directory.GetDirectories(NfvProcess.NuGetCache, "nfv.*") : [])
             {
                 var ours = Path.Combine(package, version);
                 if (Directory.Exists(ours))
@@ -82,10 +82,6 @@ public class PluginTemplateTests
             }
         }
     }
-
-    private static string NuGetCache => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
-        ? cache
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     /// <summary>
     /// Packs this checkout's libraries (as built for these tests) as <paramref name="version"/>, makes <c>Acme.Mirror</c>
@@ -103,7 +99,8 @@ public class PluginTemplateTests
         return (Path.Combine(project, "src", "Acme.Mirror", "bin", "Debug", "net10.0"), tests.StandardOutput);
     }
 
-    private static async Task<CommandResult> DotnetAsync(string directory, params string[] arguments)
+    /// <summary>Runs <c>dotnet ARGUMENTS</c> in <paramref name="directory"/>; fails the test with its output when it does not succeed.</summary>
+    internal static async Task<CommandResult> DotnetAsync(string directory, params string[] arguments)
     {
         var result = await Shell.RunAsync("dotnet", arguments, DotnetTimeout, directory);
         Assert.True(result.ExitCode == 0, result.ToString());

@@ -51,17 +51,17 @@ public class SplitTopologyTests
         string h1 = lab.Host("h1"), h2 = lab.Host("h2"), internet = lab.Host("inet");
         // The underlay: one veth between the nodes' namespaces, with room for a full frame and the tunnel's 50 bytes.
         string endA = lab.Tap("ua"), endB = lab.Tap("ub");
-        await Ip("netns", "add", a);
-        await Ip("netns", "add", b);
-        await Ip("link", "add", endA, "mtu", "1600", "type", "veth", "peer", "name", endB, "mtu", "1600");
-        await Ip("link", "set", endA, "netns", a);
-        await Ip("link", "set", endB, "netns", b);
-        await Ip("-n", a, "addr", "add", "10.87.0.1/30", "dev", endA);
-        await Ip("-n", b, "addr", "add", "10.87.0.2/30", "dev", endB);
+        await Ip.RunAsync("netns", "add", a);
+        await Ip.RunAsync("netns", "add", b);
+        await Ip.RunAsync("link", "add", endA, "mtu", "1600", "type", "veth", "peer", "name", endB, "mtu", "1600");
+        await Ip.RunAsync("link", "set", endA, "netns", a);
+        await Ip.RunAsync("link", "set", endB, "netns", b);
+        await Ip.RunAsync("-n", a, "addr", "add", "10.87.0.1/30", "dev", endA);
+        await Ip.RunAsync("-n", b, "addr", "add", "10.87.0.2/30", "dev", endB);
         foreach (var (ns, end) in new[] { (a, endA), (b, endB) })
         {
-            await Ip("-n", ns, "link", "set", end, "up");
-            await Ip("-n", ns, "link", "set", "lo", "up");
+            await Ip.RunAsync("-n", ns, "link", "set", end, "up");
+            await Ip.RunAsync("-n", ns, "link", "set", "lo", "up");
         }
         string file = lab.WriteTopology("split.yaml", Topology(lab, h1, h2, internet));
         using var nodeB = await lab.RunInAsync(b, file, "--node", "b");
@@ -80,11 +80,5 @@ public class SplitTopologyTests
         var curl = await Shell.InNamespaceAsync(h1, TimeSpan.FromSeconds(20), "curl", "-s", "-S", "-o", "/dev/null", "-w", "%{http_code}", "-m", "5", "http://203.0.113.1:8000/");
         Assert.True(curl.ExitCode == 0 && curl.StandardOutput == "200", curl.ToString());
         Assert.Contains(File.ReadAllLines(log), l => l.StartsWith("203.0.113.2 ", StringComparison.Ordinal)); // translated on node b
-    }
-
-    private static async Task Ip(params string[] arguments)
-    {
-        var result = await Shell.RunAsync("ip", arguments);
-        Assert.True(result.ExitCode == 0, $"ip {string.Join(' ', arguments)}: {result}");
     }
 }

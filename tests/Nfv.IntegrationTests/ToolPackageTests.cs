@@ -6,8 +6,6 @@ namespace Nfv.IntegrationTests;
 /// </summary>
 public class ToolPackageTests
 {
-    private static readonly TimeSpan DotnetTimeout = TimeSpan.FromMinutes(3);
-
     [Fact]
     public async Task The_tool_package_installs_and_nfv_runs_with_its_bundled_plugins()
     {
@@ -17,37 +15,27 @@ public class ToolPackageTests
         string feed = Path.Combine(lab.Directory, "packages"), tools = Path.Combine(lab.Directory, "tools");
         try
         {
-            await DotnetAsync(Repository.Root, "pack", Path.Combine("src", "Nfv.Host"), "--no-build", "-c", configuration, "-o", feed, $"-p:Version={version}",
+            await PluginTemplateTests.DotnetAsync(Repository.Root, "pack", Path.Combine("src", "Nfv.Host"), "--no-build", "-c", configuration, "-o", feed, $"-p:Version={version}",
                 $"-p:NuspecOutputPath={Path.Combine(lab.Directory, "nuspec")}/");
-            await DotnetAsync(lab.Directory, "tool", "install", "Nfv.Tool", "--tool-path", tools, "--add-source", feed, "--version", version);
+            await PluginTemplateTests.DotnetAsync(lab.Directory, "tool", "install", "Nfv.Tool", "--tool-path", tools, "--add-source", feed, "--version", version);
 
             var nfv = Path.Combine(tools, "nfv");
-            var printed = await Shell.RunAsync(nfv, ["--version"], DotnetTimeout);
+            var printed = await Shell.RunAsync(nfv, ["--version"], TimeSpan.FromMinutes(1));
             Assert.True(printed.ExitCode == 0, printed.ToString());
             Assert.StartsWith("1.0.0", printed.StandardOutput.Trim(), StringComparison.Ordinal);
 
             // The firewall is a bundled plugin: it came in the package, beside nfv.
-            var validate = await Shell.RunAsync(nfv, ["validate", Path.Combine(Repository.Root, "topologies", "router-nat-firewall.yaml")], DotnetTimeout);
+            var validate = await Shell.RunAsync(nfv, ["validate", Path.Combine(Repository.Root, "topologies", "router-nat-firewall.yaml")], TimeSpan.FromMinutes(1));
             Assert.True(validate.ExitCode == 0, validate.ToString());
             Assert.Contains("topology 'router-nat-firewall' is valid", validate.StandardOutput + validate.StandardError, StringComparison.Ordinal);
         }
         finally
         {
-            var cached = Path.Combine(NuGetCache, "nfv.tool", version);
+            var cached = Path.Combine(NfvProcess.NuGetCache, "nfv.tool", version);
             if (Directory.Exists(cached))
             {
                 Directory.Delete(cached, recursive: true);
             }
         }
-    }
-
-    private static string NuGetCache => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
-        ? cache
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-    private static async Task DotnetAsync(string directory, params string[] arguments)
-    {
-        var result = await Shell.RunAsync("dotnet", arguments, DotnetTimeout, directory);
-        Assert.True(result.ExitCode == 0, result.ToString());
     }
 }

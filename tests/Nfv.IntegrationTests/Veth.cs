@@ -11,24 +11,18 @@ public static class Veth
     public static async Task LinkAsync(Lab lab, string a, string b, string addressA)
     {
         string endA = lab.Tap("va"), endB = lab.Tap("vb"); // registered: teardown removes them if a step fails before the move
-        await Run("netns", "add", a);
-        await Run("netns", "add", b);
-        await Run("link", "add", endA, "type", "veth", "peer", "name", endB);
-        await Run("link", "set", endA, "netns", a);
-        await Run("link", "set", endB, "netns", b);
-        await Run("-n", a, "link", "set", endA, "name", "eth0");
-        await Run("-n", b, "link", "set", endB, "name", "eth0");
-        await Run("-n", a, "addr", "add", addressA, "dev", "eth0");
+        await Ip.RunAsync("netns", "add", a);
+        await Ip.RunAsync("netns", "add", b);
+        await Ip.RunAsync("link", "add", endA, "type", "veth", "peer", "name", endB);
+        await Ip.RunAsync("link", "set", endA, "netns", a);
+        await Ip.RunAsync("link", "set", endB, "netns", b);
+        await Ip.RunAsync("-n", a, "link", "set", endA, "name", "eth0");
+        await Ip.RunAsync("-n", b, "link", "set", endB, "name", "eth0");
+        await Ip.RunAsync("-n", a, "addr", "add", addressA, "dev", "eth0");
         foreach (var ns in (string[])[a, b])
         {
-            await Run("-n", ns, "link", "set", "lo", "up");
-            await Run("-n", ns, "link", "set", "eth0", "up");
+            await Ip.RunAsync("-n", ns, "link", "set", "lo", "up");
+            await Ip.RunAsync("-n", ns, "link", "set", "eth0", "up");
         }
-    }
-
-    private static async Task Run(params string[] arguments)
-    {
-        var result = await Shell.RunAsync("ip", arguments);
-        Assert.True(result.ExitCode == 0, $"ip {string.Join(' ', arguments)}: {result}");
     }
 }

@@ -24,21 +24,21 @@ public class VxlanLabTests
     private static async Task<string> KernelVtepAsync(Lab lab, string vtep)
     {
         string near = lab.Tap("u0"), far = lab.Tap("u1");
-        await Ip("netns", "add", vtep);
-        await Ip("link", "add", near, "type", "veth", "peer", "name", far);
-        await Ip("link", "set", far, "netns", vtep);
-        await Ip("addr", "add", $"{Underlay}/30", "dev", near);
-        await Ip("link", "set", near, "up");
-        await Ip("-n", vtep, "addr", "add", $"{RemoteUnderlay}/30", "dev", far);
-        await Ip("-n", vtep, "link", "set", far, "up");
+        await Ip.RunAsync("netns", "add", vtep);
+        await Ip.RunAsync("link", "add", near, "type", "veth", "peer", "name", far);
+        await Ip.RunAsync("link", "set", far, "netns", vtep);
+        await Ip.RunAsync("addr", "add", $"{Underlay}/30", "dev", near);
+        await Ip.RunAsync("link", "set", near, "up");
+        await Ip.RunAsync("-n", vtep, "addr", "add", $"{RemoteUnderlay}/30", "dev", far);
+        await Ip.RunAsync("-n", vtep, "link", "set", far, "up");
         // Over veth the kernel leaves an encapsulated packet's inner checksum partial (the peer is on this machine and
         // trusts it); nfv's socket gets the bytes, not the promise. Checksumming in software, as a NIC would on a wire.
         var offload = await Shell.InNamespaceAsync(vtep, ToolTimeout, "ethtool", "-K", far, "tx", "off");
         Assert.True(offload.ExitCode == 0, offload.ToString());
-        await Ip("-n", vtep, "link", "set", "lo", "up");
-        await Ip("-n", vtep, "link", "add", "vx0", "type", "vxlan", "id", $"{Vni}", "dstport", "4789", "remote", Underlay, "local", RemoteUnderlay, "dev", far);
-        await Ip("-n", vtep, "addr", "add", $"{Kernel}/24", "dev", "vx0");
-        await Ip("-n", vtep, "link", "set", "vx0", "up");
+        await Ip.RunAsync("-n", vtep, "link", "set", "lo", "up");
+        await Ip.RunAsync("-n", vtep, "link", "add", "vx0", "type", "vxlan", "id", $"{Vni}", "dstport", "4789", "remote", Underlay, "local", RemoteUnderlay, "dev", far);
+        await Ip.RunAsync("-n", vtep, "addr", "add", $"{Kernel}/24", "dev", "vx0");
+        await Ip.RunAsync("-n", vtep, "link", "set", "vx0", "up");
         return near;
     }
 
@@ -97,35 +97,35 @@ public class VxlanLabTests
         await using var lab = new Lab();
         string host = lab.Host("h1"), k1 = lab.Host("k1"), k2 = lab.Host("k2"), underlay = lab.Host("ul");
         // The underlay: a bridge in its own namespace, with nfv's end here (10.86.0.1) and each kernel VTEP's (.2, .3).
-        await Ip("netns", "add", underlay);
-        await Ip("-n", underlay, "link", "add", "br0", "type", "bridge");
-        await Ip("-n", underlay, "link", "set", "br0", "up");
+        await Ip.RunAsync("netns", "add", underlay);
+        await Ip.RunAsync("-n", underlay, "link", "add", "br0", "type", "bridge");
+        await Ip.RunAsync("-n", underlay, "link", "set", "br0", "up");
         string near = lab.Tap("m0");
-        await Ip("link", "add", near, "type", "veth", "peer", "name", "up0", "netns", underlay);
-        await Ip("addr", "add", "10.86.0.1/24", "dev", near);
-        await Ip("link", "set", near, "up");
-        await Ip("-n", underlay, "link", "set", "up0", "master", "br0", "up");
+        await Ip.RunAsync("link", "add", near, "type", "veth", "peer", "name", "up0", "netns", underlay);
+        await Ip.RunAsync("addr", "add", "10.86.0.1/24", "dev", near);
+        await Ip.RunAsync("link", "set", near, "up");
+        await Ip.RunAsync("-n", underlay, "link", "set", "up0", "master", "br0", "up");
         string[] kernels = [k1, k2];
         for (int i = 0; i < 2; i++)
         {
             string ns = kernels[i], self = $"10.86.0.{i + 2}", other = $"10.86.0.{3 - i}";
-            await Ip("netns", "add", ns);
-            await Ip("-n", underlay, "link", "add", $"up{i + 1}", "type", "veth", "peer", "name", "eth1", "netns", ns);
-            await Ip("-n", underlay, "link", "set", $"up{i + 1}", "master", "br0", "up");
-            await Ip("-n", ns, "addr", "add", $"{self}/24", "dev", "eth1");
-            await Ip("-n", ns, "link", "set", "eth1", "up");
-            await Ip("-n", ns, "link", "set", "lo", "up");
+            await Ip.RunAsync("netns", "add", ns);
+            await Ip.RunAsync("-n", underlay, "link", "add", $"up{i + 1}", "type", "veth", "peer", "name", "eth1", "netns", ns);
+            await Ip.RunAsync("-n", underlay, "link", "set", $"up{i + 1}", "master", "br0", "up");
+            await Ip.RunAsync("-n", ns, "addr", "add", $"{self}/24", "dev", "eth1");
+            await Ip.RunAsync("-n", ns, "link", "set", "eth1", "up");
+            await Ip.RunAsync("-n", ns, "link", "set", "lo", "up");
             var offload = await Shell.InNamespaceAsync(ns, ToolTimeout, "ethtool", "-K", "eth1", "tx", "off");
             Assert.True(offload.ExitCode == 0, offload.ToString());
             // A full mesh, as VTEPs are: head-end replication to nfv and to the other kernel.
-            await Ip("-n", ns, "link", "add", "vx0", "type", "vxlan", "id", $"{Vni}", "dstport", "4789", "local", self, "dev", "eth1");
+            await Ip.RunAsync("-n", ns, "link", "add", "vx0", "type", "vxlan", "id", $"{Vni}", "dstport", "4789", "local", self, "dev", "eth1");
             foreach (var remote in (string[])["10.86.0.1", other])
             {
                 var fdb = await Shell.InNamespaceAsync(ns, ToolTimeout, "bridge", "fdb", "append", "00:00:00:00:00:00", "dev", "vx0", "dst", remote);
                 Assert.True(fdb.ExitCode == 0, fdb.ToString());
             }
-            await Ip("-n", ns, "addr", "add", $"10.85.0.{i + 2}/24", "dev", "vx0");
-            await Ip("-n", ns, "link", "set", "vx0", "up");
+            await Ip.RunAsync("-n", ns, "addr", "add", $"10.85.0.{i + 2}/24", "dev", "vx0");
+            await Ip.RunAsync("-n", ns, "link", "set", "vx0", "up");
         }
         using var nfv = await lab.RunAsync(lab.WriteTopology("vxlan3.yaml", $$"""
             functions:
@@ -150,11 +150,5 @@ public class VxlanLabTests
         Assert.Contains("Request who-has 10.85.0.2", k2Saw, StringComparison.Ordinal); // the broadcast reached k2
         Assert.DoesNotContain("10.85.0.1 > 10.85.0.2: ICMP", k2Saw, StringComparison.Ordinal); // unicast to k1 did not
         Assert.Contains("10.85.0.1 > 10.85.0.3: ICMP echo request", k2Saw, StringComparison.Ordinal);
-    }
-
-    private static async Task Ip(params string[] arguments)
-    {
-        var result = await Shell.RunAsync("ip", arguments);
-        Assert.True(result.ExitCode == 0, $"ip {string.Join(' ', arguments)}: {result}");
     }
 }

@@ -78,9 +78,6 @@ public sealed class VxlanPort : IFramePort
     /// <summary>The tunnel's settings.</summary>
     public VxlanSettings Settings { get; }
 
-    /// <summary>The UDP port the tunnel receives on (the settings' port).</summary>
-    public ushort LocalPort => Settings.Port;
-
     /// <inheritdoc/>
     public SafeHandle? PollHandle => _socket.IsClosed ? null : _socket;
 

@@ -5,8 +5,9 @@ namespace Nfv.Topology.Internal;
 
 internal sealed partial class TopologyResolver
 {
-    // Each feature (by function index) to the place that named it first: a feature serves one place.
-    private readonly Dictionary<int, FeatureReference> _featureUsers = [];
+    // Each feature (by function index) to the place that named it first and the function that did: a feature serves one
+    // place, and runs on that function's node.
+    private readonly Dictionary<int, (FeatureReference Reference, int User)> _featureUsers = [];
 
     /// <summary>
     /// Resolves the features functions name (<c>features: [masq]</c> on a router interface): each must be a function of
@@ -23,16 +24,12 @@ internal sealed partial class TopologyResolver
             }
             foreach (var reference in blueprint.FeatureReferences)
             {
-                if (ResolveFeature(reference) is int feature)
-                {
-                    _featureOwners.TryAdd(feature, i);
-                }
+                ResolveFeature(reference, i);
             }
         }
     }
 
-    // The feature's function index when the reference resolves, else null.
-    private int? ResolveFeature(FeatureReference reference)
+    private void ResolveFeature(FeatureReference reference, int user)
     {
         string named = $"feature '{reference.Name}' of {reference.Place}";
         string contract = reference.ContractName;
@@ -41,35 +38,34 @@ internal sealed partial class TopologyResolver
             var candidates = _functions.Where(f => Fits(f, reference)).Select(f => f.Name).ToList();
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span,
                 $"{named} names no function of this topology; declare it under 'functions:' with a kind that makes {contract}s{Names.DidYouMean(reference.Name, candidates)}");
-            return null;
+            return;
         }
         if (declared.Kind != EndpointKind.Function)
         {
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span, $"{named} names the external port '{reference.Name}'; only functions that are {contract}s can be named here");
-            return null;
+            return;
         }
         var entry = _functions[declared.Index];
         if (entry.Kind is null || entry.Blueprint is null)
         {
-            return null; // its definition was refused, and said why
+            return; // its definition was refused, and said why
         }
         if (!Fits(entry, reference))
         {
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span,
                 $"{named} names '{reference.Name}', a function of kind {entry.Kind}; only {contract}s can be named here{Candidates(reference)}");
-            return null;
+            return;
         }
         entry.Blueprint = FeatureOf(entry.Blueprint)!; // a function that may also be linked serves as its feature form
         entry.Linked = true; // used: no "not linked" warning
         if (_featureUsers.TryGetValue(declared.Index, out var first))
         {
             _diagnostics.Error(DiagnosticCodes.BadFeature, reference.Span,
-                $"{named}: '{reference.Name}' already serves {first.Place} (at {first.Span}); a feature serves one place, so declare another for this one");
-            return null;
+                $"{named}: '{reference.Name}' already serves {first.Reference.Place} (at {first.Reference.Span}); a feature serves one place, so declare another for this one");
+            return;
         }
-        _featureUsers.Add(declared.Index, reference);
+        _featureUsers.Add(declared.Index, (reference, user));
         ((FeatureBlueprint)entry.Blueprint).CheckPlacement(reference, _diagnostics);
-        return declared.Index;
     }
 
     private static bool Fits(FunctionEntry entry, FeatureReference reference) =>

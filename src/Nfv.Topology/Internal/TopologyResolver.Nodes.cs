@@ -9,9 +9,6 @@ internal sealed partial class TopologyResolver
 {
     private readonly List<ResolvedNode> _nodes = [];
 
-    // Each feature (by function index) to the function that names it: a feature runs on its user's node.
-    private readonly Dictionary<int, int> _featureOwners = [];
-
     // nodes: { a: { address: 192.0.2.1 }, b: { address: 192.0.2.2 } }
     private void ReadNodes(ConfigNode? node)
     {
@@ -77,8 +74,9 @@ internal sealed partial class TopologyResolver
         for (int i = 0; i < _functions.Count; i++)
         {
             var function = _functions[i];
-            if (function.Blueprint is FeatureBlueprint && _featureOwners.TryGetValue(i, out int owner))
+            if (function.Blueprint is FeatureBlueprint && _featureUsers.TryGetValue(i, out var use))
             {
+                int owner = use.User;
                 string? ownerNode = _functions[owner].Node;
                 if (function.Node is not null && ownerNode is not null && function.Node != ownerNode)
                 {
