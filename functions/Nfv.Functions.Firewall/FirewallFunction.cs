@@ -172,9 +172,13 @@ public sealed partial class FirewallFunction : INetworkFunction
         {
             connection = _table.Find(key, now, out reply);
         }
-        if (connection >= 0 && _ruleOf[connection] != Unjudged)
+        if (connection >= 0)
         {
             int admitted = _ruleOf[connection];
+            if (admitted == Unjudged)
+            {
+                return JudgeOpenedElsewhere(packet, emit, side, fields, connection, reply, tracker);
+            }
             if (!_table.IsTranslated(connection))
             {
                 ref var tracked = ref _table[connection];
@@ -190,7 +194,7 @@ public sealed partial class FirewallFunction : INetworkFunction
             }
             return null;
         }
-        if (connection < 0 && icmpType >= 0 && IcmpHeader.IsError((byte)icmpType) &&
+        if (icmpType >= 0 && IcmpHeader.IsError((byte)icmpType) &&
             Related(frame[(fields.TransportOffset + IcmpHeader.Size)..], fields.Vlan, now) is var related and >= 0 && _ruleOf[related] != Unjudged)
         {
             Count(_ruleOf[related], frame.Length);
@@ -205,27 +209,6 @@ public sealed partial class FirewallFunction : INetworkFunction
         int rule = Match(side, fields);
         Count(rule, frame.Length);
         bool allowed = rule == _defaultRule ? _defaultAllows : _rules[rule].Allow;
-        if (connection >= 0)
-        {
-            // Another feature of the router opened this connection for this very packet (a NAT's port forward): the
-            // rules judge it now, as a new connection, and a denied one is not kept.
-            if (!allowed)
-            {
-                _table.Remove(connection);
-                if (packet.IsTraced)
-                {
-                    emit.Trace(packet, $"new connection denied by rule {RuleName(rule)}");
-                }
-                return rule == _defaultRule ? FirewallDrop.DefaultDeny : FirewallDrop.Denied;
-            }
-            Open(connection, rule);
-            tracker?.Set(connection, reply);
-            if (packet.IsTraced)
-            {
-                emit.Trace(packet, $"new connection allowed by rule {RuleName(rule)}");
-            }
-            return null;
-        }
         if (!allowed)
         {
             if (packet.IsTraced)
@@ -273,6 +256,33 @@ public sealed partial class FirewallFunction : INetworkFunction
         added.Tcp = protocol == Ipv4Header.ProtocolTcp ? TcpSeen.Original : TcpSeen.None;
         Open(opened, rule);
         tracker?.Set(opened, reply: false);
+        if (packet.IsTraced)
+        {
+            emit.Trace(packet, $"new connection allowed by rule {RuleName(rule)}");
+        }
+        return null;
+    }
+
+    // Another feature of the router opened this connection for this very packet (a NAT's port forward): the rules judge
+    // it now, as a new connection, and a denied one is not kept. Out of line: only a router's features meet it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private FirewallDrop? JudgeOpenedElsewhere(Packet packet, Emitter emit, FirewallSide side, in Ipv4Fields fields, int connection, bool reply,
+        ConnectionTracker? tracker)
+    {
+        int rule = Match(side, fields);
+        Count(rule, packet.Data.Length);
+        bool allowed = rule == _defaultRule ? _defaultAllows : _rules[rule].Allow;
+        if (!allowed)
+        {
+            _table.Remove(connection);
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"new connection denied by rule {RuleName(rule)}");
+            }
+            return rule == _defaultRule ? FirewallDrop.DefaultDeny : FirewallDrop.Denied;
+        }
+        Open(connection, rule);
+        tracker?.Set(connection, reply);
         if (packet.IsTraced)
         {
             emit.Trace(packet, $"new connection allowed by rule {RuleName(rule)}");

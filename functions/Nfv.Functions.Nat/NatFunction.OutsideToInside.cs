@@ -56,7 +56,7 @@ public sealed partial class NatFunction
         }
 
         byte tcpFlags = TcpFlags(protocol, l4);
-        int session = CurrentSession(FlowKey.Of(source, destination, remotePort, externalPort, 0, protocol), outside: true);
+        int session = _tracker is { Current: >= 0 } ? CurrentSession(FlowKey.Of(source, destination, remotePort, externalPort, 0, protocol), outside: true) : -1;
         if (session < 0)
         {
             session = _table.FindInbound(protocol, source, remotePort, destination, externalPort, now);

@@ -311,7 +311,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     {
         refused = default;
         // A feature before this one (a firewall) may have found the packet's connection already: then no second lookup.
-        int session = CurrentSession(FlowKey.Of(inside, remote, insidePort, remotePort, 0, protocol), outside: false);
+        int session = _tracker is { Current: >= 0 } ? CurrentSession(FlowKey.Of(inside, remote, insidePort, remotePort, 0, protocol), outside: false) : -1;
         if (session < 0)
         {
             session = _table.FindOutbound(protocol, inside, insidePort, remote, remotePort, now);
@@ -336,7 +336,8 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     /// </summary>
     private int CurrentSession(FlowKey key, bool outside)
     {
-        if (_tracker is not { Current: var current and >= 0 } || !_table.IsSession(current))
+        int current = _tracker!.Current;
+        if (!_table.IsSession(current))
         {
             return -1;
         }
