@@ -17,10 +17,9 @@ public readonly record struct TcpSegmentPlan(int IpOffset, int TcpOffset, int He
 
 /// <summary>
 /// TCP segmentation in software, for a TCP/IPv4 super-frame (up to 64 KB from a lab host's TAP, its checksum partial)
-/// that must leave where no device segments it (a VXLAN tunnel's UDP socket): each segment gets the headers, its slice
+/// that must leave where no device segments it (a VXLAN tunnel's UDP socket): each segment, written where the caller says, gets the headers, its slice
 /// of the payload, its own IPv4 total length, identification and checksum, its sequence number, the flags Linux gives
-/// it (FIN and PSH on the last only, CWR on the first only) and a complete TCP checksum. Nothing is allocated: the
-/// caller rents each segment's packet.
+/// it (FIN and PSH on the last only, CWR on the first only) and a complete TCP checksum. Nothing is allocated.
 /// </summary>
 public static class TcpSegmentation
 {
@@ -52,17 +51,6 @@ public static class TcpSegmentation
     /// <summary>The length of segment <paramref name="index"/>'s frame: the headers and its slice of the payload.</summary>
     public static int SegmentLength(in TcpSegmentPlan plan, int index) =>
         plan.HeaderLength + Math.Min(plan.SegmentSize, plan.PayloadLength - (index * plan.SegmentSize));
-
-    /// <summary>Writes segment <paramref name="index"/> of <paramref name="superFrame"/> into <paramref name="segment"/>, an ordinary frame.</summary>
-    public static void Write(Packet superFrame, in TcpSegmentPlan plan, int index, Packet segment)
-    {
-        ArgumentNullException.ThrowIfNull(superFrame);
-        ArgumentNullException.ThrowIfNull(segment);
-        segment.SetFrame(Packet.DefaultHeadroom, SegmentLength(plan, index));
-        segment.Offload = default;
-        segment.InputPort = superFrame.InputPort;
-        Write(superFrame, plan, index, segment.Data);
-    }
 
     /// <summary>
     /// Writes segment <paramref name="index"/> of <paramref name="superFrame"/> at the start of <paramref name="destination"/>

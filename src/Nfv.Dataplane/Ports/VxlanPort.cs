@@ -315,52 +315,13 @@ public sealed class VxlanPort : IFramePort
         SendTrain(sender, used, datagram, count, bytes, first, last);
     }
 
-    // Sends the train of `count` datagrams of `datagram` bytes (the last may be shorter) to remotes first..last.
+    // Sends the train in the port's buffer: `count` datagrams of `datagram` bytes (the last may be shorter).
     private unsafe bool SendTrain(SafeFileHandle sender, int used, int datagram, int count, int bytes, int first, int last)
     {
-        bool sent = false;
         fixed (byte* train = _train)
         {
-            for (int r = first; r <= last; r++)
-            {
-                var to = _remotes[r];
-                var vector = new IoVec { Base = train, Length = (nuint)used };
-                var control = UInt16ControlMessage.Of(SOL_UDP, UDP_SEGMENT, (ushort)datagram);
-                var message = new MsgHdr
-                {
-                    Name = &to,
-                    NameLength = (uint)sizeof(SockAddrIn),
-                    Iov = &vector,
-                    IovLength = 1,
-                    Control = count > 1 ? &control : null,
-                    ControlLength = count > 1 ? (nuint)sizeof(UInt16ControlMessage) : 0,
-                };
-                nint written;
-                do
-                {
-                    written = SendMessage(sender, &message, 0);
-                }
-                while (written < 0 && LastError == Error.EINTR);
-                if (written == used)
-                {
-                    sent = true;
-                    continue;
-                }
-                var error = written < 0 ? LastError : Error.EIO;
-                if (error is Error.EMSGSIZE or Error.EINVAL)
-                {
-                    Counters.Dropped(PortDrop.Oversize); // a segment's datagram does not fit the underlay's MTU
-                    return false;
-                }
-                Counters.Dropped(PortDrop.SendError);
-            }
+            return SendDatagrams(sender, train, used, datagram, count, bytes, first, last);
         }
-        if (sent)
-        {
-            Counters.Traffic.Add(PortTraffic.SentPackets, count);
-            Counters.Traffic.Add(PortTraffic.SentBytes, bytes);
-        }
-        return true;
     }
 
     private unsafe void SendFrame(Packet packet)
@@ -374,40 +335,59 @@ public sealed class VxlanPort : IFramePort
         var buffer = packet.Buffer;
         WriteHeader(buffer.AsSpan(start, HeaderSize));
         var frame = packet.Data;
-        var sender = _senders[FlowHash(frame) % SourcePorts];
         var (first, last) = Targets(frame);
         int total = packet.Length + HeaderSize;
-        bool sent = false;
         fixed (byte* p = buffer)
         {
-            for (int r = first; r <= last; r++)
+            SendDatagrams(_senders[FlowHash(frame) % SourcePorts], p + start, total, total, 1, packet.Length, first, last);
+        }
+    }
+
+    // Sends `length` bytes at `data` to remotes first..last: one datagram, or (count > 1) a train the kernel cuts into
+    // datagrams of `datagram` bytes (UDP_SEGMENT). Counts `count` frames of `bytes` in all once any remote took them;
+    // false when they do not fit the underlay (nothing more of the same size will).
+    private unsafe bool SendDatagrams(SafeFileHandle sender, byte* data, int length, int datagram, int count, int bytes, int first, int last)
+    {
+        bool sent = false;
+        var vector = new IoVec { Base = data, Length = (nuint)length };
+        var control = UInt16ControlMessage.Of(SOL_UDP, UDP_SEGMENT, (ushort)datagram);
+        for (int r = first; r <= last; r++)
+        {
+            var to = _remotes[r];
+            var message = new MsgHdr
             {
-                var to = _remotes[r];
-                nint written;
-                do
-                {
-                    written = SendTo(sender, p + start, total, 0, &to, sizeof(SockAddrIn));
-                }
-                while (written < 0 && LastError == Error.EINTR);
-                if (written == total)
-                {
-                    sent = true;
-                }
-                else if (written < 0 && LastError == Error.EMSGSIZE)
-                {
-                    Counters.Dropped(PortDrop.Oversize);
-                    return;
-                }
-                else
-                {
-                    Counters.Dropped(PortDrop.SendError); // the socket's queue full, or a remote's port unreachable
-                }
+                Name = &to,
+                NameLength = (uint)sizeof(SockAddrIn),
+                Iov = &vector,
+                IovLength = 1,
+                Control = count > 1 ? &control : null,
+                ControlLength = count > 1 ? (nuint)sizeof(UInt16ControlMessage) : 0,
+            };
+            nint written;
+            do
+            {
+                written = SendMessage(sender, &message, 0);
             }
+            while (written < 0 && LastError == Error.EINTR);
+            if (written == length)
+            {
+                sent = true;
+                continue;
+            }
+            var error = written < 0 ? LastError : Error.EIO;
+            if (error is Error.EMSGSIZE or Error.EINVAL)
+            {
+                Counters.Dropped(PortDrop.Oversize); // a datagram does not fit the underlay's MTU
+                return false;
+            }
+            Counters.Dropped(PortDrop.SendError); // the socket's queue full, or a remote's port unreachable
         }
         if (sent)
         {
-            Counters.Sent(packet.Length);
+            Counters.Traffic.Add(PortTraffic.SentPackets, count);
+            Counters.Traffic.Add(PortTraffic.SentBytes, bytes);
         }
+        return true;
     }
 
     private void WriteHeader(Span<byte> header)

@@ -134,11 +134,9 @@ public sealed class VxlanPortTests : IDisposable
         var segments = new List<byte[]>();
         for (int i = 0; i < plan.Value.Segments; i++)
         {
-            var segment = _pool.Rent()!;
-            TcpSegmentation.Write(packet, plan.Value, i, segment);
-            Assert.False(segment.Offload.IsGso);
-            segments.Add(segment.Data.ToArray());
-            segment.Release();
+            var segment = new byte[TcpSegmentation.SegmentLength(plan.Value, i)];
+            Assert.Equal(segment.Length, TcpSegmentation.Write(packet, plan.Value, i, segment));
+            segments.Add(segment);
         }
         packet.Release();
         AssertSegments(superFrame, segments, 1000);

@@ -112,6 +112,4 @@ internal static partial class Interop
     [LibraryImport(Libraries.Libc, EntryPoint = "sendmsg", SetLastError = true)]
     internal static unsafe partial nint SendMessage(SafeHandle fd, MsgHdr* message, int flags);
 
-    [LibraryImport(Libraries.Libc, EntryPoint = "sendto", SetLastError = true)]
-    internal static unsafe partial nint SendTo(SafeHandle fd, byte* buffer, nint length, int flags, SockAddrIn* to, int toLength);
 }
