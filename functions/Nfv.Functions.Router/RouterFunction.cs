@@ -190,7 +190,7 @@ public sealed partial class RouterFunction : INetworkFunction
     internal ArpTable Arp => _arp;
 
     /// <summary>The ARP entries, for <c>nfv show arp</c>. Worker thread only for now: allocates and is not synchronised.</summary>
-    public IReadOnlyList<ArpEntry> GetArpTable() => _arp.Snapshot(_time.GetTimestamp());
+    public IReadOnlyList<NeighbourEntry<Ipv4Address>> GetArpTable() => _arp.Snapshot(_time.GetTimestamp());
 
     /// <inheritdoc/>
     public void Process(PacketBatch batch, Emitter emit)
@@ -475,17 +475,17 @@ public sealed partial class RouterFunction : INetworkFunction
         {
             emit.Trace(packet, result switch
             {
-                ArpEnqueueResult.Queued => $"next hop {nextHop} not resolved yet: a copy waits for its ARP reply{(sendRequest ? $", ARP request sent out {_interfaces[outPort].Name}" : "")}",
-                ArpEnqueueResult.TableFull => $"next hop {nextHop} not resolved and the ARP table is full",
+                NeighbourEnqueueResult.Queued => $"next hop {nextHop} not resolved yet: a copy waits for its ARP reply{(sendRequest ? $", ARP request sent out {_interfaces[outPort].Name}" : "")}",
+                NeighbourEnqueueResult.TableFull => $"next hop {nextHop} not resolved and the ARP table is full",
                 _ => $"next hop {nextHop} not resolved and its ARP queue is full",
             });
         }
         switch (result)
         {
-            case ArpEnqueueResult.Queued:
+            case NeighbourEnqueueResult.Queued:
                 emit.Drop(packet, RouterDrop.ArpQueued);
                 break;
-            case ArpEnqueueResult.TableFull:
+            case NeighbourEnqueueResult.TableFull:
                 Counters.Increment(RouterEvent.ArpTableFull);
                 if (!_arpFullReported)
                 {
@@ -738,7 +738,7 @@ public sealed partial class RouterFunction : INetworkFunction
         return headerLength + l4Header + packet.Offload.GsoSize;
     }
 
-    private sealed class ArpSink(RouterFunction router) : IArpTimerSink
+    private sealed class ArpSink(RouterFunction router) : INeighbourTimerSink<Ipv4Address>
     {
         public Emitter? Emit;
         public long Now;

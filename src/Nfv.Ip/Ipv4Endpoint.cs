@@ -90,7 +90,7 @@ public sealed class Ipv4Endpoint
     /// the packet is addressed to us; a probe (sender 0.0.0.0, RFC 5227) teaches nothing. A request for one of the
     /// interface's addresses is turned into the reply and sent (<see cref="ArpReceiveResult.Replied"/>); otherwise
     /// the caller ends the packet. <paramref name="updatedEntry"/> is the entry updated (-1 if none): the caller sends
-    /// what waited on it (<see cref="ArpTable.TryDequeue"/>) to <paramref name="senderMac"/>.
+    /// what waited on it (<see cref="NeighbourTable{TAddress}.TryDequeue"/>) to <paramref name="senderMac"/>.
     /// </summary>
     public ArpReceiveResult ReceiveArp(Packet packet, int iface, long now, Emitter emit, out int updatedEntry, out MacAddress senderMac)
     {

@@ -7,7 +7,7 @@ namespace Nfv.Functions.Router.Tests;
 
 public class ArpTableTests
 {
-    private sealed class Sink : IArpTimerSink
+    private sealed class Sink : INeighbourTimerSink<Ipv4Address>
     {
         public List<Ipv4Address> Requests { get; } = [];
         public List<Ipv4Address> Failed { get; } = [];

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Nfv.Ip.Headers;
 
 /// <summary>An IPv4 address as a host-order <see cref="uint"/>: cheap to compare, mask and hash.</summary>
-public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>
+public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>, INeighbourAddress<Ipv4Address>
 {
     /// <summary>0.0.0.0.</summary>
     public static Ipv4Address Any => new(0);
@@ -43,6 +43,9 @@ public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>
     /// <summary>Parses or throws <see cref="FormatException"/>.</summary>
     public static Ipv4Address Parse(string text) =>
         TryParse(text, out var address) ? address : throw new FormatException($"'{text}' is not an IPv4 address.");
+
+    /// <inheritdoc/>
+    static ulong INeighbourAddress<Ipv4Address>.Fold(Ipv4Address address) => address.Value;
 
     /// <inheritdoc/>
     public int CompareTo(Ipv4Address other) => Value.CompareTo(other.Value);

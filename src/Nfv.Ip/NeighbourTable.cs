@@ -5,8 +5,8 @@ using Nfv.Ip.Headers;
 
 namespace Nfv.Ip;
 
-/// <summary>What <see cref="ArpTable.Enqueue"/> did with a packet waiting for its next hop's address.</summary>
-public enum ArpEnqueueResult
+/// <summary>What <see cref="NeighbourTable{TAddress}.Enqueue"/> did with a packet waiting for its next hop's address.</summary>
+public enum NeighbourEnqueueResult
 {
     /// <summary>A copy waits for the address.</summary>
     Queued = 0,
@@ -16,31 +16,39 @@ public enum ArpEnqueueResult
     TableFull = 2,
 }
 
-/// <summary>What an <see cref="ArpTable"/> asks of its owner while it runs its timers.</summary>
-public interface IArpTimerSink
+/// <summary>What a <see cref="NeighbourTable{TAddress}"/> asks of its owner while it runs its timers.</summary>
+public interface INeighbourTimerSink<TAddress>
 {
     /// <summary>A resolution needs its next request (a retry).</summary>
-    void SendRequest(int iface, Ipv4Address target);
+    void SendRequest(int iface, TAddress target);
 
     /// <summary>
     /// A resolution failed after every retry; called once for each packet that waited, which the table frees
     /// right after the call (send the ICMP host unreachable now, copying what is needed).
     /// </summary>
-    void ResolutionFailed(int iface, Ipv4Address target, Packet waiting);
+    void ResolutionFailed(int iface, TAddress target, Packet waiting);
 }
 
-/// <summary>One entry as <c>nfv show arp</c> prints it.</summary>
+/// <summary>An address a <see cref="NeighbourTable{TAddress}"/> resolves: IPv4 (ARP) or IPv6 (neighbour discovery).</summary>
+public interface INeighbourAddress<TSelf> : IEquatable<TSelf>, IComparable<TSelf> where TSelf : struct, INeighbourAddress<TSelf>
+{
+    /// <summary>The address folded into 64 bits for hashing (the table mixes it further).</summary>
+    static abstract ulong Fold(TSelf address);
+}
+
+/// <summary>One entry as <c>nfv show arp</c> (or <c>nfv show neighbours</c>) prints it.</summary>
 /// <param name="Interface">The interface (port) index.</param>
-/// <param name="Address">The neighbour's IPv4 address.</param>
+/// <param name="Address">The neighbour's address.</param>
 /// <param name="Mac">Its hardware address; zero while incomplete.</param>
 /// <param name="Complete">True once resolved.</param>
 /// <param name="Age">Time since it was last confirmed (or since resolution started).</param>
-public readonly record struct ArpEntry(int Interface, Ipv4Address Address, MacAddress Mac, bool Complete, TimeSpan Age);
+public readonly record struct NeighbourEntry<TAddress>(int Interface, TAddress Address, MacAddress Mac, bool Complete, TimeSpan Age);
 
 /// <summary>
-/// An ARP cache and resolver (RFC 826, RFC 1122 §2.3.2): (interface, IPv4 address) → MAC with ageing, bounded to
-/// <see cref="Capacity"/> entries, plus, for next hops being resolved, a bounded queue of packets waiting and the
-/// request retries. Shared by every function that speaks IPv4 on a link (the router, the DHCP server).
+/// A neighbour cache and resolver: (interface, address) → MAC with ageing, bounded to <see cref="Capacity"/> entries,
+/// plus, for next hops being resolved, a bounded queue of packets waiting and the request retries. ARP (RFC 826,
+/// RFC 1122 §2.3.2) and IPv6 neighbour discovery (RFC 4861 §7.2) resolve the same way and differ only in the
+/// messages their owner sends, so one table serves both: <see cref="ArpTable"/> and <see cref="NeighbourCache"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -57,7 +65,7 @@ public readonly record struct ArpEntry(int Interface, Ipv4Address Address, MacAd
 /// construction: the index is an open-addressing hash table at most half full, allocated once.
 /// </para>
 /// </remarks>
-public sealed class ArpTable
+public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress<TAddress>
 {
     private const byte Free = 0;
     private const byte Incomplete = 1;
@@ -65,7 +73,8 @@ public sealed class ArpTable
 
     private struct Entry
     {
-        public ulong Key;
+        public TAddress Address;
+        public int Interface;
         public MacAddress Mac;
         public long Updated;
         public long NextRetry;
@@ -102,7 +111,7 @@ public sealed class ArpTable
     /// <param name="attempts">Requests sent before giving up (the first included).</param>
     /// <param name="timestampFrequency"><see cref="TimeProvider.TimestampFrequency"/> of the clock times come from.</param>
     /// <param name="bufferSize">Bytes per queued packet buffer; frames longer than fit are not queued.</param>
-    public ArpTable(int capacity, TimeSpan reachableTime, int queueDepth, int queueTotal, TimeSpan retryInterval, int attempts,
+    public NeighbourTable(int capacity, TimeSpan reachableTime, int queueDepth, int queueTotal, TimeSpan retryInterval, int attempts,
         long timestampFrequency, int bufferSize = Packet.DefaultHeadroom + Packet.MaxFrameLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -166,9 +175,9 @@ public sealed class ArpTable
     public int Waiting => QueueTotal - _freeQueueCount;
 
     /// <summary>The MAC of <paramref name="address"/> on <paramref name="iface"/> if resolved and not aged out.</summary>
-    public bool TryLookup(int iface, Ipv4Address address, long now, out MacAddress mac)
+    public bool TryLookup(int iface, TAddress address, long now, out MacAddress mac)
     {
-        if (Find(Key(iface, address)) is var i and >= 0)
+        if (Find(iface, address) is var i and >= 0)
         {
             ref Entry e = ref _entries[i];
             if (e.State == Complete && now - e.Updated < _reachable)
@@ -187,10 +196,9 @@ public sealed class ArpTable
     /// <paramref name="create"/> (the neighbour asked us, RFC 826 "merge" plus RFC 1122's "addressed to us" rule).
     /// Returns the entry index (for <see cref="TryDequeue"/>), or -1 when nothing was recorded.
     /// </summary>
-    public int Update(int iface, Ipv4Address address, MacAddress mac, long now, bool create)
+    public int Update(int iface, TAddress address, MacAddress mac, long now, bool create)
     {
-        ulong key = Key(iface, address);
-        int i = Find(key);
+        int i = Find(iface, address);
         if (i < 0)
         {
             if (!create)
@@ -203,8 +211,8 @@ public sealed class ArpTable
                 return -1;
             }
             i = _freeEntries[--_freeEntryCount];
-            _entries[i] = new Entry { Key = key, QueueHead = -1, QueueTail = -1 };
-            Insert(key, i);
+            _entries[i] = new Entry { Address = address, Interface = iface, QueueHead = -1, QueueTail = -1 };
+            Insert(i);
         }
         ref Entry e = ref _entries[i];
         e.Mac = mac;
@@ -219,22 +227,21 @@ public sealed class ArpTable
     /// starting the resolution if none is under way (then <paramref name="sendRequest"/> is true: send the first
     /// request now; later ones come from <see cref="OnTimer"/>). The caller still ends <paramref name="packet"/> itself.
     /// </summary>
-    public ArpEnqueueResult Enqueue(int iface, Ipv4Address address, Packet packet, long now, out bool sendRequest)
+    public NeighbourEnqueueResult Enqueue(int iface, TAddress address, Packet packet, long now, out bool sendRequest)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        ulong key = Key(iface, address);
         bool start = false;
         sendRequest = false;
-        int i = Find(key);
+        int i = Find(iface, address);
         if (i < 0)
         {
             if (_freeEntryCount == 0)
             {
-                return ArpEnqueueResult.TableFull;
+                return NeighbourEnqueueResult.TableFull;
             }
             i = _freeEntries[--_freeEntryCount];
-            _entries[i] = new Entry { Key = key, QueueHead = -1, QueueTail = -1 };
-            Insert(key, i);
+            _entries[i] = new Entry { Address = address, Interface = iface, QueueHead = -1, QueueTail = -1 };
+            Insert(i);
         }
         ref Entry e = ref _entries[i];
         if (e.State != Incomplete)
@@ -249,7 +256,7 @@ public sealed class ArpTable
         sendRequest = start;
         if (e.Queued >= QueueDepth || _freeQueueCount == 0 || packet.Offset + packet.Length > _queuePool.BufferSize)
         {
-            return ArpEnqueueResult.QueueFull;
+            return NeighbourEnqueueResult.QueueFull;
         }
         var copy = _queuePool.Rent()!;
         copy.CopyFrom(packet);
@@ -266,7 +273,7 @@ public sealed class ArpTable
         }
         e.QueueTail = q;
         e.Queued++;
-        return ArpEnqueueResult.Queued;
+        return NeighbourEnqueueResult.Queued;
     }
 
     /// <summary>Takes the oldest packet waiting on entry <paramref name="entry"/> (from <see cref="Update"/>); give it back with <see cref="Release"/>.</summary>
@@ -306,7 +313,7 @@ public sealed class ArpTable
     /// waiting packet is handed to <paramref name="sink"/>, then freed), and removes aged-out complete entries.
     /// Returns how many resolutions failed. Walks every entry: O(<see cref="Capacity"/>).
     /// </summary>
-    public int OnTimer(long now, IArpTimerSink sink)
+    public int OnTimer(long now, INeighbourTimerSink<TAddress> sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
         int failed = 0;
@@ -315,8 +322,8 @@ public sealed class ArpTable
             ref Entry e = ref _entries[i];
             if (e.State == Incomplete && now >= e.NextRetry)
             {
-                var iface = (int)(e.Key >> 32);
-                var address = new Ipv4Address((uint)e.Key);
+                var iface = e.Interface;
+                var address = e.Address;
                 if (e.Tries < Attempts)
                 {
                     e.Tries++;
@@ -341,9 +348,9 @@ public sealed class ArpTable
     }
 
     /// <summary>The entries, for display. Allocates; worker thread only.</summary>
-    public IReadOnlyList<ArpEntry> Snapshot(long now)
+    public IReadOnlyList<NeighbourEntry<TAddress>> Snapshot(long now)
     {
-        var list = new List<ArpEntry>(_count);
+        var list = new List<NeighbourEntry<TAddress>>(_count);
         for (int i = 0; i < _entries.Length; i++)
         {
             ref Entry e = ref _entries[i];
@@ -351,9 +358,8 @@ public sealed class ArpTable
             {
                 continue;
             }
-            ulong key = e.Key;
             var age = TimeSpan.FromTicks((long)((Int128)Math.Max(0, now - e.Updated) * TimeSpan.TicksPerSecond / _frequency));
-            list.Add(new ArpEntry((int)(key >> 32), new Ipv4Address((uint)key), e.Mac, e.State == Complete, age));
+            list.Add(new NeighbourEntry<TAddress>(e.Interface, e.Address, e.Mac, e.State == Complete, age));
         }
         list.Sort(static (a, b) => a.Interface != b.Interface ? a.Interface.CompareTo(b.Interface) : a.Address.CompareTo(b.Address));
         return list;
@@ -365,18 +371,22 @@ public sealed class ArpTable
         {
             waiting.Release();
         }
-        Unindex(_entries[i].Key);
+        Unindex(i);
         _entries[i] = default;
         _freeEntries[_freeEntryCount++] = i;
     }
 
-    private static ulong Key(int iface, Ipv4Address address) => ((ulong)(uint)iface << 32) | address.Value;
-
-    private int Home(ulong key) => (int)(((key ^ (key >> 29)) * 0x9E37_79B9_7F4A_7C15UL) >> _bucketShift);
-
-    private int Find(ulong key)
+    private int Home(int iface, TAddress address)
     {
-        int b = Home(key);
+        ulong key = TAddress.Fold(address) ^ ((ulong)(uint)iface << 40);
+        return (int)(((key ^ (key >> 29)) * 0x9E37_79B9_7F4A_7C15UL) >> _bucketShift);
+    }
+
+    private int Home(int entry) => Home(_entries[entry].Interface, _entries[entry].Address);
+
+    private int Find(int iface, TAddress address)
+    {
+        int b = Home(iface, address);
         while (true)
         {
             int slot = _buckets[b];
@@ -384,7 +394,8 @@ public sealed class ArpTable
             {
                 return -1;
             }
-            if (_entries[slot - 1].Key == key)
+            ref Entry e = ref _entries[slot - 1];
+            if (e.Interface == iface && e.Address.Equals(address))
             {
                 return slot - 1;
             }
@@ -392,9 +403,9 @@ public sealed class ArpTable
         }
     }
 
-    private void Insert(ulong key, int entry)
+    private void Insert(int entry)
     {
-        int b = Home(key);
+        int b = Home(entry);
         while (_buckets[b] != 0)
         {
             b = (b + 1) & _bucketMask;
@@ -404,10 +415,10 @@ public sealed class ArpTable
     }
 
     // Backward-shift deletion (Knuth 6.4, algorithm R), as MacTable does: no tombstones.
-    private void Unindex(ulong key)
+    private void Unindex(int entry)
     {
-        int hole = Home(key);
-        while (_entries[_buckets[hole] - 1].Key != key)
+        int hole = Home(entry);
+        while (_buckets[hole] - 1 != entry)
         {
             hole = (hole + 1) & _bucketMask;
         }
@@ -420,7 +431,7 @@ public sealed class ArpTable
             {
                 break;
             }
-            int home = Home(_entries[slot - 1].Key);
+            int home = Home(slot - 1);
             if (((j - home) & _bucketMask) >= ((j - hole) & _bucketMask))
             {
                 _buckets[hole] = slot;
@@ -434,3 +445,13 @@ public sealed class ArpTable
     private long ToTimestamp(TimeSpan span) =>
         Math.Max(1, (long)Int128.Min(long.MaxValue / 4, (Int128)span.Ticks * _frequency / TimeSpan.TicksPerSecond));
 }
+
+/// <summary>The ARP cache (RFC 826): IPv4 neighbours. Shared by every function that speaks IPv4 on a link (the router, the DHCP server).</summary>
+public sealed class ArpTable(int capacity, TimeSpan reachableTime, int queueDepth, int queueTotal, TimeSpan retryInterval, int attempts,
+    long timestampFrequency, int bufferSize = Packet.DefaultHeadroom + Packet.MaxFrameLength)
+    : NeighbourTable<Ipv4Address>(capacity, reachableTime, queueDepth, queueTotal, retryInterval, attempts, timestampFrequency, bufferSize);
+
+/// <summary>The IPv6 neighbour cache (RFC 4861 §5.1): neighbours found by neighbour solicitations.</summary>
+public sealed class NeighbourCache(int capacity, TimeSpan reachableTime, int queueDepth, int queueTotal, TimeSpan retryInterval, int attempts,
+    long timestampFrequency, int bufferSize = Packet.DefaultHeadroom + Packet.MaxFrameLength)
+    : NeighbourTable<Ipv6Address>(capacity, reachableTime, queueDepth, queueTotal, retryInterval, attempts, timestampFrequency, bufferSize);
