@@ -47,7 +47,7 @@ public sealed partial class RouterFunction : IInspectableFunction
                 _interfaces[entry.Interface].Name,
                 entry.Address.ToString(),
                 entry.Complete ? entry.Mac.ToString() : "",
-                entry.Complete ? "reachable" : "incomplete",
+                entry.State.ToString().ToLowerInvariant(),
                 ((long)entry.Age.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             ];
         }

@@ -40,9 +40,26 @@ public interface INeighbourAddress<TSelf> : IEquatable<TSelf>, IComparable<TSelf
 /// <param name="Interface">The interface (port) index.</param>
 /// <param name="Address">The neighbour's address.</param>
 /// <param name="Mac">Its hardware address; zero while incomplete.</param>
-/// <param name="Complete">True once resolved.</param>
+/// <param name="State">Where it is in neighbour unreachability detection.</param>
 /// <param name="Age">Time since it was last confirmed (or since resolution started).</param>
-public readonly record struct NeighbourEntry<TAddress>(int Interface, TAddress Address, MacAddress Mac, bool Complete, TimeSpan Age);
+public readonly record struct NeighbourEntry<TAddress>(int Interface, TAddress Address, MacAddress Mac, NeighbourState State, TimeSpan Age)
+{
+    /// <summary>True once resolved: the MAC is known (reachable, stale or being probed).</summary>
+    public bool Complete => State != NeighbourState.Incomplete;
+}
+
+/// <summary>The states of a neighbour entry (RFC 4861 §7.3.2, the ones a router needs).</summary>
+public enum NeighbourState
+{
+    /// <summary>Being resolved: requests go out, packets wait.</summary>
+    Incomplete = 0,
+    /// <summary>Confirmed within the reachable time.</summary>
+    Reachable = 1,
+    /// <summary>Older than the reachable time and not used since: used as is when a packet comes, which starts a probe.</summary>
+    Stale = 2,
+    /// <summary>Used while stale: packets still go to the known MAC while requests confirm it; removed if none is answered.</summary>
+    Probe = 3,
+}
 
 /// <summary>
 /// A neighbour cache and resolver: (interface, address) → MAC with ageing, bounded to <see cref="Capacity"/> entries,
@@ -60,8 +77,10 @@ public readonly record struct NeighbourEntry<TAddress>(int Interface, TAddress A
 /// </para>
 /// <para>
 /// Times are <see cref="TimeProvider.GetTimestamp"/> values of the clock given. A complete entry older than the
-/// reachable time is dead for <see cref="TryLookup"/> (the next packet starts a new resolution) and removed by
-/// <see cref="OnTimer"/>. Not thread-safe: the worker that owns the function owns the table. Nothing allocates after
+/// reachable time is stale: the next <see cref="TryLookup"/> still answers with its MAC (traffic never waits for a
+/// neighbour it already knows) and starts a probe, requests sent by <see cref="OnTimer"/>; an answer makes it reachable
+/// again, no answer after every attempt removes it. A stale entry nobody uses is removed at twice the reachable time.
+/// As Linux's neighbour table does for ARP and neighbour discovery alike (RFC 4861 §7.3, RFC 1122 §2.3.2.1). Not thread-safe: the worker that owns the function owns the table. Nothing allocates after
 /// construction: the index is an open-addressing hash table at most half full, allocated once.
 /// </para>
 /// </remarks>
@@ -70,6 +89,7 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
     private const byte Free = 0;
     private const byte Incomplete = 1;
     private const byte Complete = 2;
+    private const byte Probing = 3;
 
     private struct Entry
     {
@@ -180,8 +200,12 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
         if (Find(iface, address) is var i and >= 0)
         {
             ref Entry e = ref _entries[i];
-            if (e.State == Complete && now - e.Updated < _reachable)
+            if (e.State >= Complete)
             {
+                if (e.State == Complete && now - e.Updated >= _reachable)
+                {
+                    StartProbe(ref e, now);
+                }
                 mac = e.Mac;
                 return true;
             }
@@ -320,7 +344,18 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
         for (int i = 0; i < _entries.Length; i++)
         {
             ref Entry e = ref _entries[i];
-            if (e.State == Incomplete && now >= e.NextRetry)
+            if (e.State == Probing && now >= e.NextRetry)
+            {
+                if (e.Tries < Attempts)
+                {
+                    e.Tries++;
+                    e.NextRetry = now + _retryInterval;
+                    sink.SendRequest(e.Interface, e.Address);
+                    continue;
+                }
+                Remove(i); // no answer: the next packet resolves it from scratch
+            }
+            else if (e.State == Incomplete && now >= e.NextRetry)
             {
                 var iface = e.Interface;
                 var address = e.Address;
@@ -339,7 +374,7 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
                 }
                 Remove(i);
             }
-            else if (e.State == Complete && now - e.Updated >= _reachable)
+            else if (e.State == Complete && now - e.Updated >= 2 * _reachable)
             {
                 Remove(i);
             }
@@ -359,10 +394,25 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
                 continue;
             }
             var age = TimeSpan.FromTicks((long)((Int128)Math.Max(0, now - e.Updated) * TimeSpan.TicksPerSecond / _frequency));
-            list.Add(new NeighbourEntry<TAddress>(e.Interface, e.Address, e.Mac, e.State == Complete, age));
+            var state = e.State switch
+            {
+                Incomplete => NeighbourState.Incomplete,
+                Probing => NeighbourState.Probe,
+                _ when now - e.Updated >= _reachable => NeighbourState.Stale,
+                _ => NeighbourState.Reachable,
+            };
+            list.Add(new NeighbourEntry<TAddress>(e.Interface, e.Address, e.Mac, state, age));
         }
         list.Sort(static (a, b) => a.Interface != b.Interface ? a.Interface.CompareTo(b.Interface) : a.Address.CompareTo(b.Address));
         return list;
+    }
+
+    // A stale entry in use: requests confirm it, the first at the next OnTimer.
+    private static void StartProbe(ref Entry e, long now)
+    {
+        e.State = Probing;
+        e.Tries = 0;
+        e.NextRetry = now;
     }
 
     private void Remove(int i)

@@ -62,7 +62,7 @@ public class ArpTableTests
                 Assert.Equal(mac, found.Value);
             }
             Assert.Equal(live.Count, table.Count);
-            now += 11_000;
+            now += 21_000; // unused past twice the reachable time: gone
             table.OnTimer(now, sink);
             Assert.Equal(0, table.Count);
         }

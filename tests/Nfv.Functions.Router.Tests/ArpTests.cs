@@ -106,7 +106,7 @@ public class ArpTests
     }
 
     [Fact]
-    public void Entries_age_out_and_are_resolved_again()
+    public void A_stale_entry_keeps_carrying_traffic_while_probes_confirm_it_and_goes_when_none_is_answered()
     {
         var h = new RouterHarness(Default() with { ArpReachable = TimeSpan.FromSeconds(30) });
         h.Teach(Wan, H2Mac, H2);
@@ -114,10 +114,46 @@ public class ArpTests
         h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
         h.Emit.AssertSentTo(Wan);
 
+        // Past the reachable time: the packet still goes to the known MAC, no packet waits, and a probe follows.
         h.Time.Advance(TimeSpan.FromSeconds(31));
         h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
-        Assert.Equal((int)RouterDrop.ArpQueued, Assert.Single(h.Emit.Dropped).Reason);
+        Assert.Equal(H2Mac, EthernetHeader.Destination(h.Emit.SentTo(Wan)));
+        Assert.Empty(h.Emit.Dropped);
+        h.Emit.Clear();
+        h.Router.OnTimer(h.Emit);
         Assert.Equal(ArpHeader.OperationRequest, ArpHeader.Operation(h.Emit.SentTo(Wan).AsSpan(14)));
+
+        // Every probe unanswered: the entry goes and the next packet waits for a new resolution.
+        for (int i = 0; i < RouterOptions.DefaultArpAttempts; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            h.Router.OnTimer(h.Emit);
+        }
+        Assert.False(h.Router.Arp.TryLookup(Wan, Ipv4Address.Parse(H2), h.Time.GetTimestamp(), out _));
+        h.Emit.Clear();
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
+        Assert.Equal((int)RouterDrop.ArpQueued, Assert.Single(h.Emit.Dropped).Reason);
+    }
+
+    [Fact]
+    public void An_answered_probe_makes_a_stale_entry_reachable_again()
+    {
+        var h = new RouterHarness(Default() with { ArpReachable = TimeSpan.FromSeconds(30) });
+        h.Teach(Wan, H2Mac, H2);
+        h.Teach(Lan, H1Mac, H1);
+        h.Time.Advance(TimeSpan.FromSeconds(31));
+        h.Send(Lan, h.FromH1(H2, 17, IpPackets.Udp(1, 2)));
+        h.Router.OnTimer(h.Emit);
+        h.Teach(Wan, H2Mac, H2); // the reply
+
+        for (int i = 0; i < 5; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            h.Router.OnTimer(h.Emit);
+        }
+        Assert.Equal("reachable", h.Router.Arp.Snapshot(h.Time.GetTimestamp()).Single(e => e.Interface == Wan).State.ToString().ToLowerInvariant());
+        Assert.True(h.Router.Arp.TryLookup(Wan, Ipv4Address.Parse(H2), h.Time.GetTimestamp(), out var mac));
+        Assert.Equal(H2Mac, mac);
     }
 
     [Fact]
