@@ -26,4 +26,8 @@ public static class RouterDiagnosticCodes
     public const string BadInterfaceMac = "NFV1208";
     /// <summary>Two interfaces whose subnets overlap: a packet to the common part would have two ways out.</summary>
     public const string OverlappingSubnets = "NFV1209";
+    /// <summary>An interface with IPv6 addresses whose MTU is below IPv6's 1280.</summary>
+    public const string Ipv6MtuTooSmall = "NFV1210";
+    /// <summary>Router advertisements that cannot be sent as written (a router lifetime shorter than the interval, none on an interface without IPv6).</summary>
+    public const string BadAdvertisements = "NFV1211";
 }

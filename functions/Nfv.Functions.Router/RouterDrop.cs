@@ -11,33 +11,33 @@ public enum RouterDrop
     Runt = 0,
     /// <summary>The packet's input port is not an interface of the router (a dataplane bug, never a crash).</summary>
     UnknownInputPort = 1,
-    /// <summary>Neither IPv4 nor ARP (IPv6, 802.1Q-tagged, LLDP...): the router speaks untagged IPv4 only.</summary>
+    /// <summary>Neither IPv4, ARP nor IPv6 (802.1Q-tagged, LLDP...), or IPv6 on an interface without IPv6 addresses: the router speaks untagged IP only.</summary>
     UnsupportedEtherType = 2,
-    /// <summary>An IPv4 frame to another unicast MAC address (not this interface's).</summary>
+    /// <summary>An IP frame to another unicast MAC address (not this interface's).</summary>
     OtherHost = 3,
     /// <summary>An ARP packet that is not Ethernet/IPv4, or truncated.</summary>
     BadArp = 4,
     /// <summary>An ARP packet handled and done with: a reply learned, a request for someone else, a gratuitous update.</summary>
     ArpConsumed = 5,
-    /// <summary>Shorter than the IPv4 header or its total length says.</summary>
+    /// <summary>Shorter than the IP header or the length it states.</summary>
     Truncated = 6,
-    /// <summary>IP version is not 4.</summary>
+    /// <summary>The IP version does not match the EtherType (4 for IPv4, 6 for IPv6).</summary>
     BadVersion = 7,
     /// <summary>IHL below 5 (20 bytes) or beyond the total length.</summary>
     BadHeaderLength = 8,
     /// <summary>The header checksum is wrong.</summary>
     BadChecksum = 9,
-    /// <summary>A source address no host may have (0/8, 127/8, multicast, class E, broadcast; RFC 1812 §5.3.7).</summary>
+    /// <summary>A source address no host may have (0/8, 127/8, multicast, class E, broadcast, RFC 1812 §5.3.7; IPv6: multicast, loopback, or unspecified other than in neighbour discovery).</summary>
     MartianSource = 10,
-    /// <summary>A destination never routed: 0/8, 127/8, class E.</summary>
+    /// <summary>A destination never routed: 0/8, 127/8, class E; IPv6 unspecified or loopback.</summary>
     MartianDestination = 11,
     /// <summary>Limited (255.255.255.255) or directed (a subnet's broadcast) broadcast: not forwarded (RFC 2644).</summary>
     Broadcast = 12,
     /// <summary>A multicast destination: the router does no multicast routing.</summary>
     Multicast = 13,
-    /// <summary>No route to the destination (ICMP net unreachable sent, rate permitting).</summary>
+    /// <summary>No route to the destination (ICMP net unreachable or ICMPv6 no route sent, rate permitting).</summary>
     NoRoute = 14,
-    /// <summary>TTL ran out (ICMP time exceeded sent, rate permitting).</summary>
+    /// <summary>TTL or hop limit ran out (ICMP or ICMPv6 time exceeded sent, rate permitting).</summary>
     TtlExpired = 15,
     /// <summary>Too big for the egress MTU with DF set, or a GSO frame whose segments are (ICMP fragmentation needed sent).</summary>
     FragmentationNeeded = 16,
@@ -47,9 +47,9 @@ public enum RouterDrop
     ArpQueueFull = 18,
     /// <summary>A fragment addressed to the router: it does not reassemble.</summary>
     LocalFragment = 19,
-    /// <summary>UDP to one of the router's addresses (ICMP port unreachable sent, rate permitting).</summary>
+    /// <summary>UDP to one of the router's addresses (ICMP or ICMPv6 port unreachable sent, rate permitting).</summary>
     PortUnreachable = 20,
-    /// <summary>Other traffic to the router it does not serve: TCP, ICMP other than echo request, GSO super-frames.</summary>
+    /// <summary>Other traffic to the router it does not serve: TCP, ICMP other than echo request, ICMPv6 it does not act on (a redirect, another router's advertisement), GSO super-frames.</summary>
     LocalUnserved = 21,
     /// <summary>An L3 feature on the interface said drop.</summary>
     FeatureDrop = 22,
@@ -59,4 +59,18 @@ public enum RouterDrop
     EgressNotLinked = 24,
     /// <summary>A protocol other than ICMP, UDP or TCP to one of the router's addresses (ICMP protocol unreachable sent, rate permitting).</summary>
     ProtocolUnreachable = 25,
+    /// <summary>An IPv6 packet bigger than the egress MTU (ICMPv6 packet too big sent, rate permitting): routers never fragment IPv6.</summary>
+    PacketTooBig = 26,
+    /// <summary>An IPv6 packet with a link-local source or destination that would have to leave its link (RFC 4291 §2.5.6).</summary>
+    LinkLocal = 27,
+    /// <summary>An IPv6 packet for the router whose extension headers run past the datagram, repeat hop-by-hop options or are more than 16.</summary>
+    BadExtensionHeader = 28,
+    /// <summary>A neighbour discovery message that fails RFC 4861's checks: hop limit not 255, bad checksum or code, too short, bad options.</summary>
+    BadNeighbourDiscovery = 29,
+    /// <summary>A neighbour discovery message handled and done with: an advertisement learned, a solicitation answered or for another node, a solicitation for an advertisement.</summary>
+    NeighbourDiscoveryConsumed = 30,
+    /// <summary>The packet was copied into the neighbour discovery queue of its next hop; the copy leaves when the address is known.</summary>
+    NeighbourQueued = 31,
+    /// <summary>The next hop's neighbour discovery queue (or the neighbour cache) was full.</summary>
+    NeighbourQueueFull = 32,
 }

@@ -24,15 +24,15 @@ public enum RouterEvent
     [Description("packets addressed to the router itself")]
     LocalDelivered = 3,
 
-    /// <summary>ICMP echo replies sent.</summary>
-    [Description("ICMP echo replies sent")]
+    /// <summary>ICMP and ICMPv6 echo replies sent.</summary>
+    [Description("ICMP and ICMPv6 echo replies sent")]
     EchoReplies = 4,
 
-    /// <summary>ICMP errors sent (time exceeded, unreachable, fragmentation needed).</summary>
-    [Description("ICMP errors sent")]
+    /// <summary>ICMP and ICMPv6 errors sent (time exceeded, unreachable, fragmentation needed, packet too big).</summary>
+    [Description("ICMP and ICMPv6 errors sent")]
     IcmpErrors = 5,
 
-    /// <summary>ICMP errors not sent because the rate limit's bucket was empty.</summary>
+    /// <summary>ICMP and ICMPv6 errors not sent because the rate limit's bucket (one for both) was empty.</summary>
     [Description("ICMP errors not sent: rate limit")]
     IcmpRateLimited = 6,
 
@@ -56,7 +56,35 @@ public enum RouterEvent
     [Description("resolutions not started: ARP table full")]
     ArpTableFull = 11,
 
-    /// <summary>Frames the router wanted to originate (ICMP, ARP, queued packets) but the pool was empty.</summary>
+    /// <summary>Frames the router wanted to originate (ICMP, ARP, neighbour discovery, queued packets) but the pool was empty.</summary>
     [Description("frames not originated: packet pool empty")]
     AllocateFailed = 12,
+
+    /// <summary>Neighbour solicitations sent: resolutions, probes and duplicate address detection.</summary>
+    [Description("neighbour solicitations sent")]
+    NeighbourSolicitations = 13,
+
+    /// <summary>Neighbour advertisements sent for the router's IPv6 addresses.</summary>
+    [Description("neighbour advertisements sent")]
+    NeighbourAdvertisements = 14,
+
+    /// <summary>IPv6 neighbour entries made or refreshed from advertisements and solicitations.</summary>
+    [Description("IPv6 neighbour entries made or refreshed")]
+    NeighbourLearned = 15,
+
+    /// <summary>IPv6 next hops that never answered a solicitation.</summary>
+    [Description("next hops that never answered neighbour discovery")]
+    NeighbourFailed = 16,
+
+    /// <summary>IPv6 resolutions not started: neighbour cache full.</summary>
+    [Description("resolutions not started: neighbour cache full")]
+    NeighbourTableFull = 17,
+
+    /// <summary>Router advertisements sent, unsolicited or answering a solicitation.</summary>
+    [Description("router advertisements sent")]
+    RouterAdvertisements = 18,
+
+    /// <summary>Addresses of the router found in use by another node (duplicate address detection): no longer answered for.</summary>
+    [Description("router addresses found duplicate on their link")]
+    DuplicateAddresses = 19,
 }

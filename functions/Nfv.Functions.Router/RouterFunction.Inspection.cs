@@ -1,9 +1,10 @@
 using System.Globalization;
 using Nfv.Abstractions.Inspection;
+using Nfv.Ip;
 
 namespace Nfv.Functions.Router;
 
-// What `nfv show routes`, `nfv show arp`, the management API and the metrics see of a router.
+// What `nfv show routes`, `nfv show arp`, `nfv show neighbours`, the management API and the metrics see of a router.
 public sealed partial class RouterFunction : IInspectableFunction
 {
     private FunctionTable[]? _tables;
@@ -12,16 +13,19 @@ public sealed partial class RouterFunction : IInspectableFunction
     /// <inheritdoc/>
     public IReadOnlyList<FunctionTable> Tables => _tables ??=
     [
-        new FunctionTable("routes", ["prefix", "kind", "interface", "via"], 0, () => _routes.Routes.Count, RouteRows),
-        new FunctionTable("arp", ["interface", "address", "mac", "state", "age_seconds"], _arp.Capacity, () => _arp.Count, ArpRows),
+        new FunctionTable("routes", ["prefix", "kind", "interface", "via"], 0, () => _routes.Routes.Count + _routes6.Routes.Count, RouteRows),
+        new FunctionTable("arp", ["interface", "address", "mac", "state", "age_seconds"], _arp.Capacity, () => _arp.Count, () => NeighbourRows(GetArpTable())),
+        new FunctionTable("neighbours", ["interface", "address", "mac", "state", "age_seconds"], _neighbours.Capacity, () => _neighbours.Count,
+            () => NeighbourRows(GetNeighbourTable())),
     ];
 
     /// <inheritdoc/>
-    /// <remarks><see cref="RouterEvent"/>, and the ARP table's own count of neighbours it had no room to learn.</remarks>
+    /// <remarks><see cref="RouterEvent"/>, and the ARP table's and neighbour cache's own counts of neighbours they had no room to learn.</remarks>
     public IReadOnlyList<FunctionCounter> Events => _events ??=
     [
         .. Counters.Describe(),
         new FunctionCounter("arp_not_learned", "neighbours that asked for the router not learned: ARP table full", () => _arp.NotLearned),
+        new FunctionCounter("neighbours_not_learned", "IPv6 neighbours that solicited the router not learned: neighbour cache full", () => _neighbours.NotLearned),
     ];
 
     private IEnumerable<IReadOnlyList<string>> RouteRows()
@@ -36,16 +40,26 @@ public sealed partial class RouterFunction : IInspectableFunction
                 route.NextHop.Value == 0 ? "" : route.NextHop.ToString(),
             ];
         }
+        foreach (var route in _routes6.Routes)
+        {
+            yield return
+            [
+                route.Prefix.ToString(),
+                route.Kind.ToString().ToLowerInvariant(),
+                _interfaces[route.Interface].Name,
+                route.NextHop.IsUnspecified ? "" : route.NextHop.ToString(),
+            ];
+        }
     }
 
-    private IEnumerable<IReadOnlyList<string>> ArpRows()
+    private IEnumerable<IReadOnlyList<string>> NeighbourRows<TAddress>(IReadOnlyList<NeighbourEntry<TAddress>> entries)
     {
-        foreach (var entry in GetArpTable())
+        foreach (var entry in entries)
         {
             yield return
             [
                 _interfaces[entry.Interface].Name,
-                entry.Address.ToString(),
+                $"{entry.Address}",
                 entry.Complete ? entry.Mac.ToString() : "",
                 entry.State.ToString().ToLowerInvariant(),
                 ((long)entry.Age.TotalSeconds).ToString(CultureInfo.InvariantCulture),

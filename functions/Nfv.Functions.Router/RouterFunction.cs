@@ -13,9 +13,10 @@ using Nfv.Ip.Headers;
 namespace Nfv.Functions.Router;
 
 /// <summary>
-/// An IPv4 router (RFC 1812): interfaces with addresses and MTUs, a longest-prefix-match FIB over connected and
-/// static routes, ARP, TTL and header checks, ICMP errors (rate limited), echo replies, fragmentation, and L3
-/// feature hooks on each interface.
+/// A dual-stack router. IPv4 (RFC 1812): interfaces with addresses and MTUs, a longest-prefix-match FIB over connected
+/// and static routes, ARP, TTL and header checks, ICMP errors (rate limited), echo replies, fragmentation, and L3
+/// feature hooks on each interface. IPv6 (RFC 8200, 4861, 4443), in <c>RouterFunction.Ipv6.cs</c>: its own FIB,
+/// neighbour discovery, router advertisements, duplicate address detection, ICMPv6 errors and echo replies.
 /// </summary>
 /// <remarks>
 /// Runs on one dataplane worker: not thread-safe, except <see cref="Counters"/>, which any thread may read.
@@ -39,12 +40,18 @@ public sealed partial class RouterFunction : INetworkFunction
         public IIpv4Feature[] OutputFeatures = [];
         // Features run on input here: this interface's own, then router-scoped ones of other interfaces (a NAT's hairpin).
         public IIpv4Feature[] InputFeatures = [];
+        // IPv6 addresses, duplicate detection and advertisements; null: the interface has no IPv6 and drops it.
+        public Ipv6State? V6;
     }
 
     private readonly string _name;
     private readonly Interface[] _interfaces;
     private readonly RouteTable _routes;
+    private readonly Ipv6RouteTable _routes6;
     private readonly ArpTable _arp;
+    private readonly NeighbourCache _neighbours;
+    private readonly NeighbourSink _ndSink;
+    private bool _neighbourFullReported;
     private readonly Ipv4Endpoint _endpoint;
     private ConnectionTracker? _tracker; // shared by the features that track connections; set once, while attaching them
     private readonly TimeProvider _time;
@@ -81,7 +88,7 @@ public sealed partial class RouterFunction : INetworkFunction
         for (int i = 0; i < _interfaces.Length; i++)
         {
             var config = options.Interfaces[i];
-            if (config.Addresses.Count == 0)
+            if (config.Addresses.Count == 0 && config.Ipv6Addresses.Count == 0)
             {
                 throw new ArgumentException($"Interface '{config.Name}' has no address.", nameof(options));
             }
@@ -91,11 +98,12 @@ public sealed partial class RouterFunction : INetworkFunction
             {
                 Name = config.Name,
                 Mac = config.Mac.Value == 0 ? RouterInterface.DefaultMac(name, config.Name) : config.Mac,
-                Primary = config.Addresses[0].Address,
+                Primary = config.Addresses.Count > 0 ? config.Addresses[0].Address : Ipv4Address.Any,
                 Mtu = config.Mtu,
                 Linked = connectedPorts is null || (i < connectedPorts.Count && connectedPorts[i]),
                 Features = features is not null && i < features.Count && features[i] is { } list ? [.. list] : [],
             };
+            _interfaces[i].V6 = MakeIpv6State(config, _interfaces[i].Mac);
         }
 
         AttachFeatures(name, options);
@@ -106,6 +114,15 @@ public sealed partial class RouterFunction : INetworkFunction
         {
             RouterLog.RouteLeftOut(_logger, name, route.ToString(), problem);
         }
+        var ipv6Problems = new List<(Ipv6StaticRoute Route, string Problem)>();
+        _routes6 = Ipv6RouteTable.Build(options.Interfaces, options.Ipv6Routes, ipv6Problems);
+        foreach (var (route, problem) in ipv6Problems)
+        {
+            RouterLog.RouteLeftOut(_logger, name, route.ToString(), problem);
+        }
+        _neighbours = new NeighbourCache(options.NeighbourCacheSize, options.NeighbourReachable, options.ArpQueueLength, RouterOptions.ArpQueueTotal,
+            options.ArpRetryInterval, options.ArpAttempts, _frequency);
+        _ndSink = new NeighbourSink(this);
         _arp = new ArpTable(options.ArpCacheSize, options.ArpReachable, options.ArpQueueLength, RouterOptions.ArpQueueTotal,
             options.ArpRetryInterval, options.ArpAttempts, _frequency);
         var endpointInterfaces = new (MacAddress, IReadOnlyList<Ipv4Prefix>)[_interfaces.Length];
@@ -214,6 +231,7 @@ public sealed partial class RouterFunction : INetworkFunction
         {
             _arpFullReported = false;
         }
+        OnTimer6(emit, now);
     }
 
     private void Receive(Packet packet, Emitter emit, long now)
@@ -238,6 +256,10 @@ public sealed partial class RouterFunction : INetworkFunction
         else if (type == EthernetHeader.TypeArp)
         {
             ReceiveArp(packet, inPort, emit, now);
+        }
+        else if (type == EthernetHeader.TypeIpv6)
+        {
+            ReceiveIpv6(packet, inPort, emit, now);
         }
         else
         {

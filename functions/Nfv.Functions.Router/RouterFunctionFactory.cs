@@ -14,15 +14,16 @@ namespace Nfv.Functions.Router;
 public sealed class RouterFunctionFactory : INetworkFunctionFactory
 {
     private static readonly string[] s_keys =
-        ["kind", "interfaces", "routes", "arp-reachable", "arp-cache-size", "arp-queue", "icmp-rate", "icmp-burst"];
-    private static readonly string[] s_interfaceKeys = ["address", "mtu", "mac", "features"];
+        ["kind", "interfaces", "routes", "arp-reachable", "arp-cache-size", "arp-queue", "icmp-rate", "icmp-burst", "nd-reachable", "nd-cache-size"];
+    private static readonly string[] s_interfaceKeys = ["address", "mtu", "mac", "features", "ra"];
+    private static readonly string[] s_advertisementKeys = ["prefixes", "managed", "other", "rdnss", "lifetime", "interval"];
     private static readonly string[] s_routeKeys = ["prefix", "via", "dev"];
 
     /// <inheritdoc/>
     public string Kind => "router";
 
     /// <inheritdoc/>
-    public string Summary => "IPv4 router: interfaces, static routes with longest-prefix match, ARP, ICMP, fragmentation";
+    public string Summary => "IPv4 and IPv6 router: interfaces, static routes with longest-prefix match, ARP and neighbour discovery, router advertisements, ICMP and ICMPv6, IPv4 fragmentation";
 
     /// <inheritdoc/>
     /// <remarks>The range the router has always had (<see cref="RouterDiagnosticCodes"/>).</remarks>
@@ -61,6 +62,15 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
         {
             options = options with { IcmpBurst = b };
         }
+        if (config["nd-reachable"] is { } ndReachable &&
+            reader.Duration(ndReachable, $"'nd-reachable' of {where}", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)) is { } nr)
+        {
+            options = options with { NeighbourReachable = nr };
+        }
+        if (config["nd-cache-size"] is { } ndSize && reader.Int(ndSize, $"'nd-cache-size' of {where}", 1, 1 << 20) is { } ns)
+        {
+            options = options with { NeighbourCacheSize = ns };
+        }
 
         if (reader.Required(config, "interfaces", where) is not { } interfacesNode ||
             reader.AsMapping(interfacesNode, $"'interfaces' of {where}") is not { } interfacesMap)
@@ -75,6 +85,7 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
         var interfaces = new List<RouterInterface>();
         var seenNames = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
         var seenAddresses = new Dictionary<Ipv4Address, string>();
+        var seenIpv6 = new Dictionary<Ipv6Address, string>();
         foreach (var (key, value) in interfacesMap.Entries)
         {
             string name = key.Value;
@@ -90,28 +101,42 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
                 continue;
             }
             seenNames.Add(name, key.Span);
-            interfaces.Add(ReadInterface(reader, context.Name, key, value, what, seenAddresses));
+            interfaces.Add(ReadInterface(reader, context.Name, key, value, what, seenAddresses, seenIpv6));
         }
 
         ReportOverlaps(diagnostics, interfaces, where);
 
         var routes = new List<StaticRoute>();
+        var ipv6Routes = new List<Ipv6StaticRoute>();
         if (config["routes"] is { } routesNode && routesNode is not ConfigScalar { Value: "" } &&
             reader.AsSequence(routesNode, $"'routes' of {where}") is { } routesList)
         {
             foreach (var item in routesList.Items)
             {
-                if (ReadRoute(reader, item, where) is { } route)
+                if (IsIpv6Route(item))
+                {
+                    if (ReadIpv6Route(reader, item, where) is { } route6)
+                    {
+                        ipv6Routes.Add(route6);
+                    }
+                }
+                else if (ReadRoute(reader, item, where) is { } route)
                 {
                     routes.Add(route);
                 }
             }
         }
-        options = options with { Interfaces = interfaces, Routes = routes };
+        options = options with { Interfaces = interfaces, Routes = routes, Ipv6Routes = ipv6Routes };
 
         var problems = new List<(StaticRoute Route, string Problem)>();
         RouteTable.Build(interfaces, routes, problems);
         foreach (var (route, problem) in problems)
+        {
+            diagnostics.Error(RouterDiagnosticCodes.UnresolvableRoute, route.Span, $"{problem} ({where})");
+        }
+        var ipv6Problems = new List<(Ipv6StaticRoute Route, string Problem)>();
+        Ipv6RouteTable.Build(interfaces, ipv6Routes, ipv6Problems);
+        foreach (var (route, problem) in ipv6Problems)
         {
             diagnostics.Error(RouterDiagnosticCodes.UnresolvableRoute, route.Span, $"{problem} ({where})");
         }
@@ -121,6 +146,9 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
     /// <summary>Refuses subnets of two interfaces that overlap (one contains the other's network): the router could not tell which way a packet to the common part goes.</summary>
     private static void ReportOverlaps(DiagnosticBag diagnostics, List<RouterInterface> interfaces, string where)
     {
+        void ReportOverlap(string mine, string theirs, int i, int j) =>
+            diagnostics.Error(RouterDiagnosticCodes.OverlappingSubnets, interfaces[i].Span,
+                $"subnet {mine} of interface '{interfaces[i].Name}' overlaps subnet {theirs} of interface '{interfaces[j].Name}' ({where}); give each interface its own subnet");
         for (int i = 0; i < interfaces.Count; i++)
         {
             for (int j = 0; j < i; j++)
@@ -129,8 +157,16 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
                 {
                     if (interfaces[j].Addresses.FirstOrDefault(theirs => mine.Contains(theirs.Address) || theirs.Contains(mine.Address)) is { Length: > 0 } theirs)
                     {
-                        diagnostics.Error(RouterDiagnosticCodes.OverlappingSubnets, interfaces[i].Span,
-                            $"subnet {mine.Network} of interface '{interfaces[i].Name}' overlaps subnet {theirs.Network} of interface '{interfaces[j].Name}' ({where}); give each interface its own subnet");
+                        ReportOverlap(mine.Network.ToString(), theirs.Network.ToString(), i, j);
+                    }
+                }
+                // Link-local subnets are per link: every interface has fe80::/64, and that is no overlap.
+                foreach (var mine in interfaces[i].Ipv6Addresses.Where(a => !a.Address.IsLinkLocal))
+                {
+                    if (interfaces[j].Ipv6Addresses.FirstOrDefault(theirs => !theirs.Address.IsLinkLocal &&
+                        (mine.Contains(theirs.Address) || theirs.Contains(mine.Address))) is { Length: > 0 } theirs)
+                    {
+                        ReportOverlap(mine.Network.ToString(), theirs.Network.ToString(), i, j);
                     }
                 }
             }
@@ -138,7 +174,7 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
     }
 
     private static RouterInterface ReadInterface(ConfigReader reader, string routerName, ConfigScalar key, ConfigNode value,
-        string what, Dictionary<Ipv4Address, string> seenAddresses)
+        string what, Dictionary<Ipv4Address, string> seenAddresses, Dictionary<Ipv6Address, string> seenIpv6)
     {
         var result = new RouterInterface { Name = key.Value, Span = key.Span, Mac = RouterInterface.DefaultMac(routerName, key.Value) };
         if (reader.AsMapping(value, what) is not { } map)
@@ -147,6 +183,7 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
         }
         reader.CheckKeys(map, what, s_interfaceKeys);
         var addresses = new List<Ipv4Prefix>();
+        var ipv6Addresses = new List<Ipv6Prefix>();
         if (reader.Required(map, "address", what) is { } addressNode)
         {
             IReadOnlyList<ConfigNode> items = addressNode is ConfigSequence seq ? seq.Items : [addressNode];
@@ -156,6 +193,14 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
             }
             foreach (var item in items)
             {
+                if (Ipv6ConfigReader.LooksLikeIpv6(item))
+                {
+                    if (ReadIpv6Address(reader, item, what, seenIpv6) is { } prefix6)
+                    {
+                        ipv6Addresses.Add(prefix6);
+                    }
+                    continue;
+                }
                 if (reader.InterfaceAddress(item, $"'address' of {what}") is not { } prefix)
                 {
                     continue;
@@ -178,10 +223,19 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
                 addresses.Add(prefix);
             }
         }
-        result = result with { Addresses = addresses };
+        result = result with { Addresses = addresses, Ipv6Addresses = ipv6Addresses };
         if (map["mtu"] is { } mtuNode && reader.Int(mtuNode, $"'mtu' of {what}", RouterInterface.MinMtu, RouterInterface.MaxMtu) is { } mtu)
         {
             result = result with { Mtu = mtu };
+            if (ipv6Addresses.Count > 0 && mtu < Ipv6Header.MinimumMtu)
+            {
+                reader.Diagnostics.Error(RouterDiagnosticCodes.Ipv6MtuTooSmall, mtuNode.Span,
+                    $"'mtu' of {what} is {mtu}, but the interface has IPv6 addresses and every IPv6 link carries {Ipv6Header.MinimumMtu} bytes (RFC 8200 section 5)");
+            }
+        }
+        if (map["ra"] is { } raNode)
+        {
+            result = result with { Advertisements = ReadAdvertisements(reader, raNode, $"'ra' of {what}", ipv6Addresses.Count > 0) };
         }
         if (map["features"] is { } featuresNode)
         {
@@ -192,6 +246,116 @@ public sealed class RouterFunctionFactory : INetworkFunctionFactory
             result = result with { Mac = mac };
         }
         return result;
+    }
+
+    private static Ipv6Prefix? ReadIpv6Address(ConfigReader reader, ConfigNode item, string what, Dictionary<Ipv6Address, string> seen)
+    {
+        if (reader.InterfaceAddressV6(item, $"'address' of {what}") is not { } prefix)
+        {
+            return null;
+        }
+        var address = prefix.Address;
+        bool anycast = prefix.Length < 127 && (address.Value & ~prefix.Mask) == UInt128.Zero;
+        if (address.IsUnspecified || address.IsLoopback || address.IsMulticast || anycast)
+        {
+            reader.Diagnostics.Error(RouterDiagnosticCodes.BadInterfaceAddress, item.Span,
+                $"'address' of {what} cannot be {prefix}: it is unspecified, loopback, multicast or a subnet-router anycast address (all host bits zero)");
+            return null;
+        }
+        if (!address.IsLinkLocal && seen.TryGetValue(address, out var owner))
+        {
+            reader.Diagnostics.Error(RouterDiagnosticCodes.DuplicateAddress, item.Span, $"address {address} of {what} is already on {owner}");
+            return null;
+        }
+        seen[address] = what;
+        return prefix;
+    }
+
+    // ra: true | false | { prefixes, managed, other, rdnss, lifetime, interval }
+    private static RouterAdvertisements? ReadAdvertisements(ConfigReader reader, ConfigNode node, string what, bool hasIpv6)
+    {
+        RouterAdvertisements? result = null;
+        if (node is ConfigScalar scalar)
+        {
+            result = reader.Bool(scalar, what) == true ? new RouterAdvertisements() : null;
+        }
+        else if (reader.AsMapping(node, what) is { } map)
+        {
+            reader.CheckKeys(map, what, s_advertisementKeys);
+            result = new RouterAdvertisements();
+            if (map["prefixes"] is { } prefixesNode)
+            {
+                IReadOnlyList<ConfigNode> items = prefixesNode is ConfigSequence list ? list.Items : [prefixesNode];
+                result = result with { Prefixes = [.. items.Select(i => reader.PrefixV6(i, $"a prefix in {what}")).OfType<Ipv6Prefix>()] };
+            }
+            if (map["rdnss"] is { } rdnssNode)
+            {
+                IReadOnlyList<ConfigNode> items = rdnssNode is ConfigSequence list ? list.Items : [rdnssNode];
+                result = result with { Rdnss = [.. items.Select(i => reader.AddressV6(i, $"a server in 'rdnss' of {what}")).OfType<Ipv6Address>()] };
+            }
+            if (map["managed"] is { } managed && reader.Bool(managed, $"'managed' of {what}") is { } m)
+            {
+                result = result with { Managed = m };
+            }
+            if (map["other"] is { } other && reader.Bool(other, $"'other' of {what}") is { } o)
+            {
+                result = result with { Other = o };
+            }
+            if (map["interval"] is { } interval &&
+                reader.Duration(interval, $"'interval' of {what}", TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(1800)) is { } i)
+            {
+                result = result with { Interval = i };
+            }
+            if (map["lifetime"] is { } lifetime &&
+                reader.Duration(lifetime, $"'lifetime' of {what}", TimeSpan.Zero, TimeSpan.FromSeconds(9000)) is { } l)
+            {
+                result = result with { Lifetime = l };
+                if (l != TimeSpan.Zero && l < result.Interval)
+                {
+                    reader.Diagnostics.Error(RouterDiagnosticCodes.BadAdvertisements, lifetime.Span,
+                        $"'lifetime' of {what} is shorter than its interval: hosts would drop the router between two advertisements (use 0 for a router that is no default router)");
+                }
+            }
+        }
+        if (result is not null && !hasIpv6)
+        {
+            reader.Diagnostics.Error(RouterDiagnosticCodes.BadAdvertisements, node.Span,
+                $"{what} advertises, but the interface has no IPv6 address: add one such as 2001:db8:1::1/64 to 'address'");
+        }
+        return result;
+    }
+
+    // A route is IPv6 when its prefix is, or (for 'prefix: default') when its gateway is.
+    private static bool IsIpv6Route(ConfigNode item) =>
+        item is ConfigMapping map && map["prefix"] is { } prefix &&
+        (Ipv6ConfigReader.LooksLikeIpv6(prefix) ||
+         (prefix is ConfigScalar { Value: "default" } && map["via"] is { } via && Ipv6ConfigReader.LooksLikeIpv6(via)));
+
+    private static Ipv6StaticRoute? ReadIpv6Route(ConfigReader reader, ConfigNode item, string where)
+    {
+        var map = (ConfigMapping)item;
+        string what = $"a route of {where}";
+        reader.CheckKeys(map, what, s_routeKeys);
+        var prefixNode = map["prefix"]!;
+        Ipv6Prefix? prefix = prefixNode is ConfigScalar { Value: "default" } ? new Ipv6Prefix(default, 0) : reader.PrefixV6(prefixNode, $"'prefix' of {what}");
+        if (prefix is not { } p)
+        {
+            return null;
+        }
+        var viaNode = map["via"];
+        var devNode = map["dev"];
+        Ipv6Address? via = viaNode is null ? null : reader.AddressV6(viaNode, $"'via' of route {p} of {where}");
+        string? dev = devNode is null ? null : reader.AsScalar(devNode, $"'dev' of route {p} of {where}")?.Value;
+        if ((viaNode is null && devNode is null) || (via is { IsLinkLocal: true } && devNode is null) ||
+            (via is { IsLinkLocal: false } && devNode is not null))
+        {
+            reader.Diagnostics.Error(RouterDiagnosticCodes.ViaOrDev, map.Span,
+                $"route {p} of {where} needs 'via: GATEWAY', 'dev: INTERFACE', or both when the gateway is link-local (fe80::/10)");
+            return null;
+        }
+        return (viaNode is not null && via is null) || (devNode is not null && dev is null)
+            ? null
+            : new Ipv6StaticRoute { Prefix = p.Network, Via = via, Device = dev, Span = map.Span };
     }
 
     // features: [masq, fw] (or one name alone): the names, in order, each once.

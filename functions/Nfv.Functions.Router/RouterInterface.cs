@@ -4,7 +4,10 @@ using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Router;
 
-/// <summary>One interface of a router: a port with a MAC, one or more IPv4 addresses and an MTU.</summary>
+/// <summary>
+/// One interface of a router: a port with a MAC, IPv4 and IPv6 addresses and an MTU. Every interface also has an IPv6
+/// link-local address made from its MAC (<see cref="LinkLocal"/>), and may send router advertisements.
+/// </summary>
 public sealed record RouterInterface
 {
     /// <summary>Default of <see cref="Mtu"/>.</summary>
@@ -19,10 +22,21 @@ public sealed record RouterInterface
     /// <summary>The interface's name, as written after the dot in a link (<c>gw.lan</c>).</summary>
     public required string Name { get; init; }
 
-    /// <summary>Its addresses with prefix lengths; the first is the primary (source of ICMP errors and ARP requests).</summary>
+    /// <summary>Its IPv4 addresses with prefix lengths; the first is the primary (source of ICMP errors and ARP requests).</summary>
     public IReadOnlyList<Ipv4Prefix> Addresses { get; init; } = [];
 
-    /// <summary>The largest IP datagram sent out of it.</summary>
+    /// <summary>Its IPv6 addresses with prefix lengths, besides the link-local one (which may be listed too, replacing the derived one).</summary>
+    public IReadOnlyList<Ipv6Prefix> Ipv6Addresses { get; init; } = [];
+
+    /// <summary>Its router advertisements; null: it sends none (and answers no solicitation).</summary>
+    public RouterAdvertisements? Advertisements { get; init; }
+
+    /// <summary>The link-local address: the first <c>fe80::/10</c> one listed, else the EUI-64 one of <see cref="Mac"/>.</summary>
+    public Ipv6Address LinkLocal => Ipv6Addresses.FirstOrDefault(a => a.Address.IsLinkLocal) is { Length: > 0 } listed
+        ? listed.Address
+        : Ipv6Address.LinkLocal(Mac);
+
+    /// <summary>The largest IP datagram sent out of it (IPv6 needs at least 1280).</summary>
     public int Mtu { get; init; } = DefaultMtu;
 
     /// <summary>Its MAC address.</summary>

@@ -13,4 +13,13 @@ internal static partial class RouterLog
 
     [LoggerMessage(1202, LogLevel.Warning, "Router {FunctionName}: route {Route} left out: {Problem}")]
     public static partial void RouteLeftOut(ILogger logger, string functionName, string route, string problem);
+
+    [LoggerMessage(1203, LogLevel.Warning, "Router {FunctionName}: neighbour cache full ({Capacity} entries); new IPv6 next hops are not resolved until entries age out")]
+    public static partial void NeighbourCacheFull(ILogger logger, string functionName, int capacity);
+
+    [LoggerMessage(1204, LogLevel.Debug, "Router {FunctionName}: {Address} on {InterfaceName} did not answer neighbour discovery", SkipEnabledCheck = true)]
+    public static partial void NeighbourFailed(ILogger logger, string functionName, string address, string interfaceName);
+
+    [LoggerMessage(1205, LogLevel.Warning, "Router {FunctionName}: address {Address} of {InterfaceName} is in use by {Mac} on the link (duplicate address detection); the router no longer answers for it")]
+    public static partial void DuplicateAddress(ILogger logger, string functionName, string address, string interfaceName, string mac);
 }

@@ -44,8 +44,20 @@ public sealed record RouterOptions
     /// <summary>The interfaces, in run-time port order (file order).</summary>
     public IReadOnlyList<RouterInterface> Interfaces { get; init; } = [];
 
-    /// <summary>Static routes, in file order.</summary>
+    /// <summary>Static IPv4 routes, in file order.</summary>
     public IReadOnlyList<StaticRoute> Routes { get; init; } = [];
+
+    /// <summary>Static IPv6 routes, in file order.</summary>
+    public IReadOnlyList<Ipv6StaticRoute> Ipv6Routes { get; init; } = [];
+
+    /// <summary>Default of <see cref="NeighbourReachable"/> (RFC 4861 REACHABLE_TIME).</summary>
+    public static readonly TimeSpan DefaultNeighbourReachable = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an IPv6 neighbour is reachable after it was confirmed (<c>nd-reachable</c>); then it is probed while used.</summary>
+    public TimeSpan NeighbourReachable { get; init; } = DefaultNeighbourReachable;
+
+    /// <summary>Most IPv6 neighbour entries (<c>nd-cache-size</c>); when full, new next hops are not resolved (packets dropped, counted).</summary>
+    public int NeighbourCacheSize { get; init; } = DefaultArpCacheSize;
 
     /// <summary>How long a resolved neighbour is used before it is resolved again (<c>arp-reachable</c>).</summary>
     public TimeSpan ArpReachable { get; init; } = DefaultArpReachable;

@@ -10,7 +10,7 @@ internal static class ShowCommand
     {
         var what = new Argument<string>("what")
         {
-            Description = "topology, ports, hosts, functions, tables, or a table name: mac, arp, routes, leases, nat.",
+            Description = "topology, ports, hosts, functions, tables, or a table name: mac, arp, neighbours, routes, leases, nat.",
         };
         var address = ManagementClient.AddressOption();
         var token = ManagementClient.TokenOption();

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Nfv.Ip.Headers;
 
-/// <summary>What <see cref="Ipv6Header.FindUpperLayer"/> found after the extension headers.</summary>
+/// <summary>What <c>Ipv6Header.FindUpperLayer</c> found after the extension headers.</summary>
 public enum Ipv6ChainResult
 {
     /// <summary>An upper-layer header (or No Next Header) was reached within the datagram.</summary>
@@ -74,7 +74,7 @@ public static class Ipv6Header
     /// <summary>Next header: Destination Options.</summary>
     public const byte DestinationOptions = 60;
 
-    /// <summary>Most extension headers <see cref="FindUpperLayer"/> walks before calling a chain malformed.</summary>
+    /// <summary>Most extension headers <c>FindUpperLayer</c> walks before calling a chain malformed.</summary>
     public const int MaxExtensionHeaders = 16;
 
     /// <summary>The version field.</summary>
@@ -119,11 +119,19 @@ public static class Ipv6Header
     /// was crossed that is not an atomic fragment's (offset 0, M clear). Bounded: at most
     /// <see cref="MaxExtensionHeaders"/> headers; Hop-by-Hop Options only first (RFC 8200 §4.1).
     /// </summary>
-    public static Ipv6ChainResult FindUpperLayer(ReadOnlySpan<byte> ip, out byte protocol, out int offset, out bool fragment)
+    public static Ipv6ChainResult FindUpperLayer(ReadOnlySpan<byte> ip, out byte protocol, out int offset, out bool fragment) =>
+        FindUpperLayer(ip, out protocol, out offset, out fragment, out _);
+
+    /// <summary>
+    /// <see cref="FindUpperLayer(ReadOnlySpan{byte}, out byte, out int, out bool)"/>, also giving the offset of the
+    /// next-header field that named <paramref name="protocol"/> (the pointer of a parameter problem about it).
+    /// </summary>
+    public static Ipv6ChainResult FindUpperLayer(ReadOnlySpan<byte> ip, out byte protocol, out int offset, out bool fragment, out int protocolField)
     {
         protocol = NextHeader(ip);
         offset = Size;
         fragment = false;
+        protocolField = NextHeaderOffset;
         for (int count = 0; IsExtensionHeader(protocol); count++)
         {
             if (count == MaxExtensionHeaders || (protocol == HopByHop && count != 0))
@@ -149,6 +157,7 @@ public static class Ipv6Header
                 return Ipv6ChainResult.Truncated;
             }
             protocol = ip[offset];
+            protocolField = offset;
             offset += length;
         }
         return Ipv6ChainResult.Found;
