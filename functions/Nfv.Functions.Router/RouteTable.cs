@@ -70,9 +70,9 @@ public sealed class RouteTable
             if (s.Device is { } dev)
             {
                 int index = IndexOf(interfaces, dev);
-                if (index < 0)
+                if (index < 0 || interfaces[index].Addresses.Count == 0)
                 {
-                    problems?.Add((s, $"route {s} names no interface of the router"));
+                    problems?.Add((s, index < 0 ? $"route {s} names no interface of the router" : $"route {s} leaves by an interface without IPv4 addresses"));
                     continue;
                 }
                 pending.Add((s, new Route(s.Prefix.Network, RouteKind.Static, index, Ipv4Address.Any)));

@@ -11,7 +11,7 @@ public enum RouterDrop
     Runt = 0,
     /// <summary>The packet's input port is not an interface of the router (a dataplane bug, never a crash).</summary>
     UnknownInputPort = 1,
-    /// <summary>Neither IPv4, ARP nor IPv6 (802.1Q-tagged, LLDP...), or IPv6 on an interface without IPv6 addresses: the router speaks untagged IP only.</summary>
+    /// <summary>Neither IPv4, ARP nor IPv6 (802.1Q-tagged, LLDP...), or a family the interface has no address of: the router speaks untagged IP only.</summary>
     UnsupportedEtherType = 2,
     /// <summary>An IP frame to another unicast MAC address (not this interface's).</summary>
     OtherHost = 3,

@@ -249,11 +249,12 @@ public sealed partial class RouterFunction : INetworkFunction
             return;
         }
         ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[EthernetHeader.TypeOffset..]);
-        if (type == EthernetHeader.TypeIpv4)
+        bool ipv4 = _interfaces[inPort].Primary.Value != 0; // an IPv6-only interface drops IPv4 and ARP
+        if (type == EthernetHeader.TypeIpv4 && ipv4)
         {
             ReceiveIpv4(packet, inPort, emit, now);
         }
-        else if (type == EthernetHeader.TypeArp)
+        else if (type == EthernetHeader.TypeArp && ipv4)
         {
             ReceiveArp(packet, inPort, emit, now);
         }

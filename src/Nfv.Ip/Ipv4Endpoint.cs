@@ -27,7 +27,10 @@ public sealed class Ipv4Endpoint
     private readonly MacAddress[] _macs;
     private readonly Ipv4Prefix[][] _addresses;
 
-    /// <summary>Creates an endpoint over <paramref name="arp"/> with, for each interface index, its MAC and addresses (the first is the primary).</summary>
+    /// <summary>
+    /// Creates an endpoint over <paramref name="arp"/> with, for each interface index, its MAC and addresses (the first is
+    /// the primary; none on an interface that does not speak IPv4, whose primary is 0.0.0.0).
+    /// </summary>
     public Ipv4Endpoint(IReadOnlyList<(MacAddress Mac, IReadOnlyList<Ipv4Prefix> Addresses)> interfaces, ArpTable arp)
     {
         ArgumentNullException.ThrowIfNull(interfaces);
@@ -37,10 +40,6 @@ public sealed class Ipv4Endpoint
         _addresses = new Ipv4Prefix[interfaces.Count][];
         for (int i = 0; i < interfaces.Count; i++)
         {
-            if (interfaces[i].Addresses.Count == 0)
-            {
-                throw new ArgumentException($"Interface {i} has no address.", nameof(interfaces));
-            }
             _macs[i] = interfaces[i].Mac;
             _addresses[i] = [.. interfaces[i].Addresses];
         }
@@ -53,7 +52,7 @@ public sealed class Ipv4Endpoint
     public MacAddress Mac(int iface) => _macs[iface];
 
     /// <summary>The primary address of interface <paramref name="iface"/>.</summary>
-    public Ipv4Address Primary(int iface) => _addresses[iface][0].Address;
+    public Ipv4Address Primary(int iface) => _addresses[iface] is [var first, ..] ? first.Address : Ipv4Address.Any;
 
     /// <summary>True when <paramref name="address"/> is one of interface <paramref name="iface"/>'s addresses.</summary>
     public bool IsAddressOf(int iface, Ipv4Address address)
@@ -81,7 +80,7 @@ public sealed class Ipv4Endpoint
                 return a.Address;
             }
         }
-        return _addresses[iface][0].Address;
+        return Primary(iface);
     }
 
     /// <summary>

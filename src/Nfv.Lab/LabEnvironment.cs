@@ -102,13 +102,24 @@ public sealed class LabEnvironment : IDisposable
         {
             IpCommand.Run("-n", host.Name, "addr", "add", address.ToString(), "dev", "eth0");
         }
+        // Static IPv6 addresses skip duplicate address detection: the topology already refuses two hosts with one address,
+        // and a host is usable at once. SLAAC needs nothing here: a new namespace accepts router advertisements (the
+        // kernel's defaults: accept_ra 1, autoconf 1, forwarding 0) and solicits them when eth0 comes up.
+        foreach (var address6 in host.Ipv6Addresses)
+        {
+            IpCommand.Run("-n", host.Name, "-6", "addr", "add", address6.ToString(), "dev", "eth0", "nodad");
+        }
         IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "up");
         if (host.Gateway is { } gateway)
         {
             IpCommand.Run("-n", host.Name, "route", "add", "default", "via", gateway.ToString());
         }
+        if (host.Ipv6Gateway is { } gateway6)
+        {
+            IpCommand.Run("-n", host.Name, "-6", "route", "add", "default", "via", gateway6.ToString(), "dev", "eth0");
+        }
         HoldNamespace(host);
-        LabLog.HostCreated(_logger, host.Name, host.Address?.ToString() ?? "dhcp", tap);
+        LabLog.HostCreated(_logger, host.Name, host.Addressing, tap);
     }
 
     /// <summary>The identity (<see cref="NetworkNamespace.Identity"/>) of the namespace the host was last set up in.</summary>

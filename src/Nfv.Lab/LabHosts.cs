@@ -126,7 +126,12 @@ public sealed class LabHosts
 
     /// <summary>What a user reads after the host's state: its address (or lease) while up, why it is down otherwise.</summary>
     public string Describe(ResolvedHost host) =>
-        DownReason(host) ?? (host.Address is { } address ? $"{address} on eth0" : _dhcp.Describe(host));
+        DownReason(host) ?? DescribeAddresses(host, _dhcp);
+
+    /// <summary>A host's addresses as a user reads them: what it was given on eth0, or its lease (and its IPv6 ones).</summary>
+    public static string DescribeAddresses(ResolvedHost host, DhcpHosts? dhcp) => host.Dhcp is null
+        ? $"{host.Addressing} on eth0"
+        : (dhcp?.Describe(host) ?? "dhcp on eth0") + (host.Ipv6Addressing is { Length: > 0 } v6 ? $"; IPv6 {v6}" : "");
 
     private async Task CheckAsync(ResolvedHost host, CancellationToken cancellationToken)
     {

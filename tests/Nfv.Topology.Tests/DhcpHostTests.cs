@@ -79,7 +79,7 @@ public class DhcpHostTests
         var result = Host("{ port: p1, dhcp-client: udhcpc }");
 
         Fixture.AssertDiagnostics(result,
-            "lab.yaml(8,3): error NFV0101: host 'h1' needs 'address', such as 10.0.0.1/24 or dhcp");
+            "lab.yaml(8,3): error NFV0101: host 'h1' needs 'address', such as 10.0.0.1/24, dhcp, 2001:db8::1/64 or slaac");
     }
 
     [Fact]

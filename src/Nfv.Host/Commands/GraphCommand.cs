@@ -129,8 +129,9 @@ internal static class GraphCommand
         e.Kind == EndpointKind.Function ? t.Functions[e.Index].Blueprint.Ports[e.Port] : "";
 
     // A DHCP host has no address until it runs: show the client it will ask with.
-    private static string AddressLabel(ResolvedHost h) =>
-        h.Address?.ToString() ?? $"dhcp ({DhcpClients.Name(h.Dhcp ?? DhcpClients.Default)})";
+    private static string AddressLabel(ResolvedHost h) => h.Dhcp is { } client
+        ? string.Join(", ", new[] { $"dhcp ({DhcpClients.Name(client)})", h.Ipv6Addressing }.Where(s => s.Length > 0))
+        : h.Addressing;
 
     private static string Id(string name) => name.Replace('-', '_');
 }

@@ -191,7 +191,7 @@ internal sealed class NfvHostedService(
             {
                 var peerAddress = topology.Hosts.Where(h => h != host).Select(AddressOf).FirstOrDefault(a => a is not null);
                 var example = peerAddress is null ? "ip addr" : $"ping {peerAddress}";
-                var address = host.Address is { } prefix ? $"{prefix} on eth0" : _dhcp?.Describe(host) ?? "dhcp on eth0";
+                var address = LabHosts.DescribeAddresses(host, _dhcp);
                 Console.Out.WriteLine($"  host {host.Name}: {address} (port {port.Name}); try: ip netns exec {host.Name} {example}");
             }
             else if (port.Vxlan is { } tunnel)

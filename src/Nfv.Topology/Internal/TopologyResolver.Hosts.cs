@@ -9,6 +9,7 @@ internal sealed partial class TopologyResolver
 {
     private readonly Dictionary<int, (string Host, SourceSpan Span)> _portHosts = [];
     private readonly Dictionary<Ipv4Address, (string Host, SourceSpan Span)> _hostAddresses = [];
+    private readonly Dictionary<Ipv6Address, (string Host, SourceSpan Span)> _hostIpv6Addresses = [];
 
     private void ReadHosts(ConfigNode? node)
     {
@@ -31,15 +32,18 @@ internal sealed partial class TopologyResolver
             bool macOk = HostMac(key, config, out var mac);
             if (port is { } portIndex && address.Ok && gatewayOk && clientOk && macOk)
             {
-                _hosts.Add(new ResolvedHost(key.Value, portIndex, address.Static, gateway, key.Span, client) { Mac = mac });
+                _hosts.Add(new ResolvedHost(key.Value, portIndex, address.Static, gateway.V4, key.Span, client)
+                {
+                    Mac = mac, Ipv6Addresses = address.Ipv6, Slaac = address.Slaac, Ipv6Gateway = gateway.V6,
+                });
             }
         }
     }
 
-    /// <summary>What a host's <c>address</c> said: a static prefix, <c>dhcp</c>, or nothing usable (reported).</summary>
-    private readonly record struct HostAddressing(bool Ok, Ipv4Prefix? Static, bool Dhcp)
+    /// <summary>What a host's <c>address</c> said: an IPv4 prefix or <c>dhcp</c>, IPv6 prefixes and <c>slaac</c>, or nothing usable (reported).</summary>
+    private readonly record struct HostAddressing(bool Ok, Ipv4Prefix? Static, bool Dhcp, IReadOnlyList<Ipv6Prefix> Ipv6, bool Slaac)
     {
-        public static HostAddressing Failed => new(false, null, false);
+        public static HostAddressing Failed => new(false, null, false, [], false);
     }
 
     // An optional fixed MAC for eth0 (a DHCP reservation, a static ARP entry): unicast, not all zeros.
@@ -102,54 +106,152 @@ internal sealed partial class TopologyResolver
         return _ports[declared.Index].IsDeclared ? declared.Index : null;
     }
 
+    // address: one item or a list of them: an IPv4 prefix or dhcp (one at most), IPv6 prefixes, slaac.
     private HostAddressing HostAddress(ConfigScalar host, ConfigMapping config)
     {
         var node = config["address"];
         if (node is null)
         {
-            _diagnostics.Error(DiagnosticCodes.MissingKey, host.Span, $"host '{host.Value}' needs 'address', such as 10.0.0.1/24 or dhcp");
+            _diagnostics.Error(DiagnosticCodes.MissingKey, host.Span, $"host '{host.Value}' needs 'address', such as 10.0.0.1/24, dhcp, 2001:db8::1/64 or slaac");
             return HostAddressing.Failed;
         }
-        if (node is ConfigScalar { Value: var text } && text.Equals("dhcp", StringComparison.OrdinalIgnoreCase))
+        IReadOnlyList<ConfigNode> items = node is ConfigSequence list ? list.Items : [node];
+        if (items.Count == 0)
         {
-            return new HostAddressing(true, null, Dhcp: true);
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span, $"host '{host.Value}' lists no address; give one such as 10.0.0.1/24, dhcp, 2001:db8::1/64 or slaac");
+            return HostAddressing.Failed;
         }
+        var result = new HostAddressing(true, null, false, [], false);
+        var ipv6 = new List<Ipv6Prefix>();
+        ConfigNode? ipv4Node = null;
+        foreach (var item in items)
+        {
+            string text = (item as ConfigScalar)?.Value ?? "";
+            bool ipv4 = text.Equals("dhcp", StringComparison.OrdinalIgnoreCase) || !(Ipv6ConfigReader.LooksLikeIpv6(item) || text == "slaac");
+            if (ipv4 && ipv4Node is not null)
+            {
+                _diagnostics.Error(DiagnosticCodes.BadHost, item.Span,
+                    $"host '{host.Value}' already has its IPv4 address from '{((ConfigScalar)ipv4Node).Value}' at {ipv4Node.Span}; a host has one IPv4 address (static or dhcp)");
+                result = result with { Ok = false };
+                continue;
+            }
+            if (text.Equals("dhcp", StringComparison.OrdinalIgnoreCase))
+            {
+                (result, ipv4Node) = (result with { Dhcp = true }, item);
+            }
+            else if (text == "slaac")
+            {
+                result = result with { Slaac = true };
+            }
+            else if (Ipv6ConfigReader.LooksLikeIpv6(item))
+            {
+                if (HostIpv6Address(host, item) is { } prefix)
+                {
+                    ipv6.Add(prefix);
+                }
+                else
+                {
+                    result = result with { Ok = false };
+                }
+            }
+            else if (HostIpv4Address(host, item) is { } prefix)
+            {
+                (result, ipv4Node) = (result with { Static = prefix }, item);
+            }
+            else
+            {
+                result = result with { Ok = false };
+            }
+        }
+        return result with { Ipv6 = ipv6 };
+    }
+
+    private Ipv4Prefix? HostIpv4Address(ConfigScalar host, ConfigNode node)
+    {
         if (_reader.InterfaceAddress(node, $"the address of host '{host.Value}'") is not { } prefix)
         {
-            return HostAddressing.Failed;
+            return null;
         }
         var network = prefix.Network;
         if (prefix.Length <= 30 && prefix.Address == network.Address)
         {
             _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
                 $"{prefix} is the network address of {network}; host '{host.Value}' needs an address inside it");
-            return HostAddressing.Failed;
+            return null;
         }
         if (prefix.Length <= 30 && prefix.Address.Value == (network.Address.Value | ~prefix.Mask))
         {
             _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
                 $"{prefix} is the broadcast address of {network}; host '{host.Value}' needs an address inside it");
-            return HostAddressing.Failed;
+            return null;
         }
         if (_hostAddresses.TryGetValue(prefix.Address, out var other))
         {
             _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
                 $"address {prefix.Address} is already used by host '{other.Host}' at {other.Span}");
-            return HostAddressing.Failed;
+            return null;
         }
         _hostAddresses.Add(prefix.Address, (host.Value, node.Span));
-        return new HostAddressing(true, prefix, Dhcp: false);
+        return prefix;
     }
 
-    /// <summary>False after reporting; true with no gateway when none is given.</summary>
-    private bool HostGateway(ConfigScalar host, ConfigMapping config, HostAddressing address, out Ipv4Address? gateway)
+    private Ipv6Prefix? HostIpv6Address(ConfigScalar host, ConfigNode node)
     {
-        gateway = null;
+        if (_reader.InterfaceAddressV6(node, $"the address of host '{host.Value}'") is not { } prefix)
+        {
+            return null;
+        }
+        var address = prefix.Address;
+        if (address.IsUnspecified || address.IsLoopback || address.IsMulticast || address.IsLinkLocal)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
+                $"{prefix} cannot be an address of host '{host.Value}': it is unspecified, loopback, multicast or link-local (the kernel makes the link-local one)");
+            return null;
+        }
+        if (_hostIpv6Addresses.TryGetValue(address, out var other))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
+                $"address {address} is already used by host '{other.Host}' at {other.Span}");
+            return null;
+        }
+        _hostIpv6Addresses.Add(address, (host.Value, node.Span));
+        return prefix;
+    }
+
+    /// <summary>False after reporting; true with no gateway when none is given. One gateway per family, as one item or a list.</summary>
+    private bool HostGateway(ConfigScalar host, ConfigMapping config, HostAddressing address, out (Ipv4Address? V4, Ipv6Address? V6) gateway)
+    {
+        gateway = default;
         var node = config["gateway"];
         if (node is null or ConfigScalar { Value: "" })
         {
             return true;
         }
+        bool ok = true;
+        IReadOnlyList<ConfigNode> items = node is ConfigSequence list ? list.Items : [node];
+        foreach (var item in items)
+        {
+            if (Ipv6ConfigReader.LooksLikeIpv6(item))
+            {
+                ok &= gateway.V6 is null ? HostIpv6Gateway(host, item, address, out gateway.V6) : TwoGateways(host, item, "IPv6");
+            }
+            else
+            {
+                ok &= gateway.V4 is null ? HostIpv4Gateway(host, item, address, out gateway.V4) : TwoGateways(host, item, "IPv4");
+            }
+        }
+        return ok;
+    }
+
+    private bool TwoGateways(ConfigScalar host, ConfigNode node, string family)
+    {
+        _diagnostics.Error(DiagnosticCodes.BadHost, node.Span, $"host '{host.Value}' names a second {family} gateway; give one per family");
+        return false;
+    }
+
+    private bool HostIpv4Gateway(ConfigScalar host, ConfigNode node, HostAddressing address, out Ipv4Address? gateway)
+    {
+        gateway = null;
         if (address.Dhcp)
         {
             _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
@@ -173,6 +275,44 @@ internal sealed partial class TopologyResolver
                 _diagnostics.Error(DiagnosticCodes.BadHost, node.Span, $"gateway {ip} is the address of host '{host.Value}' itself");
                 return false;
             }
+        }
+        else if (address.Ok)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span, $"host '{host.Value}' has no IPv4 address for gateway {ip} to serve");
+            return false;
+        }
+        gateway = ip;
+        return true;
+    }
+
+    private bool HostIpv6Gateway(ConfigScalar host, ConfigNode node, HostAddressing address, out Ipv6Address? gateway)
+    {
+        gateway = null;
+        if (_reader.AddressV6(node, $"the gateway of host '{host.Value}'") is not { } ip)
+        {
+            return false;
+        }
+        if (address.Slaac)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
+                $"host '{host.Value}' takes its IPv6 default route from router advertisements (address: slaac); remove the IPv6 gateway, or give static IPv6 addresses");
+            return false;
+        }
+        if (address.Ok && address.Ipv6.Count == 0)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span, $"host '{host.Value}' has no IPv6 address for gateway {ip} to serve");
+            return false;
+        }
+        if (address.Ok && !ip.IsLinkLocal && !address.Ipv6.Any(p => p.Contains(ip)))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span,
+                $"gateway {ip} is outside the subnets of host '{host.Value}' ({string.Join(", ", address.Ipv6.Select(p => p.Network))}); use a router address on them, or its link-local one");
+            return false;
+        }
+        if (address.Ipv6.Any(p => p.Address == ip))
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, node.Span, $"gateway {ip} is the address of host '{host.Value}' itself");
+            return false;
         }
         gateway = ip;
         return true;
