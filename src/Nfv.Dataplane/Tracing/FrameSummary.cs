@@ -8,7 +8,7 @@ namespace Nfv.Dataplane.Tracing;
 /// <summary>A one-line dissection of a frame, tcpdump-like, for traces. Allocates: traced frames only.</summary>
 public static class FrameSummary
 {
-    /// <summary>Describes <paramref name="frame"/>: MAC addresses, VLAN, then ARP, IPv4 (ICMP, UDP, TCP) or the EtherType.</summary>
+    /// <summary>Describes <paramref name="frame"/>: MAC addresses, VLAN, then ARP, IPv4 (ICMP, UDP, TCP), IPv6 (ICMPv6 and neighbour discovery, UDP, TCP) or the EtherType.</summary>
     public static string Describe(ReadOnlySpan<byte> frame)
     {
         if (frame.Length < EthernetHeader.Size)
@@ -68,15 +68,78 @@ public static class FrameSummary
                 text.Append(", fragment");
             }
         }
-        else if (type == EthernetHeader.TypeIpv6)
+        else if (type == EthernetHeader.TypeIpv6 && payload.Length >= Ipv6Header.Size && Ipv6Header.Version(payload) == 6)
         {
-            text.Append(", IPv6");
+            DescribeIpv6(text, payload);
         }
         else
         {
             text.Append(", EtherType 0x").Append(type.ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
         }
         return text.ToString();
+    }
+
+    private static void DescribeIpv6(StringBuilder text, ReadOnlySpan<byte> ip)
+    {
+        text.Append(", IPv6 ").Append(Ipv6Header.Source(ip)).Append(" > ").Append(Ipv6Header.Destination(ip));
+        text.Append(", hlim ").Append(Ipv6Header.HopLimit(ip));
+        var chain = Ipv6Header.FindUpperLayer(ip, out byte protocol, out int offset, out bool fragment);
+        if (chain != Ipv6ChainResult.Found)
+        {
+            text.Append(", bad extension headers");
+            return;
+        }
+        var l4 = ip[offset..];
+        switch (protocol)
+        {
+            case Ipv6Header.ProtocolIcmpv6 when !fragment && l4.Length >= 2:
+                text.Append(", ICMPv6 ").Append(Icmpv6(l4));
+                break;
+            case Ipv6Header.ProtocolUdp when !fragment && l4.Length >= 4:
+                text.Append(", UDP ").Append(UdpHeader.SourcePort(l4)).Append(" > ").Append(UdpHeader.DestinationPort(l4));
+                break;
+            case Ipv6Header.ProtocolTcp when !fragment && l4.Length >= 14:
+                text.Append(", TCP ").Append(UdpHeader.SourcePort(l4)).Append(" > ").Append(UdpHeader.DestinationPort(l4))
+                    .Append(' ').Append(TcpFlags(l4[13]));
+                break;
+            default:
+                text.Append(", next header ").Append(protocol);
+                break;
+        }
+        if (fragment)
+        {
+            text.Append(", fragment");
+        }
+    }
+
+    /// <summary>An ICMPv6 message in words: "echo request id 7 seq 1", "neighbor solicitation who-has 2001:db8::1", "packet too big mtu 1280".</summary>
+    public static string Icmpv6(ReadOnlySpan<byte> icmp)
+    {
+        byte type = Icmpv6Header.Type(icmp);
+        byte code = Icmpv6Header.Code(icmp);
+        bool full = icmp.Length >= Icmpv6Header.Size;
+        string? target = icmp.Length >= 24 ? Ipv6Address.Read(icmp[8..]).ToString() : null;
+        return type switch
+        {
+            Icmpv6Header.TypeEchoRequest or Icmpv6Header.TypeEchoReply when full =>
+                $"echo {(type == Icmpv6Header.TypeEchoRequest ? "request" : "reply")} id {BinaryPrimitives.ReadUInt16BigEndian(icmp[4..])} seq {BinaryPrimitives.ReadUInt16BigEndian(icmp[6..])}",
+            Icmpv6Header.TypeNeighborSolicitation when target is not null => $"neighbor solicitation who-has {target}",
+            Icmpv6Header.TypeNeighborAdvertisement when target is not null => $"neighbor advertisement {target}",
+            Icmpv6Header.TypeRouterSolicitation => "router solicitation",
+            Icmpv6Header.TypeRouterAdvertisement => "router advertisement",
+            Icmpv6Header.TypeRedirect => "redirect",
+            Icmpv6Header.TypePacketTooBig when full => $"packet too big mtu {BinaryPrimitives.ReadUInt32BigEndian(icmp[4..])}",
+            Icmpv6Header.TypeTimeExceeded => "time exceeded",
+            Icmpv6Header.TypeParameterProblem => $"parameter problem code {code}",
+            Icmpv6Header.TypeDestinationUnreachable => code switch
+            {
+                Icmpv6Header.CodeNoRoute => "no route",
+                Icmpv6Header.CodeAddressUnreachable => "address unreachable",
+                Icmpv6Header.CodePortUnreachable => "port unreachable",
+                _ => $"unreachable code {code}",
+            },
+            _ => $"type {type} code {code}",
+        };
     }
 
     /// <summary>The name of an ICMP type and code: "echo request", "time exceeded", "port unreachable".</summary>

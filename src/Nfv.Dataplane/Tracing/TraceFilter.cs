@@ -12,14 +12,15 @@ namespace Nfv.Dataplane.Tracing;
 /// <remarks>
 /// Terms: <c>in PORT</c> (the external port the frame arrived on), <c>vlan N</c>, <c>arp</c>, <c>ip</c>,
 /// <c>ipv6</c>, <c>ether TYPE</c> (EtherType, looked up past one 802.1Q tag), <c>mac MAC</c> (source or
-/// destination), <c>host IP</c>, <c>src IP</c>, <c>dst IP</c> (IPv4 source/destination, or an ARP packet's sender
-/// and target), <c>icmp</c>, <c>udp</c>, <c>tcp</c>, <c>proto N</c>, <c>port N</c> (UDP or TCP, either side).
+/// destination), <c>host IP</c>, <c>src IP</c>, <c>dst IP</c> (IPv4 or IPv6 source/destination, or an ARP packet's
+/// sender and target), <c>icmp</c>, <c>icmp6</c>, <c>udp</c>, <c>tcp</c>, <c>proto N</c>, <c>port N</c> (UDP or TCP,
+/// either side; over IPv6 the upper layer is found past the extension headers).
 /// <see cref="Matches"/> allocates nothing; it runs only while a trace is armed.
 /// </remarks>
 public sealed class TraceFilter
 {
     /// <summary>The terms, for error messages and help.</summary>
-    public const string Syntax = "in PORT, vlan N, arp, ip, ipv6, ether TYPE, mac MAC, host IP, src IP, dst IP, icmp, udp, tcp, proto N, port N";
+    public const string Syntax = "in PORT, vlan N, arp, ip, ipv6, ether TYPE, mac MAC, host IP, src IP, dst IP, icmp, icmp6, udp, tcp, proto N, port N";
 
     private enum Kind
     {
@@ -33,7 +34,8 @@ public sealed class TraceFilter
         L4Port,
     }
 
-    private readonly record struct Term(Kind Kind, ulong Value);
+    // Value: a number, a MAC, or an address (an IPv4 one in the low 32 bits unless Ipv6).
+    private readonly record struct Term(Kind Kind, UInt128 Value, bool Ipv6 = false);
 
     private readonly Term[] _terms;
 
@@ -80,6 +82,9 @@ public sealed class TraceFilter
                 case "icmp":
                     terms.Add(new Term(Kind.Protocol, Ipv4Header.ProtocolIcmp));
                     continue;
+                case "icmp6" or "icmpv6":
+                    terms.Add(new Term(Kind.Protocol, Ipv6Header.ProtocolIcmpv6, Ipv6: true));
+                    continue;
                 case "udp":
                     terms.Add(new Term(Kind.Protocol, Ipv4Header.ProtocolUdp));
                     continue;
@@ -125,7 +130,7 @@ public sealed class TraceFilter
         "vlan" => "a VLAN id from 1 to 4094",
         "ether" => "an EtherType such as 0x0806",
         "mac" => "a MAC address such as 02:00:00:00:00:01",
-        "host" or "src" or "dst" => "an IPv4 address such as 10.0.0.1",
+        "host" or "src" or "dst" => "an IPv4 or IPv6 address such as 10.0.0.1 or 2001:db8::1",
         "proto" => "an IP protocol number from 0 to 255, or icmp, udp, tcp",
         _ => "a UDP or TCP port number from 0 to 65535",
     };
@@ -160,9 +165,15 @@ public sealed class TraceFilter
                 }
                 return false;
             case "host" or "src" or "dst":
+                var kind = word == "host" ? Kind.Host : word == "src" ? Kind.Source : Kind.Destination;
                 if (value.Count(c => c == '.') == 3 && Ipv4Address.TryParse(value, out var address))
                 {
-                    term = new Term(word == "host" ? Kind.Host : word == "src" ? Kind.Source : Kind.Destination, address.Value);
+                    term = new Term(kind, address.Value);
+                    return true;
+                }
+                if (Ipv6Address.TryParse(value, out var address6))
+                {
+                    term = new Term(kind, address6.Value, Ipv6: true);
                     return true;
                 }
                 return false;
@@ -216,6 +227,7 @@ public sealed class TraceFilter
         var payload = frame[l3..];
         bool ipv4 = type == EthernetHeader.TypeIpv4 && payload.Length >= Ipv4Header.MinSize && Ipv4Header.Version(payload) == 4;
         bool arp = type == EthernetHeader.TypeArp && ArpHeader.IsEthernetIpv4(payload) && payload.Length >= ArpHeader.Size;
+        bool ipv6 = type == EthernetHeader.TypeIpv6 && payload.Length >= Ipv6Header.Size && Ipv6Header.Version(payload) == 6;
         foreach (var term in _terms)
         {
             bool match = term.Kind switch
@@ -223,13 +235,18 @@ public sealed class TraceFilter
                 Kind.EtherType => type == term.Value,
                 Kind.Vlan => vid == (int)term.Value,
                 Kind.Mac => EthernetHeader.Source(frame).Value == term.Value || EthernetHeader.Destination(frame).Value == term.Value,
+                Kind.Host or Kind.Source or Kind.Destination when term.Ipv6 =>
+                    ipv6 && ((term.Kind != Kind.Destination && Ipv6Header.Source(payload).Value == term.Value) ||
+                             (term.Kind != Kind.Source && Ipv6Header.Destination(payload).Value == term.Value)),
                 Kind.Host => ipv4
                     ? Ipv4Header.Source(payload).Value == term.Value || Ipv4Header.Destination(payload).Value == term.Value
                     : arp && (ArpHeader.SenderIp(payload).Value == term.Value || ArpHeader.TargetIp(payload).Value == term.Value),
                 Kind.Source => ipv4 ? Ipv4Header.Source(payload).Value == term.Value : arp && ArpHeader.SenderIp(payload).Value == term.Value,
                 Kind.Destination => ipv4 ? Ipv4Header.Destination(payload).Value == term.Value : arp && ArpHeader.TargetIp(payload).Value == term.Value,
-                Kind.Protocol => ipv4 && Ipv4Header.Protocol(payload) == term.Value,
-                Kind.L4Port => ipv4 && MatchesPort(payload, (ushort)term.Value),
+                Kind.Protocol when term.Ipv6 => ipv6 && UpperLayer6(payload, out byte next, out _) && next == term.Value,
+                Kind.Protocol => (ipv4 && Ipv4Header.Protocol(payload) == term.Value) ||
+                    (ipv6 && term.Value != Ipv4Header.ProtocolIcmp && UpperLayer6(payload, out byte p, out _) && p == term.Value),
+                Kind.L4Port => (ipv4 && MatchesPort(payload, (ushort)term.Value)) || (ipv6 && MatchesPort6(payload, (ushort)term.Value)),
                 _ => false,
             };
             if (!match)
@@ -252,6 +269,21 @@ public sealed class TraceFilter
         var l4 = ip[headerLength..];
         return UdpHeader.SourcePort(l4) == port || UdpHeader.DestinationPort(l4) == port;
     }
+
+    private static bool MatchesPort6(ReadOnlySpan<byte> ip, ushort port)
+    {
+        if (!UpperLayer6(ip, out byte protocol, out int offset) || (protocol != Ipv6Header.ProtocolUdp && protocol != Ipv6Header.ProtocolTcp) ||
+            ip.Length < offset + 4)
+        {
+            return false;
+        }
+        var l4 = ip[offset..];
+        return UdpHeader.SourcePort(l4) == port || UdpHeader.DestinationPort(l4) == port;
+    }
+
+    // The upper layer of an IPv6 packet that is not a later fragment.
+    private static bool UpperLayer6(ReadOnlySpan<byte> ip, out byte protocol, out int offset) =>
+        Ipv6Header.FindUpperLayer(ip, out protocol, out offset, out bool fragment) == Ipv6ChainResult.Found && !fragment;
 
     /// <inheritdoc/>
     public override string ToString() => Text.Length == 0 ? "(all)" : Text;

@@ -83,8 +83,8 @@ public class TraceFilterTests
 
     [Theory]
     [InlineData("hots 10.0.0.1", "unknown term 'hots'")]
-    [InlineData("host", "'host' needs a value (an IPv4 address such as 10.0.0.1)")]
-    [InlineData("host 10.0.0", "'host' needs an IPv4 address such as 10.0.0.1, not '10.0.0'")]
+    [InlineData("host", "'host' needs a value (an IPv4 or IPv6 address such as 10.0.0.1 or 2001:db8::1)")]
+    [InlineData("host 10.0.0", "'host' needs an IPv4 or IPv6 address such as 10.0.0.1 or 2001:db8::1, not '10.0.0'")]
     [InlineData("vlan 4095", "'vlan' needs a VLAN id from 1 to 4094, not '4095'")]
     [InlineData("port http", "'port' needs a UDP or TCP port number from 0 to 65535, not 'http'")]
     [InlineData("ether ip", "'ether' needs an EtherType such as 0x0806, not 'ip'")]
