@@ -22,7 +22,7 @@ public static class GoldenScenarios
     public const string Topology = "switch-golden.yaml";
 
     /// <summary>All scenarios: the switch's here, the router's, the DHCP server's and the NAT's in their own classes.</summary>
-    public static IReadOnlyList<GoldenScenario> All => [LearningAndFlooding(), VlanTrunk(), Ageing(), .. RouterGoldenScenarios.All, .. DhcpGoldenScenarios.All, .. NatGoldenScenarios.All];
+    public static IReadOnlyList<GoldenScenario> All => [LearningAndFlooding(), VlanTrunk(), Ageing(), .. RouterGoldenScenarios.All, .. Router6GoldenScenarios.All, .. DhcpGoldenScenarios.All, .. NatGoldenScenarios.All];
 
     /// <summary>Looks a scenario up by name.</summary>
     public static GoldenScenario Get(string name) => All.Single(s => s.Name == name);
