@@ -22,6 +22,7 @@ internal static class Seeds
         {
             ["switch"] = Switch(),
             ["router"] = Router(),
+            ["router6"] = Router6(),
             ["nat"] = Nat(),
             ["dhcp"] = Dhcp(),
             ["home-router"] = HomeRouter(),
@@ -81,6 +82,34 @@ internal static class Seeds
                 Frame(lan, Out("10.0.0.1", Icmp, IpPackets.EchoRequest(dataLength: 16), fragmentWord: 0x2000)),
                 Frame(lan, Out("10.0.0.1", Icmp, new byte[24], fragmentWord: 3)))),
             ("arp-queue-timeout", Records(arpH1, Frame(lan, Out("10.9.1.1", Icmp, IpPackets.EchoRequest())), Wait(1000), Wait(1000), Wait(1000))),
+        ];
+    }
+
+    private static (string, byte[])[] Router6()
+    {
+        const int lan = 0, wan = 1;
+        var lanMac = MacAddress.FromName("gw/lan");
+        var wanMac = MacAddress.FromName("gw/wan");
+        const string h1 = "2001:db8::10", r1 = "2001:db8:2::20";
+        byte[] Out(string dst, byte next, byte[] payload, byte hopLimit = 64) => Ipv6Packets.Ip(lanMac, H1, h1, dst, next, payload, hopLimit);
+        var solicit = Frame(lan, Ipv6Packets.Ip(Ipv6Packets.GroupMac(Ipv6Packets.SolicitedNode("2001:db8::1")), H1, h1,
+            Ipv6Packets.SolicitedNode("2001:db8::1"), Ipv6Packets.Icmpv6, Ipv6Packets.NeighbourSolicitation("2001:db8::1", H1), 255));
+        var advertiseR1 = Frame(wan, Ipv6Packets.Ip(wanMac, R1, r1, "fe80::1", Ipv6Packets.Icmpv6, Ipv6Packets.NeighbourAdvertisement(r1, R1), 255));
+        return
+        [
+            ("solicit-and-ping-router", Records(solicit, Frame(lan, Out("2001:db8::1", Ipv6Packets.Icmpv6, Ipv6Packets.EchoRequest())))),
+            ("forward-after-discovery", Records(solicit, Frame(lan, Out(r1, Udp, IpPackets.Udp(4000, 53))), advertiseR1,
+                Frame(wan, Ipv6Packets.Ip(wanMac, R1, r1, h1, Udp, IpPackets.Udp(53, 4000))))),
+            ("errors", Records(solicit, advertiseR1, Frame(lan, Out(r1, Udp, IpPackets.Udp(4000, 33434), hopLimit: 1)),
+                Frame(lan, Out(r1, Udp, IpPackets.Udp(4000, 5000, 1300))), Frame(lan, Out("2001:db8::1", Udp, IpPackets.Udp(4000, 9))),
+                Frame(lan, Out("2001:db8::1", 253, new byte[8])))),
+            ("extension-headers-to-router", Records(solicit,
+                Frame(lan, Out("2001:db8::1", 0, [60, 0, 1, 4, 0, 0, 0, 0, 58, 0, 1, 4, 0, 0, 0, 0, .. Ipv6Packets.EchoRequest()])),
+                Frame(lan, Out("2001:db8::1", 44, [17, 0, 0, 1, 0, 0, 0, 9, .. IpPackets.Udp(1, 2)])))),
+            ("router-solicitation", Records(Frame(lan, Ipv6Packets.Ip(Ipv6Packets.GroupMac("ff02::2"), H1, "fe80::10", "ff02::2", Ipv6Packets.Icmpv6,
+                Ipv6Packets.RouterSolicitation(H1), 255)), Wait(1000), Wait(1000))),
+            ("discovery-timeout", Records(solicit, Frame(lan, Out("2001:db8:9::1", Ipv6Packets.Icmpv6, Ipv6Packets.EchoRequest())),
+                Wait(1000), Wait(1000), Wait(1000))),
         ];
     }
 

@@ -50,6 +50,23 @@ internal static class Harnesses
         links: [[lan, gw.lan], [wan, gw.wan]]
         """;
 
+    /// <summary>IPv6: neighbour discovery, advertisements, extension headers, hop limit, ICMPv6, routes, a 1280 MTU, a small neighbour cache.</summary>
+    private const string Router6Topology = """
+        functions:
+          gw:
+            kind: router
+            nd-cache-size: 8
+            arp-queue: 4
+            interfaces:
+              lan: { address: [2001:db8::1/64, 10.0.0.1/24], ra: { rdnss: [2001:db8::53] } }
+              wan: { address: [2001:db8:2::1/64, fe80::1/64], mtu: 1280 }
+            routes:
+              - { prefix: 2001:db8:9::/48, via: 2001:db8:2::9 }
+              - { prefix: default, via: fe80::fe, dev: wan }
+        ports: { lan: { tap: f-lan }, wan: { tap: f-wan } }
+        links: [[lan, gw.lan], [wan, gw.wan]]
+        """;
+
     /// <summary>NAT44 translation of TCP, UDP and ICMP (and ICMP errors), forwards, hairpin, small session limits.</summary>
     private const string NatTopology = """
         functions:
@@ -136,6 +153,7 @@ internal static class Harnesses
     [
         Graph("switch", "the switch: Ethernet, 802.1Q tags, learning, flooding, MAC table bound", "switch.yaml", SwitchTopology),
         Graph("router", "the router: ARP, IPv4 header and options, fragments, TTL, ICMP, routes, MTU", "router.yaml", RouterTopology),
+        Graph("router6", "the router's IPv6: neighbour discovery, advertisements, extension headers, hop limit, ICMPv6, routes, MTU", "router6.yaml", Router6Topology),
         Graph("nat", "the NAT on a router: TCP/UDP/ICMP translation, ICMP errors, forwards, hairpin, limits", "nat.yaml", NatTopology),
         Graph("dhcp", "the DHCP server: BOOTP header, options, relay, reservations, pool exhaustion, rate limit", "dhcp.yaml", DhcpTopology),
         Graph("home-router", "the default lab's functions together: switch, router, NAT, DHCP server", "home-router.yaml", HomeRouterTopology),
