@@ -17,6 +17,9 @@ namespace Nfv.Functions.Router;
 /// </remarks>
 public sealed class Ipv6Fib
 {
+    // Parallel arrays rather than one array of slots: most probes of a longer length than the route's find an empty
+    // slot, and the 4-byte values (1 MB at 100k routes) stay in cache where 32-byte slots would not (35 against 25 ns a
+    // lookup, bench/README.md).
     private readonly int[] _lengths;        // distinct prefix lengths present, longest first
     private readonly UInt128[] _masks;      // the mask of each of _lengths
     private readonly UInt128[] _keys;       // slot: the prefix's network
