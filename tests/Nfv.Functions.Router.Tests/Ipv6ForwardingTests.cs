@@ -131,6 +131,19 @@ public class Ipv6ForwardingTests
     }
 
     [Fact]
+    public void Fragments_are_forwarded_as_they_are_and_never_fragmented_again()
+    {
+        var h = Ready();
+        // A first fragment (offset 0, M set) and a later one, as a host that fragmented for the path MTU sends them.
+        var first = h.FromH1(H2, 44, [17, 0, 0, 1, 0, 0, 0, 42, .. IpPackets.Udp(1, 2, dataLength: 16)]);
+        var later = h.FromH1(H2, 44, [17, 0, 0, 24, 0, 0, 0, 42, .. new byte[16]]);
+        h.Send(Lan, first);
+        Assert.True(h.Emit.SentTo(Wan).AsSpan(14 + 8).SequenceEqual(first.AsSpan(14 + 8)));
+        h.Send(Lan, later);
+        Assert.True(h.Emit.SentTo(Wan).AsSpan(14 + 8).SequenceEqual(later.AsSpan(14 + 8)));
+    }
+
+    [Fact]
     public void No_route_gets_destination_unreachable_no_route()
     {
         var h = Ready();

@@ -1,5 +1,6 @@
 using Nfv.Abstractions.Headers;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
+using Nfv.Testing;
 using static Nfv.Testing.FrameBuilder;
 
 namespace Nfv.Functions.Switch.Tests;
@@ -27,6 +28,21 @@ public class FloodingTests
         h.Send(0, Ethernet(Multicast, A));
 
         h.Emit.AssertSentTo(1, 2, 3);
+    }
+
+    [Fact]
+    public void Ipv6_neighbour_discovery_to_a_solicited_node_group_floods_and_the_unicast_answer_goes_to_the_learned_port()
+    {
+        var h = new SwitchHarness(AccessPorts(4));
+        var solicitation = Ipv6Packets.Ip(Ipv6Packets.GroupMac(Ipv6Packets.SolicitedNode("2001:db8::b")), A, "2001:db8::a",
+            Ipv6Packets.SolicitedNode("2001:db8::b"), Ipv6Packets.Icmpv6, Ipv6Packets.NeighbourSolicitation("2001:db8::b", A), 255);
+
+        h.Send(0, solicitation);
+        h.Emit.AssertSentTo(1, 2, 3); // 33:33:ff:00:00:0b is a group: flooded, as IPv4 multicast is
+        Assert.All(h.Emit.Sent, s => Assert.Equal(solicitation, s.Frame));
+
+        h.Send(2, Ipv6Packets.Ip(A, B, "2001:db8::b", "2001:db8::a", Ipv6Packets.Icmpv6, Ipv6Packets.NeighbourAdvertisement("2001:db8::b", B), 255));
+        h.Emit.AssertSentTo(0);
     }
 
     [Fact]

@@ -288,7 +288,7 @@ public sealed class VxlanPort : IFramePort
     {
         if (TcpSegmentation.Plan(superFrame) is not { } plan)
         {
-            Counters.Dropped(PortDrop.SendError); // a UDP or IPv6 super-frame: not split here yet
+            Counters.Dropped(PortDrop.SendError); // a UDP super-frame (or TCP behind IPv6 extension headers): not split here yet
             return;
         }
         var (first, last) = Targets(superFrame.Data);

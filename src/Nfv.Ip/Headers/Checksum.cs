@@ -99,6 +99,18 @@ public static class Checksum
         + protocol + (uint)l4Length;
 
     /// <summary>
+    /// The IPv6 pseudo-header sum (RFC 8200 §8.1) of source, destination, upper-layer length and next header; not folded
+    /// or complemented.
+    /// </summary>
+    public static uint PseudoHeaderSum(Ipv6Address source, Ipv6Address destination, byte nextHeader, int length)
+    {
+        Span<byte> addresses = stackalloc byte[2 * Ipv6Address.Size];
+        source.Write(addresses);
+        destination.Write(addresses[Ipv6Address.Size..]);
+        return Add(addresses) + (uint)(length >> 16) + (uint)(length & 0xFFFF) + nextHeader;
+    }
+
+    /// <summary>
     /// Finishes a partial checksum (<see cref="VirtioNetHeader.NeedsChecksum"/>): sums the frame from
     /// <c>csum_start</c> to its end (the checksum field holds the pseudo-header sum) and stores the complement at
     /// <c>csum_start + csum_offset</c>, as a NIC would. Clears the flag. False when the offsets lie outside the frame.

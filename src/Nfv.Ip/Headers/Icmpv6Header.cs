@@ -80,18 +80,9 @@ public static class Icmpv6Header
     /// <summary>True for error messages (types 0-127).</summary>
     public static bool IsError(byte type) => type < 128;
 
-    /// <summary>The IPv6 pseudo-header sum (RFC 8200 §8.1) of source, destination, upper-layer length and next header; not folded.</summary>
-    public static uint PseudoHeaderSum(Ipv6Address source, Ipv6Address destination, int length, byte nextHeader)
-    {
-        Span<byte> addresses = stackalloc byte[2 * Ipv6Address.Size];
-        source.Write(addresses);
-        destination.Write(addresses[Ipv6Address.Size..]);
-        return Checksum.Add(addresses) + (uint)(length >> 16) + (uint)(length & 0xFFFF) + nextHeader;
-    }
-
     /// <summary>True when the checksum of <paramref name="icmp"/> (the whole message) from <paramref name="source"/> to <paramref name="destination"/> is right.</summary>
     public static bool IsChecksumValid(ReadOnlySpan<byte> icmp, Ipv6Address source, Ipv6Address destination) =>
-        Checksum.IsValid(icmp, PseudoHeaderSum(source, destination, icmp.Length, Ipv6Header.ProtocolIcmpv6));
+        Checksum.IsValid(icmp, Checksum.PseudoHeaderSum(source, destination, Ipv6Header.ProtocolIcmpv6, icmp.Length));
 
     /// <summary>Computes and stores the checksum of <paramref name="icmp"/> (the whole message).</summary>
     public static void UpdateChecksum(Span<byte> icmp, Ipv6Address source, Ipv6Address destination)
@@ -99,6 +90,6 @@ public static class Icmpv6Header
         icmp[2] = 0;
         icmp[3] = 0;
         BinaryPrimitives.WriteUInt16BigEndian(icmp[2..],
-            Checksum.Compute(icmp, PseudoHeaderSum(source, destination, icmp.Length, Ipv6Header.ProtocolIcmpv6)));
+            Checksum.Compute(icmp, Checksum.PseudoHeaderSum(source, destination, Ipv6Header.ProtocolIcmpv6, icmp.Length)));
     }
 }

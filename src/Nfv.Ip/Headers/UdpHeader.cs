@@ -15,7 +15,7 @@ namespace Nfv.Ip.Headers;
 /// |     Length      |    Checksum     |
 /// +--------+--------+--------+--------+
 /// </code>
-/// The checksum covers the IPv4 pseudo-header (<see cref="Checksum.PseudoHeaderSum"/>), the header and the data;
+/// The checksum covers the IPv4 pseudo-header (<see cref="Checksum.PseudoHeaderSum(Ipv4Address, Ipv4Address, byte, int)"/>), the header and the data;
 /// 0 means none was computed.
 /// </remarks>
 public static class UdpHeader

@@ -143,6 +143,36 @@ public sealed class VxlanPortTests : IDisposable
         Assert.Equal(14 + 20 + 20 + 500, segments[2].Length); // the last one carries what is left
     }
 
+    [Fact]
+    public void A_tcp_super_frame_over_ipv6_splits_with_payload_lengths_sequence_flags_and_checksums()
+    {
+        // As a TAP hands it over: FIN, PSH and ACK set, the partial checksum left as it is (Write computes the whole).
+        var superFrame = Ipv6Packets.Ip(B, A, "2001:db8:85::1", "2001:db8:85::2", 6, IpPackets.Tcp(2500, flags: 0x19));
+        BinaryPrimitives.WriteUInt32BigEndian(superFrame.AsSpan(14 + 40 + 4), 1_000_000);
+        var packet = _pool.Rent()!;
+        packet.Load(superFrame);
+        packet.Offload = new VirtioNetHeader
+        {
+            Flags = VirtioNetHeader.FlagNeedsChecksum, GsoType = VirtioNetHeader.GsoTcpV6, GsoSize = 1000, HeaderLength = 74,
+            ChecksumStart = 54, ChecksumOffset = 16,
+        };
+        var plan = TcpSegmentation.Plan(packet);
+        Assert.NotNull(plan);
+        Assert.True(plan.Value.Ipv6);
+        Assert.Equal(3, plan.Value.Segments);
+        for (int i = 0; i < plan.Value.Segments; i++)
+        {
+            var segment = new byte[TcpSegmentation.SegmentLength(plan.Value, i)];
+            TcpSegmentation.Write(packet, plan.Value, i, segment);
+            Assert.Equal(segment.Length - 54, BinaryPrimitives.ReadUInt16BigEndian(segment.AsSpan(18))); // payload length
+            Assert.Equal(1_000_000u + (uint)(i * 1000), BinaryPrimitives.ReadUInt32BigEndian(segment.AsSpan(58)));
+            Assert.Equal(i == 2 ? 0x19 : 0x10, segment[67]);
+            Assert.Equal(superFrame.AsSpan(74 + (i * 1000), segment.Length - 74).ToArray(), segment.AsSpan(74).ToArray());
+            Assert.True(Ipv6Packets.ChecksumOk(segment), $"segment {i}: TCP checksum over the IPv6 pseudo-header");
+        }
+        packet.Release();
+    }
+
     // A TCP/IPv4 super-frame as a TAP hands it over: FIN, PSH and ACK set, the checksum partial (pseudo-header sum only).
     private static (byte[] Frame, VirtioNetHeader Offload) SuperFrame(int payload, ushort segmentSize)
     {
