@@ -34,7 +34,7 @@ public sealed class PluginDirectoryTests : IDisposable
 
         stderr = new StringWriter();
         Assert.Null(TopologyFile.Load(_file, stderr, []));
-        var expected = $"{_file}(2,17): error NFV0104: function 'echo' has unknown kind 'sample-echo'; known kinds: dhcp, firewall, nat, policer, router, shaper, steer, switch";
+        var expected = $"{_file}(2,17): error NFV0104: function 'echo' has unknown kind 'sample-echo'; known kinds: dhcp, firewall, impair, nat, policer, router, shaper, steer, switch";
         Assert.True(stderr.ToString().Contains(expected, StringComparison.Ordinal), stderr.ToString());
     }
 

@@ -64,7 +64,7 @@ public class PluginTemplateTests
             Directory.CreateDirectory(plugins);
             using var validate = lab.StartNfv(withPlugins, "validate", topology);
             Assert.Equal(1, await validate.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-            Assert.Contains($"{topology}(2,19): error NFV0104: function 'filter' has unknown kind 'mirror'; known kinds: dhcp, firewall, nat, policer, router, shaper, steer, switch", validate.StandardError);
+            Assert.Contains($"{topology}(2,19): error NFV0104: function 'filter' has unknown kind 'mirror'; known kinds: dhcp, firewall, impair, nat, policer, router, shaper, steer, switch", validate.StandardError);
         }
         finally
         {

@@ -36,7 +36,7 @@ public class FeaturePluginTests
     [Fact]
     public void Discovery_finds_the_test_feature_beside_the_built_in_functions()
     {
-        Assert.Equal(["dhcp", "firewall", "nat", "policer", "router", "shaper", "steer", "switch", "test-port-blocker"], FunctionDiscovery.Installed().Kinds);
+        Assert.Equal(["dhcp", "firewall", "impair", "nat", "policer", "router", "shaper", "steer", "switch", "test-port-blocker"], FunctionDiscovery.Installed().Kinds);
     }
 
     [Fact]

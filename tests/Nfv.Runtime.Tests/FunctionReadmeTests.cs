@@ -17,6 +17,7 @@ public class FunctionReadmeTests
     {
         { "switch", "home-router.yaml" }, { "router", "home-router.yaml" }, { "nat", "home-router.yaml" }, { "dhcp", "home-router.yaml" },
         { "firewall", "firewall.yaml" }, { "policer", "policer.yaml" }, { "steer", "service-chain.yaml" }, { "shaper", "shaper.yaml" },
+        { "impair", "impair.yaml" },
     };
 
     [Theory]

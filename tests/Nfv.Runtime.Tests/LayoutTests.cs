@@ -56,7 +56,7 @@ public class LayoutTests
         var projects = Projects().Select(p => p.Project).ToList();
         Assert.Equal([.. Allowed.Keys.Append("Nfv.Host").Order(StringComparer.Ordinal)],
             projects.Where(p => p.Area == "src").Select(p => p.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(["Nfv.Functions.Dhcp", "Nfv.Functions.Firewall", "Nfv.Functions.Nat", "Nfv.Functions.Policer", "Nfv.Functions.Router", "Nfv.Functions.Shaper", "Nfv.Functions.Steer", "Nfv.Functions.Switch"],
+        Assert.Equal(["Nfv.Functions.Dhcp", "Nfv.Functions.Firewall", "Nfv.Functions.Impair", "Nfv.Functions.Nat", "Nfv.Functions.Policer", "Nfv.Functions.Router", "Nfv.Functions.Shaper", "Nfv.Functions.Steer", "Nfv.Functions.Switch"],
             projects.Where(p => p.Area == "functions").Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
@@ -70,7 +70,7 @@ public class LayoutTests
             .Where(r => (string?)r.Attribute("ReferenceOutputAssembly") == "false")
             .Select(r => System.IO.Path.GetFileNameWithoutExtension((string)r.Attribute("Include")!))
             .ToList();
-        Assert.Equal(["Nfv.Functions.Firewall", "Nfv.Functions.Policer", "Nfv.Functions.Shaper", "Nfv.Functions.Steer"], bundled);
+        Assert.Equal(["Nfv.Functions.Firewall", "Nfv.Functions.Impair", "Nfv.Functions.Policer", "Nfv.Functions.Shaper", "Nfv.Functions.Steer"], bundled);
         foreach (var name in bundled)
         {
             var project = XDocument.Load(System.IO.Path.Combine(Repository.Root, "functions", name, $"{name}.csproj"));
