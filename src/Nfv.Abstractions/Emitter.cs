@@ -41,8 +41,9 @@ public abstract class Emitter
     /// <summary>
     /// Asks for the current function's <see cref="INetworkFunction.OnTimer"/> at <paramref name="timestamp"/> (a
     /// <see cref="TimeProvider.GetTimestamp"/> of the clock the function was built with) rather than at the next
-    /// regular tick: for a function that holds packets and releases them on time (a shaper). nfv calls it at the first
-    /// chance at or after that time, to about a millisecond, once; several requests keep the earliest. The default
+    /// regular tick: for a function that holds packets and releases them on time (a shaper, a delay line). nfv calls it
+    /// at the first chance at or after that time, within tens of microseconds (epoll_pwait2; to the millisecond where the
+    /// kernel lacks it), once; several requests keep the earliest. The default
     /// ignores it (a test's emitter may record it).
     /// </summary>
     public virtual void WakeAt(long timestamp)

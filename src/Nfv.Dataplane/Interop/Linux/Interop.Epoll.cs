@@ -28,4 +28,22 @@ internal static partial class Interop
 
     [LibraryImport(Libraries.Libc, EntryPoint = "epoll_wait", SetLastError = true)]
     internal static unsafe partial int EpollWait(SafeHandle epfd, byte* events, int maxEvents, int timeoutMilliseconds);
+
+    /// <summary>struct timespec: seconds and nanoseconds (both 64-bit on the 64-bit architectures nfv runs on).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    /// <summary>epoll_wait with a timeout in nanoseconds (Linux 5.11, glibc 2.35); <paramref name="sigmask"/> null.</summary>
+    [LibraryImport(Libraries.Libc, EntryPoint = "epoll_pwait2", SetLastError = true)]
+    internal static unsafe partial int EpollPwait2(SafeHandle epfd, byte* events, int maxEvents, Timespec* timeout, void* sigmask);
+
+    internal const int PR_SET_TIMERSLACK = 29;
+
+    /// <summary>prctl with one argument (the rest zero).</summary>
+    [LibraryImport(Libraries.Libc, EntryPoint = "prctl", SetLastError = true)]
+    internal static partial int Prctl(int option, nuint argument, nuint unused2 = 0, nuint unused3 = 0, nuint unused4 = 0);
 }

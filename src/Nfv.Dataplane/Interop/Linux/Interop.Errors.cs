@@ -19,6 +19,7 @@ internal static partial class Interop
         EEXIST = 17,
         ENODEV = 19,
         EINVAL = 22,
+        ENOSYS = 38,
         EBADFD = 77,
         EMSGSIZE = 90,
         EADDRINUSE = 98,

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Nfv.IntegrationTests;
+
+/// <summary>
+/// Impairment between real Linux hosts, measured the way a lab user would with ping: the delay a wire adds, beside a
+/// wire that adds nothing in the same nfv, and the share of echoes a lossy wire loses.
+/// </summary>
+public class ImpairLabTests
+{
+    [PrivilegedFact]
+    public async Task A_20ms_delay_adds_20ms_to_the_round_trip_and_10_percent_loss_loses_a_tenth()
+    {
+        await using var lab = new Lab();
+        string a1 = lab.Host("a1"), a2 = lab.Host("a2"), b1 = lab.Host("b1"), b2 = lab.Host("b2"), c1 = lab.Host("c1"), c2 = lab.Host("c2");
+        var path = lab.WriteTopology("impair.yaml", $$"""
+            name: impair
+            functions:
+              plain: { kind: impair }
+              slow: { kind: impair, outbound: { delay: 20ms } }
+              lossy: { kind: impair, outbound: { loss: 10% } }
+            ports:
+              pa1: { tap: {{lab.Tap("a1")}} }
+              pa2: { tap: {{lab.Tap("a2")}} }
+              pb1: { tap: {{lab.Tap("b1")}} }
+              pb2: { tap: {{lab.Tap("b2")}} }
+              pc1: { tap: {{lab.Tap("c1")}} }
+              pc2: { tap: {{lab.Tap("c2")}} }
+            links:
+              - [pa1, plain.inside]
+              - [plain.outside, pa2]
+              - [pb1, slow.inside]
+              - [slow.outside, pb2]
+              - [pc1, lossy.inside]
+              - [lossy.outside, pc2]
+            hosts:
+              {{a1}}: { port: pa1, address: 10.91.1.1/24 }
+              {{a2}}: { port: pa2, address: 10.91.1.2/24 }
+              {{b1}}: { port: pb1, address: 10.91.2.1/24 }
+              {{b2}}: { port: pb2, address: 10.91.2.2/24 }
+              {{c1}}: { port: pc1, address: 10.91.3.1/24 }
+              {{c2}}: { port: pc2, address: 10.91.3.2/24 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+        await Ping.AssertReachesAsync(a1, "10.91.1.2"); // ARP settled on every wire before measuring
+        await Ping.AssertReachesAsync(b1, "10.91.2.2");
+        await Ping.RunAsync(c1, "10.91.3.2", 5);
+
+        // Medians over 50 echoes each, the two wires measured one after the other in the same nfv.
+        double plain = Median(await Ping.RunAsync(a1, "10.91.1.2", 50, "-i", "0.02"));
+        double slow = Median(await Ping.RunAsync(b1, "10.91.2.2", 50, "-i", "0.05"));
+        Assert.InRange(slow - plain, 19.0, 21.0);
+
+        // 2,000 echoes through a wire losing 10% one way.
+        var lossy = await Shell.InNamespaceAsync(c1, TimeSpan.FromSeconds(60), "ping", "-c", "2000", "-i", "0.002", "-W", "1", "-q", "-n", "10.91.3.2");
+        Assert.InRange(FloodTests.Loss(lossy), 7.0, 13.0);
+    }
+
+    // The median round trip of a ping's echoes, in milliseconds.
+    private static double Median(CommandResult ping)
+    {
+        var times = Regex.Matches(ping.StandardOutput, @"time=([\d.]+) ms").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Order().ToArray();
+        Assert.True(times.Length >= 45, ping.ToString());
+        return times[times.Length / 2];
+    }
+}
