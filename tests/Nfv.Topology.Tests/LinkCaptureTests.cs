@@ -38,10 +38,10 @@ public class LinkCaptureTests
             "  - { endpoints: [q, sw], capture: \"\" }\n");        // line 10
 
         Fixture.AssertDiagnostics(result,
-            "lab.yaml(7,5): error NFV0101: a link written as a mapping ({ endpoints: [a, b], capture: FILE.pcap }) needs 'endpoints'",
+            "lab.yaml(7,5): error NFV0101: a link written as a mapping ({ endpoints: [a, b], capture: FILE.pcap, impair: { delay: 20ms } }) needs 'endpoints'",
             "lab.yaml(8,18): error NFV0106: a link's 'endpoints' must be a list of two ends such as [lan1, sw] or [gw.lan, sw], not the value 'p'",
             "lab.yaml(9,36): error NFV0201: a link's 'capture' must be a single value, not a list",
-            "lab.yaml(9,41): error NFV0102: unknown key 'tap' in a link; expected one of: endpoints, capture",
+            "lab.yaml(9,41): error NFV0102: unknown key 'tap' in a link; expected one of: endpoints, capture, impair",
             "lab.yaml(10,36): error NFV0201: a link's 'capture' is empty; write a file name such as lan1.pcap");
     }
 

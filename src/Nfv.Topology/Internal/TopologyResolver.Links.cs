@@ -6,7 +6,7 @@ internal sealed partial class TopologyResolver
 {
     private const string LinkExample = "such as [lan1, sw] or [gw.lan, sw]";
 
-    // A link is [a, b], or { endpoints: [a, b], capture: FILE.pcap } for a link with options.
+    // A link is [a, b], or { endpoints: [a, b], capture: FILE.pcap, impair: { ... } } for a link with options.
 
     private void ReadLinks(ConfigNode? node)
     {
@@ -22,9 +22,11 @@ internal sealed partial class TopologyResolver
         {
             string? capture = null;
             ConfigNode? endpoints = item;
+            ConfigNode? impair = null;
             if (item is ConfigMapping options)
             {
                 (endpoints, capture) = ReadLinkOptions(options, captures);
+                impair = options["impair"];
                 if (endpoints is null)
                 {
                     continue;
@@ -57,12 +59,52 @@ internal sealed partial class TopologyResolver
             }
             bool freeA = Take(endA, a.Span, pair.Span, taken);
             bool freeB = Take(endB, b.Span, pair.Span, taken);
-            if (freeA && freeB)
+            if (!freeA || !freeB)
+            {
+                continue;
+            }
+            if (impair is null)
             {
                 _links.Add(new ResolvedLink(endA, endB, item.Span) { Capture = capture });
             }
+            else if (Impairment(impair, endA, endB) is var (inside, outside))
+            {
+                // The wire becomes two: a to the impairment's inside, its outside to b. A capture sees the first end's side.
+                _links.Add(new ResolvedLink(endA, inside, item.Span) { Capture = capture });
+                _links.Add(new ResolvedLink(outside, endB, item.Span));
+            }
         }
     }
+
+    /// <summary>
+    /// The function that impairs a link (<c>impair: { delay: 20ms, ... }</c>, keys of <c>kind: impair</c>, outbound being
+    /// from the link's first end to its second): declared under a name of its own, <c>impair-A-B</c> (the ends' names,
+    /// dots as dashes), on the first end's node. Returns its inside and outside ends; null after reporting a problem.
+    /// </summary>
+    private (LinkEndpoint Inside, LinkEndpoint Outside)? Impairment(ConfigNode impair, LinkEndpoint a, LinkEndpoint b)
+    {
+        if (_reader.AsMapping(impair, "a link's 'impair'") is not { } settings)
+        {
+            return null;
+        }
+        string name = $"impair-{a.Display}-{b.Display}".Replace('.', '-');
+        for (int n = 2; _names.ContainsKey(name) || Names.NameProblem(name) is not null; n++)
+        {
+            name = $"impair-{_links.Count + 1}-{n}";
+        }
+        var key = new ConfigScalar(name, impair.Span);
+        var entry = new FunctionEntry(name, impair.Span);
+        _functions.Add(entry);
+        Declare(key, EndpointKind.Function, _functions.Count - 1);
+        var kind = new KeyValuePair<ConfigScalar, ConfigNode>(new ConfigScalar("kind", impair.Span), new ConfigScalar("impair", impair.Span));
+        Define(entry, new ConfigMapping([kind, .. settings.Entries], settings.Span));
+        entry.Node = NodeOf(a);
+        var inside = ResolveEnd(new ConfigScalar(name + ".inside", impair.Span), a.Display);
+        var outside = ResolveEnd(new ConfigScalar(name + ".outside", impair.Span), b.Display);
+        return inside is null || outside is null ? null : (inside, outside);
+    }
+
+    private string? NodeOf(LinkEndpoint end) => end.Kind == EndpointKind.Function ? _functions[end.Index].Node : _ports[end.Index].Node;
 
     /// <summary>
     /// Reads <c>{ endpoints: [a, b], capture: FILE.pcap }</c>: the endpoints node (null after reporting it
@@ -70,8 +112,8 @@ internal sealed partial class TopologyResolver
     /// </summary>
     private (ConfigNode? Endpoints, string? Capture) ReadLinkOptions(ConfigMapping options, Dictionary<string, SourceSpan> captures)
     {
-        _reader.CheckKeys(options, "a link", "endpoints", "capture");
-        var endpoints = _reader.Required(options, "endpoints", $"a link written as a mapping ({{ endpoints: [a, b], capture: FILE.pcap }})");
+        _reader.CheckKeys(options, "a link", "endpoints", "capture", "impair");
+        var endpoints = _reader.Required(options, "endpoints", $"a link written as a mapping ({{ endpoints: [a, b], capture: FILE.pcap, impair: {{ delay: 20ms }} }})");
         if (options["capture"] is not { } node || _reader.AsScalar(node, "a link's 'capture'") is not { } file)
         {
             return (endpoints, null);
