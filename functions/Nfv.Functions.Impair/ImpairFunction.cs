@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
 
@@ -16,12 +17,12 @@ namespace Nfv.Functions.Impair;
 /// (a duplicate is a packet from the pool). The random generator is seeded from <see cref="ImpairOptions.Seed"/> when
 /// given, so a replay repeats itself.
 /// </remarks>
-public sealed class ImpairFunction : INetworkFunction, IInspectableFunction
+public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IReconfigurableFunction
 {
     private readonly Lane[] _lanes = new Lane[2]; // by input port: from inside (0), from outside (1)
     private readonly TimeProvider _time;
     private readonly long _frequency;
-    private readonly Random _random;
+    private Random _random;
     private long _sequence;
     private FunctionTable[]? _tables;
     private IReadOnlyList<FunctionCounter>? _events;
@@ -39,8 +40,8 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction
         _lanes[InlineBlueprint.Outside] = new Lane(options.Inbound, options.QueuePackets);
     }
 
-    /// <summary>The configuration.</summary>
-    public ImpairOptions Options { get; }
+    /// <summary>The configuration in use.</summary>
+    public ImpairOptions Options { get; private set; }
 
     /// <summary>What the impairment counts besides its drops; readable from any thread.</summary>
     public EventCounters<ImpairEvent> Counters { get; } = new();
@@ -109,6 +110,29 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction
         }
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// What each direction does changes for the packets that come next; those already on the delay line leave when they
+    /// were due. A smaller <c>queue</c> applies once the line has room; a new <c>seed</c> restarts the random sequence.
+    /// </remarks>
+    public bool Reconfigure(ConfigMapping config, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        if (ImpairFunctionFactory.ReadOptions(config, diagnostics, "the new settings") is not { } options)
+        {
+            return false;
+        }
+        _lanes[InlineBlueprint.Inside].Adopt(options.Outbound, options.QueuePackets);
+        _lanes[InlineBlueprint.Outside].Adopt(options.Inbound, options.QueuePackets);
+        if (options.Seed is { } seed && seed != Options.Seed)
+        {
+            _random = new Random(seed);
+        }
+        Options = options;
+        return true;
+    }
+
     // When the packet leaves: now if it overtakes (reordering), else after its delay; with a rate, not before the packet
     // ahead of it has left, plus its own time on the wire. Due now: sent; else held on the delay line.
     private void Schedule(Lane lane, int input, Packet packet, long now, Emitter emit)
@@ -118,7 +142,7 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction
         long departure = overtakes ? now : now + DelayTicks(settings);
         if (settings.RateBitsPerSecond > 0)
         {
-            if (lane.Count == lane.Capacity)
+            if (lane.Count >= lane.Capacity)
             {
                 emit.Drop(packet, ImpairDrop.QueueFull);
                 return;
@@ -133,7 +157,7 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction
             emit.To(input ^ 1, packet);
             return;
         }
-        if (lane.Count == lane.Capacity)
+        if (lane.Count >= lane.Capacity)
         {
             emit.Drop(packet, ImpairDrop.QueueFull);
             return;
@@ -228,15 +252,30 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction
     /// <summary>One direction: its settings, loss state, and the delay line, a binary min-heap by (time, sequence).</summary>
     private sealed class Lane(Impairment settings, int capacity)
     {
-        public readonly long[] Times = new long[capacity];
-        private readonly long[] _order = new long[capacity];
-        private readonly Packet[] _packets = new Packet[capacity];
+        public long[] Times = new long[capacity];
+        private long[] _order = new long[capacity];
+        private Packet[] _packets = new Packet[capacity];
         public Impairment Settings = settings;
         public int Count;
         public long LastDeparture;
         public bool Bad;
 
-        public int Capacity => Times.Length;
+        // Packets held at most: the queue's limit (the arrays may be larger, after a limit was lowered with packets held).
+        public int Capacity { get; private set; } = capacity;
+
+        // New settings for what comes next; the held packets stay where they are in the heap.
+        public void Adopt(Impairment settings, int capacity)
+        {
+            Settings = settings;
+            Bad = false;
+            if (capacity > Times.Length)
+            {
+                Array.Resize(ref Times, capacity);
+                Array.Resize(ref _order, capacity);
+                Array.Resize(ref _packets, capacity);
+            }
+            Capacity = capacity;
+        }
 
         // Adds a packet; true when it is now the first to leave.
         public bool Push(long time, long order, Packet packet)

@@ -36,9 +36,16 @@ public sealed class ImpairFunctionFactory : INetworkFunctionFactory
     public FunctionBlueprint? Define(FunctionDefinitionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var config = context.Config;
-        var reader = new ConfigReader(context.Diagnostics);
-        string where = $"impair '{context.Name}'";
+        return ReadOptions(context.Config, context.Diagnostics, $"impair '{context.Name}'") is { } options
+            ? new ImpairBlueprint(context.Name, options)
+            : null;
+    }
+
+    /// <summary>The options <paramref name="config"/> gives, or null after reporting every problem (a new blueprint, or a running function's new settings).</summary>
+    internal static ImpairOptions? ReadOptions(ConfigMapping config, DiagnosticBag diagnostics, string where)
+    {
+        var reader = new ConfigReader(diagnostics);
+        int errors = diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error);
         reader.CheckKeys(config, where, s_keys);
         var both = ReadImpairment(reader, config, where, new Impairment());
         var outbound = config["outbound"] is { } outNode && reader.AsMapping(outNode, $"'outbound' of {where}") is { } outMap
@@ -53,7 +60,7 @@ public sealed class ImpairFunctionFactory : INetworkFunctionFactory
             queue = q;
         }
         int? seed = config["seed"] is { } seedNode ? reader.Int(seedNode, $"'seed' of {where}", 0, int.MaxValue) : null;
-        return context.Diagnostics.HasErrors ? null : new ImpairBlueprint(context.Name, new ImpairOptions(outbound, inbound, queue, seed));
+        return diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error) > errors ? null : new ImpairOptions(outbound, inbound, queue, seed);
     }
 
     /// <summary>One line saying what a direction does: <c>delay 20ms jitter 5ms normal, loss 1%</c>, or <c>none</c>.</summary>

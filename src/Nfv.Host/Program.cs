@@ -13,5 +13,6 @@ var root = new RootCommand("Nfv: virtual network appliances (switches, routers, 
     GraphCommand.Create(),
     DoctorCommand.Create(),
     RestartHostCommand.Create(),
+    ImpairCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

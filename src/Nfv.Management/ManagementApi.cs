@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Inspection;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
@@ -23,11 +25,12 @@ public static partial class ManagementApi
     {
         app.Use(async (context, next) =>
         {
-            bool action = HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/api/hosts");
+            bool action = (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/api/hosts")) ||
+                (HttpMethods.IsPut(context.Request.Method) && context.Request.Path.StartsWithSegments("/api/functions"));
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !action)
             {
                 await Error(context, StatusCodes.Status405MethodNotAllowed,
-                    $"the management API reads: {context.Request.Method} is not allowed here, only GET (and POST /api/hosts/NAME/restart)");
+                    $"the management API reads: {context.Request.Method} is not allowed here, only GET (and POST /api/hosts/NAME/restart, PUT /api/functions/NAME/config)");
                 return;
             }
             if (!string.IsNullOrEmpty(token) && context.Request.Headers.Authorization != $"Bearer {token}")
@@ -92,6 +95,10 @@ public static partial class ManagementApi
                 matches.SelectMany(m => m.Table.Rows().Select(r => (IReadOnlyList<string>)[m.Function, .. r])).Take(limit).ToList());
             return Results.Json(new TableRowsView(table, ["function", .. matches[0].Table.Columns], rows), ManagementJson.Api.TableRowsView);
         });
+        app.MapPut("/api/functions/{name}/config", (string name, HttpContext context) => ReconfigureAsync(context, runtime, name));
+        app.MapGet("/api/links", async () => runtime.Running is not { } graph
+            ? NotRunning()
+            : Results.Json(await LinksAsync(runtime, graph), ManagementJson.Api.IEnumerableLinkView));
         app.MapGet("/api/trace", (HttpContext context) => TraceAsync(context, runtime));
         app.MapGet("/api/capture/{link}", (string link, HttpContext context) => CaptureAsync(context, runtime, link));
         app.MapFallback((HttpContext context) => ErrorResult(StatusCodes.Status404NotFound,
@@ -161,6 +168,85 @@ public static partial class ManagementApi
         PortState.NoCarrier => "no-carrier",
         _ => "gone",
     };
+
+    // PUT /api/functions/NAME/config: the function's new settings (YAML or JSON, the mapping a topology file would give
+    // it; kind may be left out), checked and adopted on the worker thread by a function that can (IReconfigurableFunction).
+    private static async Task<IResult> ReconfigureAsync(HttpContext context, RunningTopology runtime, string name)
+    {
+        if (runtime.Running is not { } graph)
+        {
+            return NotRunning();
+        }
+        int index = runtime.Topology.Functions.ToList().FindIndex(f => f.Name == name);
+        if (index < 0)
+        {
+            return ErrorResult(StatusCodes.Status404NotFound, $"topology '{runtime.Topology.Name}' has no function '{name}'");
+        }
+        string kind = runtime.Topology.Functions[index].Kind;
+        if (graph.Function(index) is not IReconfigurableFunction function)
+        {
+            return ErrorResult(StatusCodes.Status409Conflict, $"function '{name}' ({kind}) cannot change its settings while it runs");
+        }
+        using var body = new StreamReader(context.Request.Body);
+        string text = await body.ReadToEndAsync(context.RequestAborted);
+        var diagnostics = new DiagnosticBag();
+        var node = TopologyLoader.ParseYaml(text.Length == 0 ? "{}" : text, "request", diagnostics);
+        if (node is not null and not ConfigMapping)
+        {
+            diagnostics.Error(DiagnosticCodes.WrongType, node.Span, $"the settings of function '{name}' must be a mapping such as {{ delay: 20ms }}, not {node.Describe()}");
+        }
+        if (node is ConfigMapping settings)
+        {
+            if (settings["kind"] is ConfigScalar given && given.Value != kind)
+            {
+                diagnostics.Error(DiagnosticCodes.UnknownKind, given.Span, $"function '{name}' is a {kind}; it cannot become a {given.Value} while it runs");
+            }
+            else
+            {
+                var withKind = settings["kind"] is null
+                    ? new ConfigMapping([new(new ConfigScalar("kind", settings.Span), new ConfigScalar(kind, settings.Span)), .. settings.Entries], settings.Span)
+                    : settings;
+                await graph.Worker.InvokeAsync(() => function.Reconfigure(withKind, diagnostics));
+            }
+        }
+        return diagnostics.HasErrors
+            ? ErrorResult(StatusCodes.Status400BadRequest, $"function '{name}' keeps its settings: {string.Join("; ", diagnostics.Items.Select(d => d.ToString()))}")
+            : Results.Json(new ReconfiguredView(name, kind), ManagementJson.Api.ReconfiguredView);
+    }
+
+    // Each link, and the impairment on it: a link that passes through an impair function (one of the topology's, or the
+    // one a link's impair: made) is shown once, end to end, with what the function's table says it does.
+    private static async Task<List<LinkView>> LinksAsync(RunningTopology runtime, RunningGraph graph)
+    {
+        var topology = runtime.Topology;
+        var impairs = topology.Functions.Select((f, i) => (f, i)).Where(x => x.f.Kind == "impair").ToDictionary(x => x.i, x => x.f.Name);
+        var describe = new Dictionary<int, string>();
+        foreach (var (i, _) in impairs)
+        {
+            var table = (graph.Function(i) as IInspectableFunction)?.Tables.FirstOrDefault(t => t.Name == "impair");
+            describe[i] = table is null ? "" : string.Join("; ", await graph.Worker.InvokeAsync(() => table.Rows().Select(r => $"{r[0]}: {r[1]}").ToList()));
+        }
+        var links = new List<LinkView>();
+        var seen = new HashSet<ResolvedLink>();
+        foreach (var link in topology.Links)
+        {
+            if (!seen.Add(link))
+            {
+                continue;
+            }
+            if (link.B.Kind == EndpointKind.Function && impairs.ContainsKey(link.B.Index) &&
+                topology.Links.FirstOrDefault(l => l != link && l.A.Kind == EndpointKind.Function && l.A.Index == link.B.Index) is { } onward)
+            {
+                seen.Add(onward);
+                links.Add(new LinkView(link.A.Display, onward.B.Display, impairs[link.B.Index], describe[link.B.Index], link.Capture));
+            }
+            else
+            {
+                links.Add(new LinkView(link.A.Display, link.B.Display, null, null, link.Capture));
+            }
+        }
+        return links;
+    }
 
     private static IResult Running(RunningTopology runtime, Func<RunningGraph, IResult> answer) =>
         runtime.Running is { } graph ? answer(graph) : NotRunning();

@@ -45,6 +45,12 @@ public sealed record TraceStepView(int Hop, string Function, string? Input, stri
 /// <summary>The last line of <c>/api/trace</c>'s stream: why it ended.</summary>
 public sealed record TraceEndView(string End, int Traced, int Count, int Timeout);
 
+/// <summary><c>/api/links</c>: a wire between two ends, the impair function on it (and what it does), and its capture file.</summary>
+public sealed record LinkView(string A, string B, string? Impair, string? Impairment, string? Capture);
+
+/// <summary>The answer to new settings a function adopted.</summary>
+public sealed record ReconfiguredView(string Function, string Kind);
+
 /// <summary>Every answer that is not data: why.</summary>
 public sealed record ErrorView(string Error);
 
@@ -63,6 +69,8 @@ public sealed record ErrorView(string Error);
 [JsonSerializable(typeof(TraceView))]
 [JsonSerializable(typeof(TraceEndView))]
 [JsonSerializable(typeof(ErrorView))]
+[JsonSerializable(typeof(IEnumerable<LinkView>))]
+[JsonSerializable(typeof(ReconfiguredView))]
 public sealed partial class ManagementJson : JsonSerializerContext
 {
     /// <summary>The context the API serializes with.</summary>

@@ -242,6 +242,39 @@ public class ImpairTests
         Assert.Equal(["inbound", "delay 20ms jitter 5ms uniform, rate 10000000 bit/s", "0", "1000"], rows[1]);
     }
 
+    [Fact]
+    public void New_settings_apply_to_what_comes_next_and_the_held_packets_keep_their_time()
+    {
+        var impair = Build("delay: 20ms");
+        var start = _time.GetUtcNow();
+        _emit.Process(impair, [_emit.Rent(Frame(1), Inside)]);
+
+        var diagnostics = new Nfv.Abstractions.Configuration.DiagnosticBag();
+        Assert.True(impair.Reconfigure(FunctionConfig.ParseFunction("imp: { kind: impair, delay: 5ms, loss: 0% }"), diagnostics), string.Join("\n", diagnostics.Items));
+        _emit.Process(impair, [_emit.Rent(Frame(2), Inside)]);
+        Assert.Equal(2, impair.Held(Inside));
+
+        _time.SetUtcNow(start.AddMilliseconds(5));
+        impair.OnTimer(_emit);
+        Assert.Equal(2, Number(_emit.SentTo(Outside))); // the new 5 ms
+        _emit.Clear();
+        _time.SetUtcNow(start.AddMilliseconds(20));
+        impair.OnTimer(_emit);
+        Assert.Equal(1, Number(_emit.SentTo(Outside))); // the old 20 ms
+        Assert.Equal("delay 5ms", ImpairFunctionFactory.Describe(impair.Options.Outbound));
+    }
+
+    [Fact]
+    public void Bad_new_settings_are_refused_whole_and_the_old_ones_stay()
+    {
+        var impair = Build("delay: 20ms, loss: 1%");
+        var diagnostics = new Nfv.Abstractions.Configuration.DiagnosticBag();
+
+        Assert.False(impair.Reconfigure(FunctionConfig.ParseFunction("imp: { kind: impair, delay: 5ms, loss: 5 }"), diagnostics));
+        Assert.Contains(diagnostics.Items, d => d.Code == "NFV1902");
+        Assert.Equal("delay 20ms, loss 1%", ImpairFunctionFactory.Describe(impair.Options.Outbound));
+    }
+
     private static double StandardDeviation(List<double> values)
     {
         double mean = values.Average();

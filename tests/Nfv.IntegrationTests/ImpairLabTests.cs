@@ -57,11 +57,55 @@ public class ImpairLabTests
         Assert.InRange(FloodTests.Loss(lossy), 7.0, 13.0);
     }
 
+    [PrivilegedFact]
+    public async Task Nfv_impair_changes_a_running_wire_and_show_links_says_what_each_wire_does()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2");
+        var path = lab.WriteTopology("impair-link.yaml", $$"""
+            name: impair-link
+            functions:
+              sw: { kind: switch }
+            ports:
+              p1: { tap: {{lab.Tap("l1")}} }
+              p2: { tap: {{lab.Tap("l2")}} }
+            links:
+              - { endpoints: [p1, sw], impair: { delay: 10ms } }
+              - [p2, sw]
+            hosts:
+              {{h1}}: { port: p1, address: 10.91.4.1/24 }
+              {{h2}}: { port: p2, address: 10.91.4.2/24 }
+            """);
+        using var nfv = await lab.RunAsync(path);
+        string management = (await nfv.ManagementUrlAsync()).Authority;
+        await Ping.AssertReachesAsync(h1, "10.91.4.2");
+        Assert.InRange(Median(await Ping.RunAsync(h1, "10.91.4.2", 20, "-i", "0.05")), 19.5, 22); // 10 ms each way
+
+        var links = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "show", "links", "--address", management], TimeSpan.FromSeconds(30));
+        Assert.True(links.ExitCode == 0, links.ToString());
+        Assert.Matches(@"p1\s+sw\S*\s+impair-p1-sw\s+outbound: delay 10ms; inbound: delay 10ms", links.StandardOutput);
+
+        // Changed while it runs, by an end of the link: 30 ms one way, nothing back; the next pings see it.
+        var change = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "impair", "p1", "outbound.delay=30ms", "--address", management], TimeSpan.FromSeconds(30));
+        Assert.True(change.ExitCode == 0, change.ToString());
+        Assert.InRange(Median(await Ping.RunAsync(h1, "10.91.4.2", 20, "-i", "0.05")), 29.5, 32);
+
+        // A bad value is refused with its reason, and the wire keeps what it had.
+        var bad = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "impair", "impair-p1-sw", "loss=5", "--address", management], TimeSpan.FromSeconds(30));
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("must be a percentage from 0% to 100%", bad.StandardError);
+        Assert.InRange(Median(await Ping.RunAsync(h1, "10.91.4.2", 20, "-i", "0.05")), 29.5, 32);
+
+        // No settings: a perfect wire again.
+        Assert.Equal(0, (await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "impair", "p1", "--address", management], TimeSpan.FromSeconds(30))).ExitCode);
+        Assert.InRange(Median(await Ping.RunAsync(h1, "10.91.4.2", 20, "-i", "0.05")), 0, 2);
+    }
+
     // The median round trip of a ping's echoes, in milliseconds.
     private static double Median(CommandResult ping)
     {
         var times = Regex.Matches(ping.StandardOutput, @"time=([\d.]+) ms").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Order().ToArray();
-        Assert.True(times.Length >= 45, ping.ToString());
+        Assert.True(times.Length >= 18, ping.ToString());
         return times[times.Length / 2];
     }
 }

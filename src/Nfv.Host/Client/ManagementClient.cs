@@ -44,13 +44,14 @@ internal static class ManagementClient
     public static Task<HttpResponseMessage?> GetAsync(HttpClient http, string verb, string path, CancellationToken cancellationToken) =>
         SendAsync(http, verb, HttpMethod.Get, path, cancellationToken);
 
-    /// <summary>Like <see cref="GetAsync"/>, with any method (<c>POST</c> for actions).</summary>
-    public static async Task<HttpResponseMessage?> SendAsync(HttpClient http, string verb, HttpMethod method, string path, CancellationToken cancellationToken)
+    /// <summary>Like <see cref="GetAsync"/>, with any method (<c>POST</c> for actions) and, for <c>PUT</c>, a body.</summary>
+    public static async Task<HttpResponseMessage?> SendAsync(HttpClient http, string verb, HttpMethod method, string path, CancellationToken cancellationToken,
+        HttpContent? content = null)
     {
         HttpResponseMessage response;
         try
         {
-            using var request = new HttpRequestMessage(method, path);
+            using var request = new HttpRequestMessage(method, path) { Content = content };
             response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException ex)

@@ -10,7 +10,7 @@ internal static class ShowCommand
     {
         var what = new Argument<string>("what")
         {
-            Description = "topology, ports, hosts, functions, tables, or a table name: mac, arp, neighbours, routes, leases, nat.",
+            Description = "topology, ports, hosts, functions, tables, links, or a table name: mac, arp, neighbours, routes, leases, nat, impair.",
         };
         var address = ManagementClient.AddressOption();
         var token = ManagementClient.TokenOption();
@@ -33,6 +33,7 @@ internal static class ShowCommand
             "hosts" => "/api/hosts",
             "functions" => "/api/functions",
             "tables" => "/api/tables",
+            "links" => "/api/links",
             _ => $"/api/tables/{Uri.EscapeDataString(what)}",
         };
         using var http = ManagementClient.Create(address, token, TimeSpan.FromSeconds(10));
@@ -48,7 +49,7 @@ internal static class ShowCommand
             case "topology":
                 PrintTopology(root);
                 break;
-            case "ports" or "hosts" or "functions" or "tables":
+            case "ports" or "hosts" or "functions" or "tables" or "links":
                 PrintObjects(root);
                 break;
             default:

@@ -67,7 +67,7 @@ internal sealed partial class TopologyResolver
             {
                 _links.Add(new ResolvedLink(endA, endB, item.Span) { Capture = capture });
             }
-            else if (Impairment(impair, endA, endB) is var (inside, outside))
+            else if (Impairment(impair, endA, endB, $"impair-{a.Value}-{b.Value}".Replace('.', '-')) is var (inside, outside))
             {
                 // The wire becomes two: a to the impairment's inside, its outside to b. A capture sees the first end's side.
                 _links.Add(new ResolvedLink(endA, inside, item.Span) { Capture = capture });
@@ -78,16 +78,16 @@ internal sealed partial class TopologyResolver
 
     /// <summary>
     /// The function that impairs a link (<c>impair: { delay: 20ms, ... }</c>, keys of <c>kind: impair</c>, outbound being
-    /// from the link's first end to its second): declared under a name of its own, <c>impair-A-B</c> (the ends' names,
-    /// dots as dashes), on the first end's node. Returns its inside and outside ends; null after reporting a problem.
+    /// from the link's first end to its second): declared under a name of its own, <paramref name="name"/>
+    /// (<c>impair-A-B</c>, the ends as written, dots as dashes) unless that is taken, on the first end's node. Returns its
+    /// inside and outside ends; null after reporting a problem.
     /// </summary>
-    private (LinkEndpoint Inside, LinkEndpoint Outside)? Impairment(ConfigNode impair, LinkEndpoint a, LinkEndpoint b)
+    private (LinkEndpoint Inside, LinkEndpoint Outside)? Impairment(ConfigNode impair, LinkEndpoint a, LinkEndpoint b, string name)
     {
         if (_reader.AsMapping(impair, "a link's 'impair'") is not { } settings)
         {
             return null;
         }
-        string name = $"impair-{a.Display}-{b.Display}".Replace('.', '-');
         for (int n = 2; _names.ContainsKey(name) || Names.NameProblem(name) is not null; n++)
         {
             name = $"impair-{_links.Count + 1}-{n}";
