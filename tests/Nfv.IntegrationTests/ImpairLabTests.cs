@@ -101,6 +101,57 @@ public class ImpairLabTests
         Assert.InRange(Median(await Ping.RunAsync(h1, "10.91.4.2", 20, "-i", "0.05")), 0, 2);
     }
 
+    [PrivilegedFact(Needs = "iperf3")]
+    public async Task A_10_mbit_rate_holds_iperf3_tcp_near_it_and_reordering_shows_in_iperf3_udp()
+    {
+        await using var lab = new Lab();
+        string client = lab.Host("cl"), server = lab.Host("sv"), client2 = lab.Host("c2"), server2 = lab.Host("s2");
+        using var nfv = await lab.RunAsync(lab.WriteTopology("rate.yaml", $$"""
+            name: rate
+            ports:
+              p1: { tap: {{lab.Tap("r1")}} }
+              p2: { tap: {{lab.Tap("r2")}} }
+              p3: { tap: {{lab.Tap("r3")}} }
+              p4: { tap: {{lab.Tap("r4")}} }
+            links:
+              - { endpoints: [p1, p2], impair: { outbound: { rate: 10mbit } } }
+              - { endpoints: [p3, p4], impair: { outbound: { delay: 10ms, reorder: 25% } } }
+            hosts:
+              {{client}}: { port: p1, address: 10.91.5.1/24 }
+              {{server}}: { port: p2, address: 10.91.5.2/24 }
+              {{client2}}: { port: p3, address: 10.91.6.1/24 }
+              {{server2}}: { port: p4, address: 10.91.6.2/24 }
+            """));
+        await Ping.AssertReachesAsync(client, "10.91.5.2");
+        await Ping.AssertReachesAsync(client2, "10.91.6.2");
+        LabProcess.Start(lab, server, "iperf3", "-s", "-B", "10.91.5.2");
+        LabProcess.Start(lab, server2, "iperf3", "-s", "-B", "10.91.6.2");
+        await Task.Delay(500);
+
+        // TCP through a 10 Mbit/s wire: what the receiver got after slow start, as payload (1448 of every 1514 bytes: 9.56).
+        using (var tcp = await IperfAsync(client, "10.91.5.2", "-t", "6", "-O", "1"))
+        {
+            double received = tcp.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble();
+            Assert.InRange(received / 1e6, 9.0, 10.5);
+        }
+
+        // UDP at 2 Mbit/s (a datagram every 4 ms) through a wire that sends a quarter of its datagrams ahead of the 10 ms the
+        // others wait: the receiving iperf3 counts those that arrive after a later one.
+        using var udp = await IperfAsync(client2, "10.91.6.2", "-u", "-b", "2M", "-t", "3", "-l", "1000", "--get-server-output");
+        long packets = udp.RootElement.GetProperty("end").GetProperty("sum").GetProperty("packets").GetInt64();
+        string report = udp.RootElement.GetProperty("server_output_text").GetString()!;
+        var outOfOrder = System.Text.RegularExpressions.Regex.Match(report, @"(\d+) datagrams received out-of-order");
+        Assert.True(outOfOrder.Success && long.Parse(outOfOrder.Groups[1].Value, CultureInfo.InvariantCulture) > packets / 10,
+            $"of {packets} datagrams, iperf3 says: {report}");
+    }
+
+    private static async Task<System.Text.Json.JsonDocument> IperfAsync(string client, string server, params string[] extra)
+    {
+        var run = await Shell.InNamespaceAsync(client, TimeSpan.FromSeconds(30), ["iperf3", "-c", server, "-J", .. extra]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return System.Text.Json.JsonDocument.Parse(run.StandardOutput);
+    }
+
     // The median round trip of a ping's echoes, in milliseconds.
     private static double Median(CommandResult ping)
     {
