@@ -486,20 +486,7 @@ public sealed partial class RouterFunction
         if (entry >= 0)
         {
             Counters.Increment(RouterEvent.NeighbourLearned);
-            while (_neighbours.TryDequeue(entry, out var held))
-            {
-                var copy = emit.Allocate();
-                if (copy is null)
-                {
-                    Counters.Increment(RouterEvent.AllocateFailed);
-                }
-                else
-                {
-                    copy.CopyFrom(held);
-                    Transmit(copy, inPort, mac, emit);
-                }
-                _neighbours.Release(held);
-            }
+            Flush(_neighbours, entry, inPort, mac, emit);
         }
         return entry;
     }

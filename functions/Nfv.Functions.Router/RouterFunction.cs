@@ -541,7 +541,7 @@ public sealed partial class RouterFunction : INetworkFunction
         if (entry >= 0)
         {
             Counters.Increment(RouterEvent.ArpLearned);
-            int sent = Flush(entry, inPort, senderMac, emit);
+            int sent = Flush(_arp, entry, inPort, senderMac, emit);
             if (sent > 0 && result != ArpReceiveResult.Replied)
             {
                 if (packet.IsTraced)
@@ -564,21 +564,22 @@ public sealed partial class RouterFunction : INetworkFunction
         }
     }
 
-    // Sends what waited for a next hop that just resolved; returns how many.
-    private int Flush(int entry, int outPort, MacAddress mac, Emitter emit)
+    // Sends what waited in table for a next hop that just resolved (an ARP or a neighbour entry); returns how many.
+    private int Flush<TAddress>(NeighbourTable<TAddress> table, int entry, int outPort, MacAddress mac, Emitter emit)
+        where TAddress : struct, INeighbourAddress<TAddress>
     {
         int sent = 0;
-        while (_arp.TryDequeue(entry, out var held))
+        while (table.TryDequeue(entry, out var held))
         {
             var packet = emit.Allocate();
             if (packet is null)
             {
                 Counters.Increment(RouterEvent.AllocateFailed);
-                _arp.Release(held);
+                table.Release(held);
                 continue;
             }
             packet.CopyFrom(held);
-            _arp.Release(held);
+            table.Release(held);
             Transmit(packet, outPort, mac, emit);
             sent++;
         }

@@ -32,9 +32,8 @@ public sealed record RouterInterface
     public RouterAdvertisements? Advertisements { get; init; }
 
     /// <summary>The link-local address: the first <c>fe80::/10</c> one listed, else the EUI-64 one of <see cref="Mac"/>.</summary>
-    public Ipv6Address LinkLocal => Ipv6Addresses.FirstOrDefault(a => a.Address.IsLinkLocal) is { Length: > 0 } listed
-        ? listed.Address
-        : Ipv6Address.LinkLocal(Mac);
+    public Ipv6Address LinkLocal =>
+        Ipv6Addresses.Select(a => a.Address).Where(a => a.IsLinkLocal).DefaultIfEmpty(Ipv6Address.LinkLocal(Mac)).First();
 
     /// <summary>The largest IP datagram sent out of it (IPv6 needs at least 1280).</summary>
     public int Mtu { get; init; } = DefaultMtu;
