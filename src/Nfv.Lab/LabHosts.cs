@@ -27,6 +27,7 @@ public sealed class LabHosts
     private readonly TimeSpan _dhcpTimeout;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, string?> _down = []; // host name -> why it is down; absent while up
+    private readonly Dictionary<string, HostCommands> _commands = []; // host name -> its exec commands and cgroup, while up (under _lock)
     private bool _stopped; // under _lock
 
     /// <summary>Keeps the hosts of <paramref name="topology"/>, made by <paramref name="lab"/>, whose ports <paramref name="worker"/> runs; a DHCP host waits up to <paramref name="dhcpTimeout"/> for its lease when it comes back.</summary>
@@ -38,6 +39,45 @@ public sealed class LabHosts
         _worker = worker;
         _logger = logger;
         _dhcpTimeout = dhcpTimeout;
+    }
+
+    /// <summary>
+    /// Starts what each host runs besides its network (<c>exec:</c>, in its cgroup when it has limits), once the hosts are
+    /// up; they run again each time a host comes back. Throws <see cref="LabException"/> when one cannot start.
+    /// </summary>
+    public async Task StartCommandsAsync()
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            foreach (var host in _topology.Hosts)
+            {
+                StartCommands(host);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>The commands and cgroup of <paramref name="host"/> while it is up; null when it has none.</summary>
+    public HostCommands? CommandsOf(ResolvedHost host) => _commands.GetValueOrDefault(host.Name);
+
+    private void StartCommands(ResolvedHost host)
+    {
+        if (host.Exec.Count > 0 || host.Limits is not null)
+        {
+            _commands[host.Name] = HostCommands.Start(_topology, host, _logger);
+        }
+    }
+
+    private async Task StopCommandsAsync(ResolvedHost host)
+    {
+        if (_commands.Remove(host.Name, out var commands))
+        {
+            await commands.DisposeAsync();
+        }
     }
 
     /// <summary>Why <paramref name="host"/> is down, or null while it is up.</summary>
@@ -116,12 +156,25 @@ public sealed class LabHosts
         return Describe(host);
     }
 
-    /// <summary>Waits for a check or restart in progress, then refuses any other: nfv is about to remove the lab.</summary>
+    /// <summary>
+    /// Waits for a check or restart in progress, then refuses any other, and ends the hosts' commands (removing their
+    /// cgroups): nfv is about to remove the lab.
+    /// </summary>
     public async Task StopAsync()
     {
         await _lock.WaitAsync();
-        _stopped = true;
-        _lock.Release();
+        try
+        {
+            _stopped = true;
+            foreach (var host in _topology.Hosts)
+            {
+                await StopCommandsAsync(host);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
     }
 
     /// <summary>What a user reads after the host's state: its address (or lease) while up, why it is down otherwise.</summary>
@@ -180,7 +233,9 @@ public sealed class LabHosts
         {
             LabLog.HostDown(_logger, host.Name, why, _topology.Ports[host.PortIndex].Name);
         }
-        // Nothing can carry a release any more; the client must go so it stops holding the old namespace, as must nfv.
+        // Nothing can carry a release any more; the client must go so it stops holding the old namespace, as must nfv
+        // and the host's own commands.
+        await StopCommandsAsync(host);
         await _dhcp.StopAsync(host.Name, release: false);
         _lab.ReleaseNamespace(host);
         // Closing the port's device removes it even from a namespace that lingers (a process still inside).
@@ -213,6 +268,7 @@ public sealed class LabHosts
             await _dhcp.WaitForLeasesAsync(_dhcpTimeout, cancellationToken, only: host.Name);
         }
         // Up once set up and (for a DHCP host) leased or waited for: a client still without a lease keeps trying.
+        StartCommands(host);
         lock (_down)
         {
             _down.Remove(host.Name);

@@ -14,6 +14,12 @@ internal static partial class LabLog
     [LoggerMessage(2, LogLevel.Debug, "Created lab host {HostName} with {Address} on {TapName}")]
     public static partial void HostCreated(ILogger logger, string hostName, string address, string tapName);
 
+    [LoggerMessage(14, LogLevel.Information, "Lab host {HostName} runs '{Command}' (pid {Pid})")]
+    public static partial void HostCommandStarted(ILogger logger, string hostName, string command, int pid);
+
+    [LoggerMessage(15, LogLevel.Information, "Lab host {HostName}: {Line}")]
+    public static partial void HostCommandOutput(ILogger logger, string hostName, string line);
+
     [LoggerMessage(3, LogLevel.Warning, "Could not remove {What}; remove it by hand")]
     public static partial void TeardownFailed(ILogger logger, string what);
 

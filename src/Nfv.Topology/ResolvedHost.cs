@@ -33,10 +33,16 @@ public sealed record ResolvedHost(string Name, int PortIndex, Ipv4Prefix? Addres
     public bool Equals(ResolvedHost? other) =>
         other is not null && Name == other.Name && PortIndex == other.PortIndex && Address == other.Address && Gateway == other.Gateway &&
         Span == other.Span && Dhcp == other.Dhcp && Mac == other.Mac && Ipv6Addresses.SequenceEqual(other.Ipv6Addresses) &&
-        Slaac == other.Slaac && Ipv6Gateway == other.Ipv6Gateway;
+        Slaac == other.Slaac && Ipv6Gateway == other.Ipv6Gateway && Limits == other.Limits && Exec.SequenceEqual(other.Exec);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, PortIndex, Address, Dhcp, Ipv6Addresses.Count, Slaac);
+
+    /// <summary>Limits on what nfv runs in it (<c>cpu</c>, <c>memory</c>, <c>pids</c>); null for none.</summary>
+    public HostLimits? Limits { get; init; }
+
+    /// <summary>Commands run in it once it is up (<c>exec:</c>), each by <c>/bin/sh -c</c>, ended when nfv stops.</summary>
+    public IReadOnlyList<string> Exec { get; init; } = [];
 
     /// <summary>True when it has no IPv4 address at all (neither static nor DHCP): an IPv6-only host.</summary>
     public bool Ipv6Only => Address is null && Dhcp is null;
@@ -51,3 +57,9 @@ public sealed record ResolvedHost(string Name, int PortIndex, Ipv4Prefix? Addres
     public string? Gateways => Gateway is null && Ipv6Gateway is null ? null
         : string.Join(", ", new[] { Gateway?.ToString(), Ipv6Gateway?.ToString() }.OfType<string>());
 }
+
+/// <summary>
+/// Resource limits of a lab host's processes (a cgroup): CPU in cores (<c>cpu: 0.5</c>), memory in bytes
+/// (<c>memory: 128M</c>) and a number of processes (<c>pids: 100</c>); null for no limit of that kind.
+/// </summary>
+public sealed record HostLimits(double? Cpus, long? MemoryBytes, int? Pids);

@@ -37,7 +37,7 @@ public class ConfigTests
     [Theory]
     [InlineData("rate: 10mbps", "test.yaml(1,32): error NFV0210: 'rate' of policer 'police' is '10mbps'; write a rate from 8kbit to 100gbit, such as 10mbit, 512kbit or 1.5gbit")]
     [InlineData("rate: 1kbit", "test.yaml(1,32): error NFV0210: ")]
-    [InlineData("rate: 1mbit, burst: 100b", "test.yaml(1,46): error NFV0211: 'burst' of policer 'police' is '100b'; write a size from 1500b to 64mb, such as 64kb")]
+    [InlineData("rate: 1mbit, burst: 100b", "test.yaml(1,46): error NFV0211: 'burst' of policer 'police' is '100b'; write a size from 1500b to 64mb, such as 64kb (k, m and g count 1024s)")]
     [InlineData("rate: 1mbit, exceed: remark", "test.yaml(1,39): error NFV1604: 'exceed: remark' of policer 'police' needs 'remark-dscp' (the DSCP to set, 0-63)")]
     [InlineData("rate: 1mbit, remark-dscp: 8", "test.yaml(1,39): error NFV1604: 'remark-dscp' of policer 'police' needs 'exceed: remark'")]
     [InlineData("direction: up, rate: 1mbit", "test.yaml(1,37): error NFV1603: 'direction' of policer 'police' is 'up'; it must be one of: both, outbound, inbound")]

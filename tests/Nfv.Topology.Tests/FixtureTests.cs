@@ -180,7 +180,7 @@ public class FixtureTests
             "Fixtures/invalid-many.yaml(13,12): error NFV0106: a link end must be a name such as lan1 or gw.lan, not a list",
             "Fixtures/invalid-many.yaml(14,5): error NFV0106: a link must be a list of two ends such as [lan1, sw] or [gw.lan, sw], or { endpoints: [a, b], capture: FILE.pcap }, not the value 'lan2'",
             "Fixtures/invalid-many.yaml(16,3): error NFV0101: host 'h1' needs 'address', such as 10.0.0.1/24, dhcp, 2001:db8::1/64 or slaac",
-            "Fixtures/invalid-many.yaml(16,21): error NFV0102: unknown key 'adress' in host 'h1'; expected one of: port, address, gateway, dhcp-client, mac",
+            "Fixtures/invalid-many.yaml(16,21): error NFV0102: unknown key 'adress' in host 'h1'; expected one of: port, address, gateway, dhcp-client, mac, cpu, memory, pids, exec",
             "Fixtures/invalid-many.yaml(17,3): error NFV0206: host name 'h.2' may hold only letters, digits, '_' and '-', not '.'",
             "Fixtures/invalid-many.yaml(17,31): error NFV0203: the address of host 'h.2' must be an IPv4 address with a prefix length such as 10.0.0.1/24, not '10.0.0.2/33'");
     }

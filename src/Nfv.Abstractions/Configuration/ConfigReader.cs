@@ -217,13 +217,13 @@ public sealed class ConfigReader(DiagnosticBag diagnostics)
             return null;
         }
         var (number, unit) = SplitUnit(scalar.Value);
-        long multiplier = unit switch { "" or "b" => 1, "kb" => 1024, "mb" => 1024 * 1024, _ => 0 };
+        long multiplier = unit switch { "" or "b" => 1, "k" or "kb" => 1024, "m" or "mb" => 1024 * 1024, "g" or "gb" => 1024L * 1024 * 1024, _ => 0 };
         if (multiplier > 0 && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) &&
             value <= max && value * multiplier is var bytes && bytes >= min && bytes <= max)
         {
             return bytes;
         }
-        Diagnostics.Error(DiagnosticCodes.BadSize, node.Span, $"{what} is '{scalar.Value}'; write a size from {min}b to {max / 1024 / 1024}mb, such as 64kb");
+        Diagnostics.Error(DiagnosticCodes.BadSize, node.Span, $"{what} is '{scalar.Value}'; write a size from {min}b to {max / 1024 / 1024}mb, such as 64kb (k, m and g count 1024s)");
         return null;
     }
 

@@ -72,6 +72,7 @@ internal sealed class NfvHostedService(
             await _dhcp.WaitForLeasesAsync(options.Value.DhcpTimeout, cancellationToken);
             var hosts = new LabHosts(topology, _lab, _dhcp, _worker, _logger, options.Value.DhcpTimeout);
             runtime.Hosts = hosts;
+            await hosts.StartCommandsAsync();
             _watch = new CancellationTokenSource();
             _watching = hosts.WatchAsync(time, _watch.Token);
         }

@@ -24,17 +24,19 @@ internal sealed partial class TopologyResolver
             {
                 continue;
             }
-            _reader.CheckKeys(config, $"host '{key.Value}'", "port", "address", "gateway", "dhcp-client", "mac");
+            _reader.CheckKeys(config, $"host '{key.Value}'", "port", "address", "gateway", "dhcp-client", "mac", "cpu", "memory", "pids", "exec");
             int? port = HostPort(key, config);
             var address = HostAddress(key, config);
             bool gatewayOk = HostGateway(key, config, address, out var gateway);
             bool clientOk = HostDhcpClient(key, config, address, out var client);
             bool macOk = HostMac(key, config, out var mac);
-            if (port is { } portIndex && address.Ok && gatewayOk && clientOk && macOk)
+            bool limitsOk = HostLimitsOf(key, config, out var limits);
+            bool execOk = HostExec(key, config, out var exec);
+            if (port is { } portIndex && address.Ok && gatewayOk && clientOk && macOk && limitsOk && execOk)
             {
                 _hosts.Add(new ResolvedHost(key.Value, portIndex, address.Static, gateway.V4, key.Span, client)
                 {
-                    Mac = mac, Ipv6Addresses = address.Ipv6, Slaac = address.Slaac, Ipv6Gateway = gateway.V6,
+                    Mac = mac, Ipv6Addresses = address.Ipv6, Slaac = address.Slaac, Ipv6Gateway = gateway.V6, Limits = limits, Exec = exec,
                 });
             }
         }
@@ -44,6 +46,60 @@ internal sealed partial class TopologyResolver
     private readonly record struct HostAddressing(bool Ok, Ipv4Prefix? Static, bool Dhcp, IReadOnlyList<Ipv6Prefix> Ipv6, bool Slaac)
     {
         public static HostAddressing Failed => new(false, null, false, [], false);
+    }
+
+    // cpu: 0.5 (cores, 0.01 to 1024), memory: 128M (4 MB to 1 TB), pids: 100: what nfv runs in the host gets a cgroup with them.
+    private bool HostLimitsOf(ConfigScalar host, ConfigMapping config, out HostLimits? limits)
+    {
+        limits = null;
+        int errors = ErrorCount();
+        double? cpus = null;
+        if (config["cpu"] is { } cpuNode && _reader.AsScalar(cpuNode, $"the cpu of host '{host.Value}'") is { } cpu)
+        {
+            if (double.TryParse(cpu.Value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out double c) &&
+                c is >= 0.01 and <= 1024)
+            {
+                cpus = c;
+            }
+            else
+            {
+                _diagnostics.Error(DiagnosticCodes.BadNumber, cpu.Span, $"the cpu of host '{host.Value}' is '{cpu.Value}'; write a number of cores from 0.01 to 1024, such as 0.5");
+            }
+        }
+        long? memory = config["memory"] is { } memoryNode ? _reader.ByteSize(memoryNode, $"the memory of host '{host.Value}'", 4L << 20, 1L << 40) : null;
+        int? pids = config["pids"] is { } pidsNode ? _reader.Int(pidsNode, $"the pids of host '{host.Value}'", 1, 4_194_304) : null;
+        if (cpus is not null || memory is not null || pids is not null)
+        {
+            limits = new HostLimits(cpus, memory, pids);
+        }
+        return ErrorCount() == errors;
+    }
+
+    // exec: a command or a list of them, each a non-empty line for /bin/sh -c.
+    private bool HostExec(ConfigScalar host, ConfigMapping config, out IReadOnlyList<string> exec)
+    {
+        exec = [];
+        if (config["exec"] is not { } node)
+        {
+            return true;
+        }
+        var commands = new List<string>();
+        bool ok = true;
+        foreach (var item in node is ConfigSequence list ? list.Items : [node])
+        {
+            if (_reader.AsScalar(item, $"a command in the exec of host '{host.Value}'") is not { } command || command.Value.Trim().Length == 0)
+            {
+                if (item is ConfigScalar)
+                {
+                    _diagnostics.Error(DiagnosticCodes.BadHost, item.Span, $"a command in the exec of host '{host.Value}' is empty; write a shell command such as 'iperf3 -s'");
+                }
+                ok = false;
+                continue;
+            }
+            commands.Add(command.Value);
+        }
+        exec = commands;
+        return ok;
     }
 
     // An optional fixed MAC for eth0 (a DHCP reservation, a static ARP entry): unicast, not all zeros.
