@@ -38,9 +38,11 @@ public sealed class HostCgroup : IDisposable
         {
             if (File.Exists(Path.Combine(root, "cgroup.controllers")))
             {
-                // v2: one tree; the controllers must be enabled in every parent's subtree_control.
+                // v2: one tree; the controllers the limits need must be enabled in every parent's subtree_control.
                 string directory = Path.Combine(root, path);
-                EnableControllers(root, path);
+                var controllers = new[] { (limits.Cpus, "cpu"), (limits.MemoryBytes, "memory"), (limits.Pids, "pids") }
+                    .Where(c => c.Item1 is not null).Select(c => "+" + c.Item2);
+                EnableControllers(root, path, string.Join(' ', controllers));
                 Directory.CreateDirectory(directory);
                 made.Add(directory);
                 Write(directory, "cpu.max", limits.Cpus is { } cpus ? $"{Quota(cpus)} {CpuPeriodMicroseconds}" : null);
@@ -119,12 +121,12 @@ public sealed class HostCgroup : IDisposable
         }
     }
 
-    private static void EnableControllers(string root, string path)
+    private static void EnableControllers(string root, string path, string controllers)
     {
         var current = root;
         foreach (var part in path.Split('/'))
         {
-            File.WriteAllText(Path.Combine(current, "cgroup.subtree_control"), "+cpu +memory +pids");
+            File.WriteAllText(Path.Combine(current, "cgroup.subtree_control"), controllers);
             current = Path.Combine(current, part);
             Directory.CreateDirectory(current);
         }
