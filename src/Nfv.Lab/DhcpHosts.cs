@@ -127,11 +127,14 @@ public sealed class DhcpHosts
     }
 
     /// <summary>The leased address of <paramref name="host"/>, or null.</summary>
-    public string? AddressOf(ResolvedHost host)
+    public string? AddressOf(ResolvedHost host) => LeaseOf(host)?.Address.ToString();
+
+    /// <summary>The address and prefix <paramref name="host"/> holds by DHCP now, or null without a lease.</summary>
+    public Nfv.Ip.Headers.Ipv4Prefix? LeaseOf(ResolvedHost host)
     {
         lock (_clients)
         {
-            return _clients.TryGetValue(host.Name, out var client) ? client.Lease?.Address.Address.ToString() : null;
+            return _clients.TryGetValue(host.Name, out var client) ? client.Lease?.Address : null;
         }
     }
 

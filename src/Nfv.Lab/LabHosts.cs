@@ -181,6 +181,14 @@ public sealed class LabHosts
     public string Describe(ResolvedHost host) =>
         DownReason(host) ?? DescribeAddresses(host, _dhcp);
 
+    /// <summary>
+    /// What <paramref name="host"/>'s addresses are now, written as its <c>address</c> is: a DHCP host's lease in place of
+    /// <c>dhcp</c> once it has one (<c>192.168.10.100/24, slaac</c>).
+    /// </summary>
+    public string Addressing(ResolvedHost host) => _dhcp.LeaseOf(host) is { } lease
+        ? string.Join(", ", new[] { lease.ToString(), host.Ipv6Addressing }.Where(s => s.Length > 0))
+        : host.Addressing;
+
     /// <summary>A host's addresses as a user reads them: what it was given on eth0, or its lease (and its IPv6 ones).</summary>
     public static string DescribeAddresses(ResolvedHost host, DhcpHosts? dhcp) => host.Dhcp is null
         ? $"{host.Addressing} on eth0"

@@ -112,7 +112,7 @@ public static partial class ManagementApi
             [.. t.Functions.Select(f => new TopologyFunctionView(f.Name, f.Kind, f.Blueprint.Ports))],
             [.. t.Ports.Select((p, i) => new TopologyPortView(p.Name, p.TapName, p.Describe(), t.Hosts.FirstOrDefault(h => h.PortIndex == i)?.Name))],
             [.. t.Links.Select(l => new[] { l.A.Display, l.B.Display })],
-            [.. t.Hosts.Select(h => new TopologyHostView(h.Name, t.Ports[h.PortIndex].Name, h.Addressing, h.Gateways,
+            [.. t.Hosts.Select(h => new TopologyHostView(h.Name, t.Ports[h.PortIndex].Name, runtime.Hosts?.Addressing(h) ?? h.Addressing, h.Gateways,
                 h.Dhcp is { } client ? DhcpClients.Name(client) : null))]);
     }
 

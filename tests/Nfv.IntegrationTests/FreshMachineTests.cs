@@ -67,6 +67,14 @@ public class FreshMachineTests
             await nfv.WaitForOutputAsync(new Regex($@"host {host}: 192\.168\.10\.\d+/24 router 192\.168\.10\.1 dns 192\.168\.10\.1 .*by DHCP \(builtin\) on eth0"),
                 TimeSpan.FromSeconds(5));
         }
+        // The API shows the leases, not "dhcp".
+        using (var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) })
+        {
+            var hosts = (await http.GetJsonAsync("/api/topology")).GetProperty("hosts").EnumerateArray()
+                .Where(h => h.GetProperty("name").GetString() is var n && (n == h1 || n == h2)).ToList();
+            Assert.Equal(2, hosts.Count);
+            Assert.All(hosts, h => Assert.Matches(@"^192\.168\.10\.\d+/24$", h.GetProperty("address").GetString()));
+        }
         var route = await Shell.InNamespaceAsync(h1, TimeSpan.FromSeconds(5), "ip", "-4", "route", "show", "default");
         Assert.Contains("default via 192.168.10.1 dev eth0", route.StandardOutput);
         await Ping.AssertReachesAsync(h1, "203.0.113.1");
