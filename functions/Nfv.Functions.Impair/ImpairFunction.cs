@@ -63,7 +63,7 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IRe
             }
             var lane = _lanes[input];
             var settings = lane.Settings;
-            if (settings.IsNone)
+            if (lane.PassesAll)
             {
                 Counters.Increment(ImpairEvent.Passed);
                 emit.To(input ^ 1, packet);
@@ -256,6 +256,7 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IRe
         private long[] _order = new long[capacity];
         private Packet[] _packets = new Packet[capacity];
         public Impairment Settings = settings;
+        public bool PassesAll = settings.IsNone; // read per packet: the record comparison is made once, when settings change
         public int Count;
         public long LastDeparture;
         public bool Bad;
@@ -267,6 +268,7 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IRe
         public void Adopt(Impairment settings, int capacity)
         {
             Settings = settings;
+            PassesAll = settings.IsNone;
             Bad = false;
             if (capacity > Times.Length)
             {

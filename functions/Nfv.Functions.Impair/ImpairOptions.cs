@@ -50,8 +50,11 @@ public sealed record Impairment
     /// <summary>The wire's rate in bits per second (0: unlimited): packets leave one after another at it, as netem's rate.</summary>
     public long RateBitsPerSecond { get; init; }
 
+    /// <summary>Settings that change nothing: the direction passes packets straight through.</summary>
+    public static Impairment None { get; } = new();
+
     /// <summary>True when nothing is changed: the direction passes packets straight through.</summary>
-    public bool IsNone => this == new Impairment();
+    public bool IsNone => Equals(None);
 }
 
 /// <summary>The impairment of a wire: each direction's, the packets it may hold in flight each way, and the random seed.</summary>
