@@ -89,4 +89,8 @@ public enum PortDrop
     /// <summary>A VXLAN datagram from an address that is not one of the port's remotes, or for another VNI.</summary>
     [Description("tunnel datagrams from an unknown remote or for another VNI")]
     Foreign = 6,
+
+    /// <summary>A frame for a socket port that nothing has attached to yet (no peer address known), or whose peer went away.</summary>
+    [Description("frames not sent: nothing attached to the socket")]
+    NoPeer = 7,
 }

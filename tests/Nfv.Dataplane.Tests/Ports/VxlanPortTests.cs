@@ -174,7 +174,7 @@ public sealed class VxlanPortTests : IDisposable
     }
 
     // A TCP/IPv4 super-frame as a TAP hands it over: FIN, PSH and ACK set, the checksum partial (pseudo-header sum only).
-    private static (byte[] Frame, VirtioNetHeader Offload) SuperFrame(int payload, ushort segmentSize)
+    internal static (byte[] Frame, VirtioNetHeader Offload) SuperFrame(int payload, ushort segmentSize)
     {
         var frame = IpPackets.Ip(B, A, "10.85.0.1", "10.85.0.2", Ipv4Header.ProtocolTcp, IpPackets.Tcp(payload, flags: 0x19), id: 100);
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(14 + 20 + 4), 1_000_000);
@@ -190,7 +190,7 @@ public sealed class VxlanPortTests : IDisposable
         return (frame, offload);
     }
 
-    private static void AssertSegments(byte[] superFrame, List<byte[]> segments, int size)
+    internal static void AssertSegments(byte[] superFrame, List<byte[]> segments, int size)
     {
         for (int i = 0; i < segments.Count; i++)
         {

@@ -5,6 +5,7 @@ namespace Nfv.Dataplane.Interop;
 
 internal static partial class Interop
 {
+    internal const int AF_UNIX = 1;
     internal const int AF_INET = 2;
     internal const int SOCK_DGRAM = 2;
     internal const int SOCK_NONBLOCK = 0x800;
@@ -20,6 +21,9 @@ internal static partial class Interop
     internal const int IP_PMTUDISC_DO = 2;
     internal const int SOL_UDP = 17;
     internal const int UDP_SEGMENT = 103;
+    internal const int MSG_TRUNC = 0x20;
+    internal const int S_IFMT = 0xF000;
+    internal const int S_IFSOCK = 0xC000;
 
     /// <summary>struct sockaddr_in: an IPv4 address and port, both in network byte order.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -44,6 +48,29 @@ internal static partial class Interop
         public readonly ushort Port => (ushort)((PortNetworkOrder >> 8) | (PortNetworkOrder << 8));
     }
 
+    /// <summary>struct sockaddr_un: a socket's path in the file system, NUL-terminated unless it fills all 108 bytes.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct SockAddrUn
+    {
+        /// <summary>The most bytes a path can have with its terminating NUL.</summary>
+        public const int PathCapacity = 108;
+
+        public ushort Family;
+        public fixed byte Path[PathCapacity];
+
+        /// <summary>The size of an address whose path has <paramref name="pathBytes"/> bytes: what bind and sendto are given.</summary>
+        public static int SizeFor(int pathBytes) => sizeof(ushort) + pathBytes + 1;
+
+        /// <summary>The address of <paramref name="path"/>; false when its UTF-8 form does not fit.</summary>
+        public static bool TryOf(string path, out SockAddrUn address, out int length)
+        {
+            var result = new SockAddrUn { Family = AF_UNIX };
+            bool fits = System.Text.Encoding.UTF8.TryGetBytes(path, new Span<byte>(result.Path, PathCapacity - 1), out int written);
+            (address, length) = (result, fits ? SizeFor(written) : 0);
+            return fits;
+        }
+    }
+
     [LibraryImport(Libraries.Libc, EntryPoint = "socket", SetLastError = true)]
     private static partial int SocketRaw(int domain, int type, int protocol);
 
@@ -56,6 +83,12 @@ internal static partial class Interop
 
     [LibraryImport(Libraries.Libc, EntryPoint = "bind", SetLastError = true)]
     internal static unsafe partial int Bind(SafeHandle fd, SockAddrIn* address, int length);
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "bind", SetLastError = true)]
+    internal static unsafe partial int Bind(SafeHandle fd, SockAddrUn* address, int length);
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "connect", SetLastError = true)]
+    internal static unsafe partial int Connect(SafeHandle fd, SockAddrUn* address, int length);
 
     [LibraryImport(Libraries.Libc, EntryPoint = "setsockopt", SetLastError = true)]
     internal static unsafe partial int SetSocketOption(SafeHandle fd, int level, int name, int* value, int length);
@@ -112,4 +145,14 @@ internal static partial class Interop
     [LibraryImport(Libraries.Libc, EntryPoint = "sendmsg", SetLastError = true)]
     internal static unsafe partial nint SendMessage(SafeHandle fd, MsgHdr* message, int flags);
 
+    [LibraryImport(Libraries.Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int StatX(int directory, string path, int flags, uint mask, byte* buffer);
+
+    /// <summary>The type bits (<see cref="S_IFMT"/>) of what is at <paramref name="path"/>, a symbolic link not followed; null when nothing is.</summary>
+    internal static unsafe int? FileTypeOf(string path)
+    {
+        const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100, StatxType = 1, ModeOffset = 28; // struct statx: stx_mode at 28
+        var buffer = stackalloc byte[256];
+        return StatX(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) < 0 ? null : *(ushort*)(buffer + ModeOffset) & S_IFMT;
+    }
 }
