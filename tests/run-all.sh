@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(iproute2 iputils-ping iperf3 libpcap0.8 traceroute iputils-tracepath isc-dhcp-client udhcpc dhcpcd-base dnsmasq-base
-  curl python3 stun-client stun-server coturn netsniff-ng hping3 tshark kea-admin ethtool podman debootstrap)
+  curl python3 stun-client stun-server coturn netsniff-ng hping3 tshark kea-admin ethtool podman debootstrap qemu-system-x86 cpio)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -33,6 +33,17 @@ if ((${#missing[@]})); then
     fi
   else
     echo "warning: ${missing[*]} missing; run as root to install them (namespace tests are skipped without root anyway)" >&2
+  fi
+fi
+
+# The ready VM image the VM host tests boot: Debian's kernel and busybox, downloaded and unpacked (never installed) by
+# deploy/vm/build-image.sh; made again when the script or the image's init changed since it was built.
+vm_image=/var/lib/nfv/vm-image
+if [ "$(id -u)" -eq 0 ] && command -v qemu-system-x86_64 >/dev/null; then
+  source_hash=$(cat deploy/vm/build-image.sh deploy/vm/init deploy/vm/udhcpc.script | sha256sum | cut -d' ' -f1)
+  if [ "$(cat "$vm_image/source" 2>/dev/null)" != "$source_hash" ]; then
+    echo "Building the VM image in $vm_image"
+    deploy/vm/build-image.sh "$vm_image" >/dev/null || echo "warning: could not build the VM image; the VM host tests are skipped, saying why" >&2
   fi
 fi
 

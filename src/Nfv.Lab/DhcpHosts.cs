@@ -44,7 +44,7 @@ public sealed class DhcpHosts
     /// <exception cref="InvalidOperationException">The client could not be started.</exception>
     public void Start(ResolvedHost host)
     {
-        if (host.Dhcp is { } kind)
+        if (host.Dhcp is { } kind && host.Vm is null) // a VM's guest runs its own client
         {
             var client = HostDhcpClient.Start(kind, host.Name, "eth0");
             lock (_clients)

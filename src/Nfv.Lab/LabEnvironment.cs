@@ -6,8 +6,9 @@ using Nfv.Topology;
 namespace Nfv.Lab;
 
 /// <summary>
-/// What <c>nfv run</c> creates on the machine for a topology: a TAP or a VXLAN tunnel's sockets per external port, and
-/// a network namespace per lab host with its TAP inside as <c>eth0</c>. Disposing removes all of it, in
+/// What <c>nfv run</c> creates on the machine for a topology: a TAP, a VXLAN tunnel's sockets or a datagram socket per
+/// external port, and a network namespace per namespace lab host with its TAP inside as <c>eth0</c> (a VM host's guest
+/// is started later, once frames flow: <see cref="LabHosts"/>). Disposing removes all of it, in
 /// reverse order, whatever failed before. A host can be set up again in a namespace of its name
 /// (<see cref="SetUpHost"/>) once its port has a new device: that is how a vanished host comes back.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class LabEnvironment : IDisposable
         _ports = new IFramePort?[topology.Ports.Count];
     }
 
-    /// <summary>Each external port, by index: a <see cref="TapPort"/>, or a <see cref="VxlanPort"/>.</summary>
+    /// <summary>Each external port, by index: a <see cref="TapPort"/>, a <see cref="VxlanPort"/> or a <see cref="UnixDatagramPort"/>.</summary>
     public IReadOnlyList<IFramePort> Ports => _ports!;
 
     /// <summary>Creates every TAP and lab host. On failure, removes what it made and throws.</summary>
@@ -39,7 +40,7 @@ public sealed class LabEnvironment : IDisposable
         try
         {
             lab.CreatePorts();
-            foreach (var host in topology.Hosts)
+            foreach (var host in topology.NamespaceHosts)
             {
                 lab.SetUpHost(host, createNamespace: true);
             }
@@ -54,7 +55,7 @@ public sealed class LabEnvironment : IDisposable
 
     private void CreatePorts()
     {
-        var hosted = _topology.Hosts.Select(h => h.PortIndex).ToHashSet();
+        var hosted = _topology.Hosts.ToDictionary(h => h.PortIndex);
         for (int i = 0; i < _topology.Ports.Count; i++)
         {
             var port = _topology.Ports[i];
@@ -64,10 +65,18 @@ public sealed class LabEnvironment : IDisposable
                 LabLog.TunnelOpened(_logger, port.Name, tunnel.ToString());
                 continue;
             }
+            if (port.SocketPath is { } path)
+            {
+                // A VM's guest binds its own socket beside the port's: known now, so frames reach it before it sends any.
+                string? guest = hosted.TryGetValue(i, out var vm) && vm.Vm is not null ? VmSettings.GuestSocketFor(path) : null;
+                _ports[i] = UnixDatagramPort.Open(port.Name, path, guest);
+                LabLog.SocketOpened(_logger, port.Name, path);
+                continue;
+            }
             string tap = port.TapName!;
             _ports[i] = TapPort.Create(port.Name, tap);
             LabLog.TapCreated(_logger, tap, port.Name);
-            if (!hosted.Contains(i))
+            if (!hosted.ContainsKey(i))
             {
                 // A TAP no host uses stays here, up, for the user to attach anything to.
                 IpCommand.Run("link", "set", "dev", tap, "up");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
+using Nfv.Lab.Vm;
 using Nfv.Topology;
 
 namespace Nfv.Lab;
@@ -8,7 +9,8 @@ namespace Nfv.Lab;
 /// <summary>
 /// Keeps a running topology's lab hosts: notices a host that vanished under nfv (its namespace deleted or replaced, or its
 /// <c>eth0</c> removed), takes it down once (log line, its DHCP client stopped, its port closed so it costs nothing), brings
-/// it back when a namespace of its name appears again, and restarts a host on request (<c>nfv restart-host</c>).
+/// it back when a namespace of its name appears again, and restarts a host on request (<c>nfv restart-host</c>). A VM
+/// host is its QEMU (<see cref="VmHost"/>): down when QEMU ends, back on a restart.
 /// </summary>
 /// <remarks>
 /// Checked once a second from one loop, and every change is made under one lock, so the watcher and a restart never
@@ -28,11 +30,20 @@ public sealed class LabHosts
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<string, string?> _down = []; // host name -> why it is down; absent while up
     private readonly Dictionary<string, HostCommands> _commands = []; // host name -> its exec commands and cgroup, while up (under _lock)
+    private readonly Dictionary<string, VmHost> _vms = []; // host name -> its guest, while up (under _lock)
+    private readonly string _stateDirectory;
+    private readonly VmAccelerator _accelerator;
     private bool _stopped; // under _lock
 
-    /// <summary>Keeps the hosts of <paramref name="topology"/>, made by <paramref name="lab"/>, whose ports <paramref name="worker"/> runs; a DHCP host waits up to <paramref name="dhcpTimeout"/> for its lease when it comes back.</summary>
-    public LabHosts(ResolvedTopology topology, LabEnvironment lab, DhcpHosts dhcp, PipelineWorker worker, ILogger logger, TimeSpan dhcpTimeout)
+    /// <summary>
+    /// Keeps the hosts of <paramref name="topology"/>, made by <paramref name="lab"/>, whose ports <paramref name="worker"/>
+    /// runs; a DHCP host waits up to <paramref name="dhcpTimeout"/> for its lease when it comes back. A VM's console log and
+    /// QEMU's pid file go to <paramref name="stateDirectory"/>.
+    /// </summary>
+    public LabHosts(ResolvedTopology topology, LabEnvironment lab, DhcpHosts dhcp, PipelineWorker worker, ILogger logger, TimeSpan dhcpTimeout, string stateDirectory)
     {
+        _stateDirectory = stateDirectory;
+        _accelerator = topology.Hosts.Any(h => h.Vm is not null) ? QemuCommand.ChooseAccelerator() : VmAccelerator.Tcg;
         _topology = topology;
         _lab = lab;
         _dhcp = dhcp;
@@ -42,17 +53,18 @@ public sealed class LabHosts
     }
 
     /// <summary>
-    /// Starts what each host runs besides its network (<c>exec:</c>, in its cgroup when it has limits), once the hosts are
-    /// up; they run again each time a host comes back. Throws <see cref="LabException"/> when one cannot start.
+    /// Starts what the hosts run once frames flow: each VM's guest, and what each namespace host runs besides its network
+    /// (<c>exec:</c>, in its cgroup when it has limits); they start again each time a host comes back. Throws
+    /// <see cref="LabException"/> when one cannot start.
     /// </summary>
-    public async Task StartCommandsAsync()
+    public async Task StartAsync()
     {
         await _lock.WaitAsync();
         try
         {
             foreach (var host in _topology.Hosts)
             {
-                StartCommands(host);
+                StartProcesses(host);
             }
         }
         finally
@@ -64,19 +76,30 @@ public sealed class LabHosts
     /// <summary>The commands and cgroup of <paramref name="host"/> while it is up; null when it has none.</summary>
     public HostCommands? CommandsOf(ResolvedHost host) => _commands.GetValueOrDefault(host.Name);
 
-    private void StartCommands(ResolvedHost host)
+    /// <summary>The guest of VM host <paramref name="host"/> while it is up; null otherwise.</summary>
+    public VmHost? VmOf(ResolvedHost host) => _vms.GetValueOrDefault(host.Name);
+
+    private void StartProcesses(ResolvedHost host)
     {
-        if (host.Exec.Count > 0 || host.Limits is not null)
+        if (host.Vm is not null)
+        {
+            _vms[host.Name] = VmHost.Start(host, _topology.Ports[host.PortIndex].SocketPath!, _stateDirectory, _accelerator, _logger);
+        }
+        else if (host.Exec.Count > 0 || host.Limits is not null)
         {
             _commands[host.Name] = HostCommands.Start(_topology, host, _logger);
         }
     }
 
-    private async Task StopCommandsAsync(ResolvedHost host)
+    private async Task StopProcessesAsync(ResolvedHost host)
     {
         if (_commands.Remove(host.Name, out var commands))
         {
             await commands.DisposeAsync();
+        }
+        if (_vms.Remove(host.Name, out var vm))
+        {
+            await vm.DisposeAsync();
         }
     }
 
@@ -135,11 +158,18 @@ public sealed class LabHosts
                 throw new LabException("nfv is stopping");
             }
             await TakeDownAsync(host, "restarting", log: false);
-            if (NetworkNamespace.Identity(host.Name) is not null)
+            if (host.Vm is not null)
             {
-                IpCommand.Run("netns", "delete", host.Name);
+                StartVm(host);
             }
-            await BringBackAsync(host, createNamespace: true, cancellationToken);
+            else
+            {
+                if (NetworkNamespace.Identity(host.Name) is not null)
+                {
+                    IpCommand.Run("netns", "delete", host.Name);
+                }
+                await BringBackAsync(host, createNamespace: true, cancellationToken);
+            }
         }
         catch (LabException ex)
         {
@@ -168,13 +198,23 @@ public sealed class LabHosts
             _stopped = true;
             foreach (var host in _topology.Hosts)
             {
-                await StopCommandsAsync(host);
+                await StopProcessesAsync(host);
             }
         }
         finally
         {
             _lock.Release();
         }
+    }
+
+    private void StartVm(ResolvedHost host)
+    {
+        StartProcesses(host);
+        lock (_down)
+        {
+            _down.Remove(host.Name);
+        }
+        LabLog.HostBack(_logger, host.Name, Describe(host));
     }
 
     /// <summary>What a user reads after the host's state: its address (or lease) while up, why it is down otherwise.</summary>
@@ -190,12 +230,21 @@ public sealed class LabHosts
         : host.Addressing;
 
     /// <summary>A host's addresses as a user reads them: what it was given on eth0, or its lease (and its IPv6 ones).</summary>
-    public static string DescribeAddresses(ResolvedHost host, DhcpHosts? dhcp) => host.Dhcp is null
-        ? $"{host.Addressing} on eth0"
+    public static string DescribeAddresses(ResolvedHost host, DhcpHosts? dhcp) =>
+        host.Vm is not null ? $"{host.Addressing}, set by the guest on its eth0"
+        : host.Dhcp is null ? $"{host.Addressing} on eth0"
         : (dhcp?.Describe(host) ?? "dhcp on eth0") + (host.Ipv6Addressing is { Length: > 0 } v6 ? $"; IPv6 {v6}" : "");
 
     private async Task CheckAsync(ResolvedHost host, CancellationToken cancellationToken)
     {
+        if (host.Vm is not null)
+        {
+            if (DownReason(host) is null && VmOf(host) is { ExitCode: { } code } vm)
+            {
+                await TakeDownAsync(host, $"its guest stopped (QEMU exit code {code}; the console ends: {vm.ConsoleTail()})", log: true);
+            }
+            return;
+        }
         var identity = NetworkNamespace.Identity(host.Name);
         bool recreated = identity is { } id && id != _lab.IdentityOf(host);
         if (DownReason(host) is null)
@@ -237,13 +286,21 @@ public sealed class LabHosts
             }
             _down[host.Name] = why;
         }
-        if (log)
+        if (log && host.Vm is not null)
+        {
+            LabLog.VmDown(_logger, host.Name, why);
+        }
+        else if (log)
         {
             LabLog.HostDown(_logger, host.Name, why, _topology.Ports[host.PortIndex].Name);
         }
         // Nothing can carry a release any more; the client must go so it stops holding the old namespace, as must nfv
         // and the host's own commands.
-        await StopCommandsAsync(host);
+        await StopProcessesAsync(host);
+        if (host.Vm is not null)
+        {
+            return; // its socket port stays open for the guest's next start
+        }
         await _dhcp.StopAsync(host.Name, release: false);
         _lab.ReleaseNamespace(host);
         // Closing the port's device removes it even from a namespace that lingers (a process still inside).
@@ -276,7 +333,7 @@ public sealed class LabHosts
             await _dhcp.WaitForLeasesAsync(_dhcpTimeout, cancellationToken, only: host.Name);
         }
         // Up once set up and (for a DHCP host) leased or waited for: a client still without a lease keeps trying.
-        StartCommands(host);
+        StartProcesses(host);
         lock (_down)
         {
             _down.Remove(host.Name);

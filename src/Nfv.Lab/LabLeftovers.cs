@@ -2,7 +2,7 @@ namespace Nfv.Lab;
 
 /// <summary>
 /// What a run of a topology leaves behind if it is killed (SIGKILL, a power cut): its hosts' namespaces, with its DHCP
-/// clients still running inside. A running nfv keeps a note in its state folder (<c>STATE/TOPOLOGY/lab-namespaces</c>:
+/// clients still running inside, and its VM hosts' guests. A running nfv keeps a note in its state folder (<c>STATE/TOPOLOGY/lab-namespaces</c>:
 /// its process id and start time, then the hosts' namespaces); the next run of the topology finds the note of a
 /// process that is gone, removes those namespaces and the clients it left, and starts as on a clean machine.
 /// </summary>
@@ -50,6 +50,7 @@ public static class LabLeftovers
             return ([], pid); // that nfv still runs: its namespaces are its own
         }
         var removed = new List<string>();
+        EndOrphanedGuests(stateDirectory);
         foreach (var name in lines.Skip(1).Where(n => n.Length > 0 && NetworkNamespace.Identity(n) is not null))
         {
             EndOrphanedClients(name);
@@ -75,6 +76,30 @@ public static class LabLeftovers
             {
                 Interop.Kill(pid, Interop.SIGKILL);
             }
+        }
+    }
+
+    /// <summary>
+    /// The VM guests the killed nfv started: each QEMU wrote its id to a pid file in the state folder, named in its own
+    /// command line, which is how it is told from a process that took the id since.
+    /// </summary>
+    private static void EndOrphanedGuests(string stateDirectory)
+    {
+        foreach (var pidFile in Directory.EnumerateFiles(stateDirectory, "*" + Vm.VmHost.PidFileSuffix))
+        {
+            try
+            {
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid) &&
+                    File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains(pidFile))
+                {
+                    Interop.Kill(pid, Interop.SIGKILL);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // gone already
+            }
+            File.Delete(pidFile);
         }
     }
 

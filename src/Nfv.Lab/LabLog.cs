@@ -11,6 +11,9 @@ internal static partial class LabLog
     [LoggerMessage(13, LogLevel.Information, "Port {PortName}: VXLAN tunnel {Tunnel} open")]
     public static partial void TunnelOpened(ILogger logger, string portName, string tunnel);
 
+    [LoggerMessage(17, LogLevel.Debug, "Port {PortName}: socket {Path} open")]
+    public static partial void SocketOpened(ILogger logger, string portName, string path);
+
     [LoggerMessage(2, LogLevel.Debug, "Created lab host {HostName} with {Address} on {TapName}")]
     public static partial void HostCreated(ILogger logger, string hostName, string address, string tapName);
 
@@ -19,6 +22,9 @@ internal static partial class LabLog
 
     [LoggerMessage(15, LogLevel.Information, "Lab host {HostName}: {Line}")]
     public static partial void HostCommandOutput(ILogger logger, string hostName, string line);
+
+    [LoggerMessage(16, LogLevel.Information, "Lab host {HostName} is a VM: QEMU ({Accelerator}) started, pid {Pid}; its console goes to {ConsolePath}")]
+    public static partial void VmStarted(ILogger logger, string hostName, string accelerator, int pid, string consolePath);
 
     [LoggerMessage(3, LogLevel.Warning, "Could not remove {What}; remove it by hand")]
     public static partial void TeardownFailed(ILogger logger, string what);
@@ -37,6 +43,9 @@ internal static partial class LabLog
 
     [LoggerMessage(10, LogLevel.Warning, "Lab host {HostName} is down: {Reason}; its port {PortName} is closed. It comes back when a namespace named {HostName} is made again (ip netns add), or with nfv restart-host {HostName}")]
     public static partial void HostDown(ILogger logger, string hostName, string reason, string portName);
+
+    [LoggerMessage(18, LogLevel.Warning, "Lab host {HostName} is down: {Reason}. nfv restart-host {HostName} starts its guest again")]
+    public static partial void VmDown(ILogger logger, string hostName, string reason);
 
     [LoggerMessage(11, LogLevel.Information, "Lab host {HostName} is back: {State}")]
     public static partial void HostBack(ILogger logger, string hostName, string state);

@@ -11,4 +11,7 @@ public interface IMachineProbe
 
     /// <summary>True when a program named <paramref name="name"/> (a DHCP client) is installed; probes that cannot tell say true.</summary>
     bool ProgramExists(string name) => true;
+
+    /// <summary>True when a file exists at <paramref name="path"/> (a VM's kernel or disk).</summary>
+    bool FileExists(string path) => File.Exists(path);
 }

@@ -6,7 +6,7 @@ namespace Nfv.Topology;
 
 /// <summary>
 /// A lab host: a network namespace named <see cref="Name"/> whose <c>eth0</c> is the TAP device of
-/// an external port.
+/// an external port; or, with <see cref="Vm"/>, a QEMU guest whose NIC is a socket port.
 /// </summary>
 /// <param name="Name">The host's name, which is also its network namespace's name.</param>
 /// <param name="PortIndex">The index into <see cref="ResolvedTopology.Ports"/> of the port whose TAP the host gets.</param>
@@ -33,7 +33,7 @@ public sealed record ResolvedHost(string Name, int PortIndex, Ipv4Prefix? Addres
     public bool Equals(ResolvedHost? other) =>
         other is not null && Name == other.Name && PortIndex == other.PortIndex && Address == other.Address && Gateway == other.Gateway &&
         Span == other.Span && Dhcp == other.Dhcp && Mac == other.Mac && Ipv6Addresses.SequenceEqual(other.Ipv6Addresses) &&
-        Slaac == other.Slaac && Ipv6Gateway == other.Ipv6Gateway && Limits == other.Limits && Exec.SequenceEqual(other.Exec);
+        Slaac == other.Slaac && Ipv6Gateway == other.Ipv6Gateway && Limits == other.Limits && Exec.SequenceEqual(other.Exec) && Vm == other.Vm;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, PortIndex, Address, Dhcp, Ipv6Addresses.Count, Slaac);
@@ -41,8 +41,11 @@ public sealed record ResolvedHost(string Name, int PortIndex, Ipv4Prefix? Addres
     /// <summary>Limits on what nfv runs in it (<c>cpu</c>, <c>memory</c>, <c>pids</c>); null for none.</summary>
     public HostLimits? Limits { get; init; }
 
-    /// <summary>Commands run in it once it is up (<c>exec:</c>), each by <c>/bin/sh -c</c>, ended when nfv stops.</summary>
+    /// <summary>Commands run in it once it is up (<c>exec:</c>), each by <c>/bin/sh -c</c>, ended when nfv stops (a VM's by its init).</summary>
     public IReadOnlyList<string> Exec { get; init; } = [];
+
+    /// <summary>The guest it is (<c>vm:</c>), or null for a network namespace.</summary>
+    public VmSettings? Vm { get; init; }
 
     /// <summary>True when it has no IPv4 address at all (neither static nor DHCP): an IPv6-only host.</summary>
     public bool Ipv6Only => Address is null && Dhcp is null;

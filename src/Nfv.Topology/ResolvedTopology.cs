@@ -30,8 +30,11 @@ public sealed record ResolvedTopology
     /// <summary>The links, in file order.</summary>
     public required IReadOnlyList<ResolvedLink> Links { get; init; }
 
-    /// <summary>The lab hosts, in file order.</summary>
+    /// <summary>The lab hosts, in file order: network namespaces and VMs.</summary>
     public required IReadOnlyList<ResolvedHost> Hosts { get; init; }
+
+    /// <summary>The lab hosts that are network namespaces (<see cref="ResolvedHost.Vm"/> null), in file order.</summary>
+    public IEnumerable<ResolvedHost> NamespaceHosts => Hosts.Where(h => h.Vm is null);
 
     /// <summary>
     /// For each port of function <paramref name="functionIndex"/> (by port index), whether a link is

@@ -122,8 +122,8 @@ public class FixtureTests
             "Fixtures/invalid-tap-name.yaml(4,14): error NFV0206: TAP name 'nfv-this-is-too-long' is 20 characters long; Linux allows at most 15",
             "Fixtures/invalid-tap-name.yaml(5,14): error NFV0206: TAP name 'nfv p2' cannot hold white space or control characters",
             "Fixtures/invalid-tap-name.yaml(7,14): error NFV0103: TAP 'nfv-lan' is already used by port 'p3' at Fixtures/invalid-tap-name.yaml(6,14)",
-            "Fixtures/invalid-tap-name.yaml(8,3): error NFV0101: port 'p5' needs 'tap': the name of its TAP interface, such as nfv-p5; or 'vxlan': a tunnel to another machine",
-            "Fixtures/invalid-tap-name.yaml(8,9): error NFV0102: unknown key 'type' in port 'p5'; expected one of: tap, vxlan, node");
+            "Fixtures/invalid-tap-name.yaml(8,3): error NFV0101: port 'p5' needs 'tap': the name of its TAP interface, such as nfv-p5; or 'vxlan': a tunnel to another machine; or 'socket': the path of a datagram socket a VM attaches to",
+            "Fixtures/invalid-tap-name.yaml(8,9): error NFV0102: unknown key 'type' in port 'p5'; expected one of: tap, vxlan, socket, node");
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public class FixtureTests
             "Fixtures/invalid-many.yaml(4,63): error NFV0102: unknown key 'stp' in switch '1lan'; expected one of: kind, ports",
             "Fixtures/invalid-many.yaml(5,3): error NFV0101: function 'gw' needs 'kind'; known kinds: dhcp, switch",
             "Fixtures/invalid-many.yaml(6,3): warning NFV0107: function 'idle' is not linked to anything",
-            "Fixtures/invalid-many.yaml(8,26): error NFV0102: unknown key 'mtu' in port 'lan1'; expected one of: tap, vxlan, node",
+            "Fixtures/invalid-many.yaml(8,26): error NFV0102: unknown key 'mtu' in port 'lan1'; expected one of: tap, vxlan, socket, node",
             "Fixtures/invalid-many.yaml(11,5): error NFV0106: a link must join exactly two ends such as [lan1, sw] or [gw.lan, sw], not 3 ends",
             "Fixtures/invalid-many.yaml(12,5): error NFV0101: a link written as a mapping ({ endpoints: [a, b], capture: FILE.pcap, impair: { delay: 20ms } }) needs 'endpoints'",
             "Fixtures/invalid-many.yaml(12,7): error NFV0102: unknown key 'a' in a link; expected one of: endpoints, capture, impair",
@@ -180,7 +180,7 @@ public class FixtureTests
             "Fixtures/invalid-many.yaml(13,12): error NFV0106: a link end must be a name such as lan1 or gw.lan, not a list",
             "Fixtures/invalid-many.yaml(14,5): error NFV0106: a link must be a list of two ends such as [lan1, sw] or [gw.lan, sw], or { endpoints: [a, b], capture: FILE.pcap }, not the value 'lan2'",
             "Fixtures/invalid-many.yaml(16,3): error NFV0101: host 'h1' needs 'address', such as 10.0.0.1/24, dhcp, 2001:db8::1/64 or slaac",
-            "Fixtures/invalid-many.yaml(16,21): error NFV0102: unknown key 'adress' in host 'h1'; expected one of: port, address, gateway, dhcp-client, mac, cpu, memory, pids, exec",
+            "Fixtures/invalid-many.yaml(16,21): error NFV0102: unknown key 'adress' in host 'h1'; expected one of: port, address, gateway, dhcp-client, mac, cpu, memory, pids, exec, vm",
             "Fixtures/invalid-many.yaml(17,3): error NFV0206: host name 'h.2' may hold only letters, digits, '_' and '-', not '.'",
             "Fixtures/invalid-many.yaml(17,31): error NFV0203: the address of host 'h.2' must be an IPv4 address with a prefix length such as 10.0.0.1/24, not '10.0.0.2/33'");
     }

@@ -179,4 +179,39 @@ public class MachineChecksTests
         }
         Assert.True(new LinuxMachineProbe().InterfaceExists("lo"));
     }
+
+    private sealed class VmProbe(bool qemu, params string[] files) : IMachineProbe
+    {
+        public bool InterfaceExists(string name) => false;
+
+        public bool NamespaceExists(string name) => true; // a VM host has no namespace: never reported
+
+        public bool ProgramExists(string name) => qemu && name == MachineChecks.Qemu;
+
+        public bool FileExists(string path) => files.Contains(path);
+    }
+
+    [Fact]
+    public void A_vm_host_needs_qemu_and_its_boot_files_and_says_how_to_build_the_ready_image()
+    {
+        var topology = Fixture.Text("""
+            ports:
+              p1: { socket: /run/nfv/a.sock }
+              p2: { socket: /run/nfv/b.sock }
+            links: [ [p1, p2] ]
+            hosts:
+              a: { port: p1, address: dhcp, vm: {} }
+              b: { port: p2, address: dhcp, vm: { image: /images/b.qcow2 } }
+            """).Topology!;
+
+        Assert.Equal(
+            ["lab.yaml(6,3): error NFV0302: host 'a' is a VM and needs qemu-system-x86_64, which is not installed (Debian package qemu-system-x86)",
+             "lab.yaml(6,3): error NFV0303: host 'a' boots nfv's ready VM image, which is not built yet (/var/lib/nfv/vm-image/vmlinuz is missing): run 'sudo deploy/vm/build-image.sh', or give the vm a 'kernel' or 'image' of its own",
+             "lab.yaml(6,3): error NFV0303: host 'a' boots nfv's ready VM image, which is not built yet (/var/lib/nfv/vm-image/initrd.gz is missing): run 'sudo deploy/vm/build-image.sh', or give the vm a 'kernel' or 'image' of its own",
+             "lab.yaml(7,3): error NFV0302: host 'b' is a VM and needs qemu-system-x86_64, which is not installed (Debian package qemu-system-x86)",
+             "lab.yaml(7,3): error NFV0303: host 'b' boots from /images/b.qcow2, which does not exist"],
+            MachineChecks.Check(topology, new VmProbe(qemu: false)).Select(d => d.ToString()));
+        Assert.Empty(MachineChecks.Check(topology,
+            new VmProbe(qemu: true, "/var/lib/nfv/vm-image/vmlinuz", "/var/lib/nfv/vm-image/initrd.gz", "/images/b.qcow2")));
+    }
 }

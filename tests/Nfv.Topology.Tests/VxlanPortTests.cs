@@ -42,7 +42,7 @@ public class VxlanPortTests
     }
 
     [Theory]
-    [InlineData("{ tap: nfv-far, vxlan: { remote: 192.0.2.2, vni: 1 } }", "lab.yaml(5,31): error NFV0112: port 'far' is a TAP or a VXLAN tunnel, not both")]
+    [InlineData("{ tap: nfv-far, vxlan: { remote: 192.0.2.2, vni: 1 } }", "lab.yaml(5,31): error NFV0112: port 'far' is a TAP, a VXLAN tunnel or a socket, one of them: keep one of 'tap' and 'vxlan'")]
     [InlineData("{ vxlan: { vni: 1 } }", "lab.yaml(5,17): error NFV0101: ")]
     [InlineData("{ vxlan: { remote: 192.0.2.2 } }", "lab.yaml(5,17): error NFV0101: ")]
     [InlineData("{ vxlan: { remote: 192.0.2.2, vni: 16777216 } }", "lab.yaml(5,43): error NFV0202: ")]

@@ -76,4 +76,7 @@ public static class DiagnosticCodes
     public const string NameTaken = "NFV0301";
     /// <summary>A program the topology needs (a lab host's DHCP client) is not installed on this machine.</summary>
     public const string MissingProgram = "NFV0302";
+
+    /// <summary>A file the topology needs on this machine (a VM's kernel, initramfs or disk) does not exist.</summary>
+    public const string MissingFile = "NFV0303";
 }

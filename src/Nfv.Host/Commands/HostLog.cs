@@ -5,7 +5,7 @@ namespace Nfv.Host.Commands;
 /// <summary>Log messages of <c>nfv run</c> itself (category <c>Nfv.Host</c>).</summary>
 internal static partial class HostLog
 {
-    [LoggerMessage(4, LogLevel.Information, "Topology {TopologyName} stopped; removed {PortCount} TAP(s) and {HostCount} namespace(s)")]
+    [LoggerMessage(4, LogLevel.Information, "Topology {TopologyName} stopped; removed its {PortCount} port(s) and {HostCount} lab host(s)")]
     public static partial void Stopped(ILogger logger, string topologyName, int portCount, int hostCount);
 
     [LoggerMessage(5, LogLevel.Information,

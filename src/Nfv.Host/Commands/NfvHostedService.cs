@@ -41,7 +41,7 @@ internal sealed class NfvHostedService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var stateDirectory = Path.Combine(options.Value.StateDirectory, topology.Name);
-        LabLeftovers.Record(stateDirectory, topology.Hosts.Select(h => h.Name));
+        LabLeftovers.Record(stateDirectory, topology.NamespaceHosts.Select(h => h.Name));
         try
         {
             _lab = LabEnvironment.Create(topology, _logger);
@@ -70,9 +70,9 @@ internal sealed class NfvHostedService(
             // DHCP hosts ask once frames flow; Ctrl-C during the wait ends it early and the host then stops.
             _dhcp = await DhcpHosts.StartAsync(topology, _logger);
             await _dhcp.WaitForLeasesAsync(options.Value.DhcpTimeout, cancellationToken);
-            var hosts = new LabHosts(topology, _lab, _dhcp, _worker, _logger, options.Value.DhcpTimeout);
+            var hosts = new LabHosts(topology, _lab, _dhcp, _worker, _logger, options.Value.DhcpTimeout, stateDirectory);
             runtime.Hosts = hosts;
-            await hosts.StartCommandsAsync();
+            await hosts.StartAsync();
             _watch = new CancellationTokenSource();
             _watching = hosts.WatchAsync(time, _watch.Token);
         }
@@ -193,7 +193,16 @@ internal sealed class NfvHostedService(
                 var peerAddress = topology.Hosts.Where(h => h != host).Select(AddressOf).FirstOrDefault(a => a is not null);
                 var example = peerAddress is null ? "ip addr" : $"ping {peerAddress}";
                 var address = LabHosts.DescribeAddresses(host, _dhcp);
+                if (runtime.Hosts?.VmOf(host) is { } vm)
+                {
+                    Console.Out.WriteLine($"  host {host.Name}: VM, {address} (port {port.Name}); its console: {vm.ConsolePath}");
+                    continue;
+                }
                 Console.Out.WriteLine($"  host {host.Name}: {address} (port {port.Name}); try: ip netns exec {host.Name} {example}");
+            }
+            else if (port.SocketPath is { } socket)
+            {
+                Console.Out.WriteLine($"  port {port.Name}: socket {socket}; attach a VM with QEMU's -netdev dgram,...,remote.type=unix,remote.path={socket}");
             }
             else if (port.Vxlan is { } tunnel)
             {

@@ -24,19 +24,26 @@ internal sealed partial class TopologyResolver
             {
                 continue;
             }
-            _reader.CheckKeys(config, $"host '{key.Value}'", "port", "address", "gateway", "dhcp-client", "mac", "cpu", "memory", "pids", "exec");
-            int? port = HostPort(key, config);
+            _reader.CheckKeys(config, $"host '{key.Value}'", "port", "address", "gateway", "dhcp-client", "mac", "cpu", "memory", "pids", "exec", "vm");
+            bool vmOk = HostVm(key, config, out var vm);
+            int? port = HostPort(key, config, vm is not null);
             var address = HostAddress(key, config);
             bool gatewayOk = HostGateway(key, config, address, out var gateway);
             bool clientOk = HostDhcpClient(key, config, address, out var client);
             bool macOk = HostMac(key, config, out var mac);
             bool limitsOk = HostLimitsOf(key, config, out var limits);
             bool execOk = HostExec(key, config, out var exec);
-            if (port is { } portIndex && address.Ok && gatewayOk && clientOk && macOk && limitsOk && execOk)
+            if (vm is not null && execOk && exec.Sum(c => ((System.Text.Encoding.UTF8.GetByteCount(c) + 2) / 3 * 4) + 1) > VmSettings.ExecCapacity)
+            {
+                _diagnostics.Error(DiagnosticCodes.BadHost, config["exec"]!.Span,
+                    $"the exec of VM host '{key.Value}' is too long for the kernel command line that carries it ({VmSettings.ExecCapacity} bytes once encoded, about {VmSettings.ExecCapacity * 3 / 4} characters); put a longer script in an image of its own");
+                execOk = false;
+            }
+            if (port is { } portIndex && address.Ok && gatewayOk && clientOk && macOk && limitsOk && execOk && vmOk)
             {
                 _hosts.Add(new ResolvedHost(key.Value, portIndex, address.Static, gateway.V4, key.Span, client)
                 {
-                    Mac = mac, Ipv6Addresses = address.Ipv6, Slaac = address.Slaac, Ipv6Gateway = gateway.V6, Limits = limits, Exec = exec,
+                    Mac = mac, Ipv6Addresses = address.Ipv6, Slaac = address.Slaac, Ipv6Gateway = gateway.V6, Limits = limits, Exec = exec, Vm = vm,
                 });
             }
         }
@@ -118,7 +125,7 @@ internal sealed partial class TopologyResolver
         return true;
     }
 
-    private int? HostPort(ConfigScalar host, ConfigMapping config)
+    private int? HostPort(ConfigScalar host, ConfigMapping config, bool vm)
     {
         var node = config["port"];
         if (node is null)
@@ -159,8 +166,89 @@ internal sealed partial class TopologyResolver
                 $"host '{host.Value}' names port '{text}', a VXLAN tunnel: a lab host needs a TAP port; put the host on the other machine, or on a TAP port of a switch this tunnel joins");
             return null;
         }
+        bool socket = _ports[declared.Index].Socket is not null;
+        if (vm != socket && _ports[declared.Index].IsDeclared)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, port.Span, vm
+                ? $"host '{host.Value}' is a VM, so its port needs 'socket' (a path its NIC attaches to, such as /run/nfv/{host.Value}.sock); port '{text}' is a TAP"
+                : $"host '{host.Value}' names port '{text}', a socket: a network namespace needs a TAP port; add 'vm' to make the host a VM");
+            return null;
+        }
+        if (vm && socket && System.Text.Encoding.UTF8.GetByteCount(VmSettings.GuestSocketFor(_ports[declared.Index].Socket!)) > MaxSocketPathBytes)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, port.Span,
+                $"the guest of host '{host.Value}' binds {VmSettings.GuestSocketFor(_ports[declared.Index].Socket!)} beside its port's socket, longer than the {MaxSocketPathBytes} bytes a socket's path may have; give port '{text}' a shorter path");
+            return null;
+        }
         return _ports[declared.Index].IsDeclared ? declared.Index : null;
     }
+
+    private static readonly string[] s_vmKeys = ["kernel", "initrd", "image", "memory", "cpus", "append"];
+
+    // vm: {} boots the ready image; kernel/initrd/image: files (relative to the topology file); memory: 256M; cpus: 1;
+    // append: kernel command line words. A VM runs its own network stack and DHCP client, and has no cgroup of nfv's.
+    private bool HostVm(ConfigScalar host, ConfigMapping config, out VmSettings? vm)
+    {
+        vm = null;
+        if (config["vm"] is not { } node)
+        {
+            return true;
+        }
+        string what = $"the vm of host '{host.Value}'";
+        if (node is ConfigScalar { Value: "" })
+        {
+            vm = new VmSettings();
+        }
+        else if (_reader.AsMapping(node, what) is not { } map)
+        {
+            return false;
+        }
+        else
+        {
+            int errors = ErrorCount();
+            _reader.CheckKeys(map, what, s_vmKeys);
+            var settings = new VmSettings
+            {
+                Kernel = VmFile(map, "kernel", what),
+                Initrd = VmFile(map, "initrd", what),
+                Disk = VmFile(map, "image", what),
+                MemoryBytes = map["memory"] is { } memory ? _reader.ByteSize(memory, $"'memory' of {what}", 32L << 20, 1L << 40) ?? 0 : VmSettings.DefaultMemoryBytes,
+                Cpus = map["cpus"] is { } cpus ? _reader.Int(cpus, $"'cpus' of {what}", 1, 64) ?? 0 : 1,
+                Append = map["append"] is { } append ? _reader.AsScalar(append, $"'append' of {what}")?.Value : null,
+            };
+            if (settings.Initrd is not null && settings.Kernel is null)
+            {
+                _diagnostics.Error(DiagnosticCodes.BadHost, map["initrd"]!.Span, $"{what} has an 'initrd' but no 'kernel' to boot with it");
+            }
+            if (ErrorCount() != errors)
+            {
+                return false;
+            }
+            vm = settings;
+        }
+        foreach (var key in new[] { "dhcp-client", "cpu", "memory", "pids" })
+        {
+            if (config[key] is { } unused)
+            {
+                _diagnostics.Error(DiagnosticCodes.BadHost, unused.Span, key == "dhcp-client"
+                    ? $"host '{host.Value}' is a VM: it runs its own DHCP client; remove 'dhcp-client'"
+                    : $"host '{host.Value}' is a VM: '{key}' limits a namespace host's processes; size the guest with 'memory' and 'cpus' under 'vm'");
+                vm = null;
+            }
+        }
+        if (config["exec"] is { } exec && vm is { UsesReadyImage: false })
+        {
+            _diagnostics.Error(DiagnosticCodes.BadHost, exec.Span,
+                $"host '{host.Value}' boots a kernel or disk of its own, which may not run 'exec' (nfv's ready image does); run the commands from the guest's own start-up");
+            vm = null;
+        }
+        return vm is not null;
+    }
+
+    private string? VmFile(ConfigMapping map, string key, string what) =>
+        map[key] is { } node && _reader.AsScalar(node, $"'{key}' of {what}") is { } file
+            ? Path.GetFullPath(file.Value, Path.GetDirectoryName(Path.GetFullPath(_file))!)
+            : null;
 
     // address: one item or a list of them: an IPv4 prefix or dhcp (one at most), IPv6 prefixes, slaac.
     private HostAddressing HostAddress(ConfigScalar host, ConfigMapping config)

@@ -14,6 +14,7 @@ internal sealed partial class TopologyResolver
         }
         var taps = new Dictionary<string, (string Port, SourceSpan Span)>(StringComparer.Ordinal);
         var tunnels = new Dictionary<(Ipv4Address? Local, ushort Port), (string Port, SourceSpan Span)>();
+        var sockets = new Dictionary<string, (string Port, SourceSpan Span)>(StringComparer.Ordinal);
         foreach (var (key, value) in ports.Entries)
         {
             var entry = new PortEntry(key.Value, key.Span);
@@ -25,23 +26,30 @@ internal sealed partial class TopologyResolver
             {
                 continue;
             }
-            _reader.CheckKeys(config, $"port '{key.Value}'", "tap", "vxlan", "node");
+            _reader.CheckKeys(config, $"port '{key.Value}'", "tap", "vxlan", "socket", "node");
             entry.Node = ReadNodeName(config, $"port '{key.Value}'");
             var tapNode = config["tap"];
+            var kinds = new[] { "tap", "vxlan", "socket" }.Where(k => config[k] is not null).ToList();
+            if (kinds.Count > 1)
+            {
+                _diagnostics.Error(DiagnosticCodes.BadExternalPort, config[kinds[1]]!.Span,
+                    $"port '{key.Value}' is a TAP, a VXLAN tunnel or a socket, one of them: keep one of {string.Join(" and ", kinds.Select(k => $"'{k}'"))}");
+                continue;
+            }
             if (config["vxlan"] is { } vxlanNode)
             {
-                if (tapNode is not null)
-                {
-                    _diagnostics.Error(DiagnosticCodes.BadExternalPort, vxlanNode.Span, $"port '{key.Value}' is a TAP or a VXLAN tunnel, not both: keep 'tap' or 'vxlan'");
-                    continue;
-                }
                 ReadVxlan(entry, vxlanNode, tunnels);
+                continue;
+            }
+            if (config["socket"] is { } socketNode)
+            {
+                ReadSocket(entry, socketNode, sockets);
                 continue;
             }
             if (tapNode is null)
             {
                 _diagnostics.Error(DiagnosticCodes.MissingKey, key.Span,
-                    $"port '{key.Value}' needs 'tap': the name of its TAP interface, such as nfv-{Truncate(key.Value, 11)}; or 'vxlan': a tunnel to another machine");
+                    $"port '{key.Value}' needs 'tap': the name of its TAP interface, such as nfv-{Truncate(key.Value, 11)}; or 'vxlan': a tunnel to another machine; or 'socket': the path of a datagram socket a VM attaches to");
                 continue;
             }
             if (_reader.AsScalar(tapNode, $"the tap of port '{key.Value}'") is not { } tap)
@@ -63,6 +71,33 @@ internal sealed partial class TopologyResolver
             entry.Tap = tap.Value;
         }
     }
+
+    // socket: /run/nfv/lab/vm1.sock: an absolute path a socket's address can hold (107 bytes), one port each.
+    private void ReadSocket(PortEntry entry, ConfigNode node, Dictionary<string, (string Port, SourceSpan Span)> sockets)
+    {
+        if (_reader.AsScalar(node, $"the socket of port '{entry.Name}'") is not { } path)
+        {
+            return;
+        }
+        string? problem = !Path.IsPathFullyQualified(path.Value) ? "is not a full path; write one such as /run/nfv/lab/vm1.sock"
+            : System.Text.Encoding.UTF8.GetByteCount(path.Value) > MaxSocketPathBytes ? $"is longer than the {MaxSocketPathBytes} bytes a socket's path may have"
+            : path.Value.EndsWith('/') ? "names a folder; add the socket's file name" : null;
+        if (problem is not null)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadExternalPort, path.Span, $"the socket '{path.Value}' of port '{entry.Name}' {problem}");
+            return;
+        }
+        if (sockets.TryGetValue(path.Value, out var other))
+        {
+            _diagnostics.Error(DiagnosticCodes.DuplicateName, path.Span, $"socket '{path.Value}' is already used by port '{other.Port}' at {other.Span}");
+            return;
+        }
+        sockets.Add(path.Value, (entry.Name, path.Span));
+        entry.Socket = path.Value;
+    }
+
+    /// <summary>The longest path a socket address holds (sun_path is 108 bytes with its terminating NUL).</summary>
+    internal const int MaxSocketPathBytes = 107;
 
     private static readonly string[] s_vxlanKeys = ["remote", "vni", "port", "local", "ttl", "tos"];
 

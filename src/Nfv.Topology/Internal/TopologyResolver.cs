@@ -97,7 +97,7 @@ internal sealed partial class TopologyResolver
             Plugins = plugins,
             Nodes = [.. _nodes],
             Functions = [.. _functions.Select(f => new ResolvedFunction(f.Name, f.Kind!, f.Blueprint!, f.Span) { Node = f.Node })],
-            Ports = [.. _ports.Select(p => new ResolvedExternalPort(p.Name, p.Tap, p.Span) { Vxlan = p.Vxlan, Node = p.Node })],
+            Ports = [.. _ports.Select(p => new ResolvedExternalPort(p.Name, p.Tap, p.Span) { Vxlan = p.Vxlan, SocketPath = p.Socket, Node = p.Node })],
             Links = [.. _links],
             Hosts = [.. _hosts],
         };
@@ -193,10 +193,11 @@ internal sealed partial class TopologyResolver
         public SourceSpan Span { get; } = span;
         public string? Tap { get; set; }
         public VxlanSettings? Vxlan { get; set; }
+        public string? Socket { get; set; }
         public bool Linked { get; set; }
         public string? Node { get; set; }
 
         /// <summary>False when its declaration was refused (and said why): links and hosts naming it add nothing.</summary>
-        public bool IsDeclared => Tap is not null || Vxlan is not null;
+        public bool IsDeclared => Tap is not null || Vxlan is not null || Socket is not null;
     }
 }
