@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Nfv.IntegrationTests;
 
@@ -79,6 +80,33 @@ public class VmLabTests
             Assert.NotEqual(left, await QemuPidAsync(lab, vm));
             Assert.Equal(0, await next.InterruptAsync(TimeSpan.FromSeconds(30)));
         }
+    }
+
+    [PrivilegedFact(Needs = Needs)]
+    public async Task A_guest_that_dies_is_reported_down_and_restart_host_boots_it_again()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), vm = lab.Host("vm");
+        using var nfv = await lab.RunAsync(Topology(lab, h1, vm));
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
+        await nfv.WaitForErrorAsync("nfv-vm exec 1: ended", Boot);
+        int first = await QemuPidAsync(lab, vm);
+
+        // QEMU dies (killed, as a crash would end it): the host is down, saying so, and its console's end is in the log.
+        Assert.Equal(0, (await Shell.RunAsync("kill", "-9", first.ToString(CultureInfo.InvariantCulture))).ExitCode);
+        await nfv.WaitForErrorAsync($"Lab host {vm} is down: its guest stopped (QEMU exit code 137", TimeSpan.FromSeconds(10));
+        Assert.Equal("down", await http.StateAsync("hosts", vm));
+
+        var restart = lab.StartNfv("restart-host", vm, "--address", http.BaseAddress!.Authority);
+        Assert.Equal(0, await restart.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("up", await http.StateAsync("hosts", vm));
+        int second = await QemuPidAsync(lab, vm);
+        Assert.NotEqual(first, second);
+        // The new guest boots, leases the same address again (same MAC), and its exec reaches h1 once more.
+        await Eventually.UntilAsync(() => Regex.Count(nfv.StandardError, "nfv-vm exec 1: 3 packets transmitted, 3 packets received") == 2,
+            "the restarted guest to ping h1", Boot);
+        Assert.Equal(0, await nfv.InterruptAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(Running(second));
     }
 
     private static string TopologyName(Lab lab) => $"vm-{Path.GetFileName(lab.Directory)}";
