@@ -68,16 +68,4 @@ public class ShaperBenchmark
             _time.Advance(TimeSpan.FromMinutes(1));
         }
     }
-
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class SteppingTime : TimeProvider
-    {
-        private long _now = 1;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _now;
-
-        public void Advance(TimeSpan by) => _now += by.Ticks;
-    }
 }

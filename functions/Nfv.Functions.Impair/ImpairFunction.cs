@@ -22,7 +22,7 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IRe
     private readonly Lane[] _lanes = new Lane[2]; // by input port: from inside (0), from outside (1)
     private readonly TimeProvider _time;
     private readonly long _frequency;
-    private Random _random;
+    private Xoshiro _random;
     private long _sequence;
     private FunctionTable[]? _tables;
     private IReadOnlyList<FunctionCounter>? _events;
@@ -35,7 +35,7 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IRe
         Options = options;
         _time = time;
         _frequency = time.TimestampFrequency;
-        _random = options.Seed is { } seed ? new Random(seed) : new Random();
+        _random = options.Seed is { } seed ? new Xoshiro(seed) : new Xoshiro();
         _lanes[InlineBlueprint.Inside] = new Lane(options.Outbound, options.QueuePackets);
         _lanes[InlineBlueprint.Outside] = new Lane(options.Inbound, options.QueuePackets);
     }
@@ -127,7 +127,7 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IRe
         _lanes[InlineBlueprint.Outside].Adopt(options.Inbound, options.QueuePackets);
         if (options.Seed is { } seed && seed != Options.Seed)
         {
-            _random = new Random(seed);
+            _random = new Xoshiro(seed);
         }
         Options = options;
         return true;
