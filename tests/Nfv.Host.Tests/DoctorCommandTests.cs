@@ -64,4 +64,37 @@ public class DoctorCommandTests
         Assert.Contains("not ready: 4 requirements missing, 1 name already taken\n", report);
         Assert.EndsWith("install with: apt-get install iproute2 dhcpcd-base\n", report);
     }
+
+    private sealed class VmMachine(params string[] files) : IMachineProbe
+    {
+        public bool InterfaceExists(string name) => false;
+        public bool NamespaceExists(string name) => false;
+        public bool ProgramExists(string name) => name == "ip";
+        public bool FileExists(string path) => files.Contains(path);
+    }
+
+    [Fact]
+    public void Vm_hosts_need_qemu_and_the_ready_image_and_say_whether_they_run_emulated()
+    {
+        var topology = TopologyLoader.LoadFromText("""
+            functions: { lan: { kind: switch } }
+            ports: { p1: { socket: /run/nfv/a.sock }, p2: { socket: /run/nfv/b.sock } }
+            links: [ [p1, lan], [p2, lan] ]
+            hosts:
+              a: { port: p1, address: dhcp, vm: {} }
+              b: { port: p2, address: dhcp, vm: {} }
+            """, "lab.yaml", FunctionDiscovery.Installed()).Topology!;
+
+        var findings = DoctorCommand.Examine(topology, new VmMachine("/var/lib/nfv/vm-image/vmlinuz"), Fine);
+
+        Assert.Equal([
+            "Ok root: creating TAP devices and network namespaces (CAP_NET_ADMIN) []",
+            "Ok /dev/net/tun: TAP devices (the kernel's tun module) []",
+            "Ok ip: setting up ports and lab hosts [iproute2]",
+            "Missing qemu-system-x86_64: VM hosts a, b [qemu-system-x86]",
+            "Ok /var/lib/nfv/vm-image/vmlinuz: the ready VM image (build it: sudo deploy/vm/build-image.sh) []",
+            "Missing /var/lib/nfv/vm-image/initrd.gz: the ready VM image (build it: sudo deploy/vm/build-image.sh) []",
+            "Optional kvm: VM hosts a, b are emulated (TCG): /dev/kvm with vmx or svm in the CPU would run them several times faster []",
+            "Ok libpcap: nfv replay (reading pcap files) [libpcap0.8]"], Lines(findings)); // no DHCP client: the guests run their own
+    }
 }

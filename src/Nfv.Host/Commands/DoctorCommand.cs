@@ -7,7 +7,7 @@ namespace Nfv.Host.Commands;
 
 /// <summary>
 /// <c>nfv doctor [FILE]</c>: what running a topology needs from this machine (root, /dev/net/tun, iproute2, the DHCP
-/// clients its hosts ask for, libpcap for replay), what is there, what is missing, and the Debian package of each.
+/// clients its hosts ask for, QEMU and the images of its VM hosts, libpcap for replay), what is there, what is missing, and the Debian package of each.
 /// </summary>
 internal static class DoctorCommand
 {
@@ -42,17 +42,38 @@ internal static class DoctorCommand
             Required(machine.HasTun, "/dev/net/tun", "TAP devices (the kernel's tun module)", null),
             Required(probe.ProgramExists("ip"), "ip", "setting up ports and lab hosts", "iproute2"),
         };
-        foreach (var group in topology.Hosts.Where(h => h.Dhcp is not null).GroupBy(h => h.Dhcp!.Value))
+        foreach (var group in topology.NamespaceHosts.Where(h => h.Dhcp is not null).GroupBy(h => h.Dhcp!.Value))
         {
             string hosts = $"{(group.Count() == 1 ? "host" : "hosts")} {string.Join(", ", group.Select(h => h.Name))}";
             findings.AddRange(DhcpClientFindings(group.Key, hosts, probe));
         }
+        findings.AddRange(VmFindings(topology, probe, machine));
         foreach (var conflict in MachineChecks.Check(topology, probe).Where(d => d.Code == Abstractions.Configuration.DiagnosticCodes.NameTaken))
         {
             findings.Add(new DoctorFinding(DoctorStatus.Conflict, conflict.Message, $"{conflict.Span.File}({conflict.Span.Line},{conflict.Span.Column})", null));
         }
         findings.Add(new DoctorFinding(machine.HasLibpcap ? DoctorStatus.Ok : DoctorStatus.Optional, "libpcap", "nfv replay (reading pcap files)", "libpcap0.8"));
         return findings;
+    }
+
+    // QEMU, the files each guest boots from, and whether guests run with KVM or emulated.
+    private static IEnumerable<DoctorFinding> VmFindings(ResolvedTopology topology, IMachineProbe probe, DoctorMachine machine)
+    {
+        var vms = topology.Hosts.Where(h => h.Vm is not null).ToList();
+        if (vms.Count == 0)
+        {
+            yield break;
+        }
+        string hosts = $"{(vms.Count == 1 ? "VM host" : "VM hosts")} {string.Join(", ", vms.Select(h => h.Name))}";
+        yield return Required(probe.ProgramExists(MachineChecks.Qemu), MachineChecks.Qemu, hosts, "qemu-system-x86");
+        foreach (var (file, ready) in vms.SelectMany(h => new[] { h.Vm!.BootKernel, h.Vm.BootInitrd, h.Vm.Disk }
+            .OfType<string>().Select(f => (f, h.Vm.UsesReadyImage))).Distinct())
+        {
+            yield return Required(probe.FileExists(file), file, ready ? "the ready VM image (build it: sudo deploy/vm/build-image.sh)" : "a VM host boots from it", null);
+        }
+        yield return machine.Accelerator == Lab.Vm.VmAccelerator.Kvm
+            ? new DoctorFinding(DoctorStatus.Ok, "kvm", $"{hosts} run with hardware virtualisation", null)
+            : new DoctorFinding(DoctorStatus.Optional, "kvm", $"{hosts} are emulated (TCG): /dev/kvm with vmx or svm in the CPU would run them several times faster", null);
     }
 
     private static IEnumerable<DoctorFinding> DhcpClientFindings(DhcpClientKind requested, string hosts, IMachineProbe probe)
@@ -144,9 +165,10 @@ internal enum DoctorStatus
 internal sealed record DoctorFinding(DoctorStatus Status, string What, string NeededFor, string? Package);
 
 /// <summary>What the doctor reads off the machine beyond programs (which <see cref="IMachineProbe"/> answers).</summary>
-internal sealed record DoctorMachine(bool IsRoot, bool HasTun, bool HasLibpcap)
+internal sealed record DoctorMachine(bool IsRoot, bool HasTun, bool HasLibpcap, Lab.Vm.VmAccelerator Accelerator = Lab.Vm.VmAccelerator.Tcg)
 {
-    public static DoctorMachine Current() => new(Environment.IsPrivilegedProcess, File.Exists("/dev/net/tun"), HasLibrary("libpcap.so.0.8") || HasLibrary("libpcap.so"));
+    public static DoctorMachine Current() => new(Environment.IsPrivilegedProcess, File.Exists("/dev/net/tun"), HasLibrary("libpcap.so.0.8") || HasLibrary("libpcap.so"),
+        Lab.Vm.QemuCommand.ChooseAccelerator());
 
     private static bool HasLibrary(string name)
     {
