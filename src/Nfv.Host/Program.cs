@@ -14,5 +14,6 @@ var root = new RootCommand("Nfv: virtual network appliances (switches, routers, 
     DoctorCommand.Create(),
     RestartHostCommand.Create(),
     ImpairCommand.Create(),
+    WhereCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

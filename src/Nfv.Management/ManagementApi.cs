@@ -95,6 +95,7 @@ public static partial class ManagementApi
                 matches.SelectMany(m => m.Table.Rows().Select(r => (IReadOnlyList<string>)[m.Function, .. r])).Take(limit).ToList());
             return Results.Json(new TableRowsView(table, ["function", .. matches[0].Table.Columns], rows), ManagementJson.Api.TableRowsView);
         });
+        app.MapGet("/api/where/{query}", (string query) => WhereAsync(runtime, query));
         app.MapPut("/api/functions/{name}/config", (string name, HttpContext context) => ReconfigureAsync(context, runtime, name));
         app.MapGet("/api/links", async () => runtime.Running is not { } graph
             ? NotRunning()
@@ -102,7 +103,25 @@ public static partial class ManagementApi
         app.MapGet("/api/trace", (HttpContext context) => TraceAsync(context, runtime));
         app.MapGet("/api/capture/{link}", (string link, HttpContext context) => CaptureAsync(context, runtime, link));
         app.MapFallback((HttpContext context) => ErrorResult(StatusCodes.Status404NotFound,
-            $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/hosts, /api/functions, /api/tables, /api/tables/NAME, /api/trace, /api/capture/LINK or /metrics"));
+            $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/hosts, /api/functions, /api/tables, /api/tables/NAME, /api/where/QUERY, /api/trace, /api/capture/LINK or /metrics"));
+    }
+
+    private static async Task<IResult> WhereAsync(RunningTopology runtime, string query)
+    {
+        if (runtime.Running is not { } graph)
+        {
+            return NotRunning();
+        }
+        var t = runtime.Topology;
+        var hosts = t.Hosts.Select(h => new WhereHost(h.Name, t.Ports[h.PortIndex].Name, Lab.LabEnvironment.MacOf(h).ToString(),
+            [.. (runtime.Hosts?.Addressing(h) ?? h.Addressing).Split(", ").Where(a => a.Contains('.') || a.Contains(':'))])).ToList();
+        // Rows are read on the worker thread, between batches, as for /api/tables.
+        var tables = await graph.Worker.InvokeAsync(() => Tables(runtime, graph).Where(x => WhereQuery.Tables.Contains(x.Table.Name))
+            .Select(x => new WhereTable(x.Function, x.Table.Name, x.Table.Columns, [.. x.Table.Rows()])).ToList());
+        return WhereQuery.Answer(query, hosts, tables) is { } answer
+            ? Results.Json(answer, ManagementJson.Api.WhereView)
+            : ErrorResult(StatusCodes.Status404NotFound,
+                $"nothing in topology '{t.Name}' knows '{query}': it is no lab host ({string.Join(", ", t.Hosts.Select(h => h.Name))}), and no MAC table, ARP or neighbour cache, lease or NAT session holds it (a MAC or IP address is looked up in them)");
     }
 
     private static TopologyView Topology(RunningTopology runtime)

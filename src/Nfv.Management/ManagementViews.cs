@@ -51,6 +51,23 @@ public sealed record LinkView(string A, string B, string? Impair, string? Impair
 /// <summary>The answer to new settings a function adopted.</summary>
 public sealed record ReconfiguredView(string Function, string Kind);
 
+/// <summary><c>/api/where/QUERY</c>: what the running functions know of a host, MAC or address (<see cref="WhereQuery"/>).</summary>
+public sealed record WhereView(string Query, string? Host, string? Port, IReadOnlyList<string> Macs, IReadOnlyList<string> Addresses,
+    IReadOnlyList<WhereSeenView> Seen, IReadOnlyList<WhereLeaseView> Leases, IReadOnlyList<WhereNeighbourView> Neighbours,
+    IReadOnlyList<WhereNatView> Nat, string Summary);
+
+/// <summary>A switch that learned the MAC: on which port and VLAN, how long ago it last saw it.</summary>
+public sealed record WhereSeenView(string Function, string Port, string Vlan, long? AgeSeconds);
+
+/// <summary>A DHCP server's lease of one of the addresses.</summary>
+public sealed record WhereLeaseView(string Function, string Address, string State, string Hostname, long? ExpiresInSeconds);
+
+/// <summary>A router's ARP or neighbour entry for one of the addresses.</summary>
+public sealed record WhereNeighbourView(string Function, string Interface, string Address, string Mac, string State);
+
+/// <summary>A NAT session from one of the addresses.</summary>
+public sealed record WhereNatView(string Function, string Protocol, string Inside, string External, string Remote, string State);
+
 /// <summary>Every answer that is not data: why.</summary>
 public sealed record ErrorView(string Error);
 
@@ -69,6 +86,7 @@ public sealed record ErrorView(string Error);
 [JsonSerializable(typeof(TraceView))]
 [JsonSerializable(typeof(TraceEndView))]
 [JsonSerializable(typeof(ErrorView))]
+[JsonSerializable(typeof(WhereView))]
 [JsonSerializable(typeof(IEnumerable<LinkView>))]
 [JsonSerializable(typeof(ReconfiguredView))]
 public sealed partial class ManagementJson : JsonSerializerContext
