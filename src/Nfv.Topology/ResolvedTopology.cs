@@ -33,6 +33,9 @@ public sealed record ResolvedTopology
     /// <summary>The lab hosts, in file order: network namespaces and VMs.</summary>
     public required IReadOnlyList<ResolvedHost> Hosts { get; init; }
 
+    /// <summary>What <c>nfv test</c> checks on the running lab (<c>tests:</c>), in file order.</summary>
+    public IReadOnlyList<LabTest> Tests { get; init; } = [];
+
     /// <summary>The lab hosts that are network namespaces (<see cref="ResolvedHost.Vm"/> null), in file order.</summary>
     public IEnumerable<ResolvedHost> NamespaceHosts => Hosts.Where(h => h.Vm is null);
 

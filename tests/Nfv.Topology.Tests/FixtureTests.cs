@@ -166,7 +166,7 @@ public class FixtureTests
     public void Many_errors_in_one_file_are_all_reported_in_file_order()
     {
         Fixture.AssertDiagnostics(Fixture.Load("invalid-many.yaml"),
-            "Fixtures/invalid-many.yaml(2,1): error NFV0102: unknown key 'version' in the topology; expected one of: name, description, plugins, nodes, functions, ports, links, hosts",
+            "Fixtures/invalid-many.yaml(2,1): error NFV0102: unknown key 'version' in the topology; expected one of: name, description, plugins, nodes, functions, ports, links, hosts, tests",
             "Fixtures/invalid-many.yaml(4,3): error NFV0206: function name '1lan' must start with a letter",
             "Fixtures/invalid-many.yaml(4,52): error NFV0207: a trunk VLAN must be a VLAN id from 1 to 4094, not '5000'",
             "Fixtures/invalid-many.yaml(4,63): error NFV0102: unknown key 'stp' in switch '1lan'; expected one of: kind, ports",

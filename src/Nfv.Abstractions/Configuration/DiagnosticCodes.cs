@@ -49,6 +49,9 @@ public static class DiagnosticCodes
     /// <summary>A <c>node:</c> or <c>nodes:</c> entry is wrong: an unknown node, one missing where the topology is split, a feature on another node than its user.</summary>
     public const string BadNode = "NFV0113";
 
+    /// <summary>An entry of <c>tests:</c> is malformed or names what the topology does not have.</summary>
+    public const string BadTest = "NFV0114";
+
     /// <summary>A value has the wrong shape (a list where a mapping belongs, ...).</summary>
     public const string WrongType = "NFV0201";
     /// <summary>A number is not a number or out of range.</summary>

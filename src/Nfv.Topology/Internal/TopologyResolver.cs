@@ -11,7 +11,7 @@ namespace Nfv.Topology.Internal;
 /// </summary>
 internal sealed partial class TopologyResolver
 {
-    private static readonly string[] s_topLevelKeys = ["name", "description", "plugins", "nodes", "functions", "ports", "links", "hosts"];
+    private static readonly string[] s_topLevelKeys = ["name", "description", "plugins", "nodes", "functions", "ports", "links", "hosts", "tests"];
 
     private readonly string _file;
     private readonly IPluginLoader? _plugins;
@@ -84,6 +84,7 @@ internal sealed partial class TopologyResolver
         ReadLinks(map["links"]);
         WarnUnlinked();
         ReadHosts(map["hosts"]);
+        ReadTests(map["tests"]);
 
         if (_diagnostics.HasErrors)
         {
@@ -100,6 +101,7 @@ internal sealed partial class TopologyResolver
             Ports = [.. _ports.Select(p => new ResolvedExternalPort(p.Name, p.Tap, p.Span) { Vxlan = p.Vxlan, SocketPath = p.Socket, Node = p.Node })],
             Links = [.. _links],
             Hosts = [.. _hosts],
+            Tests = [.. _tests],
         };
     }
 
