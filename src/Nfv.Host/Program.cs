@@ -15,5 +15,6 @@ var root = new RootCommand("Nfv: virtual network appliances (switches, routers, 
     RestartHostCommand.Create(),
     ImpairCommand.Create(),
     WhereCommand.Create(),
+    TestCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

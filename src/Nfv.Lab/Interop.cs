@@ -8,6 +8,7 @@ namespace Nfv.Lab;
 /// </remarks>
 internal static class Interop
 {
+    public const int SIGINT = 2;
     public const int SIGKILL = 9;
     public const int SIGUSR2 = 12;
     public const int SIGALRM = 14;

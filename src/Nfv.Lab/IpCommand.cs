@@ -26,11 +26,13 @@ public static class IpCommand
     public static bool TryRun(params string[] arguments) => RunAsync(arguments).GetAwaiter().GetResult().ExitCode == 0;
 
     /// <summary>
-    /// Runs <c>ip ARGS</c> to its end, at most <see cref="Timeout"/>. Returns its exit code with what it printed, or, on
-    /// failure, a one-line message naming the command (exit code -1 when it could not start or was killed).
+    /// Runs <c>ip ARGS</c> to its end, at most <paramref name="timeout"/> (<see cref="Timeout"/> when null). Returns its
+    /// exit code with what it printed, or, on failure, a one-line message naming the command (exit code -1 when it could
+    /// not start or was killed).
     /// </summary>
-    public static async Task<IpResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    public static async Task<IpResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? Timeout;
         string command = $"'ip {string.Join(' ', arguments)}'";
         Process? process;
         try
@@ -53,11 +55,11 @@ public static class IpCommand
             process.StandardInput.Close();
             var stdout = outputReader.ReadToEndAsync(CancellationToken.None);
             var stderr = errorReader.ReadToEndAsync(CancellationToken.None);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Timeout);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(limit);
             try
             {
-                await process.WaitForExitAsync(timeout.Token);
+                await process.WaitForExitAsync(deadline.Token);
             }
             catch (OperationCanceledException)
             {
@@ -65,7 +67,7 @@ public static class IpCommand
                 await process.WaitForExitAsync(CancellationToken.None);
                 return new IpResult(-1, cancellationToken.IsCancellationRequested
                     ? $"{command} was cancelled"
-                    : $"{command} did not finish in {Timeout.TotalSeconds} s");
+                    : $"{command} did not finish in {limit.TotalSeconds} s");
             }
             string output = (await stdout + await stderr).Trim();
             return process.ExitCode == 0 ? new IpResult(0, output) : new IpResult(process.ExitCode, $"{command} failed: {output}");

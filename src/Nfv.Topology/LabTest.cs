@@ -54,6 +54,12 @@ public sealed record LabTest(LabTestKind Kind, string Source, SourceSpan Span)
     /// <summary>The longest average round trip a ping test accepts (<c>max-rtt: 50ms</c>); null for no bound.</summary>
     public TimeSpan? MaxRtt { get; init; }
 
+    /// <summary>
+    /// How long the test may keep trying before it fails (<c>within: 60s</c>): for what takes a while to come up, such as a
+    /// VM booting or an address from router advertisements. Null: one try. A test that expects failure tries once.
+    /// </summary>
+    public TimeSpan? Within { get; init; }
+
     /// <summary>The source address the far end must see (<c>as: 203.0.113.2</c>, behind a NAT); null for any.</summary>
     public Ipv4Address? SeenAs { get; init; }
 

@@ -40,9 +40,9 @@ internal sealed partial class TopologyResolver
             string what = $"this {key.Value} test";
             _reader.CheckKeys(map, what, kind switch
             {
-                LabTestKind.Ping => ["ping", "expect", "count", "max-loss", "max-rtt"],
-                LabTestKind.Lease => ["lease", "in"],
-                _ => [key.Value, "expect", "as"],
+                LabTestKind.Ping => ["ping", "expect", "count", "max-loss", "max-rtt", "within"],
+                LabTestKind.Lease => ["lease", "in", "within"],
+                _ => [key.Value, "expect", "as", "within"],
             });
             if (_reader.AsScalar(value, what) is not { } text)
             {
@@ -66,7 +66,7 @@ internal sealed partial class TopologyResolver
             {
                 _diagnostics.Error(DiagnosticCodes.BadTest, text.Span, $"{what} reads the lease of host '{leased.Name}', which has a static address; give it 'address: dhcp'");
             }
-            return ErrorCount() == errors ? new LabTest(kind, leased!.Name, text.Span) { Range = range } : null;
+            return ErrorCount() == errors ? new LabTest(kind, leased!.Name, text.Span) { Range = range, Within = Within(map, what) } : null;
         }
         var ends = text.Value.Split("->", StringSplitOptions.TrimEntries);
         if (ends.Length != 2 || ends[0].Length == 0 || ends[1].Length == 0)
@@ -103,13 +103,17 @@ internal sealed partial class TopologyResolver
             MaxLoss = map["max-loss"] is { } loss ? Percent(loss, $"'max-loss' of {what}") : null,
             MaxRtt = map["max-rtt"] is { } rtt ? _reader.Duration(rtt, $"'max-rtt' of {what}", TimeSpan.FromMilliseconds(0.001), TimeSpan.FromSeconds(60)) : null,
             SeenAs = map["as"] is { } seen ? _reader.Address(seen, $"'as' of {what}") : null,
+            Within = Within(map, what),
         };
-        if (test.ExpectFailure && (test.MaxLoss is not null || test.MaxRtt is not null || test.SeenAs is not null))
+        if (test.ExpectFailure && (test.MaxLoss is not null || test.MaxRtt is not null || test.SeenAs is not null || test.Within is not null))
         {
-            _diagnostics.Error(DiagnosticCodes.BadTest, map["expect"]!.Span, $"{what} expects nothing to get through, so 'max-loss', 'max-rtt' and 'as' have nothing to measure");
+            _diagnostics.Error(DiagnosticCodes.BadTest, map["expect"]!.Span, $"{what} expects nothing to get through, so 'max-loss', 'max-rtt', 'as' and 'within' have nothing to measure");
         }
         return ErrorCount() == errors ? test : null;
     }
+
+    private TimeSpan? Within(ConfigMapping map, string what) =>
+        map["within"] is { } within ? _reader.Duration(within, $"'within' of {what}", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) : null;
 
     private static readonly Dictionary<string, bool> s_expectations = new(StringComparer.Ordinal) { ["ok"] = false, ["fail"] = true };
 
