@@ -60,6 +60,12 @@ public sealed record LabTest(LabTestKind Kind, string Source, SourceSpan Span)
     /// </summary>
     public TimeSpan? Within { get; init; }
 
+    /// <summary>
+    /// Where a TCP or UDP test listens when that is not its target (<c>listen: h2:80</c>): behind a port forward, the host
+    /// and port it forwards to. Null: at the target, when it is a lab host.
+    /// </summary>
+    public (string Host, int Port)? Listen { get; init; }
+
     /// <summary>The source address the far end must see (<c>as: 203.0.113.2</c>, behind a NAT); null for any.</summary>
     public Ipv4Address? SeenAs { get; init; }
 

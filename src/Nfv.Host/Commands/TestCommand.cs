@@ -12,8 +12,8 @@ using Nfv.Topology;
 namespace Nfv.Host.Commands;
 
 /// <summary>
-/// <c>nfv test FILE [--junit FILE]</c>: runs a topology's <c>tests:</c> against the lab: the one running it (found at
-/// <c>--address</c>), or one started for the tests and stopped after them. Prints a line per test and a verdict, writes
+/// <c>nfv test FILE [--junit FILE] [--Nfv:Key=value ...]</c>: runs a topology's <c>tests:</c> against the lab: the one
+/// running it (found at <c>--address</c>), or one started for the tests (with the settings given) and stopped after them. Prints a line per test and a verdict, writes
 /// JUnit XML for CI, and exits 1 when a test failed.
 /// </summary>
 internal static class TestCommand
@@ -33,11 +33,14 @@ internal static class TestCommand
             address,
             token,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!, parse.GetValue(junit), parse.GetValue(address)!, parse.GetValue(token), cancellationToken));
+        // Anything else is configuration for the lab it starts, as for `nfv run`: --Nfv:StateDirectory=/tmp/lab.
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!, parse.GetValue(junit), parse.GetValue(address)!, parse.GetValue(token),
+            [.. parse.UnmatchedTokens], cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, string? junit, string address, string? token, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string path, string? junit, string address, string? token, string[] runArguments, CancellationToken cancellationToken)
     {
         if (TopologyFile.Load(path, Console.Error, TopologyFile.Settings().PluginDirectories) is not { } topology)
         {
@@ -68,7 +71,7 @@ internal static class TestCommand
                 return await TestAsync(topology, management, token, junit, cancellationToken);
             }
         }
-        var (started, url) = await StartAsync(path, cancellationToken);
+        var (started, url) = await StartAsync(path, runArguments, cancellationToken);
         if (started is null)
         {
             return 1;
@@ -140,7 +143,7 @@ internal static class TestCommand
     }
 
     // Starts `nfv run FILE` as a child on a free loopback port; its management URI once it says it is up.
-    private static async Task<(Process?, Uri?)> StartAsync(string path, CancellationToken cancellationToken)
+    private static async Task<(Process?, Uri?)> StartAsync(string path, string[] runArguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
@@ -152,7 +155,7 @@ internal static class TestCommand
         {
             start.ArgumentList.Add(typeof(TestCommand).Assembly.Location); // run as `dotnet nfv.dll`
         }
-        foreach (var argument in (string[])["run", path, "--Nfv:Management:Address=127.0.0.1:0"])
+        foreach (var argument in (string[])["run", path, "--Nfv:Management:Address=127.0.0.1:0", .. runArguments])
         {
             start.ArgumentList.Add(argument);
         }

@@ -13,9 +13,9 @@ public sealed record LabTestResult(LabTest Test, bool Passed, string Detail, Tim
 
 /// <summary>
 /// Runs a topology's tests (<c>tests:</c>) against the running lab, each from inside its source host's namespace: a ping
-/// is iputils' <c>ping</c> there; a TCP or UDP test opens its socket there and, when the target is a lab host, listens in
-/// the target's namespace for the test, so it sees what arrives and from which address (a NAT's, say); a lease test
-/// reads the address the host holds.
+/// is iputils' <c>ping</c> there; a TCP or UDP test opens its socket there and, when the target is a lab host (or
+/// <c>listen:</c> names one, behind a port forward), listens in that host's namespace for the test, so it sees what
+/// arrives and from which address (a NAT's, say); a lease test reads the address the host holds.
 /// </summary>
 /// <param name="addressOf">A lab host's IPv4 address now (static, or its lease), or null when it has none.</param>
 public sealed partial class LabTestRunner(Func<string, Ipv4Address?> addressOf)
@@ -128,7 +128,9 @@ public sealed partial class LabTestRunner(Func<string, Ipv4Address?> addressOf)
     {
         bool tcp = test.Kind == LabTestKind.Tcp;
         var endpoint = new IPEndPoint(IPAddress.Parse(address.ToString()), test.Port);
-        using var listener = test.Target!.Host is { } target ? Listen(target, tcp, test.Port) : null;
+        using var listener = test.Listen is { } at ? Listen(at.Host, tcp, at.Port)
+            : test.Target!.Host is { } target ? Listen(target, tcp, test.Port)
+            : null;
         using var client = NetworkNamespace.Run(test.Source, () => new Socket(AddressFamily.InterNetwork, tcp ? SocketType.Stream : SocketType.Dgram, tcp ? ProtocolType.Tcp : ProtocolType.Udp));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(ConnectTimeout);
@@ -150,7 +152,7 @@ public sealed partial class LabTestRunner(Func<string, Ipv4Address?> addressOf)
                 await client.SendToAsync("nfv test"u8.ToArray(), endpoint, deadline.Token);
                 if (listener is null)
                 {
-                    return (false, $"nothing to see whether {endpoint} got the datagram: a UDP test needs a lab host as its target");
+                    return (false, $"nothing to see whether {endpoint} got the datagram: a UDP test needs a lab host as its target, or 'listen: HOST:PORT'");
                 }
                 var buffer = new byte[64];
                 var received = await listener.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), deadline.Token);

@@ -42,7 +42,7 @@ internal sealed partial class TopologyResolver
             {
                 LabTestKind.Ping => ["ping", "expect", "count", "max-loss", "max-rtt", "within"],
                 LabTestKind.Lease => ["lease", "in", "within"],
-                _ => [key.Value, "expect", "as", "within"],
+                _ => [key.Value, "expect", "as", "listen", "within"],
             });
             if (_reader.AsScalar(value, what) is not { } text)
             {
@@ -69,6 +69,7 @@ internal sealed partial class TopologyResolver
             return ErrorCount() == errors ? new LabTest(kind, leased!.Name, text.Span) { Range = range, Within = Within(map, what) } : null;
         }
         var ends = text.Value.Split("->", StringSplitOptions.TrimEntries);
+        (string, int)? listen = map["listen"] is { } listenNode ? TestListen(listenNode, what) : null;
         if (ends.Length != 2 || ends[0].Length == 0 || ends[1].Length == 0)
         {
             _diagnostics.Error(DiagnosticCodes.BadTest, text.Span, $"{what} is '{text.Value}'; write it as FROM -> TO, such as 'h1 -> internet'{(kind == LabTestKind.Ping ? "" : ":80")}");
@@ -83,13 +84,11 @@ internal sealed partial class TopologyResolver
         int port = 0;
         if (kind != LabTestKind.Ping)
         {
-            int colon = to.LastIndexOf(':');
-            if (colon < 0 || !int.TryParse(to[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+            if (SplitPort(to, text, what) is not { } split)
             {
-                _diagnostics.Error(DiagnosticCodes.BadTest, text.Span, $"{what} goes to '{to}'; name the port from 1 to 65535, such as '{(colon < 0 ? to : to[..colon])}:80'");
                 return null;
             }
-            to = to[..colon];
+            (to, port) = split;
         }
         var target = Ipv4Address.TryParse(to, out var address) ? new LabTestTarget(null, address)
             : TestHost(to, text, what) is { } host ? new LabTestTarget(host.Name, null) : null;
@@ -104,12 +103,44 @@ internal sealed partial class TopologyResolver
             MaxRtt = map["max-rtt"] is { } rtt ? _reader.Duration(rtt, $"'max-rtt' of {what}", TimeSpan.FromMilliseconds(0.001), TimeSpan.FromSeconds(60)) : null,
             SeenAs = map["as"] is { } seen ? _reader.Address(seen, $"'as' of {what}") : null,
             Within = Within(map, what),
+            Listen = listen,
         };
         if (test.ExpectFailure && (test.MaxLoss is not null || test.MaxRtt is not null || test.SeenAs is not null || test.Within is not null))
         {
             _diagnostics.Error(DiagnosticCodes.BadTest, map["expect"]!.Span, $"{what} expects nothing to get through, so 'max-loss', 'max-rtt', 'as' and 'within' have nothing to measure");
         }
         return ErrorCount() == errors ? test : null;
+    }
+
+    // HOST:PORT, or ADDRESS:PORT; reported when the port is missing or out of range.
+    private (string, int)? SplitPort(string text, ConfigScalar node, string what)
+    {
+        int colon = text.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadTest, node.Span, $"{what} goes to '{text}'; name the port from 1 to 65535, such as '{(colon < 0 ? text : text[..colon])}:80'");
+            return null;
+        }
+        return (text[..colon], port);
+    }
+
+    // listen: HOST:PORT, a namespace host (the test's listener runs in its namespace).
+    private (string, int)? TestListen(ConfigNode node, string what)
+    {
+        if (_reader.AsScalar(node, $"'listen' of {what}") is not { } text || SplitPort(text.Value.Trim(), text, $"'listen' of {what}") is not { } split)
+        {
+            return null;
+        }
+        if (TestHost(split.Item1, text, $"'listen' of {what}") is not { } host)
+        {
+            return null;
+        }
+        if (host.Vm is not null)
+        {
+            _diagnostics.Error(DiagnosticCodes.BadTest, text.Span, $"'listen' of {what} names '{host.Name}', a VM: the test's listener runs in a namespace host");
+            return null;
+        }
+        return (host.Name, split.Item2);
     }
 
     private TimeSpan? Within(ConfigMapping map, string what) =>
