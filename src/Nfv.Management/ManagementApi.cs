@@ -42,6 +42,7 @@ public static partial class ManagementApi
         });
 
         app.MapMetrics("/metrics");
+        MapWebView(app, runtime);
         app.MapGet("/api/topology", () => Results.Json(Topology(runtime), ManagementJson.Api.TopologyView));
         app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(Port), ManagementJson.Api.IEnumerablePortView)));
         app.MapGet("/api/hosts", () => runtime.Hosts is not { } hosts ? NotRunning() : Results.Json(runtime.Topology.Hosts.Select(h => new HostView(
@@ -103,7 +104,7 @@ public static partial class ManagementApi
         app.MapGet("/api/trace", (HttpContext context) => TraceAsync(context, runtime));
         app.MapGet("/api/capture/{link}", (string link, HttpContext context) => CaptureAsync(context, runtime, link));
         app.MapFallback((HttpContext context) => ErrorResult(StatusCodes.Status404NotFound,
-            $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/hosts, /api/functions, /api/tables, /api/tables/NAME, /api/where/QUERY, /api/trace, /api/capture/LINK or /metrics"));
+            $"no such resource '{context.Request.Path}'; try /api/topology, /api/ports, /api/hosts, /api/functions, /api/tables, /api/tables/NAME, /api/where/QUERY, /api/trace, /api/capture/LINK, /api/events, /metrics, or / (the web view)"));
     }
 
     private static async Task<IResult> WhereAsync(RunningTopology runtime, string query)

@@ -68,6 +68,15 @@ public sealed record WhereNeighbourView(string Function, string Interface, strin
 /// <summary>A NAT session from one of the addresses.</summary>
 public sealed record WhereNatView(string Function, string Protocol, string Inside, string External, string Remote, string State);
 
+/// <summary>One event of <c>/api/events</c>: when, and every port's and function's counters then.</summary>
+public sealed record CountersView(long Time, IReadOnlyList<PortCountersView> Ports, IReadOnlyList<FunctionCountersView> Functions);
+
+/// <summary>A port's state and packet counters (cumulative).</summary>
+public sealed record PortCountersView(string Name, string State, long Received, long Sent, long Dropped);
+
+/// <summary>A function's packet counters (cumulative).</summary>
+public sealed record FunctionCountersView(string Name, long Processed, long Dropped);
+
 /// <summary>Every answer that is not data: why.</summary>
 public sealed record ErrorView(string Error);
 
@@ -87,6 +96,7 @@ public sealed record ErrorView(string Error);
 [JsonSerializable(typeof(TraceEndView))]
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(WhereView))]
+[JsonSerializable(typeof(CountersView))]
 [JsonSerializable(typeof(IEnumerable<LinkView>))]
 [JsonSerializable(typeof(ReconfiguredView))]
 public sealed partial class ManagementJson : JsonSerializerContext
