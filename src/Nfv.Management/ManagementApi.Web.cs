@@ -2,6 +2,8 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Nfv.Dataplane.Ports;
 
 namespace Nfv.Management;
@@ -42,7 +44,7 @@ public static partial class ManagementApi
     /// <summary>
     /// <c>/api/events</c>: server-sent events, one a second, with every port's and function's counters (cumulative: the
     /// page turns them into rates). Plain reads of the dataplane's counters, as a metrics scrape does; nothing on the
-    /// packet path.
+    /// packet path. The stream ends with the page, or when nfv stops (an open page must not hold up Ctrl-C).
     /// </summary>
     private static async Task EventsAsync(HttpContext context, RunningTopology runtime)
     {
@@ -53,6 +55,8 @@ public static partial class ManagementApi
         }
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         using var timer = new PeriodicTimer(EventInterval);
         try
         {
@@ -63,14 +67,14 @@ public static partial class ManagementApi
                     [.. graph.Graph.Ports.Select(p => new PortCountersView(p.Port.Name, p.Port.State.ToString().ToLowerInvariant(),
                         p.Port.Counters.Traffic[PortTraffic.ReceivedPackets], p.Port.Counters.Traffic[PortTraffic.SentPackets], PortDrops.Sum(r => p.Port.Counters.Drops[r])))],
                     [.. graph.Graph.Functions.Select(f => new FunctionCountersView(f.Name, f.ProcessedPackets, f.Drops.Sum()))]);
-                await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(counters, ManagementJson.Api.CountersView)}\n\n", context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(counters, ManagementJson.Api.CountersView)}\n\n", ended.Token);
+                await context.Response.Body.FlushAsync(ended.Token);
             }
-            while (await timer.WaitForNextTickAsync(context.RequestAborted));
+            while (await timer.WaitForNextTickAsync(ended.Token));
         }
         catch (OperationCanceledException)
         {
-            // the page went away
+            // the page went away, or nfv stops
         }
     }
 }

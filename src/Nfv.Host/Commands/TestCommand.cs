@@ -89,7 +89,16 @@ internal static class TestCommand
     private static async Task<int> TestAsync(ResolvedTopology topology, Uri management, string? token, string? junit, CancellationToken cancellationToken)
     {
         using var http = ManagementClient.Create(management.Authority, token, TimeSpan.FromSeconds(10));
-        var results = await RunTestsAsync(topology, http, cancellationToken);
+        List<LabTestResult> results;
+        try
+        {
+            results = await RunTestsAsync(topology, http, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            Console.Error.WriteLine($"nfv test: the nfv on {management.Authority} stopped answering ({ex.Message}); did it stop?");
+            return 1;
+        }
         if (junit is not null)
         {
             WriteJunit(junit, topology, results);

@@ -175,9 +175,11 @@ public sealed partial class LabTestRunner(Func<string, Ipv4Address?> addressOf)
         {
             return (false, failure);
         }
-        if (test.SeenAs is { } seenAs && seenFrom is not null && seenFrom.Address.ToString() != seenAs.ToString())
+        if (test.SeenAs is { } seenAs && seenFrom?.Address.ToString() != seenAs.ToString())
         {
-            return (false, $"{Reached(tcp, endpoint, seenFrom)}; expected it from {seenAs}");
+            return (false, seenFrom is null
+                ? $"{Reached(tcp, endpoint, seenFrom)}, but the port is taken at the far end, so the source address ({seenAs} expected) cannot be seen"
+                : $"{Reached(tcp, endpoint, seenFrom)}; expected it from {seenAs}");
         }
         return (true, Reached(tcp, endpoint, seenFrom));
     }
