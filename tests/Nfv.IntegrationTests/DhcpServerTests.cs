@@ -70,12 +70,7 @@ public class DhcpServerTests
     }
 
     /// <summary>The rows of table <c>leases</c>: function, address, state, mac, client, hostname, seconds left.</summary>
-    private static async Task<List<JsonElement>> LeasesAsync(NfvProcess nfv)
-    {
-        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
-        using var table = JsonDocument.Parse(await http.GetStringAsync("/api/tables/leases"));
-        return [.. table.RootElement.GetProperty("rows").EnumerateArray().Select(row => row.Clone())];
-    }
+    private static Task<List<JsonElement>> LeasesAsync(NfvProcess nfv) => nfv.TableRowsAsync("leases");
 
     [PrivilegedTheory]
     [MemberData(nameof(Clients))]

@@ -49,24 +49,11 @@ public class HostResourceLabTests
 
         // Ctrl-C: the command ends, then its cgroup goes.
         Assert.Equal(0, await nfv.InterruptAsync(TimeSpan.FromSeconds(30)));
-        Assert.False(Running(sleeper), "the host's command still runs after nfv stopped");
+        Assert.False(LabProcess.IsRunning(sleeper), "the host's command still runs after nfv stopped");
         Assert.False(Directory.Exists(Group("pids")), "the host's cgroup is left behind");
         Assert.False(Directory.Exists(v2 ? $"/sys/fs/cgroup/nfv/{topology}" : $"/sys/fs/cgroup/pids/nfv/{topology}"));
     }
 
-    // Alive and not a zombie (an ended process its parent's parent has not reaped yet: here PID 1 may be slow to).
-    private static bool Running(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
 
     private static bool IsSleep(int pid) => File.Exists($"/proc/{pid}/comm") && File.ReadAllText($"/proc/{pid}/comm").Trim() == "sleep";
 

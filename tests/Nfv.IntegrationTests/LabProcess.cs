@@ -15,6 +15,23 @@ public sealed class LabProcess : IAsyncDisposable
 
     private LabProcess(Process process) => _process = process;
 
+    /// <summary>
+    /// Whether process <paramref name="pid"/> is alive and not a zombie (an ended process its parent's parent has not
+    /// reaped yet: PID 1 may be slow to), such as a program nfv started and should have ended.
+    /// </summary>
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Starts <paramref name="command"/> in namespace <paramref name="ns"/> (<c>ip netns exec</c> execs it, so the id is the server's), output discarded.</summary>
     public static LabProcess Start(Lab lab, string ns, params string[] command)
     {

@@ -13,4 +13,11 @@ public static class ManagementJson
     public static async Task<string> StateAsync(this HttpClient http, string collection, string name) =>
         (await http.GetJsonAsync($"/api/{collection}")).EnumerateArray()
             .First(e => e.GetProperty("name").GetString() == name).GetProperty("state").GetString()!;
+
+    /// <summary>The rows of table <paramref name="table"/> (each starting with its function), as <c>/api/tables/NAME</c> gives them.</summary>
+    public static async Task<List<JsonElement>> TableRowsAsync(this NfvProcess nfv, string table)
+    {
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
+        return [.. (await http.GetJsonAsync($"/api/tables/{table}")).GetProperty("rows").EnumerateArray()];
+    }
 }

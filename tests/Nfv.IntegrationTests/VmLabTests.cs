@@ -42,7 +42,7 @@ public class VmLabTests
         string h1 = lab.Host("h1"), vm = lab.Host("vm");
         using var nfv = await lab.RunAsync(Topology(lab, h1, vm));
         int qemu = await QemuPidAsync(lab, vm);
-        Assert.True(Running(qemu), "QEMU runs while the lab does");
+        Assert.True(LabProcess.IsRunning(qemu), "QEMU runs while the lab does");
 
         // The guest's init took a lease (its udhcpc, through the switch, from nfv's DHCP server) and its exec pinged h1.
         await nfv.WaitForErrorAsync("nfv-vm exec 1: 3 packets transmitted, 3 packets received", Boot);
@@ -58,7 +58,7 @@ public class VmLabTests
         await Ping.AssertReachesAsync(h1, address);
 
         Assert.Equal(0, await nfv.InterruptAsync(TimeSpan.FromSeconds(30)));
-        Assert.False(Running(qemu), "QEMU still runs after nfv stopped");
+        Assert.False(LabProcess.IsRunning(qemu), "QEMU still runs after nfv stopped");
         Assert.False(File.Exists(Path.Combine(lab.Directory, "vm.sock")), "the port's socket is left behind");
         Assert.False(File.Exists(Path.Combine(lab.Directory, "vm.guest.sock")), "the guest's socket is left behind");
     }
@@ -73,10 +73,10 @@ public class VmLabTests
         {
             int left = await QemuPidAsync(lab, vm);
             killed.Kill();
-            Assert.True(Running(left), "QEMU outlives a killed nfv (it is nfv's to end)");
+            Assert.True(LabProcess.IsRunning(left), "QEMU outlives a killed nfv (it is nfv's to end)");
 
             using var next = await lab.RunAsync(path);
-            Assert.False(Running(left), "the next run did not end the guest the killed one left");
+            Assert.False(LabProcess.IsRunning(left), "the next run did not end the guest the killed one left");
             Assert.NotEqual(left, await QemuPidAsync(lab, vm));
             Assert.Equal(0, await next.InterruptAsync(TimeSpan.FromSeconds(30)));
         }
@@ -106,7 +106,7 @@ public class VmLabTests
         await Eventually.UntilAsync(() => Regex.Count(nfv.StandardError, "nfv-vm exec 1: 3 packets transmitted, 3 packets received") == 2,
             "the restarted guest to ping h1", Boot);
         Assert.Equal(0, await nfv.InterruptAsync(TimeSpan.FromSeconds(30)));
-        Assert.False(Running(second));
+        Assert.False(LabProcess.IsRunning(second));
     }
 
     private static string TopologyName(Lab lab) => $"vm-{Path.GetFileName(lab.Directory)}";
@@ -117,30 +117,12 @@ public class VmLabTests
         var pidFile = Path.Combine(lab.StateDirectory, TopologyName(lab), $"{vm}.qemu.pid");
         int pid = 0;
         await Eventually.UntilAsync(
-            () => Task.FromResult(File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out pid) && Running(pid)),
+            () => Task.FromResult(File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out pid) && LabProcess.IsRunning(pid)),
             $"QEMU to write its pid file {pidFile}", TimeSpan.FromSeconds(10));
         return pid;
     }
 
-    // Alive and not a zombie.
-    private static bool Running(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>The rows of table <c>leases</c>: function, address, state, mac, client, hostname, seconds left.</summary>
-    private static async Task<List<JsonElement>> LeasesAsync(NfvProcess nfv)
-    {
-        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
-        using var table = JsonDocument.Parse(await http.GetStringAsync("/api/tables/leases"));
-        return [.. table.RootElement.GetProperty("rows").EnumerateArray().Select(row => row.Clone())];
-    }
+    private static Task<List<JsonElement>> LeasesAsync(NfvProcess nfv) => nfv.TableRowsAsync("leases");
 }
