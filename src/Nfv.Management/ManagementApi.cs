@@ -43,7 +43,7 @@ public static partial class ManagementApi
 
         app.MapMetrics("/metrics");
         MapWebView(app, runtime);
-        app.MapGet("/api/topology", () => Results.Json(Topology(runtime), ManagementJson.Api.TopologyView));
+        app.MapGet("/api/topology", async () => Results.Json(await TopologyAsync(runtime), ManagementJson.Api.TopologyView));
         app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(Port), ManagementJson.Api.IEnumerablePortView)));
         app.MapGet("/api/hosts", () => runtime.Hosts is not { } hosts ? NotRunning() : Results.Json(runtime.Topology.Hosts.Select(h => new HostView(
             h.Name, runtime.Topology.Ports[h.PortIndex].Name, hosts.DownReason(h) is null ? "up" : "down", hosts.Describe(h))), ManagementJson.Api.IEnumerableHostView));
@@ -125,15 +125,44 @@ public static partial class ManagementApi
                 $"nothing in topology '{t.Name}' knows '{query}': it is no lab host ({string.Join(", ", t.Hosts.Select(h => h.Name))}), and no MAC table, ARP or neighbour cache, lease or NAT session holds it (a MAC or IP address is looked up in them)");
     }
 
-    private static TopologyView Topology(RunningTopology runtime)
+    private static async Task<TopologyView> TopologyAsync(RunningTopology runtime)
     {
         var t = runtime.Topology;
+        var guestLeases = await GuestLeasesAsync(runtime);
+        string Addressing(ResolvedHost h) => h.Vm is not null && h.Dhcp is not null && guestLeases.TryGetValue(Lab.LabEnvironment.MacOf(h).ToString(), out var lease)
+            ? string.Join(", ", new[] { lease, h.Ipv6Addressing }.Where(a => a.Length > 0))
+            : runtime.Hosts?.Addressing(h) ?? h.Addressing;
         return new TopologyView(t.Name, t.FilePath, runtime.Running is not null,
             [.. t.Functions.Select(f => new TopologyFunctionView(f.Name, f.Kind, f.Blueprint.Ports))],
             [.. t.Ports.Select((p, i) => new TopologyPortView(p.Name, p.TapName, p.Describe(), t.Hosts.FirstOrDefault(h => h.PortIndex == i)?.Name))],
             [.. t.Links.Select(l => new[] { l.A.Display, l.B.Display })],
-            [.. t.Hosts.Select(h => new TopologyHostView(h.Name, t.Ports[h.PortIndex].Name, runtime.Hosts?.Addressing(h) ?? h.Addressing, h.Gateways,
+            [.. t.Hosts.Select(h => new TopologyHostView(h.Name, t.Ports[h.PortIndex].Name, Addressing(h), h.Gateways,
                 h.Dhcp is { } client ? DhcpClients.Name(client) : null))]);
+    }
+
+    // A VM's guest runs its own DHCP client, so nfv learns its lease where a DHCP server of the topology keeps it: by the
+    // guest's MAC in a 'leases' table. MAC -> leased address; empty without VM DHCP hosts (nothing is read then).
+    private static async Task<Dictionary<string, string>> GuestLeasesAsync(RunningTopology runtime)
+    {
+        if (runtime.Running is not { } graph || !runtime.Topology.Hosts.Any(h => h.Vm is not null && h.Dhcp is not null))
+        {
+            return [];
+        }
+        return await graph.Worker.InvokeAsync(() =>
+        {
+            var leases = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (_, table) in Tables(runtime, graph).Where(x => x.Table.Name == "leases"))
+            {
+                int mac = Column(table, "mac"), address = Column(table, "address"), state = Column(table, "state");
+                foreach (var row in table.Rows().Where(r => mac >= 0 && address >= 0 && (state < 0 || r[state] == "bound")))
+                {
+                    leases[row[mac]] = row[address];
+                }
+            }
+            return leases;
+        });
+
+        static int Column(FunctionTable table, string name) => table.Columns.ToList().IndexOf(name);
     }
 
     private static IEnumerable<(string Function, FunctionTable Table)> Tables(RunningTopology runtime, RunningGraph graph)

@@ -54,8 +54,13 @@ public class VmLabTests
         Assert.Contains(leased, File.ReadAllText(Path.Combine(lab.StateDirectory, TopologyName(lab), $"{vm}.console.log")));
         Assert.Contains($"Lab host {vm}: {leased}", nfv.StandardError);
 
-        // ... and answers the namespace host, through the same switch.
+        // ... and answers the namespace host, through the same switch; /api/topology shows the lease the guest took.
         await Ping.AssertReachesAsync(h1, address);
+        using (var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) })
+        {
+            var hosts = (await http.GetJsonAsync("/api/topology")).GetProperty("hosts").EnumerateArray();
+            Assert.Equal(address, hosts.Single(h => h.GetProperty("name").GetString() == vm).GetProperty("address").GetString());
+        }
 
         Assert.Equal(0, await nfv.InterruptAsync(TimeSpan.FromSeconds(30)));
         Assert.False(LabProcess.IsRunning(qemu), "QEMU still runs after nfv stopped");

@@ -124,14 +124,11 @@ internal static class TestCommand
 
     private static async Task<List<LabTestResult>> RunTestsAsync(ResolvedTopology topology, HttpClient http, CancellationToken cancellationToken)
     {
-        var addresses = new Dictionary<string, Ipv4Address?>();
-        // Addresses are read again before each test: a lease may come while the tests run.
-        var runner = new LabTestRunner(host => addresses.GetValueOrDefault(host));
+        var runner = new LabTestRunner((host, token) => AddressOfAsync(http, host, token));
         var results = new List<LabTestResult>();
         int width = topology.Tests.Max(t => t.Name.Length);
         foreach (var test in topology.Tests)
         {
-            await RefreshAsync(http, addresses, cancellationToken);
             var result = await runner.RunAsync(test, cancellationToken);
             results.Add(result);
             Console.Out.WriteLine($"{(result.Passed ? "pass" : "FAIL")}  {test.Name.PadRight(width)}  {result.Detail}");
@@ -139,16 +136,14 @@ internal static class TestCommand
         return results;
     }
 
-    // Each host's IPv4 address as the running nfv says: its static one, or its lease once it has one.
-    private static async Task RefreshAsync(HttpClient http, Dictionary<string, Ipv4Address?> addresses, CancellationToken cancellationToken)
+    // A host's IPv4 address as the running nfv says now: its static one, or its lease once it has one (a VM's too).
+    private static async Task<Ipv4Address?> AddressOfAsync(HttpClient http, string host, CancellationToken cancellationToken)
     {
         using var json = JsonDocument.Parse(await http.GetStringAsync("/api/topology", cancellationToken));
-        foreach (var host in json.RootElement.GetProperty("hosts").EnumerateArray())
-        {
-            var written = host.GetProperty("address").GetString() ?? "";
-            addresses[host.GetProperty("name").GetString()!] = written.Split(", ")
-                .Select(a => Ipv4Address.TryParse(a.Split('/')[0], out var v4) ? v4 : (Ipv4Address?)null).FirstOrDefault(a => a is not null);
-        }
+        var written = json.RootElement.GetProperty("hosts").EnumerateArray()
+            .FirstOrDefault(h => h.GetProperty("name").GetString() == host) is { ValueKind: JsonValueKind.Object } entry
+            ? entry.GetProperty("address").GetString() ?? "" : "";
+        return written.Split(", ").Select(a => Ipv4Address.TryParse(a.Split('/')[0], out var v4) ? v4 : (Ipv4Address?)null).FirstOrDefault(a => a is not null);
     }
 
     // Starts `nfv run FILE` as a child on a free loopback port; its management URI once it says it is up.

@@ -17,8 +17,9 @@ public sealed record LabTestResult(LabTest Test, bool Passed, string Detail, Tim
 /// <c>listen:</c> names one, behind a port forward), listens in that host's namespace for the test, so it sees what
 /// arrives and from which address (a NAT's, say); a lease test reads the address the host holds.
 /// </summary>
-/// <param name="addressOf">A lab host's IPv4 address now (static, or its lease), or null when it has none.</param>
-public sealed partial class LabTestRunner(Func<string, Ipv4Address?> addressOf)
+/// <param name="addressOf">A lab host's IPv4 address now (static, or its lease), or null when it has none; asked again on
+/// each try, so a lease that comes while a test waits (<see cref="LabTest.Within"/>) is seen.</param>
+public sealed partial class LabTestRunner(Func<string, CancellationToken, Task<Ipv4Address?>> addressOf)
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
 
@@ -47,9 +48,9 @@ public sealed partial class LabTestRunner(Func<string, Ipv4Address?> addressOf)
     {
         if (test.Kind == LabTestKind.Lease)
         {
-            return Lease(test);
+            return Lease(test, await addressOf(test.Source, cancellationToken));
         }
-        if (Resolve(test.Target!) is not { } address)
+        if ((test.Target!.Address ?? await addressOf(test.Target.Host!, cancellationToken)) is not { } address)
         {
             return (false, $"{test.Target} has no IPv4 address now (no lease yet?)");
         }
@@ -65,12 +66,10 @@ public sealed partial class LabTestRunner(Func<string, Ipv4Address?> addressOf)
         }
     }
 
-    private Ipv4Address? Resolve(LabTestTarget target) => target.Address ?? addressOf(target.Host!);
-
-    private (bool, string) Lease(LabTest test)
+    private static (bool, string) Lease(LabTest test, Ipv4Address? held)
     {
         var (first, last) = test.Range!.Value;
-        if (addressOf(test.Source) is not { } leased)
+        if (held is not { } leased)
         {
             return (false, $"{test.Source} holds no lease");
         }
