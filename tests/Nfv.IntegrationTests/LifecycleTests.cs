@@ -48,7 +48,8 @@ public class LifecycleTests
         Assert.True(Lab.NamespaceExists(h2));
         Assert.True(Lab.InterfaceExists(t3), "a TAP no host uses stays in the root namespace");
         Assert.Contains("UP", (await Shell.RunAsync("ip", "link", "show", t3)).StandardOutput);
-        Assert.Contains($"host {h1}: 10.77.4.1/24", nfv.StandardOutput);
+        // The host lines follow the "is up" line a moment later.
+        await nfv.WaitForOutputAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape($"host {h1}: 10.77.4.1/24")), TimeSpan.FromSeconds(10));
 
         int exitCode = await nfv.InterruptAsync(TimeSpan.FromSeconds(30));
 
