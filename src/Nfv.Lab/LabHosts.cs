@@ -73,9 +73,6 @@ public sealed class LabHosts
         }
     }
 
-    /// <summary>The commands and cgroup of <paramref name="host"/> while it is up; null when it has none.</summary>
-    public HostCommands? CommandsOf(ResolvedHost host) => _commands.GetValueOrDefault(host.Name);
-
     /// <summary>The guest of VM host <paramref name="host"/> while it is up; null otherwise.</summary>
     public VmHost? VmOf(ResolvedHost host) => _vms.GetValueOrDefault(host.Name);
 

@@ -37,9 +37,6 @@ public sealed class VmHost : IAsyncDisposable
     /// <summary>The file the guest's serial console is written to (kept after the guest stops).</summary>
     public string ConsolePath { get; }
 
-    /// <summary>QEMU's process id.</summary>
-    public int ProcessId => _process.Id;
-
     /// <summary>QEMU's exit code once it ended by itself (the guest powered off, panicked, or QEMU failed); null while it runs.</summary>
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
