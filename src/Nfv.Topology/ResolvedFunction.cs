@@ -12,4 +12,10 @@ public sealed record ResolvedFunction(string Name, string Kind, FunctionBlueprin
 {
     /// <summary>The node it runs on, in a topology split over machines (<c>node:</c>); null otherwise.</summary>
     public string? Node { get; init; }
+
+    /// <summary>
+    /// The function's mapping as the file wrote it (<c>kind</c> included, <c>node</c> left out), which
+    /// <see cref="TopologyDiff"/> compares and <see cref="Nfv.Abstractions.IReconfigurableFunction"/> takes.
+    /// </summary>
+    public ConfigMapping Config { get; init; } = new([], default);
 }

@@ -51,7 +51,8 @@ internal sealed partial class TopologyResolver
         entry.Node = ReadNodeName(config, $"function '{entry.Name}'");
         int errors = ErrorCount();
         int reported = _diagnostics.Items.Count;
-        var blueprint = factory.Define(new FunctionDefinitionContext(entry.Name, ConfigWithoutNode(config), _diagnostics));
+        entry.Config = ConfigWithoutNode(config);
+        var blueprint = factory.Define(new FunctionDefinitionContext(entry.Name, entry.Config, _diagnostics));
         CheckCodes(factory, reported);
         if (blueprint is null && ErrorCount() == errors)
         {

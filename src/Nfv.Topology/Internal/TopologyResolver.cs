@@ -97,7 +97,7 @@ internal sealed partial class TopologyResolver
             FilePath = _file,
             Plugins = plugins,
             Nodes = [.. _nodes],
-            Functions = [.. _functions.Select(f => new ResolvedFunction(f.Name, f.Kind!, f.Blueprint!, f.Span) { Node = f.Node })],
+            Functions = [.. _functions.Select(f => new ResolvedFunction(f.Name, f.Kind!, f.Blueprint!, f.Span) { Node = f.Node, Config = f.Config! })],
             Ports = [.. _ports.Select(p => new ResolvedExternalPort(p.Name, p.Tap, p.Span) { Vxlan = p.Vxlan, SocketPath = p.Socket, Node = p.Node })],
             Links = [.. _links],
             Hosts = [.. _hosts],
@@ -185,6 +185,7 @@ internal sealed partial class TopologyResolver
         public SourceSpan Span { get; } = span;
         public string? Kind { get; set; }
         public FunctionBlueprint? Blueprint { get; set; }
+        public ConfigMapping? Config { get; set; }
         public bool Linked { get; set; }
         public string? Node { get; set; }
     }
