@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Headers;
 using Nfv.Abstractions.Inspection;
 using Nfv.Ip;
@@ -24,23 +25,23 @@ namespace Nfv.Functions.Dhcp;
 /// <para>Single-threaded like every function: the worker that runs it owns its tables. DHCP is the slow path, so
 /// parsing allocates; ARP and ICMP echo do not.</para>
 /// </remarks>
-public sealed partial class DhcpFunction : INetworkFunction, IDisposable
+public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunction, IDisposable
 {
     private const int IpOffset = EthernetHeader.Size;
     private const int Port = 0;
     private static readonly TimeSpan s_warningInterval = TimeSpan.FromMinutes(1);
 
     private readonly string _name;
-    private readonly DhcpServerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Ipv4Endpoint _endpoint;
-    private readonly DhcpServer _server;
-    private readonly ClientRateLimiter _limiter;
-    private readonly SourceLimiter _sources;
     private readonly LeaseFile? _file;
     private readonly List<Packet> _waitingForDisk = [];
-    private readonly Ipv4Address _subnetBroadcast;
+    private DhcpServerOptions _options;
+    private Ipv4Endpoint _endpoint;
+    private DhcpServer _server;
+    private ClientRateLimiter _limiter;
+    private SourceLimiter _sources;
+    private Ipv4Address _subnetBroadcast;
     private long _lastSweep;
     private DateTimeOffset _lastPoolWarning = DateTimeOffset.MinValue;
     private ushort _identification;
@@ -61,9 +62,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
         _time = time;
         _logger = logger ?? NullLogger.Instance;
         _file = leaseFile;
-        var arp = new ArpTable(capacity: 64, reachableTime: TimeSpan.FromMinutes(5), queueDepth: 0, queueTotal: 1,
-            retryInterval: TimeSpan.FromSeconds(1), attempts: 1, timestampFrequency: time.TimestampFrequency, bufferSize: Packet.DefaultHeadroom + 64);
-        _endpoint = new Ipv4Endpoint([(options.Mac, [options.Address])], arp);
+        _endpoint = Endpoint(options, time);
         _subnetBroadcast = new Ipv4Address(options.Address.Address.Value | ~options.Address.Mask);
         var leases = new LeaseDatabase(options.Subnets, options.Reservations, options.Address.Address, leaseFile);
         _server = new DhcpServer(options, leases, Counters);
@@ -80,6 +79,67 @@ public sealed partial class DhcpFunction : INetworkFunction, IDisposable
             {
                 DhcpLog.UnreadableLines(_logger, name, leaseFile?.Path ?? "memory", string.Join(", ", unreadable.Take(20)) + (unreadable.Count > 20 ? ", ..." : ""));
             }
+        }
+    }
+
+    private static Ipv4Endpoint Endpoint(DhcpServerOptions options, TimeProvider time)
+    {
+        var arp = new ArpTable(capacity: 64, reachableTime: TimeSpan.FromMinutes(5), queueDepth: 0, queueTotal: 1,
+            retryInterval: TimeSpan.FromSeconds(1), attempts: 1, timestampFrequency: time.TimestampFrequency, bufferSize: Packet.DefaultHeadroom + 64);
+        return new Ipv4Endpoint([(options.Mac, [options.Address])], arp);
+    }
+
+    /// <summary>
+    /// Takes new settings while it runs (<c>nfv apply</c>): the leases that still fit stay, with their clients and times —
+    /// an address inside a new pool or reserved, for the same client if reserved — and the others are forgotten, on disk
+    /// too, so their clients get a new address at their next renewal (a NAK: the address is no longer this server's). The
+    /// server's own address and MAC may change; its ARP cache stays when they do not.
+    /// </summary>
+    public bool Reconfigure(ConfigMapping config, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var options = DhcpFunctionFactory.ReadOptions(_name, config, diagnostics);
+        if (options is null || diagnostics.HasErrors)
+        {
+            return false;
+        }
+        long now = Now();
+        var leases = new LeaseDatabase(options.Subnets, options.Reservations, options.Address.Address, _file);
+        var kept = Leases.Leases.Where(l => l.State != LeaseState.Offered && Fits(l, options, leases)).ToList();
+        leases.Restore(kept.Select(LeaseRecord.From), now);
+        int forgotten = Leases.Count - kept.Count;
+        if (options.Address != _options.Address || options.Mac != _options.Mac)
+        {
+            _endpoint = Endpoint(options, _time);
+            _subnetBroadcast = new Ipv4Address(options.Address.Address.Value | ~options.Address.Mask);
+        }
+        _options = options;
+        _server = new DhcpServer(options, leases, Counters);
+        _limiter = new ClientRateLimiter(options.RateLimit);
+        _sources = new SourceLimiter(options.ClientsPerSource, (long)options.Subnets[0].LeaseTime.TotalSeconds);
+        if (_file is not null)
+        {
+            try
+            {
+                _file.Compact(leases.Leases); // the file now holds exactly what the server does
+            }
+            catch (IOException e)
+            {
+                DhcpLog.CompactFailed(_logger, e, _name, _file.Path);
+            }
+        }
+        DhcpLog.Reconfigured(_logger, _name, kept.Count, forgotten);
+        return true;
+
+        static bool Fits(Lease lease, DhcpServerOptions options, LeaseDatabase leases)
+        {
+            var reservation = options.Reservations.FirstOrDefault(r => r.Address == lease.Address);
+            if (reservation is not null)
+            {
+                return reservation.Mac is not { } mac || mac == lease.Mac;
+            }
+            return leases.SubnetOf(lease.Address) is { } subnet && subnet.InPool(lease.Address);
         }
     }
 

@@ -51,9 +51,18 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
     public FunctionBlueprint? Define(FunctionDefinitionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var config = context.Config;
-        var reader = new ConfigReader(context.Diagnostics);
-        string where = $"DHCP server '{context.Name}'";
+        return ReadOptions(context.Name, context.Config, context.Diagnostics) is { } options ? new DhcpBlueprint(context.Name, options) : null;
+    }
+
+    /// <summary>
+    /// Reads server <paramref name="name"/>'s settings, every problem to <paramref name="diagnostics"/>: for its blueprint,
+    /// and for a running server's new settings (<see cref="DhcpFunction.Reconfigure"/>). Null when <c>address</c> is
+    /// missing or unreadable.
+    /// </summary>
+    internal static DhcpServerOptions? ReadOptions(string name, ConfigMapping config, DiagnosticBag diagnostics)
+    {
+        var reader = new ConfigReader(diagnostics);
+        string where = $"DHCP server '{name}'";
         reader.CheckKeys(config, where, s_keys);
 
         if (reader.Required(config, "address", where) is not { } addressNode ||
@@ -112,7 +121,7 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
         var options = new DhcpServerOptions
         {
             Address = address,
-            Mac = config["mac"] is { } macNode ? reader.UnicastMac(macNode, $"'mac' of {where}") ?? MacAddress.FromName(context.Name) : MacAddress.FromName(context.Name),
+            Mac = config["mac"] is { } macNode ? reader.UnicastMac(macNode, $"'mac' of {where}") ?? MacAddress.FromName(name) : MacAddress.FromName(name),
             Subnets = subnets,
             Reservations = config["reservations"] is { } r ? Reservations(reader, r, where, subnets, address.Address) : [],
         };
@@ -140,7 +149,7 @@ public sealed class DhcpFunctionFactory : INetworkFunctionFactory
         {
             options = options with { ClientsPerSource = cps };
         }
-        return new DhcpBlueprint(context.Name, options);
+        return options;
     }
 
     private sealed record SubnetDefaults

@@ -22,4 +22,7 @@ internal static partial class DhcpLog
 
     [LoggerMessage(1305, LogLevel.Warning, "DHCP {FunctionName}: lines {Lines} of the lease file {Path} are not lease records (a torn last line is cut off); they were skipped and every other lease restored")]
     public static partial void UnreadableLines(ILogger logger, string functionName, string path, string lines);
+
+    [LoggerMessage(1306, LogLevel.Information, "DHCP {FunctionName}: new settings in use; {Kept} lease(s) kept, {Forgotten} forgotten (outside the new pools)")]
+    public static partial void Reconfigured(ILogger logger, string functionName, int kept, int forgotten);
 }

@@ -17,7 +17,7 @@ namespace Nfv.Functions.Impair;
 /// (a duplicate is a packet from the pool). The random generator is seeded from <see cref="ImpairOptions.Seed"/> when
 /// given, so a replay repeats itself.
 /// </remarks>
-public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IReconfigurableFunction
+public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IReconfigurableFunction, IDisposable
 {
     private readonly Lane[] _lanes = new Lane[2]; // by input port: from inside (0), from outside (1)
     private readonly TimeProvider _time;
@@ -131,6 +131,21 @@ public sealed class ImpairFunction : INetworkFunction, IInspectableFunction, IRe
         }
         Options = options;
         return true;
+    }
+
+    /// <summary>
+    /// Gives the packets on the delay lines back to their pool: the function is removed or replaced (<c>nfv apply</c>) or
+    /// nfv stops. Called on the thread that runs it, once nothing else will.
+    /// </summary>
+    public void Dispose()
+    {
+        foreach (var lane in _lanes)
+        {
+            while (lane.Count > 0)
+            {
+                lane.Pop().Release();
+            }
+        }
     }
 
     // When the packet leaves: now if it overtakes (reordering), else after its delay; with a rate, not before the packet

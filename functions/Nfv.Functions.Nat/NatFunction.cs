@@ -1,8 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
+using Nfv.Abstractions.Configuration;
 using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Connections;
 using Nfv.Ip.Features;
@@ -29,21 +31,21 @@ namespace Nfv.Functions.Nat;
 /// sweep) on the worker thread, and the host inspects its <c>nat</c> table. Worker thread only, like the router.
 /// </para>
 /// </remarks>
-public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
+public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IReconfigurableFunction
 {
     // Sessions the timer looks at per tick (100 ms): the whole default table every 6.4 s.
     private const int SweepBudget = 1024;
-    private readonly NatRateLimiter _limiter;
+    private NatRateLimiter _limiter;
     private int _timerCalls;
 
     private readonly string _name;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _frequency;
-    private readonly long _tcpEstablished;
-    private readonly long _tcpTransitory;
-    private readonly long _udp;
-    private readonly long _icmp;
+    private long _tcpEstablished;
+    private long _tcpTransitory;
+    private long _udp;
+    private long _icmp;
     private readonly NatFragmentCache _fragments;
     private NatSessionTable _table = null!;
     private ConnectionTracker? _tracker; // the router's, shared with its other features; null when it has none
@@ -74,11 +76,19 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _frequency = _time.TimestampFrequency;
+        _fragments = new NatFragmentCache(_frequency);
+        Adopt(options);
+    }
+
+    // The settings read per packet or per new session: a reconfigured NAT changes these and nothing else of its own.
+    [MemberNotNull(nameof(_limiter), nameof(Options))]
+    private void Adopt(NatOptions options)
+    {
+        Options = options;
         _tcpEstablished = Ticks(options.TcpEstablished);
         _tcpTransitory = Ticks(options.TcpTransitory);
         _udp = Ticks(options.Udp);
         _icmp = Ticks(options.Icmp);
-        _fragments = new NatFragmentCache(_frequency);
         _limiter = new NatRateLimiter(options.NewSessionsPerSecond, options.NewSessionsPerSecondPerSource, _frequency);
     }
 
@@ -86,7 +96,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
     public string Name => _name;
 
     /// <summary>The configuration.</summary>
-    public NatOptions Options { get; }
+    public NatOptions Options { get; private set; }
 
     /// <summary>What the NAT did so far; readable from any thread.</summary>
     public EventCounters<NatEvent> Counters { get; } = new();
@@ -135,18 +145,115 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature
             _externals.Length, Options.PortMin, Options.PortMax, Counters);
         foreach (var forward in Options.Forwards)
         {
-            var address = forward.External ?? new Ipv4Address(_externals[0]);
-            int external = Array.IndexOf(_externals, address.Value);
-            if (external < 0 || !_table.IsPortFree(forward.Protocol, external, forward.Port) ||
-                _table.AddMapping(forward.Protocol, forward.To.Value, forward.ToPort, external, address.Value, forward.Port) < 0)
+            if (!Install(forward))
             {
-                throw new ArgumentException($"Forward {forward.ProtocolName} {address}:{forward.Port} of NAT '{_name}' cannot be installed.", nameof(attachment));
+                throw new ArgumentException($"Forward {forward.ProtocolName} {ExternalOf(forward)}:{forward.Port} of NAT '{_name}' cannot be installed.", nameof(attachment));
             }
         }
         _outside = attachment.Interface;
         _attachedTo = $"interface '{attachment.InterfaceName}' of router '{attachment.Router}'";
         NatLog.Attached(_logger, _name, attachment.InterfaceName, attachment.Router, string.Join(", ", externals));
         return Ipv4FeatureScope.Router;
+    }
+
+    private Ipv4Address ExternalOf(NatForward forward) => forward.External ?? new Ipv4Address(_externals[0]);
+
+    // A forward is a static mapping on its external port; false when that port is taken or the table is full.
+    private bool Install(NatForward forward)
+    {
+        var address = ExternalOf(forward);
+        int external = Array.IndexOf(_externals, address.Value);
+        return external >= 0 && _table.IsPortFree(forward.Protocol, external, forward.Port) &&
+            _table.AddMapping(forward.Protocol, forward.To.Value, forward.ToPort, external, address.Value, forward.Port) >= 0;
+    }
+
+    // The static mapping of a forward, or -1.
+    private int MappingOf(NatForward forward)
+    {
+        int index = _table.FindByExternal(forward.Protocol, ExternalOf(forward).Value, forward.Port);
+        return index >= 0 && _table.MappingAt(index).Static ? index : -1;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// In place: forwards, timeouts, filtering, the per-host bound and the rates of new sessions. The external addresses, the
+    /// port range, the mapping behaviour and the session bound shape the table itself: for those nfv apply builds a new NAT.
+    /// </remarks>
+    public bool CanReconfigure(ConfigMapping config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var next = NatFunctionFactory.ReadOptions(_name, config, new DiagnosticBag());
+        return next.External.SequenceEqual(Options.External) && next.PortMin == Options.PortMin && next.PortMax == Options.PortMax &&
+            next.Mapping == Options.Mapping && next.MaxSessions == Options.MaxSessions;
+    }
+
+    /// <summary>
+    /// Takes new settings while it runs, keeping every session: a new forward is installed (refused when a connection holds
+    /// its port), a forward gone stops taking new connections while the ones through it go on until they end.
+    /// </summary>
+    public bool Reconfigure(ConfigMapping config, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var next = NatFunctionFactory.ReadOptions(_name, config, diagnostics);
+        if (diagnostics.HasErrors)
+        {
+            return false;
+        }
+        if (!CanReconfigure(config))
+        {
+            diagnostics.Error(NatDiagnosticCodes.BadLimit, config.Span,
+                $"nat '{_name}' cannot change its external addresses, ports, mapping or max-sessions while it runs (its table is made of them)");
+            return false;
+        }
+        if (_outside >= 0 && !ChangeForwards(next.Forwards, diagnostics))
+        {
+            return false;
+        }
+        Adopt(next);
+        NatLog.Reconfigured(_logger, _name, next.Forwards.Count, SessionCount);
+        return true;
+    }
+
+    private bool ChangeForwards(IReadOnlyList<NatForward> next, DiagnosticBag diagnostics)
+    {
+        static bool Same(NatForward a, NatForward b) => a with { Span = default } == b with { Span = default };
+        var gone = Options.Forwards.Where(f => !next.Any(n => Same(f, n))).ToList();
+        var come = next.Where(n => !Options.Forwards.Any(f => Same(f, n))).ToList();
+        foreach (var forward in gone)
+        {
+            if (MappingOf(forward) is >= 0 and var index)
+            {
+                _table.SetStatic(index, pinned: false);
+            }
+        }
+        for (int i = 0; i < come.Count; i++)
+        {
+            if (Install(come[i]))
+            {
+                continue;
+            }
+            diagnostics.Error(NatDiagnosticCodes.BadForward, come[i].Span,
+                $"forward {come[i].ProtocolName} {ExternalOf(come[i])}:{come[i].Port} of nat '{_name}' cannot be installed: a connection holds that port, or the table is full");
+            foreach (var added in come.Take(i))
+            {
+                _table.SetStatic(MappingOf(added), pinned: false);
+            }
+            foreach (var forward in gone)
+            {
+                // Back as it was: pinned again while its sessions kept it, installed again otherwise.
+                if (_table.FindByExternal(forward.Protocol, ExternalOf(forward).Value, forward.Port) is >= 0 and var index)
+                {
+                    _table.SetStatic(index, pinned: true);
+                }
+                else
+                {
+                    Install(forward);
+                }
+            }
+            return false;
+        }
+        return true;
     }
 
     /// <inheritdoc/>

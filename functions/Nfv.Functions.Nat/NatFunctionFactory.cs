@@ -39,9 +39,17 @@ public sealed class NatFunctionFactory : INetworkFunctionFactory
     public FunctionBlueprint? Define(FunctionDefinitionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var config = context.Config;
-        var reader = new ConfigReader(context.Diagnostics);
-        string where = $"nat '{context.Name}'";
+        return new NatBlueprint(context.Name, ReadOptions(context.Name, context.Config, context.Diagnostics));
+    }
+
+    /// <summary>
+    /// Reads nat <paramref name="name"/>'s settings, every problem to <paramref name="diagnostics"/> (what is wrong keeps
+    /// its default): for its blueprint, and for a running NAT's new settings (<see cref="NatFunction.Reconfigure"/>).
+    /// </summary>
+    internal static NatOptions ReadOptions(string name, ConfigMapping config, DiagnosticBag diagnostics)
+    {
+        var reader = new ConfigReader(diagnostics);
+        string where = $"nat '{name}'";
         reader.CheckKeys(config, where, s_keys);
         var options = new NatOptions();
 
@@ -160,7 +168,7 @@ public sealed class NatFunctionFactory : INetworkFunctionFactory
             }
             options = options with { Forwards = forwards };
         }
-        return new NatBlueprint(context.Name, options);
+        return options;
     }
 
     // endpoint-independent, address-dependent or address-and-port-dependent (RFC 4787's names), as 0, 1, 2.

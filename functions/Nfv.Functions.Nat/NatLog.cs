@@ -16,4 +16,7 @@ internal static partial class NatLog
 
     [LoggerMessage(1403, LogLevel.Information, "NAT {FunctionName}: outside on interface {InterfaceName} of router {Router}, external {External}")]
     public static partial void Attached(ILogger logger, string functionName, string interfaceName, string router, string external);
+
+    [LoggerMessage(1404, LogLevel.Information, "NAT {FunctionName}: new settings in use, {Forwards} forward(s); its {Sessions} session(s) kept")]
+    public static partial void Reconfigured(ILogger logger, string functionName, int forwards, int sessions);
 }

@@ -399,6 +399,17 @@ internal sealed class NatSessionTable
         }
     }
 
+    /// <summary>
+    /// Makes mapping <paramref name="index"/> a forward's (static: kept without sessions, open to any remote) or, unpinned,
+    /// an ordinary one: removed now when it has no session, else when its last session ends, as a dynamic mapping is.
+    /// </summary>
+    public void SetStatic(int index, bool pinned)
+    {
+        ref var m = ref _mappings[index];
+        m.Static = pinned;
+        ReleaseIfUnused(index);
+    }
+
     /// <summary>Removes a dynamic mapping that has no session (one made for a session the bounds then refused).</summary>
     public void ReleaseIfUnused(int index)
     {

@@ -14,7 +14,7 @@ namespace Nfv.Functions.Shaper;
 /// A frame takes its wire length from the <see cref="TokenBucket"/> (a TSO super-frame: every segment's headers), as the
 /// policer's does. Run by one worker thread: plain fields; the queues are rings allocated once.
 /// </remarks>
-public sealed class ShaperFunction : INetworkFunction, IInspectableFunction
+public sealed class ShaperFunction : INetworkFunction, IInspectableFunction, IDisposable
 {
     private readonly Lane[] _lanes = new Lane[2]; // by input port: from inside (0), from outside (1); null when not shaped
     private readonly TimeProvider _time;
@@ -147,6 +147,23 @@ public sealed class ShaperFunction : INetworkFunction, IInspectableFunction
                     Options.BurstBytes.ToString(CultureInfo.InvariantCulture), lane.Count.ToString(CultureInfo.InvariantCulture),
                     lane.Queue.Length.ToString(CultureInfo.InvariantCulture), lane.Dropped.ToString(CultureInfo.InvariantCulture),
                 ];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gives the queued packets back to their pool: the function is removed or replaced (<c>nfv apply</c>) or nfv stops.
+    /// Called on the thread that runs it, once nothing else will.
+    /// </summary>
+    public void Dispose()
+    {
+        foreach (var lane in _lanes)
+        {
+            for (; lane is { Count: > 0 }; lane.Count--)
+            {
+                lane.Queue[lane.Head].Release();
+                lane.Queue[lane.Head] = null!;
+                lane.Head = (lane.Head + 1) % lane.Queue.Length;
             }
         }
     }

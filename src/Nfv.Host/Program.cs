@@ -16,5 +16,6 @@ var root = new RootCommand("Nfv: virtual network appliances (switches, routers, 
     ImpairCommand.Create(),
     WhereCommand.Create(),
     TestCommand.Create(),
+    ApplyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -10,8 +10,8 @@ namespace Nfv.Lab;
 /// </summary>
 public sealed class DhcpHosts
 {
-    private readonly ResolvedTopology _topology;
     private readonly ILogger _logger;
+    private ResolvedTopology _topology;
     private readonly Dictionary<string, HostDhcpClient> _clients = [];
 
     private DhcpHosts(ResolvedTopology topology, ILogger logger)
@@ -75,14 +75,15 @@ public sealed class DhcpHosts
 
     /// <summary>
     /// Waits, all hosts at once, until each has a lease or <paramref name="timeout"/> passes; logs each outcome.
-    /// A host without a lease is a warning, not a failure: its client keeps trying.
+    /// A host without a lease is a warning, not a failure: its client keeps trying. With <paramref name="only"/>, waits
+    /// for the clients of those hosts alone.
     /// </summary>
-    public async Task WaitForLeasesAsync(TimeSpan timeout, CancellationToken cancellationToken, string? only = null)
+    public async Task WaitForLeasesAsync(TimeSpan timeout, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null)
     {
         KeyValuePair<string, HostDhcpClient>[] clients;
         lock (_clients)
         {
-            clients = [.. _clients.Where(c => only is null || c.Key == only)];
+            clients = [.. _clients.Where(c => only is null || only.Contains(c.Key))];
         }
         await Task.WhenAll(clients.Select(async entry =>
         {
@@ -102,6 +103,13 @@ public sealed class DhcpHosts
                 LabLog.DhcpNoLease(_logger, name, timeout.TotalSeconds, program, PortOf(name), client.Output);
             }
         }));
+    }
+
+    /// <summary>The topology whose hosts these are; <c>nfv apply</c> moves it to the next (hosts named by name stay).</summary>
+    public ResolvedTopology Topology
+    {
+        get => _topology;
+        set => _topology = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>What the host's line says after <c>host NAME: </c> in nfv's "is up" output.</summary>

@@ -10,13 +10,15 @@ namespace Nfv.Lab;
 /// external port, and a network namespace per namespace lab host with its TAP inside as <c>eth0</c> (a VM host's guest
 /// is started later, once frames flow: <see cref="LabHosts"/>). Disposing removes all of it, in
 /// reverse order, whatever failed before. A host can be set up again in a namespace of its name
-/// (<see cref="SetUpHost"/>) once its port has a new device: that is how a vanished host comes back.
+/// (<see cref="SetUpHost"/>) once its port has a new device: that is how a vanished host comes back. <c>nfv apply</c>
+/// adds ports (<see cref="AddPorts"/>), removes hosts (<see cref="RemoveHost"/>) and moves the lab to the new topology
+/// (<see cref="Commit"/>).
 /// </summary>
 public sealed class LabEnvironment : IDisposable
 {
-    private readonly ResolvedTopology _topology;
     private readonly ILogger _logger;
-    private readonly IFramePort?[] _ports;
+    private ResolvedTopology _topology;
+    private IFramePort?[] _ports;
     private readonly Dictionary<string, ulong> _identities = [];
     private readonly Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> _held = [];
     private readonly List<string> _namespaces = [];
@@ -55,34 +57,107 @@ public sealed class LabEnvironment : IDisposable
 
     private void CreatePorts()
     {
-        var hosted = _topology.Hosts.ToDictionary(h => h.PortIndex);
         for (int i = 0; i < _topology.Ports.Count; i++)
         {
-            var port = _topology.Ports[i];
-            if (port.Vxlan is { } tunnel)
-            {
-                _ports[i] = VxlanPort.Open(port.Name, tunnel);
-                LabLog.TunnelOpened(_logger, port.Name, tunnel.ToString());
-                continue;
-            }
-            if (port.SocketPath is { } path)
-            {
-                // A VM's guest binds its own socket beside the port's: known now, so frames reach it before it sends any.
-                string? guest = hosted.TryGetValue(i, out var vm) && vm.Vm is not null ? VmSettings.GuestSocketFor(path) : null;
-                _ports[i] = UnixDatagramPort.Open(port.Name, path, guest);
-                LabLog.SocketOpened(_logger, port.Name, path);
-                continue;
-            }
-            string tap = port.TapName!;
-            _ports[i] = TapPort.Create(port.Name, tap);
-            LabLog.TapCreated(_logger, tap, port.Name);
-            if (!hosted.ContainsKey(i))
-            {
-                // A TAP no host uses stays here, up, for the user to attach anything to.
-                IpCommand.Run("link", "set", "dev", tap, "up");
-            }
+            _ports[i] = CreatePort(_topology, i);
         }
     }
+
+    private IFramePort CreatePort(ResolvedTopology topology, int index)
+    {
+        var port = topology.Ports[index];
+        var host = topology.Hosts.FirstOrDefault(h => h.PortIndex == index);
+        if (port.Vxlan is { } tunnel)
+        {
+            var vxlan = VxlanPort.Open(port.Name, tunnel);
+            LabLog.TunnelOpened(_logger, port.Name, tunnel.ToString());
+            return vxlan;
+        }
+        if (port.SocketPath is { } path)
+        {
+            // A VM's guest binds its own socket beside the port's: known now, so frames reach it before it sends any.
+            string? guest = host?.Vm is not null ? VmSettings.GuestSocketFor(path) : null;
+            var socket = UnixDatagramPort.Open(port.Name, path, guest);
+            LabLog.SocketOpened(_logger, port.Name, path);
+            return socket;
+        }
+        string name = port.TapName!;
+        var tap = TapPort.Create(port.Name, name);
+        LabLog.TapCreated(_logger, name, port.Name);
+        if (host is null)
+        {
+            // A TAP no host uses stays here, up, for the user to attach anything to.
+            try
+            {
+                IpCommand.Run("link", "set", "dev", name, "up");
+            }
+            catch
+            {
+                tap.Dispose();
+                throw;
+            }
+        }
+        return tap;
+    }
+
+    /// <summary>
+    /// The ports of <paramref name="diff"/>'s new topology, in its order: the running ones it keeps, and new ones made for
+    /// the rest (before the graph that polls them is built). Changes nothing of the running lab; on failure, removes the
+    /// ports it made and throws.
+    /// </summary>
+    /// <exception cref="TapException">A TAP could not be created.</exception>
+    /// <exception cref="LabException">A port could not be set up.</exception>
+    public IReadOnlyList<IFramePort> AddPorts(TopologyDiff diff)
+    {
+        ArgumentNullException.ThrowIfNull(diff);
+        var ports = new IFramePort[diff.Next.Ports.Count];
+        try
+        {
+            for (int i = 0; i < ports.Length; i++)
+            {
+                ports[i] = diff.PortBefore(i) is >= 0 and var before ? _ports[before]! : CreatePort(diff.Next, i);
+            }
+            return ports;
+        }
+        catch
+        {
+            foreach (int i in diff.AddedPorts)
+            {
+                ports[i]?.Dispose();
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Moves the lab to <paramref name="diff"/>'s new topology once the graph runs <paramref name="ports"/> (from
+    /// <see cref="AddPorts"/>): closes the ports it no longer has, which removes their devices.
+    /// </summary>
+    public void Commit(TopologyDiff diff, IReadOnlyList<IFramePort> ports)
+    {
+        ArgumentNullException.ThrowIfNull(diff);
+        foreach (int i in diff.RemovedPorts)
+        {
+            _ports[i]?.Dispose();
+        }
+        _ports = [.. ports];
+        _topology = diff.Next;
+    }
+
+    /// <summary>Deletes the namespace of a host <c>nfv apply</c> removes (a host it changes comes back by <see cref="SetUpHost"/>).</summary>
+    public void RemoveHost(ResolvedHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ReleaseNamespace(host);
+        _identities.Remove(host.Name);
+        if (_namespaces.Remove(host.Name) && NetworkNamespace.Identity(host.Name) is not null && !IpCommand.TryRun("netns", "delete", host.Name))
+        {
+            LabLog.TeardownFailed(_logger, $"network namespace '{host.Name}'");
+        }
+    }
+
+    /// <summary>The port of <paramref name="host"/> (of the topology the lab has now).</summary>
+    public IFramePort PortOf(ResolvedHost host) => _ports[host.PortIndex]!;
 
     /// <summary>
     /// Moves the host's TAP (which must be a device in this namespace: new, or just reopened) into the host's namespace

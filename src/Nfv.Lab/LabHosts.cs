@@ -21,8 +21,8 @@ public sealed class LabHosts
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
-    private readonly ResolvedTopology _topology;
     private readonly LabEnvironment _lab;
+    private ResolvedTopology _topology; // changed by ApplyAsync, under _lock
     private readonly DhcpHosts _dhcp;
     private readonly PipelineWorker _worker;
     private readonly ILogger _logger;
@@ -72,6 +72,9 @@ public sealed class LabHosts
             _lock.Release();
         }
     }
+
+    /// <summary>The topology whose hosts these are: the one nfv started with, or the last <see cref="ApplyAsync"/> moved to.</summary>
+    public ResolvedTopology Topology => _topology;
 
     /// <summary>The guest of VM host <paramref name="host"/> while it is up; null otherwise.</summary>
     public VmHost? VmOf(ResolvedHost host) => _vms.GetValueOrDefault(host.Name);
@@ -204,6 +207,113 @@ public sealed class LabHosts
         }
     }
 
+    /// <summary>
+    /// Moves the lab to <paramref name="diff"/>'s new topology (<c>nfv apply</c>), with no host check or restart running
+    /// meanwhile: makes the new ports, has <paramref name="replaceGraph"/> swap the dataplane's graph to them (if it
+    /// throws, the ports made are removed and nothing has changed), removes the hosts that go (their DHCP leases released
+    /// first, while the old graph still carries the release), closes the ports that go, then sets up the new and
+    /// changed hosts as at start. A host that cannot be set up is left down and named in the returned list; the rest of
+    /// the lab goes on.
+    /// </summary>
+    /// <exception cref="LabException">nfv is stopping, or a new port could not be made; nothing changed.</exception>
+    public async Task<IReadOnlyList<string>> ApplyAsync(TopologyDiff diff, Func<IReadOnlyList<IFramePort>, Task> replaceGraph, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(diff);
+        ArgumentNullException.ThrowIfNull(replaceGraph);
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_stopped)
+            {
+                throw new LabException("nfv is stopping");
+            }
+            IReadOnlyList<IFramePort> ports;
+            try
+            {
+                ports = _lab.AddPorts(diff);
+            }
+            catch (TapException ex)
+            {
+                throw new LabException(ex.Message, ex);
+            }
+            var leaving = diff.RemovedHosts.ToList();
+            foreach (var host in leaving)
+            {
+                await _dhcp.StopAsync(host.Name, release: true);
+            }
+            try
+            {
+                await replaceGraph(ports);
+            }
+            catch
+            {
+                foreach (int i in diff.AddedPorts)
+                {
+                    ports[i].Dispose();
+                }
+                foreach (var host in leaving.Where(h => DownReason(h) is null))
+                {
+                    _dhcp.Start(host); // it stays: its client runs again
+                }
+                throw;
+            }
+            foreach (var host in leaving)
+            {
+                await StopProcessesAsync(host);
+                _lab.RemoveHost(host);
+                lock (_down)
+                {
+                    _down.Remove(host.Name);
+                }
+            }
+            _lab.Commit(diff, ports);
+            _topology = diff.Next;
+            _dhcp.Topology = diff.Next;
+            var failed = new List<string>();
+            var arriving = diff.AddedHosts.ToList();
+            foreach (var host in arriving)
+            {
+                try
+                {
+                    await SetUpAsync(host, reopen: diff.PortBefore(host.PortIndex) >= 0);
+                }
+                catch (Exception ex) when (ex is LabException or TapException or InvalidOperationException)
+                {
+                    lock (_down)
+                    {
+                        _down[host.Name] = $"nfv apply could not set it up: {ex.Message}";
+                    }
+                    failed.Add($"host {host.Name}: {ex.Message}");
+                }
+            }
+            await _dhcp.WaitForLeasesAsync(_dhcpTimeout, cancellationToken, only: [.. arriving.Select(h => h.Name)]);
+            foreach (var host in arriving.Where(h => DownReason(h) is null))
+            {
+                StartProcesses(host);
+            }
+            return failed;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    // A host nfv apply adds (or makes anew): as at start. A changed host's kept port lost its device with the old namespace.
+    private async Task SetUpAsync(ResolvedHost host, bool reopen)
+    {
+        if (host.Vm is not null)
+        {
+            return; // its guest starts with the others' processes
+        }
+        if (reopen)
+        {
+            await _worker.ChangePortAsync(host.PortIndex, port => ((TapPort)port).Reopen(LabEnvironment.MacOf(host)));
+        }
+        _lab.SetUpHost(host, createNamespace: true);
+        _dhcp.Start(host);
+    }
+
     private void StartVm(ResolvedHost host)
     {
         StartProcesses(host);
@@ -248,7 +358,7 @@ public sealed class LabHosts
         {
             string? why = identity is null ? "its network namespace was deleted"
                 : recreated ? "its network namespace was replaced"
-                : _lab.Ports[host.PortIndex].State == PortState.Gone ? "its interface eth0 was removed"
+                : _lab.PortOf(host).State == PortState.Gone ? "its interface eth0 was removed"
                 : null;
             if (why is null)
             {
@@ -327,7 +437,7 @@ public sealed class LabHosts
             {
                 throw new LabException(ex.Message, ex);
             }
-            await _dhcp.WaitForLeasesAsync(_dhcpTimeout, cancellationToken, only: host.Name);
+            await _dhcp.WaitForLeasesAsync(_dhcpTimeout, cancellationToken, only: [host.Name]);
         }
         // Up once set up and (for a DHCP host) leased or waited for: a client still without a lease keeps trying.
         StartProcesses(host);

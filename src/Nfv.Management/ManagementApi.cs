@@ -25,12 +25,13 @@ public static partial class ManagementApi
     {
         app.Use(async (context, next) =>
         {
-            bool action = (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/api/hosts")) ||
+            bool action = (HttpMethods.IsPost(context.Request.Method) &&
+                    (context.Request.Path.StartsWithSegments("/api/hosts") || context.Request.Path.StartsWithSegments("/api/apply"))) ||
                 (HttpMethods.IsPut(context.Request.Method) && context.Request.Path.StartsWithSegments("/api/functions"));
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !action)
             {
                 await Error(context, StatusCodes.Status405MethodNotAllowed,
-                    $"the management API reads: {context.Request.Method} is not allowed here, only GET (and POST /api/hosts/NAME/restart, PUT /api/functions/NAME/config)");
+                    $"the management API reads: {context.Request.Method} is not allowed here, only GET (and POST /api/hosts/NAME/restart, POST /api/apply, PUT /api/functions/NAME/config)");
                 return;
             }
             if (!string.IsNullOrEmpty(token) && context.Request.Headers.Authorization != $"Bearer {token}")
@@ -47,6 +48,7 @@ public static partial class ManagementApi
         app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(Port), ManagementJson.Api.IEnumerablePortView)));
         app.MapGet("/api/hosts", () => runtime.Hosts is not { } hosts ? NotRunning() : Results.Json(runtime.Topology.Hosts.Select(h => new HostView(
             h.Name, runtime.Topology.Ports[h.PortIndex].Name, hosts.DownReason(h) is null ? "up" : "down", hosts.Describe(h))), ManagementJson.Api.IEnumerableHostView));
+        app.MapPost("/api/apply", async (HttpContext context) => await ApplyAsync(context, runtime));
         app.MapPost("/api/hosts/{name}/restart", async (string name, HttpContext context) =>
         {
             if (runtime.Hosts is not { } hosts)
@@ -217,6 +219,23 @@ public static partial class ManagementApi
         PortState.NoCarrier => "no-carrier",
         _ => "gone",
     };
+
+    // POST /api/apply[?dry-run=true&path=FILE]: the topology file's text as the body; the plan, and whether it was applied.
+    // 200 when applied (or planned, for a dry run), 422 when the file or the lab refused it: nothing changed then.
+    private static async Task<IResult> ApplyAsync(HttpContext context, RunningTopology runtime)
+    {
+        if (runtime.Applier is not { } applier)
+        {
+            return NotRunning();
+        }
+        using var body = new StreamReader(context.Request.Body);
+        string text = await body.ReadToEndAsync(context.RequestAborted);
+        bool dryRun = context.Request.Query["dry-run"] is { Count: > 0 } flag && flag[0] is "true" or "1" or "";
+        string path = context.Request.Query["path"] is { Count: > 0 } given && !string.IsNullOrEmpty(given[0]) ? given[0]! : runtime.Topology.FilePath;
+        var result = await applier.ApplyAsync(text, path, dryRun, context.RequestAborted);
+        return Results.Json(result, ManagementJson.Api.ApplyResult,
+            statusCode: result.Errors.Count > 0 && !result.Applied ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
+    }
 
     // PUT /api/functions/NAME/config: the function's new settings (YAML or JSON, the mapping a topology file would give
     // it; kind may be left out), checked and adopted on the worker thread by a function that can (IReconfigurableFunction).

@@ -99,6 +99,7 @@ public sealed record ErrorView(string Error);
 [JsonSerializable(typeof(CountersView))]
 [JsonSerializable(typeof(IEnumerable<LinkView>))]
 [JsonSerializable(typeof(ReconfiguredView))]
+[JsonSerializable(typeof(ApplyResult))]
 public sealed partial class ManagementJson : JsonSerializerContext
 {
     /// <summary>The context the API serializes with.</summary>

@@ -11,10 +11,10 @@ namespace Nfv.Runtime;
 /// </summary>
 public sealed class LinkCaptures : IDisposable
 {
-    private readonly Dictionary<ResolvedLink, LinkCapture> _captures;
+    private readonly Dictionary<string, LinkCapture> _captures; // by the link's name (a <-> b), which nfv apply keeps
     private CaptureDrain? _drain;
 
-    private LinkCaptures(Dictionary<ResolvedLink, LinkCapture> captures) => _captures = captures;
+    private LinkCaptures(Dictionary<string, LinkCapture> captures) => _captures = captures;
 
     /// <summary>The captures, in link order.</summary>
     public IReadOnlyCollection<LinkCapture> All => _captures.Values;
@@ -23,14 +23,14 @@ public sealed class LinkCaptures : IDisposable
     /// <exception cref="IOException">A file cannot be created; none is left open.</exception>
     public static LinkCaptures Open(ResolvedTopology topology, TimeProvider time)
     {
-        var captures = new Dictionary<ResolvedLink, LinkCapture>(ReferenceEqualityComparer.Instance);
+        var captures = new Dictionary<string, LinkCapture>(StringComparer.Ordinal);
         try
         {
             foreach (var link in topology.Links)
             {
                 if (link.Capture is { } path)
                 {
-                    captures.Add(link, new LinkCapture(link.ToString(), PcapWriter.Create(path), time));
+                    captures.Add(link.ToString(), new LinkCapture(link.ToString(), PcapWriter.Create(path), time));
                 }
             }
         }
@@ -48,8 +48,11 @@ public sealed class LinkCaptures : IDisposable
     /// <summary>Set when the drain thread failed writing a file: capturing stopped then (frames since are dropped and counted), forwarding did not.</summary>
     public Exception? Fault => _drain?.Fault;
 
-    /// <summary>The capture of <paramref name="link"/>, or null.</summary>
-    public LinkCapture? For(ResolvedLink link) => _captures.GetValueOrDefault(link);
+    /// <summary>
+    /// The capture of <paramref name="link"/>, or null: of the link of its name in the topology the captures were opened
+    /// for (a capture set or changed by <c>nfv apply</c> takes effect at the next start).
+    /// </summary>
+    public LinkCapture? For(ResolvedLink link) => _captures.GetValueOrDefault(link.ToString());
 
     /// <summary>Starts the thread that writes the captures while the worker runs.</summary>
     public void StartDrain()

@@ -18,10 +18,15 @@ public static class TopologyCompiler
     /// <param name="loggers">Logging.</param>
     /// <param name="captures">The links' captures (<c>capture:</c>); null to capture nothing.</param>
     /// <param name="stateDirectory">Where functions keep state across restarts (DHCP leases); null keeps it in memory.</param>
+    /// <param name="reuse">
+    /// For function index <c>i</c>, an instance already running to put in the graph instead of building one (<c>nfv
+    /// apply</c>: <see cref="TopologyUpdate"/>); null, or a null answer, builds it.
+    /// </param>
     /// <exception cref="FunctionStartException">A function could not start (its state file is unreadable, say).</exception>
     /// <exception cref="InvalidOperationException">A feature's running function is not the contract its blueprint declared.</exception>
     public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, PacketPool pool, GraphOptions? options,
-        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null)
+        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null,
+        Func<int, INetworkFunction?>? reuse = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(ports);
@@ -40,7 +45,7 @@ public static class TopologyCompiler
                 {
                     continue;
                 }
-                running[i] = function.Blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers, features)
+                running[i] = reuse?.Invoke(i) ?? function.Blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers, features)
                 {
                     StateDirectory = stateDirectory,
                 });

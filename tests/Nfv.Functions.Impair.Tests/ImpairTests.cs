@@ -243,6 +243,20 @@ public class ImpairTests
     }
 
     [Fact]
+    public void A_removed_impairment_gives_its_held_packets_back_to_the_pool()
+    {
+        var impair = Build("delay: 20ms");
+        int free = _emit.Pool.Available;
+        _emit.Process(impair, [_emit.Rent(Frame(1), Inside), _emit.Rent(Frame(2), Outside)]);
+        Assert.Equal(free - 2, _emit.Pool.Available);
+
+        impair.Dispose(); // nfv apply removed it, or nfv stops
+
+        Assert.Equal(free, _emit.Pool.Available);
+        Assert.Equal(0, impair.Held(Inside) + impair.Held(Outside));
+    }
+
+    [Fact]
     public void New_settings_apply_to_what_comes_next_and_the_held_packets_keep_their_time()
     {
         var impair = Build("delay: 20ms");

@@ -45,6 +45,21 @@ public class ShaperTests
     }
 
     [Fact]
+    public void A_removed_shaper_gives_its_queued_packets_back_to_the_pool()
+    {
+        var shaper = Build("shape: { kind: shaper, rate: 1mbit, burst: 2000b, queue: 200 }");
+        int free = _emit.Pool.Available;
+        Offer(shaper, 100);
+        Offer(shaper, 10, Outside);
+        Assert.Equal(free - 106, _emit.Pool.Available); // 2 left each way, the rest queued
+
+        shaper.Dispose(); // nfv apply removed it, or nfv stops
+
+        Assert.Equal(free, _emit.Pool.Available);
+        Assert.Equal(0, shaper.Queued(Inside) + shaper.Queued(Outside));
+    }
+
+    [Fact]
     public void A_burst_leaves_at_the_rate_without_a_loss()
     {
         // 1 Mbit/s: a 1000-byte frame every 8 ms. A burst of 100 at once: the first two within the 2-frame burst, the

@@ -51,6 +51,43 @@ public sealed partial class PacketGraph : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes over what <paramref name="previous"/> counted and asked for, for every function instance and port both
+    /// graphs run (matched by reference, whatever their indices): drop and processing counters, a pending timer request
+    /// (<see cref="Emitter.WakeAt"/>), packets a port received unlinked, the graph's own drops, and an armed trace.
+    /// Called when <c>nfv apply</c> replaces a graph, on the worker thread, before this graph runs.
+    /// </summary>
+    public void CarryOver(PacketGraph previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        var functions = previous._functions.ToDictionary(n => (object)n.Function, ReferenceEqualityComparer.Instance);
+        foreach (var node in _functions)
+        {
+            if (!functions.TryGetValue(node.Function, out var old))
+            {
+                continue;
+            }
+            if (old.Drops.Length == node.Drops.Length)
+            {
+                old.Drops.CopyTo(node.Drops, 0);
+            }
+            node.ProcessedPackets = old.ProcessedPackets;
+            node.ProcessedBatches = old.ProcessedBatches;
+            node.WakeAt = old.WakeAt;
+            NextWake = Math.Min(NextWake, old.WakeAt);
+        }
+        var ports = previous._ports.ToDictionary(p => (object)p.Port, ReferenceEqualityComparer.Instance);
+        foreach (var port in _ports)
+        {
+            if (ports.TryGetValue(port.Port, out var old))
+            {
+                port.Unconnected = old.Unconnected;
+            }
+        }
+        previous.Drops.CopyTo(Drops, 0);
+        _trace = previous._trace;
+    }
+
     /// <summary>The functions, by index.</summary>
     public IReadOnlyList<FunctionNode> Functions => _functions;
 

@@ -19,13 +19,14 @@ public sealed unsafe class PipelineWorker : IDisposable
     private const int TickMilliseconds = 100;
     private const ulong WakeToken = ulong.MaxValue;
 
-    private readonly PacketGraph _graph;
+    private PacketGraph _graph;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SafeFileHandle _epoll;
     private readonly SafeFileHandle _wake;
-    private readonly bool[] _registered;
-    private readonly PortState[] _reportedStates;
+    private bool[] _registered;
+    private PortState[] _reportedStates;
+    private bool _replaced; // the graph was replaced while a round of events was handled: the round's tokens are stale
     private int[] _pollable;
     private readonly ConcurrentQueue<Action> _requests = new();
     private readonly long _busyPollTicks;
@@ -148,6 +149,40 @@ public sealed unsafe class PipelineWorker : IDisposable
         }
         return true;
     });
+
+    /// <summary>
+    /// Replaces the graph the worker runs, between two batches: <paramref name="replace"/> runs on the worker thread,
+    /// given the running graph, and returns the one to run from now on (it may reuse the running graph's ports and
+    /// functions, which then go on as they were). If it throws, nothing changes. Ports are polled by their new indices,
+    /// and a port kept keeps its reported state. Returns the graph that ran before, which the caller then disposes of
+    /// what it no longer runs (on the worker: <see cref="InvokeAsync{T}"/>).
+    /// </summary>
+    public Task<PacketGraph> ReplaceGraphAsync(Func<PacketGraph, PacketGraph> replace) => InvokeAsync(() =>
+    {
+        ArgumentNullException.ThrowIfNull(replace);
+        var old = _graph;
+        var next = replace(old);
+        var reported = new Dictionary<object, PortState>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < old.Ports.Count; i++)
+        {
+            DeregisterPort(i);
+            reported[old.Ports[i].Port] = _reportedStates[i];
+        }
+        Volatile.Write(ref _graph, next);
+        _registered = new bool[next.Ports.Count];
+        _reportedStates = [.. next.Ports.Select(p => reported.GetValueOrDefault(p.Port, PortState.Up))];
+        for (int i = 0; i < next.Ports.Count; i++)
+        {
+            RegisterPort(i);
+        }
+        _pollable = Pollable();
+        _replaced = true;
+        ReportStates();
+        return old;
+    });
+
+    /// <summary>The graph the worker runs now (it changes with <see cref="ReplaceGraphAsync"/>).</summary>
+    public PacketGraph Graph => Volatile.Read(ref _graph);
 
     private void Wake()
     {
@@ -343,6 +378,11 @@ public sealed unsafe class PipelineWorker : IDisposable
                         ulong count;
                         Read(_wake, (byte*)&count, sizeof(ulong)); // re-arms the eventfd
                         RunRequests();
+                        if (_replaced)
+                        {
+                            _replaced = false;
+                            break; // the other events of this round name ports by the old graph's indices
+                        }
                     }
                 }
                 // While traffic flows, go round the ports again before waiting, until they have been

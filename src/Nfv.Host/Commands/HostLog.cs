@@ -18,4 +18,16 @@ internal static partial class HostLog
 
     [LoggerMessage(31, LogLevel.Warning, "Writing a link capture failed; capturing stopped, forwarding did not")]
     public static partial void CaptureFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(32, LogLevel.Information, "Applied {Path}: {ChangeCount} change(s): {Plan}")]
+    public static partial void Applied(ILogger logger, string path, int changeCount, string plan);
+
+    [LoggerMessage(33, LogLevel.Warning, "Did not apply {Path}; the lab runs as it did: {Reason}")]
+    public static partial void ApplyRefused(ILogger logger, string path, string reason);
+
+    [LoggerMessage(34, LogLevel.Warning, "Applied, but {Failure}; the host is down until nfv restart-host or another apply")]
+    public static partial void ApplyHostFailed(ILogger logger, string failure);
+
+    [LoggerMessage(35, LogLevel.Information, "SIGHUP: {Path} asks for nothing new")]
+    public static partial void NothingToApply(ILogger logger, string path);
 }

@@ -18,7 +18,7 @@ namespace Nfv.Host.Commands;
 /// Runs one topology for the life of the host: creates its TAPs and lab hosts, compiles the graph,
 /// starts the worker, and on stop undoes all of it.
 /// </summary>
-internal sealed class NfvHostedService(
+internal sealed partial class NfvHostedService(
     ResolvedTopology topology,
     IOptions<NfvOptions> options,
     TimeProvider time,
@@ -55,8 +55,7 @@ internal sealed class NfvHostedService(
         {
             _captures = OpenCaptures();
             var pool = new PacketPool(options.Value.PacketPoolSize, memory: PacketMemory.Resident);
-            var graphOptions = new GraphOptions { ReceiveBatchSize = options.Value.ReceiveBatchSize, MaxHops = options.Value.MaxHops };
-            _graph = TopologyCompiler.Compile(topology, _lab.Ports, pool, graphOptions, time, loggers, _captures, stateDirectory);
+            _graph = TopologyCompiler.Compile(topology, _lab.Ports, pool, GraphOptions(), time, loggers, _captures, stateDirectory);
             _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>(), busyPoll: options.Value.BusyPoll);
             _worker.Faulted += _ =>
             {
@@ -75,6 +74,8 @@ internal sealed class NfvHostedService(
             await hosts.StartAsync();
             _watch = new CancellationTokenSource();
             _watching = hosts.WatchAsync(time, _watch.Token);
+            runtime.Applier = this;
+            ListenForHangUp();
         }
         catch
         {
@@ -101,6 +102,9 @@ internal sealed class NfvHostedService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _hangUp?.Dispose();
+        runtime.Applier = null;
+        await _applying.WaitAsync(cancellationToken); // an apply in progress ends first; none starts after
         _stats?.Cancel();
         await StopWatchingAsync();
         // DHCP clients release their leases while the dataplane still carries the DHCPRELEASE to the server.
@@ -115,7 +119,7 @@ internal sealed class NfvHostedService(
             _lab.Dispose();
             _lab = null;
             LabLeftovers.Forget(Path.Combine(options.Value.StateDirectory, topology.Name));
-            HostLog.Stopped(_logger, topology.Name, topology.Ports.Count, topology.Hosts.Count);
+            HostLog.Stopped(_logger, topology.Name, runtime.Topology.Ports.Count, runtime.Topology.Hosts.Count);
         }
     }
 
@@ -177,7 +181,11 @@ internal sealed class NfvHostedService(
         _captures?.Dispose();
         _lab?.Dispose();
         _stats?.Dispose();
+        _hangUp?.Dispose();
+        _applying.Dispose();
     }
+
+    private GraphOptions GraphOptions() => new() { ReceiveBatchSize = options.Value.ReceiveBatchSize, MaxHops = options.Value.MaxHops };
 
     private void PrintReady()
     {

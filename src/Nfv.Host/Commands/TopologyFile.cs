@@ -50,6 +50,21 @@ internal static class TopologyFile
     }
 
     /// <summary>
+    /// Loads topology texts, each named by its path, with one catalog for the life of the process (a running nfv's
+    /// <c>nfv apply</c>): the functions and plugin folders are discovered at the first load, the file's own plugins at
+    /// each. Throws <see cref="FunctionDiscoveryException"/> when a plugin folder cannot be read.
+    /// </summary>
+    public static Func<string, string, TopologyLoadResult> Reader(IReadOnlyList<string> pluginDirectories)
+    {
+        (FunctionCatalog Catalog, PluginLoader Plugins)? found = null;
+        return (text, path) =>
+        {
+            found ??= FunctionDiscovery.WithPlugins(pluginDirectories);
+            return TopologyLoader.LoadFromText(text, path, found.Value.Catalog, found.Value.Plugins);
+        };
+    }
+
+    /// <summary>
     /// The part of <paramref name="topology"/> this machine runs: the whole of it, or, split over nodes, the part of node
     /// <paramref name="node"/>; null after saying why on <paramref name="stderr"/> (no --node for a split topology, an
     /// unknown node, a --node for one that is not split).

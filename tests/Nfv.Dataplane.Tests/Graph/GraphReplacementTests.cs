@@ -1,0 +1,106 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nfv.Abstractions;
+using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
+using Nfv.Testing;
+
+namespace Nfv.Dataplane.Tests.Graph;
+
+/// <summary>
+/// A running worker given a new graph (nfv apply): the ports it keeps go on being polled under their new indices, new
+/// ones are polled, ones left out are not, and the graph's own counts carry over. Socket ports need no privilege.
+/// </summary>
+public sealed class GraphReplacementTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("nfv-swap-").FullName;
+    private readonly List<IDisposable> _open = [];
+
+    public void Dispose()
+    {
+        foreach (var item in Enumerable.Reverse(_open))
+        {
+            item.Dispose();
+        }
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private T Track<T>(T item) where T : IDisposable
+    {
+        _open.Add(item);
+        return item;
+    }
+
+    // A port, and the program attached to it: each knows the other's path.
+    private (UnixDatagramPort Port, Socket Peer) Wire(string name)
+    {
+        string port = Path.Combine(_directory, name + ".sock"), peer = Path.Combine(_directory, name + ".peer.sock");
+        var socket = Track(new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified));
+        socket.Bind(new UnixDomainSocketEndPoint(peer));
+        socket.ReceiveTimeout = 2000;
+        return (Track(UnixDatagramPort.Open(name, port, peer)), socket);
+    }
+
+    private static PacketGraph Linked(params (IFramePort A, IFramePort B)[] pairs)
+    {
+        var builder = new GraphBuilder();
+        foreach (var (a, b) in pairs)
+        {
+            builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.External(builder.AddPort(b)));
+        }
+        return builder.Build(new PacketPool(64), new GraphOptions());
+    }
+
+    private static void Send(Socket from, string to, byte[] frame) => from.SendTo(frame, new UnixDomainSocketEndPoint(to));
+
+    private static byte[] Receive(Socket socket)
+    {
+        var buffer = new byte[2048];
+        return buffer[..socket.Receive(buffer)];
+    }
+
+    [Fact]
+    public async Task Frames_follow_the_new_links_at_once_and_a_port_left_out_is_no_longer_read()
+    {
+        var (a, peerA) = Wire("a");
+        var (b, peerB) = Wire("b");
+        var (c, peerC) = Wire("c");
+        using var worker = new PipelineWorker(Linked((a, b)), TimeProvider.System, NullLogger.Instance);
+        worker.Start();
+        var frame = FrameBuilder.Ethernet(FrameBuilder.Mac(2), FrameBuilder.Mac(1));
+        Send(peerA, Path.Combine(_directory, "a.sock"), frame);
+        Assert.Equal(frame, Receive(peerB));
+
+        // c first, a second: a's index changes from 0 to 1.
+        var previous = await worker.ReplaceGraphAsync(old => Linked((c, a))).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Send(peerA, Path.Combine(_directory, "a.sock"), frame);
+        Assert.Equal(frame, Receive(peerC));
+        Send(peerC, Path.Combine(_directory, "c.sock"), frame);
+        Assert.Equal(frame, Receive(peerA));
+        Send(peerB, Path.Combine(_directory, "b.sock"), frame); // b is in no graph now: nobody reads it
+        await Task.Delay(100);
+        Assert.Equal(1, b.Counters.Traffic[PortTraffic.ReceivedPackets] + b.Counters.Traffic[PortTraffic.SentPackets]);
+        Assert.Equal(2, a.Counters.Traffic[PortTraffic.ReceivedPackets]);
+        Assert.Same(worker.Graph.Ports[1].Port, a);
+        Assert.Same(previous.Ports[0].Port, a);
+        Assert.Null(worker.Fault);
+    }
+
+    [Fact]
+    public async Task A_replacement_that_throws_changes_nothing()
+    {
+        var (a, peerA) = Wire("a");
+        var (b, peerB) = Wire("b");
+        using var worker = new PipelineWorker(Linked((a, b)), TimeProvider.System, NullLogger.Instance);
+        worker.Start();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            worker.ReplaceGraphAsync(_ => throw new InvalidOperationException("no")).WaitAsync(TimeSpan.FromSeconds(5)));
+
+        var frame = FrameBuilder.Ethernet(FrameBuilder.Mac(2), FrameBuilder.Mac(1));
+        Send(peerA, Path.Combine(_directory, "a.sock"), frame);
+        Assert.Equal(frame, Receive(peerB));
+        Assert.Null(worker.Fault);
+    }
+}
