@@ -48,7 +48,7 @@ public static partial class ManagementApi
         app.MapGet("/api/ports", () => Running(runtime, graph => Results.Json(graph.Graph.Ports.Select(Port), ManagementJson.Api.IEnumerablePortView)));
         app.MapGet("/api/hosts", () => runtime.Hosts is not { } hosts ? NotRunning() : Results.Json(runtime.Topology.Hosts.Select(h => new HostView(
             h.Name, runtime.Topology.Ports[h.PortIndex].Name, hosts.DownReason(h) is null ? "up" : "down", hosts.Describe(h))), ManagementJson.Api.IEnumerableHostView));
-        app.MapPost("/api/apply", async (HttpContext context) => await ApplyAsync(context, runtime));
+        app.MapPost("/api/apply", (HttpContext context, CancellationToken aborted) => ApplyAsync(context, runtime, aborted));
         app.MapPost("/api/hosts/{name}/restart", async (string name, HttpContext context) =>
         {
             if (runtime.Hosts is not { } hosts)
@@ -222,17 +222,17 @@ public static partial class ManagementApi
 
     // POST /api/apply[?dry-run=true&path=FILE]: the topology file's text as the body; the plan, and whether it was applied.
     // 200 when applied (or planned, for a dry run), 422 when the file or the lab refused it: nothing changed then.
-    private static async Task<IResult> ApplyAsync(HttpContext context, RunningTopology runtime)
+    private static async Task<IResult> ApplyAsync(HttpContext context, RunningTopology runtime, CancellationToken aborted)
     {
         if (runtime.Applier is not { } applier)
         {
             return NotRunning();
         }
         using var body = new StreamReader(context.Request.Body);
-        string text = await body.ReadToEndAsync(context.RequestAborted);
+        string text = await body.ReadToEndAsync(aborted);
         bool dryRun = context.Request.Query["dry-run"] is { Count: > 0 } flag && flag[0] is "true" or "1" or "";
         string path = context.Request.Query["path"] is { Count: > 0 } given && !string.IsNullOrEmpty(given[0]) ? given[0]! : runtime.Topology.FilePath;
-        var result = await applier.ApplyAsync(text, path, dryRun, context.RequestAborted);
+        var result = await applier.ApplyAsync(text, path, dryRun, aborted);
         return Results.Json(result, ManagementJson.Api.ApplyResult,
             statusCode: result.Errors.Count > 0 && !result.Applied ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
     }

@@ -175,7 +175,7 @@ public sealed partial class NfvProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            Interrupt(_process.Id);
+            Signal(_process.Id, "INT");
         }
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -188,6 +188,12 @@ public sealed partial class NfvProcess : IDisposable
         }
         return _process.ExitCode;
     }
+
+    /// <summary>Sends signal <paramref name="name"/> (<c>HUP</c>: apply the file again) without waiting for anything.</summary>
+    public void Signal(string name) => Signal(_process.Id, name);
+
+    /// <summary>True until the process exits.</summary>
+    public bool IsRunning => !_process.HasExited;
 
     /// <summary>SIGKILL, as a crash or <c>kill -9</c>: nothing is cleaned up and nothing is flushed.</summary>
     public void Kill()
@@ -216,7 +222,7 @@ public sealed partial class NfvProcess : IDisposable
         _disposed = true;
         if (!_process.HasExited)
         {
-            Interrupt(_process.Id);
+            Signal(_process.Id, "INT");
             if (!_process.WaitForExit(TimeSpan.FromSeconds(15)))
             {
                 _process.Kill(entireProcessTree: true);
@@ -227,9 +233,9 @@ public sealed partial class NfvProcess : IDisposable
     }
 
     /// <summary>SIGINT to exactly this process id, as Ctrl-C in its terminal would send.</summary>
-    private static void Interrupt(int pid)
+    private static void Signal(int pid, string name)
     {
-        using var kill = Process.Start("kill", ["-INT", pid.ToString()]);
+        using var kill = Process.Start("kill", [$"-{name}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 }
