@@ -47,6 +47,13 @@ public static class TopologyLoader
         return YamlConfigParser.Parse(text, file, diagnostics);
     }
 
+    /// <summary>
+    /// Parses a topology file's text and expands its ranges (<c>"h[1-100]": ...</c>) as the loader does before checking
+    /// anything: what <c>nfv validate --expand</c> prints (<see cref="ConfigYaml.Write"/>).
+    /// </summary>
+    public static ConfigNode? ParseExpanded(string text, string file, DiagnosticBag diagnostics) =>
+        TopologyRanges.Expand(ParseYaml(text, file, diagnostics), diagnostics);
+
     /// <summary>Strict UTF-8 (a BOM is allowed): a byte that is not UTF-8 is refused with its line and column, never replaced.</summary>
     private static bool TryDecodeUtf8(byte[] bytes, out string text, out int line, out int column)
     {

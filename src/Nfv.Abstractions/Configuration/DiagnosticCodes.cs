@@ -52,6 +52,9 @@ public static class DiagnosticCodes
     /// <summary>An entry of <c>tests:</c> is malformed or names what the topology does not have.</summary>
     public const string BadTest = "NFV0114";
 
+    /// <summary>A range (<c>[A-B]</c>) that counts down, is too long, or does not go in step with its entry's.</summary>
+    public const string BadRange = "NFV0115";
+
     /// <summary>A value has the wrong shape (a list where a mapping belongs, ...).</summary>
     public const string WrongType = "NFV0201";
     /// <summary>A number is not a number or out of range.</summary>

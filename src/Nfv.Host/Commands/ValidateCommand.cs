@@ -1,15 +1,21 @@
 using System.CommandLine;
+using Nfv.Abstractions.Configuration;
+using Nfv.Topology;
 
 namespace Nfv.Host.Commands;
 
-/// <summary><c>nfv validate FILE</c>: checks a topology file without running it.</summary>
+/// <summary><c>nfv validate FILE [--expand]</c>: checks a topology file without running it.</summary>
 internal static class ValidateCommand
 {
-    /// <summary><c>nfv validate FILE</c>.</summary>
+    /// <summary><c>nfv validate FILE [--expand]</c>.</summary>
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "The topology file to check." };
-        var command = new Command("validate", "Checks a topology file and prints every problem with its line and column.") { file };
+        var expand = new Option<bool>("--expand")
+        {
+            Description = "Print the topology with its ranges (\"h[1-100]\") expanded, as YAML that nfv reads the same way.",
+        };
+        var command = new Command("validate", "Checks a topology file and prints every problem with its line and column.") { file, expand };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
@@ -17,7 +23,15 @@ internal static class ValidateCommand
             {
                 return 1;
             }
-            Console.Out.WriteLine($"{path}: topology '{t.Name}' is valid: {t.Functions.Count} function(s), {t.Ports.Count} port(s), {t.Links.Count} link(s), {t.Hosts.Count} host(s).");
+            string verdict = $"{path}: topology '{t.Name}' is valid: {t.Functions.Count} function(s), {t.Ports.Count} port(s), {t.Links.Count} link(s), {t.Hosts.Count} host(s).";
+            if (!parse.GetValue(expand))
+            {
+                Console.Out.WriteLine(verdict);
+                return 0;
+            }
+            // Valid, so the text reads and expands again without a problem.
+            var root = TopologyLoader.ParseExpanded(File.ReadAllText(path), path, new DiagnosticBag())!;
+            Console.Out.Write($"# {verdict}\n{ConfigYaml.Write(root)}");
             return 0;
         });
         return command;

@@ -39,7 +39,7 @@ internal sealed partial class TopologyResolver
     public static TopologyLoadResult Resolve(string text, string file, FunctionCatalog catalog, IPluginLoader? plugins)
     {
         var diagnostics = new DiagnosticBag();
-        var root = YamlConfigParser.Parse(text, file, diagnostics);
+        var root = TopologyRanges.Expand(YamlConfigParser.Parse(text, file, diagnostics), diagnostics);
         ResolvedTopology? topology = null;
         if (root is not null || !diagnostics.HasErrors)
         {
