@@ -79,6 +79,20 @@ public class RangeTests
     }
 
     [Fact]
+    public void An_address_range_crosses_octets()
+    {
+        var result = Fixture.Text(Lab.Replace("\"h[1-100]\"", "\"h[1-300]\"", StringComparison.Ordinal)
+            .Replace("[1-100]", "[1-300]", StringComparison.Ordinal).Replace("10.0.0.[10-109]/24", "[10.0.0.250-10.0.2.37]/16", StringComparison.Ordinal));
+
+        Fixture.AssertDiagnostics(result);
+        var hosts = result.Topology!.Hosts;
+        Assert.Equal(["10.0.0.250/16", "10.0.0.255/16", "10.0.1.0/16", "10.0.2.37/16"],
+            new[] { hosts[0], hosts[5], hosts[6], hosts[299] }.Select(h => h.Address.ToString()));
+        Assert.Contains("lab.yaml(9,3): error NFV0115: range [10.0.0.1-10.0.0.300] in '[10.0.0.1-10.0.0.300]' must go from a number to a number ([1-100]) or from an IPv4 address to one ([10.0.0.10-10.0.3.241])",
+            Fixture.Text("hosts:\n  x: {}\n  y: {}\n  z: {}\n  w: {}\n  v: {}\n  u: {}\n  t: {}\n  \"[10.0.0.1-10.0.0.300]\": {}\n").Diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
     public void A_value_a_range_makes_wrong_is_reported_at_the_range()
     {
         var result = Fixture.Text(Lab.Replace("10.0.0.[10-109]/24", "10.0.0.[200-299]/24", StringComparison.Ordinal));

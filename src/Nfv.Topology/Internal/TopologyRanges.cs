@@ -29,7 +29,8 @@ internal sealed partial class TopologyRanges(DiagnosticBag diagnostics)
 
     private static readonly string[] s_itemLists = ["links", "tests"];
 
-    [GeneratedRegex(@"\[(\d{1,9})-(\d{1,9})\]")]
+    // [A-B] with numbers, or with IPv4 addresses ([10.0.0.10-10.0.3.241]: a subnet bigger than a /24 in one range).
+    [GeneratedRegex(@"\[(\d{1,9}|\d{1,3}(?:\.\d{1,3}){3})-(\d{1,9}|\d{1,3}(?:\.\d{1,3}){3})\]")]
     private static partial Regex Range();
 
     /// <summary>Expands every range of <paramref name="root"/>; problems go to <paramref name="diagnostics"/> (the entry is left out).</summary>
@@ -134,7 +135,12 @@ internal sealed partial class TopologyRanges(DiagnosticBag diagnostics)
         int? count = null;
         foreach (Match match in Range().Matches(scalar.Value))
         {
-            long from = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), to = long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (Bound(match.Groups[1].Value) is not { } from || Bound(match.Groups[2].Value) is not { } to || match.Groups[1].Value.Contains('.') != match.Groups[2].Value.Contains('.'))
+            {
+                diagnostics.Error(DiagnosticCodes.BadRange, scalar.Span,
+                    $"range {match.Value} in '{scalar.Value}' must go from a number to a number ([1-100]) or from an IPv4 address to one ([10.0.0.10-10.0.3.241])");
+                return null;
+            }
             if (to < from || to - from + 1 > MaxCount)
             {
                 diagnostics.Error(DiagnosticCodes.BadRange, scalar.Span, to < from
@@ -194,8 +200,32 @@ internal sealed partial class TopologyRanges(DiagnosticBag diagnostics)
     private static string Value(Match range, int i)
     {
         string from = range.Groups[1].Value;
-        long value = long.Parse(from, CultureInfo.InvariantCulture) + i;
+        long value = Bound(from)!.Value + i;
+        if (from.Contains('.'))
+        {
+            return $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";
+        }
         int width = from.Length > 1 && from[0] == '0' ? from.Length : 0;
         return value.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+    }
+
+    // A range's end as a number: itself, or an IPv4 address as its 32 bits; null for an address with an octet over 255.
+    private static long? Bound(string text)
+    {
+        if (!text.Contains('.'))
+        {
+            return long.Parse(text, CultureInfo.InvariantCulture);
+        }
+        long value = 0;
+        foreach (var octet in text.Split('.'))
+        {
+            int n = int.Parse(octet, CultureInfo.InvariantCulture);
+            if (n > 255)
+            {
+                return null;
+            }
+            value = (value << 8) | (uint)n;
+        }
+        return value;
     }
 }
