@@ -42,10 +42,7 @@ public sealed class LabEnvironment : IDisposable
         try
         {
             lab.CreatePorts();
-            foreach (var host in topology.NamespaceHosts)
-            {
-                lab.SetUpHost(host, createNamespace: true);
-            }
+            lab.SetUpHosts([.. topology.NamespaceHosts], createNamespace: true);
             return lab;
         }
         catch
@@ -55,11 +52,16 @@ public sealed class LabEnvironment : IDisposable
         }
     }
 
+    // A namespace host's TAP is made inside its namespace, with the host (SetUpHosts).
     private void CreatePorts()
     {
+        var inside = _topology.NamespaceHosts.Select(h => h.PortIndex).ToHashSet();
         for (int i = 0; i < _topology.Ports.Count; i++)
         {
-            _ports[i] = CreatePort(_topology, i);
+            if (!inside.Contains(i))
+            {
+                _ports[i] = CreatePort(_topology, i);
+            }
         }
     }
 
@@ -165,46 +167,141 @@ public sealed class LabEnvironment : IDisposable
     /// <paramref name="createNamespace"/>. Holds the namespace, so the host can be told apart from a recreated one.
     /// </summary>
     /// <exception cref="LabException">A step failed (the message is ip's).</exception>
-    public void SetUpHost(ResolvedHost host, bool createNamespace)
+    public void SetUpHost(ResolvedHost host, bool createNamespace) => SetUpHosts([host], createNamespace);
+
+    /// <summary>
+    /// <see cref="SetUpHost"/> for many hosts with few processes and no waiting on the kernel: one <c>ip -batch</c> makes
+    /// every namespace; a port not yet open gets its TAP made inside its host's namespace, as <c>eth0</c> (moving a device
+    /// between namespaces waits for an RCU grace period, about 16 ms here: a thousand hosts' worth of waiting); one more
+    /// batch moves the TAPs that exist already (a host coming back, or added by <c>nfv apply</c>); then one <c>ip</c> per
+    /// host configures its inside, a few hosts at a time. A host with no IPv6 address gets IPv6 turned off before its
+    /// <c>eth0</c> comes up, so a thousand of them start without a storm of solicitations and reports for the switch to
+    /// flood. The namespaces made are remembered before any error is thrown, so <see cref="Dispose"/> removes them, and
+    /// only them.
+    /// </summary>
+    /// <exception cref="LabException">A host could not be set up; the message names it and says why.</exception>
+    public void SetUpHosts(IReadOnlyList<ResolvedHost> hosts, bool createNamespace)
     {
-        var tap = _topology.Ports[host.PortIndex].TapName!;
-        Tap(host).SetHardwareAddress(MacOf(host));
+        ArgumentNullException.ThrowIfNull(hosts);
         if (createNamespace)
         {
-            IpCommand.Run("netns", "add", host.Name);
+            var made = IpCommand.BatchAsync([.. hosts.Select(h => $"netns add {h.Name}")]).GetAwaiter().GetResult();
+            int count = made.ExitCode == 0 ? hosts.Count
+                : made.FailedLine >= 0 ? made.FailedLine
+                : hosts.TakeWhile(h => NetworkNamespace.Identity(h.Name) is not null).Count();
+            Remember(hosts.Take(count));
+            ThrowIfFailed(made, hosts);
         }
-        if (!_namespaces.Contains(host.Name))
+        var moving = hosts.Where(h => _ports[h.PortIndex] is not null).ToList();
+        foreach (var host in moving)
+        {
+            Tap(host).SetHardwareAddress(MacOf(host));
+        }
+        ThrowIfFailed(IpCommand.BatchAsync([.. moving.Select(h => $"link set dev {TapNameOf(h)} netns {h.Name}")]).GetAwaiter().GetResult(), moving);
+        // Each namespace is nfv's to remove from now on: made here, or (a host coming back) made by the user for it.
+        Remember(hosts);
+        var errors = new System.Collections.Concurrent.ConcurrentDictionary<ResolvedHost, string>();
+        Parallel.ForEachAsync(hosts, new ParallelOptions { MaxDegreeOfParallelism = 2 * Environment.ProcessorCount }, async (host, cancellationToken) =>
+        {
+            try
+            {
+                bool moved = _ports[host.PortIndex] is not null;
+                NetworkNamespace.Run(host.Name, () => EnterInside(host));
+                var configured = await IpCommand.BatchAsync(InsideLines(host, moved), netns: host.Name, cancellationToken: cancellationToken);
+                if (configured.ExitCode != 0)
+                {
+                    errors[host] = configured.Output;
+                }
+            }
+            catch (Exception ex) when (ex is LabException or TapException)
+            {
+                errors[host] = ex.Message;
+            }
+        }).GetAwaiter().GetResult();
+        if (hosts.FirstOrDefault(errors.ContainsKey) is { } broken)
+        {
+            throw new LabException($"host '{broken.Name}': {errors[broken]}");
+        }
+        foreach (var host in hosts)
+        {
+            HoldNamespace(host);
+            LabLog.HostCreated(_logger, host.Name, host.Addressing, TapNameOf(host));
+        }
+    }
+
+    private void Remember(IEnumerable<ResolvedHost> hosts)
+    {
+        foreach (var host in hosts.Where(h => !_namespaces.Contains(h.Name)))
         {
             _namespaces.Add(host.Name);
         }
-        // A TAP moved into a namespace arrives down and without addresses: configure it after the move.
-        IpCommand.Run("link", "set", "dev", tap, "netns", host.Name);
-        IpCommand.Run("-n", host.Name, "link", "set", "dev", tap, "name", "eth0");
-        IpCommand.Run("-n", host.Name, "link", "set", "dev", "lo", "up");
-        // A DHCP host's address and route come later, from its client (DhcpHosts), once the dataplane runs.
+    }
+
+    // A batch that failed names the host of the line that failed (one line per host, in order).
+    private static void ThrowIfFailed(IpResult result, IReadOnlyList<ResolvedHost> hosts)
+    {
+        if (result.ExitCode != 0)
+        {
+            var host = result.FailedLine >= 0 && result.FailedLine < hosts.Count ? hosts[result.FailedLine] : null;
+            throw new LabException(host is null ? result.Output : $"host '{host.Name}': {result.Output}");
+        }
+    }
+
+    // On a thread inside the host's namespace: IPv6 off when the host has none (all: lo and a moved eth0, already there;
+    // default: what is made next), then its TAP made there as eth0 unless it exists already. A kernel without IPv6 has
+    // no such files, and nothing to turn off.
+    private bool EnterInside(ResolvedHost host)
+    {
+        if (host.Ipv6Addresses.Count == 0 && !host.Slaac)
+        {
+            foreach (var scope in new[] { "all", "default" })
+            {
+                try
+                {
+                    File.WriteAllText($"/proc/sys/net/ipv6/conf/{scope}/disable_ipv6", "1");
+                }
+                catch (DirectoryNotFoundException)
+                {
+                }
+            }
+        }
+        if (_ports[host.PortIndex] is null)
+        {
+            var tap = TapPort.Create(_topology.Ports[host.PortIndex].Name, "eth0");
+            _ports[host.PortIndex] = tap; // before anything else can fail: Dispose closes it
+            tap.SetHardwareAddress(MacOf(host));
+            LabLog.TapCreated(_logger, "eth0", tap.Name);
+        }
+        return true;
+    }
+
+    private string TapNameOf(ResolvedHost host) => _topology.Ports[host.PortIndex].TapName!;
+
+    // What ip does inside a new host's namespace, in order (a DHCP host's address and route come later, from its client).
+    private List<string> InsideLines(ResolvedHost host, bool moved)
+    {
+        var lines = moved ? new List<string> { $"link set dev {TapNameOf(host)} name eth0" } : [];
+        lines.Add("link set dev lo up");
         if (host.Address is { } address)
         {
-            IpCommand.Run("-n", host.Name, "addr", "add", address.ToString(), "dev", "eth0");
+            lines.Add($"addr add {address} dev eth0");
         }
         // Static IPv6 addresses skip duplicate address detection: the topology already refuses two hosts with one address,
         // and a host is usable at once. SLAAC needs nothing here: a new namespace accepts router advertisements (the
         // kernel's defaults: accept_ra 1, autoconf 1, forwarding 0) and solicits them when eth0 comes up.
-        foreach (var address6 in host.Ipv6Addresses)
-        {
-            IpCommand.Run("-n", host.Name, "-6", "addr", "add", address6.ToString(), "dev", "eth0", "nodad");
-        }
-        IpCommand.Run("-n", host.Name, "link", "set", "dev", "eth0", "up");
+        lines.AddRange(host.Ipv6Addresses.Select(a => $"addr add {a} dev eth0 nodad"));
+        lines.Add("link set dev eth0 up");
         if (host.Gateway is { } gateway)
         {
-            IpCommand.Run("-n", host.Name, "route", "add", "default", "via", gateway.ToString());
+            lines.Add($"route add default via {gateway}");
         }
         if (host.Ipv6Gateway is { } gateway6)
         {
-            IpCommand.Run("-n", host.Name, "-6", "route", "add", "default", "via", gateway6.ToString(), "dev", "eth0");
+            lines.Add($"route add default via {gateway6} dev eth0");
         }
-        HoldNamespace(host);
-        LabLog.HostCreated(_logger, host.Name, host.Addressing, tap);
+        return lines;
     }
+
 
     /// <summary>The identity (<see cref="NetworkNamespace.Identity"/>) of the namespace the host was last set up in.</summary>
     public ulong IdentityOf(ResolvedHost host) => _identities[host.Name];
@@ -265,18 +362,29 @@ public sealed class LabEnvironment : IDisposable
             handle.Dispose();
         }
         _held.Clear();
-        for (int i = _namespaces.Count - 1; i >= 0; i--)
+        // One ip for all of them (every line tried, whatever fails), newest first.
+        var existing = Enumerable.Reverse(_namespaces).Where(n => NetworkNamespace.Identity(n) is not null).ToList();
+        if (IpCommand.BatchAsync([.. existing.Select(n => $"netns delete {n}")], force: true).GetAwaiter().GetResult().ExitCode != 0)
         {
-            if (NetworkNamespace.Identity(_namespaces[i]) is not null && !IpCommand.TryRun("netns", "delete", _namespaces[i]))
+            foreach (var name in existing.Where(n => NetworkNamespace.Identity(n) is not null))
             {
-                LabLog.TeardownFailed(_logger, $"network namespace '{_namespaces[i]}'");
+                LabLog.TeardownFailed(_logger, $"network namespace '{name}'");
             }
         }
         _namespaces.Clear();
-        for (int i = _ports.Length - 1; i >= 0; i--)
+        // Closing a TAP removes its device, and the kernel then waits for RCU callbacks (rcu_barrier, tens of ms) outside
+        // its lock: closed side by side, the waits overlap (a thousand hosts: 30 s one by one, see bench/README.md).
+        // Threads of their own: the pool would add threads for blocked work about one a second.
+        int count = Math.Min(64, _ports.Length);
+        var closers = Enumerable.Range(0, count).Select(k => new Thread(() =>
         {
-            _ports[i]?.Dispose();
-            _ports[i] = null;
-        }
+            for (int i = k; i < _ports.Length; i += count)
+            {
+                _ports[i]?.Dispose();
+                _ports[i] = null;
+            }
+        }) { Name = "nfv-port-close", IsBackground = true }).ToList();
+        closers.ForEach(t => t.Start());
+        closers.ForEach(t => t.Join());
     }
 }

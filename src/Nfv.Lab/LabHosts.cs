@@ -308,7 +308,7 @@ public sealed class LabHosts
         }
         if (reopen)
         {
-            await _worker.ChangePortAsync(host.PortIndex, port => ((TapPort)port).Reopen(LabEnvironment.MacOf(host)));
+            await _worker.ChangePortAsync(host.PortIndex, port => ((TapPort)port).Reopen(LabEnvironment.MacOf(host), _topology.Ports[host.PortIndex].TapName));
         }
         _lab.SetUpHost(host, createNamespace: true);
         _dhcp.Start(host);
@@ -421,7 +421,7 @@ public sealed class LabHosts
             IpCommand.Run("netns", "add", host.Name);
         }
         // The new device is made on the worker thread, in nfv's own namespace, then moved into the host's.
-        await _worker.ChangePortAsync(host.PortIndex, port => ((TapPort)port).Reopen(LabEnvironment.MacOf(host)));
+        await _worker.ChangePortAsync(host.PortIndex, port => ((TapPort)port).Reopen(LabEnvironment.MacOf(host), _topology.Ports[host.PortIndex].TapName));
         _lab.SetUpHost(host, createNamespace: false);
         if (host.Dhcp is not null)
         {

@@ -35,8 +35,8 @@ public sealed partial class TapPort : IFramePort
     /// <inheritdoc/>
     public string Name { get; }
 
-    /// <summary>The Linux interface name the TAP was created with.</summary>
-    public string InterfaceName { get; }
+    /// <summary>The Linux interface name the TAP was created with (or last reopened as).</summary>
+    public string InterfaceName { get; private set; }
 
     /// <inheritdoc/>
     public SafeHandle? PollHandle => _fd.IsClosed ? null : _fd;
@@ -47,7 +47,10 @@ public sealed partial class TapPort : IFramePort
     /// <inheritdoc/>
     public PortState State => _state;
 
-    /// <summary>Creates the TAP interface <paramref name="interfaceName"/> (down, in the current namespace).</summary>
+    /// <summary>
+    /// Creates the TAP interface <paramref name="interfaceName"/>, down, in the calling thread's network namespace (a
+    /// thread that entered a lab host's namespace makes its <c>eth0</c> there, with no move afterwards).
+    /// </summary>
     /// <exception cref="TapException">The device could not be created or configured.</exception>
     public static TapPort Create(string name, string interfaceName)
     {
@@ -83,20 +86,20 @@ public sealed partial class TapPort : IFramePort
     }
 
     /// <summary>
-    /// Replaces the port's device with a new TAP of the same name in the calling thread's namespace (closing the old
-    /// one, which removes it if it still exists), gives it <paramref name="mac"/> (so neighbours' ARP caches and DHCP
-    /// reservations still hold) and marks the port up. Call it on the thread that owns the port, with the port not being
-    /// polled (<c>PipelineWorker.ChangePortAsync</c>).
+    /// Replaces the port's device with a new TAP named <paramref name="interfaceName"/> (by default the same name) in the
+    /// calling thread's namespace (closing the old one, which removes it if it still exists), gives it
+    /// <paramref name="mac"/> (so neighbours' ARP caches and DHCP reservations still hold) and marks the port up. Call it
+    /// on the thread that owns the port, with the port not being polled (<c>PipelineWorker.ChangePortAsync</c>).
     /// </summary>
     /// <exception cref="TapException">The device could not be created; the port keeps its old descriptor.</exception>
-    public void Reopen(MacAddress? mac = null)
+    public void Reopen(MacAddress? mac = null, string? interfaceName = null)
     {
-        var fresh = OpenDevice(InterfaceName, out _);
+        var fresh = OpenDevice(interfaceName ?? InterfaceName, out var actualName);
         if (mac is { } address)
         {
             try
             {
-                SetHardwareAddress(fresh, InterfaceName, address);
+                SetHardwareAddress(fresh, actualName, address);
             }
             catch
             {
@@ -106,6 +109,7 @@ public sealed partial class TapPort : IFramePort
         }
         var old = _fd;
         _fd = fresh;
+        InterfaceName = actualName;
         old.Dispose();
         _state = PortState.Up;
     }

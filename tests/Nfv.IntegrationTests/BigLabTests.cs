@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nfv.Lab;
+using Nfv.Runtime;
+using Nfv.Topology;
+
+namespace Nfv.IntegrationTests;
+
+/// <summary>
+/// Issue 20: labs of hundreds of hosts, written with ranges, come up in batches, fail cleanly half-way, and are quiet
+/// once up (bench/lab-scale.sh measures a thousand against a shell loop).
+/// </summary>
+public class BigLabTests
+{
+    private static string Topology(Lab lab, int hosts) => $$"""
+        name: {{lab.Prefix}}-big
+        functions:
+          lan: { kind: switch }
+        ports:
+          "p[1-{{hosts}}]": { tap: "{{lab.Prefix}}t[1-{{hosts}}]" }
+        links:
+          - ["p[1-{{hosts}}]", lan]
+        hosts:
+          "{{lab.Prefix}}-h[1-{{hosts}}]": { port: "p[1-{{hosts}}]", address: "[10.77.0.10-10.77.{{(hosts + 9) / 256}}.{{(hosts + 9) % 256}}]/16" }
+        """;
+
+    [PrivilegedFact]
+    public async Task A_host_that_fails_half_way_is_named_and_everything_made_before_it_is_removed()
+    {
+        await using var lab = new Lab();
+        var names = Enumerable.Range(1, 100).Select(i => lab.Host($"h{i}")).ToList(); // all removed after, whatever happens
+        Enumerable.Range(1, 100).ToList().ForEach(i => lab.Tap($"t{i}"));
+        var taken = await Shell.RunAsync("ip", "netns", "add", names[56]); // h57's name is taken once the checks are behind
+        Assert.Equal(0, taken.ExitCode);
+        var loaded = TopologyLoader.LoadFromText(Topology(lab, 100), Path.Combine(lab.Directory, "big.yaml"), FunctionDiscovery.Installed());
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+
+        var error = Assert.Throws<LabException>(() => LabEnvironment.Create(loaded.Topology!, NullLogger.Instance));
+
+        Assert.StartsWith($"host '{names[56]}': ", error.Message);
+        Assert.Contains("File exists", error.Message);
+        Assert.Empty(names.Where((n, i) => i != 56 && Lab.NamespaceExists(n)));
+        Assert.True(Lab.NamespaceExists(names[56]), "the namespace nfv did not make was removed");
+        var taps = await Shell.RunAsync("ip", "-o", "link", "show");
+        Assert.DoesNotContain($"{lab.Prefix}t", taps.StandardOutput);
+    }
+
+    [PrivilegedFact]
+    public async Task Two_hundred_hosts_come_up_reach_each_other_and_are_quiet_once_up()
+    {
+        await using var lab = new Lab();
+        Enumerable.Range(1, 200).ToList().ForEach(i => lab.Host($"h{i}"));
+        var started = Stopwatch.StartNew();
+        using var nfv = await lab.RunAsync(lab.WriteTopology("big.yaml", Topology(lab, 200)));
+        var up = started.Elapsed;
+        await Ping.AssertReachesAsync($"{lab.Prefix}-h1", "10.77.0.209");
+        await Ping.AssertReachesAsync($"{lab.Prefix}-h200", "10.77.0.10");
+        Assert.True(up < TimeSpan.FromSeconds(30), $"200 hosts took {up.TotalSeconds:F1} s to come up");
+
+        // No IPv6 on hosts that have none: no solicitations, reports or address checks for the switch to flood.
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
+        // The pings' last ARP exchanges: a neighbour entry a packet used while stale is confirmed by a unicast probe 5 s later.
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        long before = await ReceivedAsync(http);
+        var cpu = Process.GetProcessById(nfv.Id).TotalProcessorTime;
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        long after = await ReceivedAsync(http);
+        var used = Process.GetProcessById(nfv.Id).TotalProcessorTime - cpu;
+
+        Assert.Equal(before, after);
+        Assert.True(used < TimeSpan.FromMilliseconds(300), $"nfv used {used.TotalMilliseconds:F0} ms of CPU in 6 idle seconds");
+        var v6 = await Shell.InNamespaceAsync($"{lab.Prefix}-h1", TimeSpan.FromSeconds(5), "cat", "/proc/sys/net/ipv6/conf/eth0/disable_ipv6");
+        Assert.Equal("1", v6.StandardOutput.Trim());
+    }
+
+    private static async Task<long> ReceivedAsync(HttpClient http) =>
+        (await http.GetJsonAsync("/api/ports")).EnumerateArray().Sum(p => p.GetProperty("traffic").GetProperty("received_packets").GetInt64());
+}
