@@ -23,10 +23,13 @@ public sealed class LabEnvironment : IDisposable
     private readonly Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> _held = [];
     private readonly List<string> _namespaces = [];
 
-    private LabEnvironment(ResolvedTopology topology, ILogger logger)
+    private readonly IProgress<LabStep>? _progress;
+
+    private LabEnvironment(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress)
     {
         _topology = topology;
         _logger = logger;
+        _progress = progress;
         _ports = new IFramePort?[topology.Ports.Count];
     }
 
@@ -36,9 +39,12 @@ public sealed class LabEnvironment : IDisposable
     /// <summary>Creates every TAP and lab host. On failure, removes what it made and throws.</summary>
     /// <exception cref="TapException">A TAP could not be created (<see cref="TapException.IsPermissionDenied"/> without privilege).</exception>
     /// <exception cref="LabException">A namespace or address could not be set up.</exception>
-    public static LabEnvironment Create(ResolvedTopology topology, ILogger logger)
+    /// <param name="topology">The topology whose ports and hosts to make.</param>
+    /// <param name="logger">Where each device and host made is logged.</param>
+    /// <param name="progress">Told how far bring-up and, at <see cref="Dispose"/>, removal have gone; null for nobody.</param>
+    public static LabEnvironment Create(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress = null)
     {
-        var lab = new LabEnvironment(topology, logger);
+        var lab = new LabEnvironment(topology, logger, progress);
         try
         {
             lab.CreatePorts();
@@ -56,11 +62,13 @@ public sealed class LabEnvironment : IDisposable
     private void CreatePorts()
     {
         var inside = _topology.NamespaceHosts.Select(h => h.PortIndex).ToHashSet();
+        int total = _topology.Ports.Count - inside.Count, done = 0;
         for (int i = 0; i < _topology.Ports.Count; i++)
         {
             if (!inside.Contains(i))
             {
                 _ports[i] = CreatePort(_topology, i);
+                _progress?.Report(new LabStep("ports", ++done, total));
             }
         }
     }
@@ -191,6 +199,7 @@ public sealed class LabEnvironment : IDisposable
                 : hosts.TakeWhile(h => NetworkNamespace.Identity(h.Name) is not null).Count();
             Remember(hosts.Take(count));
             ThrowIfFailed(made, hosts);
+            _progress?.Report(new LabStep("namespaces", hosts.Count, hosts.Count));
         }
         var moving = hosts.Where(h => _ports[h.PortIndex] is not null).ToList();
         foreach (var host in moving)
@@ -201,6 +210,7 @@ public sealed class LabEnvironment : IDisposable
         // Each namespace is nfv's to remove from now on: made here, or (a host coming back) made by the user for it.
         Remember(hosts);
         var errors = new System.Collections.Concurrent.ConcurrentDictionary<ResolvedHost, string>();
+        int configured = 0;
         Parallel.ForEachAsync(hosts, new ParallelOptions { MaxDegreeOfParallelism = 2 * Environment.ProcessorCount }, async (host, cancellationToken) =>
         {
             try
@@ -217,6 +227,7 @@ public sealed class LabEnvironment : IDisposable
             {
                 errors[host] = ex.Message;
             }
+            _progress?.Report(new LabStep("hosts", Interlocked.Increment(ref configured), hosts.Count));
         }).GetAwaiter().GetResult();
         if (hosts.FirstOrDefault(errors.ContainsKey) is { } broken)
         {
@@ -371,17 +382,25 @@ public sealed class LabEnvironment : IDisposable
                 LabLog.TeardownFailed(_logger, $"network namespace '{name}'");
             }
         }
+        if (existing.Count > 0)
+        {
+            _progress?.Report(new LabStep("removing namespaces", existing.Count, existing.Count));
+        }
         _namespaces.Clear();
         // Closing a TAP removes its device, and the kernel then waits for RCU callbacks (rcu_barrier, tens of ms) outside
         // its lock: closed side by side, the waits overlap (a thousand hosts: 30 s one by one, see bench/README.md).
         // Threads of their own: the pool would add threads for blocked work about one a second.
-        int count = Math.Min(64, _ports.Length);
+        int count = Math.Min(64, _ports.Length), open = _ports.Count(p => p is not null), closed = 0;
         var closers = Enumerable.Range(0, count).Select(k => new Thread(() =>
         {
             for (int i = k; i < _ports.Length; i += count)
             {
-                _ports[i]?.Dispose();
-                _ports[i] = null;
+                if (_ports[i] is { } port)
+                {
+                    port.Dispose();
+                    _ports[i] = null;
+                    _progress?.Report(new LabStep("closing ports", Interlocked.Increment(ref closed), open));
+                }
             }
         }) { Name = "nfv-port-close", IsBackground = true }).ToList();
         closers.ForEach(t => t.Start());

@@ -73,6 +73,53 @@ public class BigLabTests
         Assert.Equal("1", v6.StandardOutput.Trim());
     }
 
+    [PrivilegedFact(Needs = "script /usr/bin/script")]
+    public async Task Progress_is_a_line_that_updates_itself_on_a_terminal_and_a_line_a_phase_in_a_pipe()
+    {
+        await using var lab = new Lab();
+        Enumerable.Range(1, 50).ToList().ForEach(i => lab.Host($"h{i}"));
+        string path = lab.WriteTopology("big.yaml", Topology(lab, 50));
+
+        // In a pipe (as every test runs nfv): one line per phase, with its duration; nothing that redraws.
+        using (var piped = await lab.RunAsync(path))
+        {
+            Assert.Equal(0, await piped.InterruptAsync(TimeSpan.FromSeconds(30)));
+            Assert.Matches(@"nfv: namespaces 50 in \d+\.\d s\n", piped.StandardError);
+            Assert.Matches(@"nfv: hosts 50 in \d+\.\d s\n", piped.StandardError);
+            Assert.Matches(@"nfv: closing ports 50 in \d+\.\d s\n", piped.StandardError);
+            Assert.DoesNotContain("\r", piped.StandardError);
+        }
+
+        // On a terminal (script(1) gives nfv a pseudo-terminal and keeps what it showed): one line, redrawn.
+        string typescript = Path.Combine(lab.Directory, "typescript");
+        string command = $"dotnet {NfvProcess.NfvDll} run {path} --Nfv:StateDirectory={lab.StateDirectory} --Nfv:Management:Address=127.0.0.1:0";
+        using var script = Process.Start(new ProcessStartInfo("script", ["-q", "-f", "-e", "-c", command, typescript])
+        {
+            RedirectStandardInput = true, // kept open: script stops when its input ends
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        try
+        {
+            await Eventually.UntilAsync(() => File.Exists(typescript) && File.ReadAllText(typescript).Contains("is up", StringComparison.Ordinal),
+                "nfv under script to come up", TimeSpan.FromSeconds(60));
+            var nfv = await Shell.RunAsync("pgrep", "-f", $"^dotnet .*nfv.dll run {path}");
+            Assert.Equal(0, (await Shell.RunAsync("kill", "-TERM", nfv.StandardOutput.Trim())).ExitCode);
+            await script.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!script.HasExited)
+            {
+                script.Kill(entireProcessTree: true);
+            }
+        }
+        string shown = File.ReadAllText(typescript);
+        Assert.Contains("\r\u001b[Knfv: namespaces 50/50, hosts 50/50", shown);
+        Assert.Contains("\r\u001b[Knfv: removing namespaces 50/50, closing ports 50/50", shown);
+        Assert.DoesNotContain("nfv: hosts 50 in", shown);
+    }
+
     private static async Task<long> ReceivedAsync(HttpClient http) =>
         (await http.GetJsonAsync("/api/ports")).EnumerateArray().Sum(p => p.GetProperty("traffic").GetProperty("received_packets").GetInt64());
 }

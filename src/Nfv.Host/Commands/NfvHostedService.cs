@@ -29,6 +29,7 @@ internal sealed partial class NfvHostedService(
     NfvMetrics metrics) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger("Nfv.Host");
+    private readonly ProgressLine _progress = ProgressLine.ForStandardError();
     private LabEnvironment? _lab;
     private PacketGraph? _graph;
     private PipelineWorker? _worker;
@@ -44,11 +45,12 @@ internal sealed partial class NfvHostedService(
         LabLeftovers.Record(stateDirectory, topology.NamespaceHosts.Select(h => h.Name));
         try
         {
-            _lab = LabEnvironment.Create(topology, _logger);
+            _lab = LabEnvironment.Create(topology, _logger, _progress);
         }
         catch
         {
             LabLeftovers.Forget(stateDirectory); // Create removed what it made
+            _progress.Finish();
             throw;
         }
         try
@@ -84,13 +86,16 @@ internal sealed partial class NfvHostedService(
             _worker?.Dispose();
             _worker = null;
             _graph?.Dispose();
+            _progress.Finish();
             _lab.Dispose();
+            _progress.Finish();
             _lab = null;
             LabLeftovers.Forget(stateDirectory);
             _captures?.Dispose();
             _captures = null;
             throw;
         }
+        _progress.Finish();
         // Printed once the management API listens too: the line means "everything is up".
         lifetime.ApplicationStarted.Register(PrintReady);
         if (options.Value.StatsInterval > TimeSpan.Zero)
@@ -117,6 +122,7 @@ internal sealed partial class NfvHostedService(
         if (_lab is not null)
         {
             _lab.Dispose();
+            _progress.Finish();
             _lab = null;
             LabLeftovers.Forget(Path.Combine(options.Value.StateDirectory, topology.Name));
             HostLog.Stopped(_logger, topology.Name, runtime.Topology.Ports.Count, runtime.Topology.Hosts.Count);
