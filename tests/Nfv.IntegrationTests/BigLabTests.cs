@@ -120,6 +120,34 @@ public class BigLabTests
         Assert.DoesNotContain("nfv: hosts 50 in", shown);
     }
 
+    [Fact]
+    public async Task The_shipped_200_host_lab_expands_to_a_file_nfv_reads_the_same_and_a_typo_is_placed()
+    {
+        string shipped = Path.Combine(AppContext.BaseDirectory, "topologies", "many-hosts.yaml");
+        var expanded = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "validate", shipped, "--expand"], TimeSpan.FromSeconds(30));
+        Assert.True(expanded.ExitCode == 0, expanded.ToString());
+        Assert.Contains("  m7: { port: p7, address: 10.20.0.16/24 }\n", expanded.StandardOutput);
+        string directory = Directory.CreateTempSubdirectory("nfv-expand-").FullName;
+        try
+        {
+            string written = Path.Combine(directory, "many-hosts.yaml");
+            await File.WriteAllTextAsync(written, expanded.StandardOutput);
+            var again = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "validate", written], TimeSpan.FromSeconds(30));
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.Contains("topology 'many-hosts' is valid: 1 function(s), 200 port(s), 200 link(s), 200 host(s)", again.StandardOutput);
+
+            string typo = Path.Combine(directory, "typo.yaml");
+            await File.WriteAllTextAsync(typo, (await File.ReadAllTextAsync(shipped)).Replace("port: \"p[1-200]\"", "port: \"p[1-20]\"", StringComparison.Ordinal));
+            var refused = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "validate", typo], TimeSpan.FromSeconds(30));
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Matches(@"typo\.yaml\(21,\d+\): error NFV0115: 'p\[1-20\]' has 20 values, but 'm\[1-200\]' \(at .*typo\.yaml\(21,3\)\) makes 200 entries", refused.StandardError);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static async Task<long> ReceivedAsync(HttpClient http) =>
         (await http.GetJsonAsync("/api/ports")).EnumerateArray().Sum(p => p.GetProperty("traffic").GetProperty("received_packets").GetInt64());
 }
