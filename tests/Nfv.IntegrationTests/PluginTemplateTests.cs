@@ -35,8 +35,8 @@ public class PluginTemplateTests
                   - [p1, filter.a]
                   - [filter.b, p2]
                 hosts:
-                  {{h1}}: { port: p1, address: 10.77.13.1/24 }
-                  {{h2}}: { port: p2, address: 10.77.13.2/24 }
+                  {{h1}}: { port: p1, address: [10.77.13.1/24, fd00:77:13::1/64] }   # IPv6 on, for the plugin to block
+                  {{h2}}: { port: p2, address: [10.77.13.2/24, fd00:77:13::2/64] }
                 """);
             var withPlugins = new Dictionary<string, string> { ["Nfv__PluginDirectories__0"] = plugins };
 
