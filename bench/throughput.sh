@@ -15,7 +15,10 @@
 #   - iperf3 UDP with 18-byte payloads (64-byte frames on the wire, 60 without FCS), unthrottled:
 #     frames that reached the server's interface per second (docs/tap-and-lab-notes.md, trap 5: judge by the far
 #     interface's rx_packets, not by iperf3's own rate)
-# then prints medians and the ratio nfv / kernel. With --soak S, also runs one S-second iperf3
+#   - 100 lone pings, 20 ms apart: the median round trip
+# and the same through the bare TAP copy loop (two TAPs linked to each other through nfv's worker, no function: the
+# ceiling of any TAP dataplane here), with nfv's and the loop's CPU time a 64-byte frame; then prints medians and the
+# ratios nfv / kernel and nfv / loop. With --soak S, also runs one S-second iperf3
 # through nfv and prints nfv's resident memory and GC counts at start and end.
 #
 #   usage: bench/throughput.sh [--function switch|router|nat|vxlan] [--reps N] [--duration S] [--soak S]
@@ -45,10 +48,11 @@ command -v iperf3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninter
 P="nb$(head -c2 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 WORK=$(mktemp -d)
 NFV_PID=""
+LOOP_PID=""
 # nfv runs as a background job, and background jobs of a script ignore SIGINT: stop it with SIGTERM.
 cleanup() {
-  [ -n "$NFV_PID" ] && kill -TERM "$NFV_PID" 2>/dev/null && wait "$NFV_PID" 2>/dev/null || true
-  for ns in "$P-bc" "$P-bs" "$P-br" "$P-nc" "$P-ns"; do
+  for pid in $NFV_PID $LOOP_PID; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  for ns in "$P-bc" "$P-bs" "$P-br" "$P-nc" "$P-ns" "$P-lc" "$P-ls"; do
     if [ -e "/run/netns/$ns" ]; then
       for pid in $(ip netns pids "$ns"); do kill -9 "$pid" 2>/dev/null || true; done
       ip netns delete "$ns" 2>/dev/null || true
@@ -194,51 +198,90 @@ NFV_PID=$!
 for _ in $(seq 1 100); do grep -q "is up" "$WORK/nfv.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "is up" "$WORK/nfv.out" || { echo "nfv did not come up:"; cat "$WORK/nfv.err"; exit 1; }
 
+# --- The ceiling of any TAP dataplane here: the bare copy loop, two TAPs linked to each other through nfv's worker
+# (epoll, batches, offload headers; no function), measured in the same run. Always one subnet.
+cat >"$WORK/loop.yaml" <<YAML
+name: bench-loop
+ports:
+  c: { tap: $P-lc }
+  s: { tap: $P-ls }
+links: [ [c, s] ]
+hosts:
+  $P-lc: { port: c, address: 10.88.0.1/24 }
+  $P-ls: { port: s, address: 10.88.0.2/24 }
+YAML
+dotnet "$NFV" run "$WORK/loop.yaml" --Nfv:Management:Address=127.0.0.1:0 --Nfv:StateDirectory="$WORK/loop-state" >"$WORK/loop.out" 2>"$WORK/loop.err" &
+LOOP_PID=$!
+for _ in $(seq 1 100); do grep -q "is up" "$WORK/loop.out" 2>/dev/null && break; sleep 0.2; done
+grep -q "is up" "$WORK/loop.out" || { echo "the copy loop did not come up:"; cat "$WORK/loop.err"; exit 1; }
+ip netns exec "$P-lc" ping -c 2 -i 0.2 -W 1 10.88.0.2 >/dev/null
+
 ip netns exec "$P-bc" ping -c 2 -i 0.2 -W 1 $SERVER >/dev/null
 ip netns exec "$P-nc" ping -c 2 -i 0.2 -W 1 $SERVER >/dev/null
 
 rx_packets() { ip netns exec "$1" cat /sys/class/net/eth0/statistics/rx_packets; }
 
-tcp_run() { # client-ns server-ns -> bits/s
-  ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B $SERVER >/dev/null 2>&1 &
+tcp_run() { # client-ns server-ns [server-address] -> bits/s
+  local address=${3:-$SERVER}
+  ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B "$address" >/dev/null 2>&1 &
   local server=$!
   sleep 0.3
-  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c $SERVER -t "$DURATION" -f k \
+  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c "$address" -t "$DURATION" -f k \
     | awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Kbits/sec") printf "%.0f\n", $(i-1) * 1000 }'
   wait "$server" || true
 }
 
-udp_run() { # client-ns server-ns -> frames/s reaching the server's interface
-  ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B $SERVER >/dev/null 2>&1 &
+cpu_ticks() { [ -n "${1:-}" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+
+udp_run() { # client-ns server-ns [server-address] [pid] -> frames/s reaching the server's interface, and the pid's CPU µs a frame
+  local address=${3:-$SERVER}
+  ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B "$address" >/dev/null 2>&1 &
   local server=$!
   sleep 0.3
-  local before after
-  before=$(rx_packets "$2")
-  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c $SERVER -u -b 0 -l 18 -t "$DURATION" >/dev/null 2>&1 || true
-  after=$(rx_packets "$2")
+  local before after cpu_before cpu_after
+  before=$(rx_packets "$2"); cpu_before=$(cpu_ticks "${4:-}")
+  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c "$address" -u -b 0 -l 18 -t "$DURATION" >/dev/null 2>&1 || true
+  after=$(rx_packets "$2"); cpu_after=$(cpu_ticks "${4:-}")
   wait "$server" || true
-  echo $(((after - before) / DURATION))
+  echo "$(((after - before) / DURATION)) $(echo "($cpu_after - $cpu_before) * 1000000 / $(getconf CLK_TCK) / ($after - $before + 1)" | bc -l | xargs printf '%.2f')"
+}
+
+ping_run() { # client-ns [server-address] -> median round trip in µs of 100 lone pings (20 ms apart: the path is idle before each)
+  ip netns exec "$1" ping -c 100 -i 0.02 -W 1 "${2:-$SERVER}" | sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | median | awk '{printf "%.0f\n", $1 * 1000}'
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-: >"$WORK/tcp.bridge"; : >"$WORK/tcp.nfv"; : >"$WORK/udp.bridge"; : >"$WORK/udp.nfv"
+: >"$WORK/tcp.bridge"; : >"$WORK/tcp.nfv"; : >"$WORK/tcp.loop"; : >"$WORK/udp.bridge"; : >"$WORK/udp.nfv"; : >"$WORK/udp.loop"
+: >"$WORK/ping.bridge"; : >"$WORK/ping.nfv"; : >"$WORK/ping.loop"; : >"$WORK/cpu.nfv"; : >"$WORK/cpu.loop"
 for rep in $(seq 1 "$REPS"); do
+  ping_run "$P-bc" >>"$WORK/ping.bridge"
+  ping_run "$P-nc" >>"$WORK/ping.nfv"
+  ping_run "$P-lc" 10.88.0.2 >>"$WORK/ping.loop"
   tcp_run "$P-bc" "$P-bs" >>"$WORK/tcp.bridge"
   tcp_run "$P-nc" "$P-ns" >>"$WORK/tcp.nfv"
-  udp_run "$P-bc" "$P-bs" >>"$WORK/udp.bridge"
-  udp_run "$P-nc" "$P-ns" >>"$WORK/udp.nfv"
-  echo "rep $rep: tcp kernel $(tail -1 "$WORK/tcp.bridge") nfv $(tail -1 "$WORK/tcp.nfv") bit/s;" \
-       "udp64 kernel $(tail -1 "$WORK/udp.bridge") nfv $(tail -1 "$WORK/udp.nfv") frames/s"
+  tcp_run "$P-lc" "$P-ls" 10.88.0.2 >>"$WORK/tcp.loop"
+  udp_run "$P-bc" "$P-bs" | cut -d' ' -f1 >>"$WORK/udp.bridge"
+  read -r fps cpu < <(udp_run "$P-nc" "$P-ns" "$SERVER" "$NFV_PID"); echo "$fps" >>"$WORK/udp.nfv"; echo "$cpu" >>"$WORK/cpu.nfv"
+  read -r fps cpu < <(udp_run "$P-lc" "$P-ls" 10.88.0.2 "$LOOP_PID"); echo "$fps" >>"$WORK/udp.loop"; echo "$cpu" >>"$WORK/cpu.loop"
+  echo "rep $rep: tcp kernel $(tail -1 "$WORK/tcp.bridge") nfv $(tail -1 "$WORK/tcp.nfv") loop $(tail -1 "$WORK/tcp.loop") bit/s;" \
+       "udp64 kernel $(tail -1 "$WORK/udp.bridge") nfv $(tail -1 "$WORK/udp.nfv") loop $(tail -1 "$WORK/udp.loop") frames/s;" \
+       "cpu/frame nfv $(tail -1 "$WORK/cpu.nfv") loop $(tail -1 "$WORK/cpu.loop") µs;" \
+       "ping kernel $(tail -1 "$WORK/ping.bridge") nfv $(tail -1 "$WORK/ping.nfv") loop $(tail -1 "$WORK/ping.loop") µs"
 done
 
-tb=$(median <"$WORK/tcp.bridge"); tn=$(median <"$WORK/tcp.nfv")
-ub=$(median <"$WORK/udp.bridge"); un=$(median <"$WORK/udp.nfv")
+tb=$(median <"$WORK/tcp.bridge"); tn=$(median <"$WORK/tcp.nfv"); tl=$(median <"$WORK/tcp.loop")
+ub=$(median <"$WORK/udp.bridge"); un=$(median <"$WORK/udp.nfv"); ul=$(median <"$WORK/udp.loop")
+pb=$(median <"$WORK/ping.bridge"); pn=$(median <"$WORK/ping.nfv"); pl=$(median <"$WORK/ping.loop")
+cn=$(median <"$WORK/cpu.nfv"); cl=$(median <"$WORK/cpu.loop")
 echo
 echo "$FUNCTION: nfv against the $KERNEL. Medians over $REPS interleaved runs of ${DURATION}s ($(nproc) cores, $(uname -r)):"
-awk -v tb="$tb" -v tn="$tn" -v ub="$ub" -v un="$un" 'BEGIN {
-  printf "  TCP 1 stream    kernel %6.2f Gbit/s   nfv %6.2f Gbit/s   ratio %.2f\n", tb / 1e9, tn / 1e9, tn / tb
-  printf "  UDP 64-byte     kernel %8.0f fps     nfv %8.0f fps     ratio %.2f\n", ub, un, un / ub }'
+echo "(loop: the bare TAP copy loop, two TAPs linked to each other through nfv's worker, the ceiling of a TAP dataplane)"
+awk -v tb="$tb" -v tn="$tn" -v tl="$tl" -v ub="$ub" -v un="$un" -v ul="$ul" -v pb="$pb" -v pn="$pn" -v pl="$pl" -v cn="$cn" -v cl="$cl" 'BEGIN {
+  printf "  TCP 1 stream    kernel %6.2f Gbit/s   nfv %6.2f Gbit/s   loop %6.2f Gbit/s   nfv/kernel %.2f   nfv/loop %.2f\n", tb / 1e9, tn / 1e9, tl / 1e9, tn / tb, tn / tl
+  printf "  UDP 64-byte     kernel %8.0f fps     nfv %8.0f fps     loop %8.0f fps     nfv/kernel %.2f   nfv/loop %.2f\n", ub, un, ul, un / ub, un / ul
+  printf "  CPU a 64-byte frame                     nfv %6.2f µs        loop %6.2f µs        nfv/loop %.2f (lower is better)\n", cn, cl, cn / cl
+  printf "  ping (lone)     kernel %8.0f µs      nfv %8.0f µs      loop %8.0f µs      nfv/kernel %.2f   nfv/loop %.2f (lower is better)\n", pb, pn, pl, pn / pb, pn / pl }'
 
 if [ "$SOAK" -gt 0 ]; then
   echo
