@@ -7,6 +7,8 @@
 #   --function router:           nfv's router  vs  a namespace forwarding    (10.88.1.0/24 -> 10.88.2.0/24)
 #   --function nat:              nfv's router with a NAT on its wan  vs  a namespace forwarding with
 #                                iptables MASQUERADE (the server has no route back to 10.88.1.0/24)
+#   --function chain:            the home router's chain, nfv's switch + router + NAT  vs  a bridge + forwarding +
+#                                MASQUERADE in one namespace (the client on the bridge, the router's address on it)
 #   --function vxlan:            a TAP host through nfv's switch and its vxlan port  vs  a kernel vxlan device,
 #                                each to a kernel vxlan device in the server's namespace over a veth underlay
 #                                (10.88.0.0/24 inside, 10.89.0.0/30 and 10.89.1.0/30 underneath)
@@ -41,7 +43,7 @@ while (($#)); do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-case "$FUNCTION" in switch|router|nat|vxlan) ;; *) echo "--function must be switch, router, nat or vxlan" >&2; exit 2 ;; esac
+case "$FUNCTION" in switch|router|nat|chain|vxlan) ;; *) echo "--function must be switch, router, nat, chain or vxlan" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "bench/throughput.sh needs root (namespaces, TAPs, bridges)" >&2; exit 1; }
 command -v iperf3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iperf3 >/dev/null; }
 
@@ -135,6 +137,38 @@ links: [ [c, lan], [s, lan] ]
 hosts:
   $P-nc: { port: c, address: 10.88.0.1/24 }
   $P-ns: { port: s, address: 10.88.0.2/24 }
+YAML
+elif [ "$FUNCTION" = chain ]; then
+  SERVER=10.88.2.1
+  KERNEL="Linux bridge + forwarding + MASQUERADE"
+  command -v iptables >/dev/null || { echo "--function chain needs iptables" >&2; exit 1; }
+  ip netns exec "$P-br" sysctl -qw net.ipv4.ip_forward=1
+  ip -n "$P-br" link add br0 type bridge
+  ip -n "$P-br" link set br0 up
+  ip -n "$P-br" link set "$P-bcp" master br0
+  ip -n "$P-br" addr add 10.88.1.254/24 dev br0
+  ip -n "$P-br" addr add 10.88.2.254/24 dev "$P-bsp"
+  ip netns exec "$P-br" iptables -t nat -A POSTROUTING -o "$P-bsp" -j MASQUERADE
+  ip -n "$P-bc" addr add 10.88.1.1/24 dev eth0
+  ip -n "$P-bs" addr add 10.88.2.1/24 dev eth0
+  ip -n "$P-bc" route add default via 10.88.1.254
+  cat >"$WORK/bench.yaml" <<YAML
+name: bench-chain
+functions:
+  lan: { kind: switch }
+  gw:
+    kind: router
+    interfaces:
+      lan: { address: 10.88.1.254/24 }
+      wan: { address: 10.88.2.254/24, features: [masq] }
+  masq: { kind: nat }
+ports:
+  c: { tap: $P-nc }
+  s: { tap: $P-ns }
+links: [ [c, lan], [gw.lan, lan], [s, gw.wan] ]
+hosts:
+  $P-nc: { port: c, address: 10.88.1.1/24, gateway: 10.88.1.254 }
+  $P-ns: { port: s, address: 10.88.2.1/24 }
 YAML
 elif [ "$FUNCTION" = nat ]; then
   SERVER=10.88.2.1
