@@ -71,7 +71,7 @@ public sealed class TopologyUpdate
                 _ => FunctionFate.Rebuilt,
             };
         }
-        var index = next.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        var index = ByName(next);
         for (bool changed = true; changed;)
         {
             changed = false;
@@ -106,6 +106,9 @@ public sealed class TopologyUpdate
         }
     }
 
+    private static Dictionary<string, int> ByName(IReadOnlyList<ResolvedFunction> functions) =>
+        functions.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+
     private static bool IsFresh(FunctionFate fate) => fate is FunctionFate.Rebuilt or FunctionFate.New;
 
     /// <summary>The plan as <c>nfv apply</c> prints it: each change, a function's with what becomes of its instance.</summary>
@@ -113,10 +116,11 @@ public sealed class TopologyUpdate
     {
         var lines = new List<string>();
         var next = Diff.Next.Functions;
+        var index = ByName(next);
         foreach (var change in Diff.Changes)
         {
-            int i = change.Element == "function" && change.Kind != ChangeKind.Removed ? IndexOf(next, change.Name) : -1;
-            lines.Add(i < 0 ? change.ToString() : $"{change} ({Explain(_fates[i])})");
+            bool function = change.Element == "function" && change.Kind != ChangeKind.Removed;
+            lines.Add(function ? $"{change} ({Explain(_fates[index[change.Name]])})" : change.ToString());
         }
         // Unchanged in the file, rebuilt all the same: a router whose NAT is rebuilt, or the other way round.
         for (int i = 0; i < next.Count; i++)
@@ -127,18 +131,6 @@ public sealed class TopologyUpdate
             }
         }
         return lines;
-
-        static int IndexOf(IReadOnlyList<ResolvedFunction> functions, string name)
-        {
-            for (int i = 0; i < functions.Count; i++)
-            {
-                if (functions[i].Name == name)
-                {
-                    return i;
-                }
-            }
-            return -1;
-        }
     }
 
     private static string Explain(FunctionFate fate) => fate switch

@@ -23,6 +23,16 @@ internal sealed partial class NfvHostedService : ITopologyApplier
 
     public async Task<ApplyResult> ApplyAsync(string text, string path, bool dryRun, CancellationToken cancellationToken)
     {
+        var result = await PlanAndApplyAsync(text, path, dryRun, cancellationToken);
+        if (!result.Applied && result.Errors.Count > 0)
+        {
+            HostLog.ApplyRefused(_logger, path, string.Join("; ", result.Errors)); // one line, from the API or SIGHUP alike
+        }
+        return result;
+    }
+
+    private async Task<ApplyResult> PlanAndApplyAsync(string text, string path, bool dryRun, CancellationToken cancellationToken)
+    {
         await _applying.WaitAsync(cancellationToken);
         try
         {
@@ -82,7 +92,6 @@ internal sealed partial class NfvHostedService : ITopologyApplier
         }
         catch (Exception ex) when (ex is TopologyUpdateException or LabException)
         {
-            HostLog.ApplyRefused(_logger, diff.Next.FilePath, ex.Message);
             return new ApplyResult(false, plan, [ex.Message]);
         }
         finally
@@ -129,11 +138,7 @@ internal sealed partial class NfvHostedService : ITopologyApplier
             return;
         }
         var result = await ApplyAsync(text, path, dryRun: false, CancellationToken.None);
-        if (!result.Applied && result.Errors.Count > 0)
-        {
-            HostLog.ApplyRefused(_logger, path, string.Join("; ", result.Errors));
-        }
-        else if (!result.Applied)
+        if (!result.Applied && result.Errors.Count == 0)
         {
             HostLog.NothingToApply(_logger, path);
         }
