@@ -170,9 +170,10 @@ public sealed class LabEnvironment : IDisposable
     public IFramePort PortOf(ResolvedHost host) => _ports[host.PortIndex]!;
 
     /// <summary>
-    /// Moves the host's TAP (which must be a device in this namespace: new, or just reopened) into the host's namespace
-    /// as <c>eth0</c> with its MAC (<see cref="MacOf"/>), address and gateway; makes the namespace first when
-    /// <paramref name="createNamespace"/>. Holds the namespace, so the host can be told apart from a recreated one.
+    /// Sets up one host (<see cref="SetUpHosts"/>): its TAP, if the port has one already (new, or just reopened in nfv's
+    /// namespace), is moved into the host's namespace as <c>eth0</c>, else made there; then its MAC (<see cref="MacOf"/>),
+    /// address and gateway. Makes the namespace first when <paramref name="createNamespace"/>. Holds the namespace, so
+    /// the host can be told apart from a recreated one.
     /// </summary>
     /// <exception cref="LabException">A step failed (the message is ip's).</exception>
     public void SetUpHost(ResolvedHost host, bool createNamespace) => SetUpHosts([host], createNamespace);
