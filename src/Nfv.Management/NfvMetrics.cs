@@ -50,13 +50,29 @@ public sealed class NfvMetrics
         registry.AddBeforeCollectCallback(Collect);
     }
 
-    /// <summary>Creates every labelled series at 0, so dashboards see each drop reason before the first drop.</summary>
+    /// <summary>
+    /// Creates every labelled series at 0, so dashboards see each drop reason before the first drop; after
+    /// <c>nfv apply</c>, also removes the series of functions and ports that are gone, so /metrics shows the lab as it is.
+    /// </summary>
     public void Declare()
     {
         if (_runtime.Running is not { } running)
         {
             return;
         }
+        var functions = running.Graph.Functions.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var ports = running.Graph.Ports.Select(p => p.Port.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var counter in (Counter[])[_functionProcessed, _functionBatches, _functionDropped, _functionEvents])
+        {
+            RemoveGone(counter, functions);
+        }
+        foreach (var counter in (Counter[])[.. _portTraffic, _portDropped])
+        {
+            RemoveGone(counter, ports);
+        }
+        RemoveGone(_tableEntries, functions);
+        RemoveGone(_tableCapacity, functions);
+        RemoveGone(_portUp, ports);
         foreach (var port in running.Graph.Ports)
         {
             foreach (var reason in PortDropReasons)
@@ -76,6 +92,15 @@ public sealed class NfvMetrics
             _graphDropped.WithLabels(Snake(reason));
         }
         Collect();
+    }
+
+    // Every series whose first label (the function or port) names nothing that runs now.
+    private static void RemoveGone<TChild>(Collector<TChild> collector, HashSet<string> names) where TChild : ChildBase
+    {
+        foreach (var labels in collector.GetAllLabelValues().Where(l => l.Length > 0 && !names.Contains(l[0])).ToList())
+        {
+            collector.RemoveLabelled(labels);
+        }
     }
 
     private void Collect()

@@ -102,6 +102,15 @@ public class ApplyLabTests
         var hosts = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "show", "hosts", "--address", authority], ToolTimeout);
         Assert.Contains(h3, hosts.StandardOutput);
         Assert.DoesNotContain(h2, hosts.StandardOutput);
+        using (var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) })
+        {
+            // /metrics shows the lab as it is now: the new port, no series of the port that went, the router (kept) with
+            // its counts from before the apply (the iperf3 run: far more than 10,000 packets).
+            var metrics = await http.GetStringAsync("/metrics");
+            Assert.Contains("nfv_port_up{port=\"lan3\"} 1", metrics);
+            Assert.DoesNotContain("port=\"lan2\"", metrics);
+            Assert.Matches(@"nfv_function_processed_packets_total\{function=""gw""\} [1-9][0-9]{4}", metrics);
+        }
 
         // The same file again asks for nothing.
         var again = await ApplyAsync(authority, path);
