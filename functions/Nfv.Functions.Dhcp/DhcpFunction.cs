@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -62,12 +63,8 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
         _time = time;
         _logger = logger ?? NullLogger.Instance;
         _file = leaseFile;
-        _endpoint = Endpoint(options, time);
-        _subnetBroadcast = new Ipv4Address(options.Address.Address.Value | ~options.Address.Mask);
         var leases = new LeaseDatabase(options.Subnets, options.Reservations, options.Address.Address, leaseFile);
-        _server = new DhcpServer(options, leases, Counters);
-        _limiter = new ClientRateLimiter(options.RateLimit);
-        _sources = new SourceLimiter(options.ClientsPerSource, (long)options.Subnets[0].LeaseTime.TotalSeconds);
+        Adopt(options, leases);
         long now = Now();
         _lastSweep = now;
         if (restored is not null)
@@ -82,11 +79,22 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
         }
     }
 
-    private static Ipv4Endpoint Endpoint(DhcpServerOptions options, TimeProvider time)
+    // The settings and the leases to serve with, at start and at each Reconfigure. The address's endpoint (with its ARP
+    // cache) is made anew only when the server's address or MAC changes.
+    [MemberNotNull(nameof(_options), nameof(_endpoint), nameof(_server), nameof(_limiter), nameof(_sources))]
+    private void Adopt(DhcpServerOptions options, LeaseDatabase leases)
     {
-        var arp = new ArpTable(capacity: 64, reachableTime: TimeSpan.FromMinutes(5), queueDepth: 0, queueTotal: 1,
-            retryInterval: TimeSpan.FromSeconds(1), attempts: 1, timestampFrequency: time.TimestampFrequency, bufferSize: Packet.DefaultHeadroom + 64);
-        return new Ipv4Endpoint([(options.Mac, [options.Address])], arp);
+        if (_options is not { } before || _endpoint is null || options.Address != before.Address || options.Mac != before.Mac)
+        {
+            var arp = new ArpTable(capacity: 64, reachableTime: TimeSpan.FromMinutes(5), queueDepth: 0, queueTotal: 1,
+                retryInterval: TimeSpan.FromSeconds(1), attempts: 1, timestampFrequency: _time.TimestampFrequency, bufferSize: Packet.DefaultHeadroom + 64);
+            _endpoint = new Ipv4Endpoint([(options.Mac, [options.Address])], arp);
+            _subnetBroadcast = new Ipv4Address(options.Address.Address.Value | ~options.Address.Mask);
+        }
+        _options = options;
+        _server = new DhcpServer(options, leases, Counters);
+        _limiter = new ClientRateLimiter(options.RateLimit);
+        _sources = new SourceLimiter(options.ClientsPerSource, (long)options.Subnets[0].LeaseTime.TotalSeconds);
     }
 
     /// <summary>
@@ -109,15 +117,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
         var kept = Leases.Leases.Where(l => l.State != LeaseState.Offered && Fits(l, options, leases)).ToList();
         leases.Restore(kept.Select(LeaseRecord.From), now);
         int forgotten = Leases.Count - kept.Count;
-        if (options.Address != _options.Address || options.Mac != _options.Mac)
-        {
-            _endpoint = Endpoint(options, _time);
-            _subnetBroadcast = new Ipv4Address(options.Address.Address.Value | ~options.Address.Mask);
-        }
-        _options = options;
-        _server = new DhcpServer(options, leases, Counters);
-        _limiter = new ClientRateLimiter(options.RateLimit);
-        _sources = new SourceLimiter(options.ClientsPerSource, (long)options.Subnets[0].LeaseTime.TotalSeconds);
+        Adopt(options, leases);
         if (_file is not null)
         {
             try

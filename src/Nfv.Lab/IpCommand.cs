@@ -40,18 +40,16 @@ public static partial class IpCommand
         }
         string[] arguments = [.. netns is null ? [] : new[] { "-n", netns }, .. force ? new[] { "-force" } : [], "-batch", "-"];
         // About 1 ms a line at most here; a thousand hosts' worth must not hit the one-command limit.
-        var result = await RunAsync(arguments, cancellationToken, Timeout + TimeSpan.FromMilliseconds(10 * lines.Count), string.Join('\n', lines) + "\n");
-        if (result.ExitCode == 0)
+        // A budget of 10 ms a line beyond the one-command limit (about 1 ms a line here): a thousand hosts' worth fits.
+        var result = await RunRawAsync(arguments, cancellationToken, Timeout + TimeSpan.FromMilliseconds(10 * lines.Count), string.Join('\n', lines) + "\n");
+        if (result.ExitCode <= 0)
         {
-            return result;
+            return result; // done, or it could not run at all (the message says so)
         }
         var failed = FailedLine().Match(result.Output);
         int line = failed.Success ? int.Parse(failed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1 : -1;
-        // ip's own messages, without its "Command failed -:N" trailers and the name of the command we built.
-        string output = result.Output;
-        int prefix = output.IndexOf("' failed: ", StringComparison.Ordinal);
-        output = prefix >= 0 && output.StartsWith("'ip ", StringComparison.Ordinal) ? output[(prefix + "' failed: ".Length)..] : output;
-        string message = string.Join("; ", output.Split('\n').Select(l => l.Trim())
+        // ip's own messages, without its "Command failed -:N" trailers.
+        string message = string.Join("; ", result.Output.Split('\n').Select(l => l.Trim())
             .Where(l => l.Length > 0 && !l.StartsWith("Command failed", StringComparison.Ordinal)));
         return new IpResult(result.ExitCode, message.Length > 0 ? message : result.Output) { FailedLine = line };
     }
@@ -60,12 +58,19 @@ public static partial class IpCommand
     private static partial System.Text.RegularExpressions.Regex FailedLine();
 
     /// <summary>
-    /// Runs <c>ip ARGS</c> to its end, at most <paramref name="timeout"/> (<see cref="Timeout"/> when null), with
-    /// <paramref name="input"/> on its standard input. Returns its exit code with what it printed, or, on failure, a
-    /// one-line message naming the command (exit code -1 when it could not start or was killed).
+    /// Runs <c>ip ARGS</c> to its end, at most <paramref name="timeout"/> (<see cref="Timeout"/> when null). Returns its
+    /// exit code with what it printed, or, on failure, a one-line message naming the command (exit code -1 when it could
+    /// not start or was killed).
     /// </summary>
-    public static async Task<IpResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken = default, TimeSpan? timeout = null,
-        string? input = null)
+    public static async Task<IpResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
+    {
+        var result = await RunRawAsync(arguments, cancellationToken, timeout, input: null);
+        return result.ExitCode > 0 ? result with { Output = $"'ip {string.Join(' ', arguments)}' failed: {result.Output}" } : result;
+    }
+
+    // Runs ip to its end: its exit code and what it printed, or -1 with a message naming the command when it could not
+    // start or was stopped.
+    private static async Task<IpResult> RunRawAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, TimeSpan? timeout, string? input)
     {
         var limit = timeout ?? Timeout;
         string command = $"'ip {string.Join(' ', arguments)}'";
@@ -87,13 +92,14 @@ public static partial class IpCommand
         using (var outputReader = process.StandardOutput)
         using (var errorReader = process.StandardError)
         {
+            // Readers first: a batch's errors could fill a pipe while its input is still being written.
+            var stdout = outputReader.ReadToEndAsync(CancellationToken.None);
+            var stderr = errorReader.ReadToEndAsync(CancellationToken.None);
             if (input is not null)
             {
                 await process.StandardInput.WriteAsync(input);
             }
             process.StandardInput.Close();
-            var stdout = outputReader.ReadToEndAsync(CancellationToken.None);
-            var stderr = errorReader.ReadToEndAsync(CancellationToken.None);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(limit);
             try
@@ -108,8 +114,7 @@ public static partial class IpCommand
                     ? $"{command} was cancelled"
                     : $"{command} did not finish in {limit.TotalSeconds} s");
             }
-            string output = (await stdout + await stderr).Trim();
-            return process.ExitCode == 0 ? new IpResult(0, output) : new IpResult(process.ExitCode, $"{command} failed: {output}");
+            return new IpResult(process.ExitCode, (await stdout + await stderr).Trim());
         }
     }
 
