@@ -329,6 +329,19 @@ public sealed unsafe class PipelineWorker : IDisposable
         return EpollWait(_epoll, events, maxEvents, (int)((nanoseconds + 999_999) / 1_000_000));
     }
 
+    // The timers functions asked for, due by now, and every 100 ms the regular tick.
+    private void RunTimers(ref long nextTick)
+    {
+        long now = _time.GetTimestamp();
+        _graph.RunTimers(now);
+        if (_time.GetElapsedTime(nextTick, now) >= TimeSpan.FromMilliseconds(TickMilliseconds))
+        {
+            nextTick = now;
+            _graph.Tick();
+            ReportStates(); // a port that lost or regained its carrier while sending
+        }
+    }
+
     private void Loop()
     {
         const int MaxEvents = 64;
@@ -387,7 +400,9 @@ public sealed unsafe class PipelineWorker : IDisposable
                 }
                 // While traffic flows, go round the ports again before waiting, until they have been
                 // quiet for the busy-poll time: a read that finds nothing costs less than sleeping in
-                // epoll_wait and being woken for the next frame a few microseconds later.
+                // epoll_wait and being woken for the next frame a few microseconds later. Under constant load that
+                // is for as long as the load lasts, so each round also does what waking from epoll would: the
+                // control plane's requests, the timers functions asked for, the regular tick.
                 if (busy && _busyPollTicks > 0)
                 {
                     long lastSeen = Stopwatch.GetTimestamp();
@@ -404,15 +419,15 @@ public sealed unsafe class PipelineWorker : IDisposable
                                 DropIfGone(port);
                             }
                         }
+                        if (!_requests.IsEmpty)
+                        {
+                            RunRequests(); // the eventfd stays set: the next wait returns at once and finds none
+                            _replaced = false; // the next round of ports reads the new _pollable
+                        }
+                        RunTimers(ref nextTick);
                     }
                 }
-                _graph.RunTimers(_time.GetTimestamp());
-                if (_time.GetElapsedTime(nextTick) >= TimeSpan.FromMilliseconds(TickMilliseconds))
-                {
-                    nextTick = _time.GetTimestamp();
-                    _graph.Tick();
-                    ReportStates(); // a port that lost or regained its carrier while sending
-                }
+                RunTimers(ref nextTick);
             }
         }
         catch (Exception ex)

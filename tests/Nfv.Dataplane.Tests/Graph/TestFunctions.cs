@@ -109,3 +109,47 @@ internal sealed class DecidingFunction : INetworkFunction
         }
     }
 }
+
+/// <summary>Drops every packet; counts its timer calls, and asks for the next one a millisecond after each.</summary>
+internal sealed class MillisecondTimerFunction : INetworkFunction
+{
+    public static readonly string[] Reasons = ["Dropped"];
+
+    private int _wakes;
+    private int _ticks;
+    private long _asked = long.MaxValue;
+
+    /// <summary>Timer calls that came for a <see cref="Emitter.WakeAt"/> request (read from any thread).</summary>
+    public int Wakes => Volatile.Read(ref _wakes);
+
+    /// <summary>Every timer call: the regular ticks and the requested ones (read from any thread).</summary>
+    public int Ticks => Volatile.Read(ref _ticks);
+
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        foreach (var packet in batch.AsSpan())
+        {
+            emit.Drop(packet, 0);
+        }
+        if (_asked == long.MaxValue)
+        {
+            Ask(emit);
+        }
+    }
+
+    public void OnTimer(Emitter emit)
+    {
+        Interlocked.Increment(ref _ticks);
+        if (_asked != long.MaxValue && TimeProvider.System.GetTimestamp() >= _asked)
+        {
+            Interlocked.Increment(ref _wakes);
+            Ask(emit);
+        }
+    }
+
+    private void Ask(Emitter emit)
+    {
+        _asked = TimeProvider.System.GetTimestamp() + (TimeProvider.System.TimestampFrequency / 1000);
+        emit.WakeAt(_asked);
+    }
+}
