@@ -63,4 +63,8 @@ public enum DhcpEvent
     /// <summary>Requested options left out of a reply because they did not fit the client's maximum message size.</summary>
     [Description("requested options that did not fit the client's maximum message size")]
     OptionsLeftOut = 13,
+
+    /// <summary>Writes of the lease file flushed to disk, each carrying the lease changes of one batch or more.</summary>
+    [Description("writes of the lease file flushed to disk (group commits)")]
+    LeaseWrites = 14,
 }

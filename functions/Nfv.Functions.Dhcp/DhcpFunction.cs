@@ -18,10 +18,13 @@ namespace Nfv.Functions.Dhcp;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Nothing is lost: an ACK leaves only after its lease is on disk. The ACKs of a batch wait in a list while the
-/// batch is handled; at the end of it the lease file is written and flushed once (group commit) and then they are
-/// sent — or, when the disk fails, dropped as <see cref="DhcpDrop.PersistFailed"/> (the client retries). OFFERs,
-/// NAKs and INFORM answers promise nothing and leave at once.
+/// Nothing is lost: an ACK leaves only after its lease is on disk. The lease file is written by a thread of its own
+/// (<see cref="LeaseFile"/>), so the worker goes on forwarding while the disk works: at the end of each batch the
+/// batch's lease changes are handed to it, and the batch's ACKs are held (<see cref="Emitter.Hold"/>) until the write
+/// that carries their leases is flushed, then sent — or, when the disk fails, dropped as
+/// <see cref="DhcpDrop.PersistFailed"/> (the client retries). Held ACKs are looked at as each batch ends and at a
+/// timer the server asks for every <see cref="DiskPollInterval"/> while any wait. OFFERs, NAKs and INFORM answers
+/// promise nothing and leave at once.
 /// </para>
 /// <para>Single-threaded like every function: the worker that runs it owns its tables. DHCP is the slow path, so
 /// parsing allocates; ARP and ICMP echo do not.</para>
@@ -30,13 +33,24 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
 {
     private const int IpOffset = EthernetHeader.Size;
     private const int Port = 0;
+
+    /// <summary>How often held ACKs are looked at while the disk works (a flush takes a quarter of a millisecond or more).</summary>
+    public static readonly TimeSpan DiskPollInterval = TimeSpan.FromMicroseconds(100);
+
+    /// <summary>
+    /// ACKs held for the disk at most: packets come from the worker's shared pool, so past this the worker waits for
+    /// the disk, as a server that wrote on the worker would.
+    /// </summary>
+    public const int MaxHeldAcks = 128;
     private static readonly TimeSpan s_warningInterval = TimeSpan.FromMinutes(1);
 
     private readonly string _name;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LeaseFile? _file;
-    private readonly List<Packet> _waitingForDisk = [];
+    private readonly List<Packet> _batchAcks = [];
+    private readonly Queue<(long Ticket, Packet Ack)> _waitingForDisk = new();
+    private long _outcomesThrough; // the last ticket whose outcome came back from the lease file
     private DhcpServerOptions _options;
     private Ipv4Endpoint _endpoint;
     private DhcpServer _server;
@@ -118,17 +132,7 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
         leases.Restore(kept.Select(LeaseRecord.From), now);
         int forgotten = Leases.Count - kept.Count;
         Adopt(options, leases);
-        if (_file is not null)
-        {
-            try
-            {
-                _file.Compact(leases.Leases); // the file now holds exactly what the server does
-            }
-            catch (IOException e)
-            {
-                DhcpLog.CompactFailed(_logger, e, _name, _file.Path);
-            }
-        }
+        _file?.Compact(leases.Leases); // the file will hold exactly what the server does
         DhcpLog.Reconfigured(_logger, _name, kept.Count, forgotten);
         return true;
 
@@ -159,15 +163,20 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
         {
             Receive(batch[i], emit, now);
         }
-        if (_waitingForDisk.Count != 0 || _file is { HasPending: true })
+        if (_file is not null)
         {
-            CommitAndSend(emit);
+            HoldForDisk(_file, emit);
         }
     }
 
     /// <inheritdoc/>
     public void OnTimer(Emitter emit)
     {
+        if (_file is not null && _waitingForDisk.Count != 0)
+        {
+            SendWhatIsOnDisk(_file, emit);
+            AskForDiskPoll(emit);
+        }
         long now = Now();
         if (now == _lastSweep)
         {
@@ -179,19 +188,22 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
         _sources.Forget(now);
         if (_file is not null && _file.LinesSinceCompaction > Math.Max(1024, 4 * Leases.Count))
         {
-            try
-            {
-                _file.Compact(Leases.Leases);
-            }
-            catch (IOException e)
-            {
-                DhcpLog.CompactFailed(_logger, e, _name, _file.Path);
-            }
+            _file.Compact(Leases.Leases);
         }
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _file?.Dispose();
+    public void Dispose()
+    {
+        _file?.Dispose(); // writes what was handed over
+        while (_waitingForDisk.TryDequeue(out var waiting))
+        {
+            waiting.Ack.Release(); // its lease is on disk, and the client asks again
+        }
+    }
+
+    /// <summary>ACKs held until the disk has their leases.</summary>
+    public int AcksWaitingForDisk => _waitingForDisk.Count;
 
     private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();
 
@@ -364,7 +376,8 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
         }
         if (decision.Durable && _file is not null)
         {
-            _waitingForDisk.Add(packet);
+            emit.Hold(packet);
+            _batchAcks.Add(packet);
         }
         else
         {
@@ -372,30 +385,73 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
         }
     }
 
-    // The group commit: the batch's lease changes reach the disk, then the ACKs that promised them leave.
-    private void CommitAndSend(Emitter emit)
+    // The batch's lease changes go to the disk's thread, and its ACKs wait for them — for the lines last handed over
+    // when the batch changed nothing, since the lease an ACK confirms may still be on its way.
+    private void HoldForDisk(LeaseFile file, Emitter emit)
     {
-        bool written = true;
-        try
+        long ticket = file.Submit();
+        foreach (var ack in _batchAcks)
         {
-            _file?.Commit();
+            _waitingForDisk.Enqueue((ticket, ack));
         }
-        catch (IOException e)
+        _batchAcks.Clear();
+        SendWhatIsOnDisk(file, emit);
+        while (_waitingForDisk.Count > MaxHeldAcks)
         {
-            written = false;
-            DhcpLog.PersistFailed(_logger, e, _name, _file!.Path, _waitingForDisk.Count);
+            file.WaitForOutcome(TimeSpan.FromSeconds(1));
+            SendWhatIsOnDisk(file, emit);
         }
-        foreach (var ack in _waitingForDisk)
+        AskForDiskPoll(emit);
+    }
+
+    private void AskForDiskPoll(Emitter emit)
+    {
+        if (_waitingForDisk.Count != 0)
         {
-            if (written)
+            emit.WakeAt(_time.GetTimestamp() + (long)(DiskPollInterval.TotalSeconds * _time.TimestampFrequency));
+        }
+    }
+
+    // Each outcome covers the tickets after the one before it: the ACKs that waited on them leave, or are dropped when
+    // their write failed.
+    private void SendWhatIsOnDisk(LeaseFile file, Emitter emit)
+    {
+        while (file.TryTakeOutcome(out var outcome))
+        {
+            _outcomesThrough = outcome.Through;
+            if (outcome.Compaction)
             {
-                emit.To(Port, ack);
+                if (outcome.Error is not null)
+                {
+                    DhcpLog.CompactFailed(_logger, outcome.Error, _name, file.Path);
+                }
+                continue;
             }
-            else
+            Counters.Increment(DhcpEvent.LeaseWrites);
+            int dropped = 0;
+            while (_waitingForDisk.TryPeek(out var waiting) && waiting.Ticket <= outcome.Through)
             {
-                emit.Drop(ack, DhcpDrop.PersistFailed);
+                _waitingForDisk.Dequeue();
+                if (outcome.Error is null)
+                {
+                    emit.To(Port, waiting.Ack);
+                }
+                else
+                {
+                    emit.Drop(waiting.Ack, DhcpDrop.PersistFailed);
+                    dropped++;
+                }
+            }
+            if (outcome.Error is not null)
+            {
+                DhcpLog.PersistFailed(_logger, outcome.Error, _name, file.Path, dropped);
             }
         }
-        _waitingForDisk.Clear();
+        // ACKs whose lines were already on disk when they were made (a renewal that changed nothing since).
+        while (_waitingForDisk.TryPeek(out var ready) && ready.Ticket <= _outcomesThrough)
+        {
+            _waitingForDisk.Dequeue();
+            emit.To(Port, ready.Ack);
+        }
     }
 }

@@ -19,8 +19,15 @@ namespace Nfv.Functions.Dhcp;
 /// </code>
 /// <para>
 /// The last line for an address wins. The file is opened exclusively: a second server (or a second nfv) on the same
-/// file fails at start instead of corrupting it. Several changes in one batch are written with one write and one
-/// fdatasync (group commit).
+/// file fails at start instead of corrupting it.
+/// </para>
+/// <para>
+/// The disk is written by a thread of the file's own, never by the worker that runs the server: a flush to disk takes
+/// a quarter of a millisecond to several, and the worker forwards every other function's packets meanwhile. The worker
+/// queues lines (<see cref="Append"/>) and hands them over once a batch (<see cref="Submit"/>), which returns a ticket;
+/// the writer writes and flushes everything handed over since its last flush in one go (group commit: the longer a
+/// flush takes, the more the next one carries) and reports each ticket's outcome in order
+/// (<see cref="TryTakeOutcome"/>). Compactions go the same way, in order with the lines.
 /// </para>
 /// </remarks>
 public sealed class LeaseFile : IDisposable
@@ -28,23 +35,38 @@ public sealed class LeaseFile : IDisposable
     private const string Header = "# nfv dhcp leases v1";
     private readonly string _path;
     private readonly StringBuilder _pending = new();
-    private FileStream _stream;
+    private readonly object _gate = new(); // a monitor: the writer and a full worker wait on it
+    private readonly List<Job> _jobs = []; // under _gate
+    private readonly Queue<LeaseFileOutcome> _outcomes = new(); // under _gate
+    private readonly Thread _writer;
+    private Stream _stream; // the writer's, once it started
     private int _linesSinceCompaction;
+    private long _lastTicket;
+    private long _lastLinesTicket;
+    private int _outcomeCount; // _outcomes.Count, read without the lock
+    private bool _closing; // under _gate
 
-    private LeaseFile(string path, FileStream stream)
+    private LeaseFile(string path, Stream stream)
     {
         _path = path;
         _stream = stream;
+        _writer = new Thread(Write) { Name = "nfv-lease-file", IsBackground = true };
     }
 
     /// <summary>The file's path.</summary>
     public string Path => _path;
 
-    /// <summary>Changes waiting for <see cref="Commit"/>.</summary>
+    /// <summary>Lines queued and not yet handed to the writer (<see cref="Submit"/>).</summary>
     public bool HasPending => _pending.Length != 0;
 
     /// <summary>Journal lines written since the file was last compacted.</summary>
     public int LinesSinceCompaction => _linesSinceCompaction;
+
+    /// <summary>
+    /// The ticket of the last lines handed to the writer: an ACK for a lease whose line went with them leaves once this
+    /// ticket's outcome is in. 0 before any.
+    /// </summary>
+    public long LastLinesTicket => _lastLinesTicket;
 
     /// <summary>
     /// Opens (or creates) the lease file at <paramref name="path"/>, exclusively, and reads the records in it.
@@ -96,6 +118,19 @@ public sealed class LeaseFile : IDisposable
         {
             file._pending.Append(Header).Append('\n');
         }
+        file._writer.Start();
+        return file;
+    }
+
+    /// <summary>
+    /// A new, empty journal over <paramref name="journal"/> instead of a file (tests: a disk that stalls or fails on
+    /// cue); compaction still writes <paramref name="path"/>.
+    /// </summary>
+    internal static LeaseFile Over(Stream journal, string path)
+    {
+        var file = new LeaseFile(path, journal);
+        file._pending.Append(Header).Append('\n');
+        file._writer.Start();
         return file;
     }
 
@@ -115,28 +150,29 @@ public sealed class LeaseFile : IDisposable
     }
 
     /// <summary>
-    /// Writes what is queued with one write and flushes it to disk (fdatasync). Throws on I/O errors; the queued
-    /// lines are dropped either way, since the ACKs that waited on them are not sent when this fails.
+    /// Hands the queued lines to the writer and returns their ticket (<see cref="LastLinesTicket"/>, unchanged when
+    /// nothing was queued). Their outcome comes back through <see cref="TryTakeOutcome"/>.
     /// </summary>
-    public void Commit()
+    public long Submit()
     {
-        if (_pending.Length == 0)
+        if (_pending.Length != 0)
         {
-            return;
+            byte[] bytes = Encoding.UTF8.GetBytes(_pending.ToString());
+            _pending.Clear();
+            _lastLinesTicket = Enqueue(bytes, compaction: false);
         }
-        byte[] bytes = Encoding.UTF8.GetBytes(_pending.ToString());
-        _pending.Clear();
-        _stream.Write(bytes);
-        _stream.Flush(flushToDisk: true);
+        return _lastLinesTicket;
     }
 
     /// <summary>
     /// Replaces the file with one holding only <paramref name="leases"/> (those on disk: bound, released, expired,
-    /// declined): written to <c>PATH.tmp</c>, flushed to disk, then renamed over the file.
+    /// declined): the writer writes them to <c>PATH.tmp</c>, flushes it to disk and renames it over the file, after the
+    /// lines handed over before (queued lines are handed over first). Returns the compaction's ticket.
     /// </summary>
-    public void Compact(IEnumerable<Lease> leases)
+    public long Compact(IEnumerable<Lease> leases)
     {
         ArgumentNullException.ThrowIfNull(leases);
+        Submit();
         var text = new StringBuilder(Header).Append('\n');
         int lines = 0;
         foreach (var lease in leases)
@@ -147,24 +183,165 @@ public sealed class LeaseFile : IDisposable
                 lines++;
             }
         }
-        string temporary = _path + ".tmp";
-        using (var replacement = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            replacement.Write(Encoding.UTF8.GetBytes(text.ToString()));
-            replacement.Flush(flushToDisk: true);
-        }
-        // Rename while holding the old file open: its lock (FileShare.None) moves to the new one only once we reopen.
-        File.Move(temporary, _path, overwrite: true);
-        var reopened = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
-        reopened.Seek(0, SeekOrigin.End);
-        _stream.Dispose();
-        _stream = reopened;
         _linesSinceCompaction = lines;
+        return Enqueue(Encoding.UTF8.GetBytes(text.ToString()), compaction: true);
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => _stream.Dispose();
+    /// <summary>Takes the next outcome, in ticket order; false when the writer has none ready. Never blocks.</summary>
+    public bool TryTakeOutcome(out LeaseFileOutcome outcome)
+    {
+        if (Volatile.Read(ref _outcomeCount) == 0)
+        {
+            outcome = default;
+            return false;
+        }
+        lock (_gate)
+        {
+            _outcomeCount--;
+            outcome = _outcomes.Dequeue();
+            return true;
+        }
+    }
+
+    /// <summary>Waits until an outcome is ready to take, or <paramref name="timeout"/> has passed.</summary>
+    public void WaitForOutcome(TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            if (_outcomes.Count == 0)
+            {
+                Monitor.Wait(_gate, timeout);
+            }
+        }
+    }
+
+    /// <summary>Writes what was handed over (the writer finishes its queue), then closes the file.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _closing = true;
+            Monitor.PulseAll(_gate);
+        }
+        if (_writer.IsAlive)
+        {
+            _writer.Join();
+        }
+        _stream.Dispose();
+    }
+
+    private long Enqueue(byte[] bytes, bool compaction)
+    {
+        long ticket = ++_lastTicket;
+        lock (_gate)
+        {
+            _jobs.Add(new Job(ticket, bytes, compaction));
+            Monitor.PulseAll(_gate);
+        }
+        return ticket;
+    }
+
+    // The writer thread: takes everything handed over so far, writes each run of lines with one write and one flush to
+    // disk, and does compactions in their place; reports each in order.
+    private void Write()
+    {
+        var work = new List<Job>();
+        while (true)
+        {
+            lock (_gate)
+            {
+                while (_jobs.Count == 0 && !_closing)
+                {
+                    Monitor.Wait(_gate);
+                }
+                if (_jobs.Count == 0)
+                {
+                    return;
+                }
+                work.AddRange(_jobs);
+                _jobs.Clear();
+            }
+            for (int i = 0; i < work.Count;)
+            {
+                int run = 1;
+                if (!work[i].Compaction)
+                {
+                    while (i + run < work.Count && !work[i + run].Compaction)
+                    {
+                        run++;
+                    }
+                }
+                var outcome = work[i].Compaction ? Replace(work[i]) : AppendLines(work.GetRange(i, run));
+                lock (_gate)
+                {
+                    _outcomes.Enqueue(outcome);
+                    _outcomeCount++;
+                    Monitor.PulseAll(_gate);
+                }
+                i += run;
+            }
+            work.Clear();
+        }
+    }
+
+    private LeaseFileOutcome AppendLines(List<Job> run)
+    {
+        long through = run[^1].Ticket;
+        try
+        {
+            foreach (var job in run)
+            {
+                _stream.Write(job.Bytes);
+            }
+            if (_stream is FileStream file)
+            {
+                file.Flush(flushToDisk: true);
+            }
+            else
+            {
+                _stream.Flush();
+            }
+            return new LeaseFileOutcome(through, run.Count, false, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new LeaseFileOutcome(through, run.Count, false, e);
+        }
+    }
+
+    private LeaseFileOutcome Replace(Job job)
+    {
+        try
+        {
+            string temporary = _path + ".tmp";
+            using (var replacement = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                replacement.Write(job.Bytes);
+                replacement.Flush(flushToDisk: true);
+            }
+            // Rename while holding the old file open: its lock (FileShare.None) moves to the new one only once we reopen.
+            File.Move(temporary, _path, overwrite: true);
+            var reopened = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            reopened.Seek(0, SeekOrigin.End);
+            _stream.Dispose();
+            _stream = reopened;
+            return new LeaseFileOutcome(job.Ticket, 1, true, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new LeaseFileOutcome(job.Ticket, 1, true, e);
+        }
+    }
+
+    private sealed record Job(long Ticket, byte[] Bytes, bool Compaction);
 }
+
+/// <summary>What the lease file's writer did with what it was handed.</summary>
+/// <param name="Through">The last ticket this covers; it covers every ticket after the previous outcome's.</param>
+/// <param name="Handovers">How many handovers it wrote together (1 for a compaction).</param>
+/// <param name="Compaction">A compaction rather than lines.</param>
+/// <param name="Error">Why the write failed; null when it is on disk.</param>
+public readonly record struct LeaseFileOutcome(long Through, int Handovers, bool Compaction, Exception? Error);
 
 /// <summary>One line of the lease file.</summary>
 /// <param name="Address">The address.</param>

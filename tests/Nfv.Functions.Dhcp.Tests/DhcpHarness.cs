@@ -33,7 +33,7 @@ internal sealed class DhcpHarness : IDisposable
 
     public static readonly Ipv4Address Server = Ipv4Address.Parse("10.0.0.2");
 
-    public DhcpHarness(string config = DefaultConfig, string? stateDirectory = null, FakeTimeProvider? time = null)
+    public DhcpHarness(string config = DefaultConfig, string? stateDirectory = null, FakeTimeProvider? time = null, LeaseFile? leaseFile = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Blueprint = Define(config);
@@ -41,7 +41,9 @@ internal sealed class DhcpHarness : IDisposable
         {
             StateDirectory = stateDirectory,
         };
-        Function = (DhcpFunction)Blueprint.Build(context);
+        Function = leaseFile is null
+            ? (DhcpFunction)Blueprint.Build(context)
+            : new DhcpFunction("dhcp", Blueprint.Options, Time, leaseFile: leaseFile, restored: []);
     }
 
     public FakeTimeProvider Time { get; }
@@ -68,6 +70,7 @@ internal sealed class DhcpHarness : IDisposable
     public Reply? Send(byte[] frame)
     {
         Emit.Send(Function, 0, frame);
+        AwaitDisk(Function, Emit);
         if (Emit.Sent.Count == 0)
         {
             return null;
@@ -96,6 +99,21 @@ internal sealed class DhcpHarness : IDisposable
         Time.Advance(by);
         Emit.Clear();
         Function.OnTimer(Emit);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="function"/> its timer calls until no ACK waits for the lease file's writer (a flush takes a
+    /// fraction of a millisecond): what the worker does on the wake-ups the server asks for.
+    /// </summary>
+    public static void AwaitDisk(DhcpFunction function, Emitter emit)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (function.AcksWaitingForDisk > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{function.AcksWaitingForDisk} ACKs still wait for the disk after 10 s");
+            Thread.Sleep(1);
+            function.OnTimer(emit);
+        }
     }
 
     public void Dispose() => Function.Dispose();

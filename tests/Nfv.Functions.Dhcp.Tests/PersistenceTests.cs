@@ -35,6 +35,7 @@ public sealed class PersistenceTests : IDisposable
         var batch = new PacketBatch(1);
         batch.Add(packet);
         dhcp.Function.Process(batch, emit);
+        DhcpHarness.AwaitDisk(dhcp.Function, emit);
 
         // Another process read the file at the moment the ACK was handed to the dataplane, and found the lease.
         Assert.Contains($"{offer.Yiaddr} bound ", Assert.Single(emit.FileWhenSent));
@@ -139,17 +140,31 @@ public sealed class PersistenceTests : IDisposable
         {
             var address = Ipv4Address.Parse(dhcp.Lease(A).Yiaddr);
             dhcp.Lease(B);
-            for (int i = 0; i < 1100; i++)
+            void Renew(int times)
             {
-                dhcp.Send(Client(Request, A, ciaddr: address, ethernetDestination: dhcp.ServerMac, ipDestination: DhcpHarness.Server));
-                dhcp.Time.Advance(TimeSpan.FromMilliseconds(100)); // stay under the rate limit
+                for (int i = 0; i < times; i++)
+                {
+                    dhcp.Send(Client(Request, A, ciaddr: address, ethernetDestination: dhcp.ServerMac, ipDestination: DhcpHarness.Server));
+                    dhcp.Time.Advance(TimeSpan.FromMilliseconds(100)); // stay under the rate limit
+                }
             }
-            Assert.True(File.ReadAllLines(LeaseFilePathCopy()).Length > 1100);
+            Renew(1000);
+            Assert.True(File.ReadAllLines(LeaseFilePathCopy()).Length > 1000); // under the 1,024 lines that compaction waits for
 
+            Renew(100);
             dhcp.Advance(TimeSpan.FromSeconds(1));
 
-            var lines = File.ReadAllLines(LeaseFilePathCopy());
-            Assert.Equal(3, lines.Length); // the header and two leases
+            // Past 1,024 lines the next timer call compacts the file (on the disk's thread): the header, the two leases,
+            // and the renewals journalled since then.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            string[] lines;
+            while ((lines = File.ReadAllLines(LeaseFilePathCopy())).Length > 100)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{lines.Length} lines, not compacted");
+                Thread.Sleep(10);
+            }
+            Assert.Equal("# nfv dhcp leases v1", lines[0]);
+            Assert.Equal(2, lines.Skip(1).Select(l => l.Split(' ')[0]).Distinct().Count());
         }
         using var restarted = Start();
         Assert.Equal(2, restarted.Function.Leases.Count);
