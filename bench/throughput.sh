@@ -20,11 +20,14 @@
 #   - 100 lone pings, 20 ms apart: the median round trip
 # and the same through the bare TAP copy loop (two TAPs linked to each other through nfv's worker, no function: the
 # ceiling of any TAP dataplane here), with nfv's and the loop's CPU time a 64-byte frame; then prints medians and the
-# ratios nfv / kernel and nfv / loop. With --soak S, also runs one S-second iperf3
-# through nfv and prints nfv's resident memory and GC counts at start and end.
+# ratios nfv / kernel and nfv / loop. For switch and chain, also through Open vSwitch's userspace datapath
+# (datapath_type=netdev, userspace TSO on, the hosts on OVS's own tap ports; the chain as OpenFlow rules with
+# userspace conntrack NAT), a private ovsdb-server and ovs-vswitchd started here, when openvswitch-switch installs
+# (--no-ovs to leave it out). With --soak S, also runs one S-second iperf3 through nfv and prints nfv's resident
+# memory and GC counts at start and end.
 #
-#   usage: bench/throughput.sh [--function switch|router|nat|vxlan] [--reps N] [--duration S] [--soak S]
-#                              [--nfv-arg --Nfv:Key=value ...]                          (as root)
+#   usage: bench/throughput.sh [--function switch|router|nat|chain|vxlan] [--reps N] [--duration S] [--soak S]
+#                              [--no-ovs] [--nfv-arg --Nfv:Key=value ...]               (as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,8 +36,10 @@ DURATION=5
 SOAK=0
 FUNCTION=switch
 NFV_ARGS=()
+OVS=1
 while (($#)); do
   case "$1" in
+    --no-ovs) OVS=0; shift ;;
     --nfv-arg) NFV_ARGS+=("$2"); shift 2 ;;
     --function) FUNCTION=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
@@ -46,15 +51,25 @@ done
 case "$FUNCTION" in switch|router|nat|chain|vxlan) ;; *) echo "--function must be switch, router, nat, chain or vxlan" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "bench/throughput.sh needs root (namespaces, TAPs, bridges)" >&2; exit 1; }
 command -v iperf3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iperf3 >/dev/null; }
+case "$FUNCTION" in switch|chain) ;; *) OVS=0 ;; esac
+if [ "$OVS" = 1 ] && ! command -v ovs-vswitchd >/dev/null; then
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openvswitch-switch >/dev/null; } ||
+    { echo "openvswitch-switch did not install: no Open vSwitch figures this run" >&2; OVS=0; }
+fi
 
 P="nb$(head -c2 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 WORK=$(mktemp -d)
 NFV_PID=""
 LOOP_PID=""
+OVSDB_PID=""
+VSWITCHD_PID=""
 # nfv runs as a background job, and background jobs of a script ignore SIGINT: stop it with SIGTERM.
 cleanup() {
   for pid in $NFV_PID $LOOP_PID; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  for ns in "$P-bc" "$P-bs" "$P-br" "$P-nc" "$P-ns" "$P-lc" "$P-ls"; do
+  [ -n "$VSWITCHD_PID" ] && { ovs_vsctl --if-exists del-br "$P-ob" 2>/dev/null || true; }
+  for pid in $VSWITCHD_PID $OVSDB_PID; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  ip link delete "$P-ob" 2>/dev/null || true
+  for ns in "$P-bc" "$P-bs" "$P-br" "$P-nc" "$P-ns" "$P-lc" "$P-ls" "$P-oc" "$P-os"; do
     if [ -e "/run/netns/$ns" ]; then
       for pid in $(ip netns pids "$ns"); do kill -9 "$pid" 2>/dev/null || true; done
       ip netns delete "$ns" 2>/dev/null || true
@@ -226,6 +241,61 @@ hosts:
 YAML
 fi
 
+# --- Open vSwitch's userspace datapath: client ns <tap> ovs-vswitchd <tap> server ns, its own ovsdb in $WORK.
+ovs_vsctl() { ovs-vsctl --db="unix:$WORK/ovs/db.sock" "$@"; }
+if [ "$OVS" = 1 ]; then
+  mkdir -p "$WORK/ovs"
+  export OVS_RUNDIR="$WORK/ovs" OVS_LOGDIR="$WORK/ovs" OVS_DBDIR="$WORK/ovs"
+  ovsdb-tool create "$WORK/ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+  ovsdb-server "$WORK/ovs/conf.db" --remote="punix:$WORK/ovs/db.sock" --unixctl="$WORK/ovs/ovsdb.ctl" \
+    --log-file="$WORK/ovs/ovsdb.log" >/dev/null 2>&1 &
+  OVSDB_PID=$!
+  for _ in $(seq 1 50); do [ -S "$WORK/ovs/db.sock" ] && break; sleep 0.1; done
+  ovs_vsctl --no-wait init
+  ovs_vsctl --no-wait set Open_vSwitch . other_config:userspace-tso-enable=true
+  ovs-vswitchd "unix:$WORK/ovs/db.sock" --unixctl="$WORK/ovs/vswitchd.ctl" --log-file="$WORK/ovs/vswitchd.log" >/dev/null 2>&1 &
+  VSWITCHD_PID=$!
+  ovs_vsctl add-br "$P-ob" -- set bridge "$P-ob" datapath_type=netdev fail_mode=secure
+  # OVS makes the tap devices and keeps their descriptors; each then moves into its host's namespace as eth0.
+  ovs_vsctl add-port "$P-ob" "$P-oc" -- set interface "$P-oc" type=tap ofport_request=1 \
+    -- add-port "$P-ob" "$P-os" -- set interface "$P-os" type=tap ofport_request=2
+  for side in c s; do
+    ip netns add "$P-o$side"
+    ip link set "$P-o$side" netns "$P-o$side"
+    ip -n "$P-o$side" link set "$P-o$side" name eth0
+    ip -n "$P-o$side" link set lo up
+    ip -n "$P-o$side" link set eth0 up
+  done
+  ofctl() { ovs-ofctl -O OpenFlow13 "$@" "unix:$WORK/ovs/$P-ob.mgmt" "$WORK/ovs/flows"; }
+  if [ "$FUNCTION" = switch ]; then
+    ip -n "$P-oc" addr add 10.88.0.1/24 dev eth0
+    ip -n "$P-os" addr add 10.88.0.2/24 dev eth0
+    echo "priority=0 actions=NORMAL" >"$WORK/ovs/flows"
+  else
+    # The home router as flows: the client's packets to the server's subnet are committed to conntrack with source
+    # NAT to the router's wan address, the server's answers un-NATed by conntrack; MACs rewritten and TTL decremented
+    # both ways. The hosts know the router's MAC statically, which leaves ARP out of the rules.
+    router_mac=02:00:00:00:88:fe
+    ip -n "$P-oc" addr add 10.88.1.1/24 dev eth0
+    ip -n "$P-os" addr add 10.88.2.1/24 dev eth0
+    ip -n "$P-oc" neigh replace 10.88.1.254 lladdr $router_mac dev eth0 nud permanent
+    ip -n "$P-os" neigh replace 10.88.2.254 lladdr $router_mac dev eth0 nud permanent
+    ip -n "$P-oc" route add default via 10.88.1.254
+    client_mac=$(ip -n "$P-oc" -br link show eth0 | awk '{print $3}')
+    server_mac=$(ip -n "$P-os" -br link show eth0 | awk '{print $3}')
+    cat >"$WORK/ovs/flows" <<FLOWS
+table=0,priority=10,ip,in_port=1,nw_dst=10.88.2.0/24 actions=ct(commit,zone=1,nat(src=10.88.2.254),table=1)
+table=0,priority=10,ip,in_port=2,nw_dst=10.88.2.254 actions=ct(zone=1,nat,table=2)
+table=0,priority=0 actions=drop
+table=1,ip actions=set_field:$router_mac->eth_src,set_field:$server_mac->eth_dst,dec_ttl,output:2
+table=2,priority=10,ct_state=+trk+est,ip actions=set_field:$router_mac->eth_src,set_field:$client_mac->eth_dst,dec_ttl,output:1
+table=2,priority=0 actions=drop
+FLOWS
+  fi
+  ofctl add-flows
+  ip netns exec "$P-oc" ping -c 2 -i 0.2 -W 1 $SERVER >/dev/null || { echo "Open vSwitch's path does not carry a ping" >&2; exit 1; }
+fi
+
 # --- Nfv path: client ns <tap> nfv <tap> server ns
 dotnet "$NFV" run "$WORK/bench.yaml" --Nfv:StatsInterval=00:00:05 --Nfv:Management:Address=127.0.0.1:0 "${NFV_ARGS[@]}" >"$WORK/nfv.out" 2>"$WORK/nfv.err" &
 NFV_PID=$!
@@ -288,6 +358,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 
 : >"$WORK/tcp.bridge"; : >"$WORK/tcp.nfv"; : >"$WORK/tcp.loop"; : >"$WORK/udp.bridge"; : >"$WORK/udp.nfv"; : >"$WORK/udp.loop"
 : >"$WORK/ping.bridge"; : >"$WORK/ping.nfv"; : >"$WORK/ping.loop"; : >"$WORK/cpu.nfv"; : >"$WORK/cpu.loop"
+: >"$WORK/tcp.ovs"; : >"$WORK/udp.ovs"; : >"$WORK/ping.ovs"; : >"$WORK/cpu.ovs"
 for rep in $(seq 1 "$REPS"); do
   ping_run "$P-bc" >>"$WORK/ping.bridge"
   ping_run "$P-nc" >>"$WORK/ping.nfv"
@@ -298,10 +369,15 @@ for rep in $(seq 1 "$REPS"); do
   udp_run "$P-bc" "$P-bs" | cut -d' ' -f1 >>"$WORK/udp.bridge"
   read -r fps cpu < <(udp_run "$P-nc" "$P-ns" "$SERVER" "$NFV_PID"); echo "$fps" >>"$WORK/udp.nfv"; echo "$cpu" >>"$WORK/cpu.nfv"
   read -r fps cpu < <(udp_run "$P-lc" "$P-ls" 10.88.0.2 "$LOOP_PID"); echo "$fps" >>"$WORK/udp.loop"; echo "$cpu" >>"$WORK/cpu.loop"
-  echo "rep $rep: tcp kernel $(tail -1 "$WORK/tcp.bridge") nfv $(tail -1 "$WORK/tcp.nfv") loop $(tail -1 "$WORK/tcp.loop") bit/s;" \
-       "udp64 kernel $(tail -1 "$WORK/udp.bridge") nfv $(tail -1 "$WORK/udp.nfv") loop $(tail -1 "$WORK/udp.loop") frames/s;" \
-       "cpu/frame nfv $(tail -1 "$WORK/cpu.nfv") loop $(tail -1 "$WORK/cpu.loop") µs;" \
-       "ping kernel $(tail -1 "$WORK/ping.bridge") nfv $(tail -1 "$WORK/ping.nfv") loop $(tail -1 "$WORK/ping.loop") µs"
+  if [ "$OVS" = 1 ]; then
+    ping_run "$P-oc" >>"$WORK/ping.ovs"
+    tcp_run "$P-oc" "$P-os" >>"$WORK/tcp.ovs"
+    read -r fps cpu < <(udp_run "$P-oc" "$P-os" "$SERVER" "$VSWITCHD_PID"); echo "$fps" >>"$WORK/udp.ovs"; echo "$cpu" >>"$WORK/cpu.ovs"
+  fi
+  echo "rep $rep: tcp kernel $(tail -1 "$WORK/tcp.bridge") nfv $(tail -1 "$WORK/tcp.nfv") loop $(tail -1 "$WORK/tcp.loop") ovs $(tail -1 "$WORK/tcp.ovs") bit/s;" \
+       "udp64 kernel $(tail -1 "$WORK/udp.bridge") nfv $(tail -1 "$WORK/udp.nfv") loop $(tail -1 "$WORK/udp.loop") ovs $(tail -1 "$WORK/udp.ovs") frames/s;" \
+       "cpu/frame nfv $(tail -1 "$WORK/cpu.nfv") loop $(tail -1 "$WORK/cpu.loop") ovs $(tail -1 "$WORK/cpu.ovs") µs;" \
+       "ping kernel $(tail -1 "$WORK/ping.bridge") nfv $(tail -1 "$WORK/ping.nfv") loop $(tail -1 "$WORK/ping.loop") ovs $(tail -1 "$WORK/ping.ovs") µs"
 done
 
 tb=$(median <"$WORK/tcp.bridge"); tn=$(median <"$WORK/tcp.nfv"); tl=$(median <"$WORK/tcp.loop")
@@ -316,6 +392,15 @@ awk -v tb="$tb" -v tn="$tn" -v tl="$tl" -v ub="$ub" -v un="$un" -v ul="$ul" -v p
   printf "  UDP 64-byte     kernel %8.0f fps     nfv %8.0f fps     loop %8.0f fps     nfv/kernel %.2f   nfv/loop %.2f\n", ub, un, ul, un / ub, un / ul
   printf "  CPU a 64-byte frame                     nfv %6.2f µs        loop %6.2f µs        nfv/loop %.2f (lower is better)\n", cn, cl, cn / cl
   printf "  ping (lone)     kernel %8.0f µs      nfv %8.0f µs      loop %8.0f µs      nfv/kernel %.2f   nfv/loop %.2f (lower is better)\n", pb, pn, pl, pn / pb, pn / pl }'
+if [ "$OVS" = 1 ]; then
+  to=$(median <"$WORK/tcp.ovs"); uo=$(median <"$WORK/udp.ovs"); po=$(median <"$WORK/ping.ovs"); co=$(median <"$WORK/cpu.ovs")
+  echo "Open vSwitch userspace (netdev datapath, userspace TSO, tap ports), same runs:"
+  awk -v tn="$tn" -v to="$to" -v un="$un" -v uo="$uo" -v pn="$pn" -v po="$po" -v cn="$cn" -v co="$co" 'BEGIN {
+    printf "  TCP 1 stream    ovs %6.2f Gbit/s   nfv/ovs %.2f\n", to / 1e9, tn / to
+    printf "  UDP 64-byte     ovs %8.0f fps     nfv/ovs %.2f\n", uo, un / uo
+    printf "  CPU a frame     ovs %6.2f µs        nfv/ovs %.2f (lower is better)\n", co, cn / co
+    printf "  ping (lone)     ovs %8.0f µs      nfv/ovs %.2f (lower is better)\n", po, pn / po }'
+fi
 
 if [ "$SOAK" -gt 0 ]; then
   echo
