@@ -12,18 +12,21 @@
 # DURATION seconds with 60000 simulated clients (-R), REPS times, interleaved. Prints the median achieved
 # exchanges/s and drop ratio per server and rate.
 #
-#   usage: bench/dhcp.sh [--rates "1000 2000 4000"] [--duration S] [--reps N]            (as root)
+#   usage: bench/dhcp.sh [--rates "1000 2000 4000"] [--duration S] [--reps N] [--table FILE]   (as root)
+# --table FILE appends the medians to FILE as a Markdown table (bench/all.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RATES="500 1000 2000 4000"
 DURATION=5
 REPS=3
+TABLE=""
 while (($#)); do
   case "$1" in
     --rates) RATES=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
+    --table) TABLE=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -148,10 +151,13 @@ done
 echo
 echo "DHCP 4-way exchanges per second (perfdhcp, relayed, ${DURATION}s per run, median of $REPS; $(nproc) cores, $(uname -r)):"
 printf "  %-8s %18s %18s %18s %10s\n" "offered" "nfv (drop%)" "kea (drop%)" "dnsmasq (drop%)" "nfv/kea"
+[ -z "$TABLE" ] || { echo "| offered / s | nfv (no ACK) | Kea (no ACK) | dnsmasq (no ACK) | nfv / Kea |"; echo "| ---: | ---: | ---: | ---: | ---: |"; } >>"$TABLE"
 for rate in $RATES; do
   n=$(cut -d' ' -f2 "$WORK/nfv.$rate" | median); nd=$(cut -d' ' -f3 "$WORK/nfv.$rate" | median)
   k=$(cut -d' ' -f2 "$WORK/kea.$rate" | median); kd=$(cut -d' ' -f3 "$WORK/kea.$rate" | median)
   d=$(cut -d' ' -f2 "$WORK/dnsmasq.$rate" | median); dd=$(cut -d' ' -f3 "$WORK/dnsmasq.$rate" | median)
   awk -v r="$rate" -v n="$n" -v nd="$nd" -v k="$k" -v kd="$kd" -v d="$d" -v dd="$dd" \
     'BEGIN { printf "  %-8s %10.0f (%4.1f) %10.0f (%4.1f) %10.0f (%4.1f) %10.2f\n", r, n, nd, k, kd, d, dd, (k > 0 ? n / k : 0) }'
+  [ -z "$TABLE" ] || awk -v r="$rate" -v n="$n" -v nd="$nd" -v k="$k" -v kd="$kd" -v d="$d" -v dd="$dd" \
+    'BEGIN { printf "| %s | %.0f (%.1f%%) | %.0f (%.1f%%) | %.0f (%.1f%%) | **%.2f** |\n", r, n, nd, k, kd, d, dd, (k > 0 ? n / k : 0) }' >>"$TABLE"
 done

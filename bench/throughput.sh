@@ -27,7 +27,8 @@
 # memory and GC counts at start and end.
 #
 #   usage: bench/throughput.sh [--function switch|router|nat|chain|vxlan] [--reps N] [--duration S] [--soak S]
-#                              [--no-ovs] [--nfv-arg --Nfv:Key=value ...]               (as root)
+#                              [--no-ovs] [--table FILE] [--nfv-arg --Nfv:Key=value ...]  (as root)
+# --table FILE appends this run's medians to FILE as one Markdown table row (bench/all.sh writes the header).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,9 +38,11 @@ SOAK=0
 FUNCTION=switch
 NFV_ARGS=()
 OVS=1
+TABLE=""
 while (($#)); do
   case "$1" in
     --no-ovs) OVS=0; shift ;;
+    --table) TABLE=$2; shift 2 ;;
     --nfv-arg) NFV_ARGS+=("$2"); shift 2 ;;
     --function) FUNCTION=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
@@ -400,6 +403,17 @@ if [ "$OVS" = 1 ]; then
     printf "  UDP 64-byte     ovs %8.0f fps     nfv/ovs %.2f\n", uo, un / uo
     printf "  CPU a frame     ovs %6.2f µs        nfv/ovs %.2f (lower is better)\n", co, cn / co
     printf "  ping (lone)     ovs %8.0f µs      nfv/ovs %.2f (lower is better)\n", po, pn / po }'
+fi
+
+if [ -n "$TABLE" ]; then
+  [ "$OVS" = 1 ] || { to=""; uo=""; }
+  awk -v f="$FUNCTION" -v k="$KERNEL" -v tb="$tb" -v tn="$tn" -v tl="$tl" -v to="$to" -v ub="$ub" -v un="$un" -v ul="$ul" \
+      -v uo="$uo" -v cn="$cn" -v cl="$cl" -v pb="$pb" -v pn="$pn" 'BEGIN {
+    ovs_t = to == "" ? "-" : sprintf("%.2f", to / 1e9); ovs_tr = to == "" ? "-" : sprintf("**%.2f**", tn / to)
+    ovs_u = uo == "" ? "-" : sprintf("%.0f", uo / 1e3); ovs_ur = uo == "" ? "-" : sprintf("**%.2f**", un / uo)
+    printf "| %s (%s) | %.2f / %.2f / %s / %.2f | **%.2f** | **%.2f** | %s | %.0f / %.0f / %s / %.0f | **%.2f** | **%.2f** | %s | %.2f | %.0f / %.0f | **%.2f** |\n",
+      f, k, tb / 1e9, tl / 1e9, ovs_t, tn / 1e9, tn / tb, tn / tl, ovs_tr, ub / 1e3, ul / 1e3, ovs_u, un / 1e3, un / ub, un / ul, ovs_ur,
+      cn / cl, pb, pn, pn / pb }' >>"$TABLE"
 fi
 
 if [ "$SOAK" -gt 0 ]; then

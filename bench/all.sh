@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Every end-to-end figure in one sitting, side by side, as Markdown tables: each path of bench/throughput.sh (the switch,
+# the router, the NAT, the home-router chain, VXLAN) against its kernel twin, the bare TAP copy loop and, for switch
+# and chain, Open vSwitch's userspace datapath; then bench/dhcp.sh (nfv against Kea and dnsmasq under perfdhcp).
+# Absolute rates move between sittings; the ratios within one are the figures to read (bench/README.md).
+#
+#   usage: bench/all.sh [--reps N] [--duration S] [--out FILE]      (as root; about 20 minutes with the defaults)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REPS=3
+DURATION=3
+OUT="bench/results-$(date -u +%Y-%m-%d).md"
+while (($#)); do
+  case "$1" in
+    --reps) REPS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "bench/all.sh needs root (namespaces, TAPs, bridges)" >&2; exit 1; }
+
+{
+  echo "# End-to-end figures, $(date -u '+%Y-%m-%d %H:%M') UTC"
+  echo
+  echo "$(nproc) cores, Linux $(uname -r); medians of $REPS interleaved runs of ${DURATION} s. kernel / loop / ovs / **nfv**:"
+  echo "the kernel doing the same job, the bare TAP copy loop, Open vSwitch userspace (where it applies), nfv."
+  echo
+  echo "| path (kernel twin) | TCP Gbit/s | nfv / kernel | nfv / loop | nfv / ovs | 64-byte k frames/s | nfv / kernel | nfv / loop | nfv / ovs | CPU a frame nfv / loop | lone ping µs kernel / nfv | nfv / kernel |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+} >"$OUT"
+for function in switch router nat chain vxlan; do
+  echo "== $function" >&2
+  bench/throughput.sh --function "$function" --reps "$REPS" --duration "$DURATION" --table "$OUT" >&2
+done
+{
+  echo
+  echo "DHCP 4-way exchanges a second, perfdhcp as a relay, 60,000 clients (the share of DISCOVERs that got no ACK):"
+  echo
+} >>"$OUT"
+echo "== dhcp" >&2
+bench/dhcp.sh --rates "2000 4000 8000 12000 16000" --reps "$REPS" --duration 5 --table "$OUT" >&2
+cat "$OUT"
