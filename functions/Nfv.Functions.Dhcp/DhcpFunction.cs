@@ -385,8 +385,8 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
         }
     }
 
-    // The batch's lease changes go to the disk's thread, and its ACKs wait for them — for the lines last handed over
-    // when the batch changed nothing, since the lease an ACK confirms may still be on its way.
+    // The batch's lease changes go to the disk's thread, and its ACKs wait for them (for the lines handed over last when
+    // the batch changed nothing: the lease an ACK confirms may still be on its way).
     private void HoldForDisk(LeaseFile file, Emitter emit)
     {
         long ticket = file.Submit();

@@ -63,12 +63,6 @@ public sealed class LeaseFile : IDisposable
     public int LinesSinceCompaction => _linesSinceCompaction;
 
     /// <summary>
-    /// The ticket of the last lines handed to the writer: an ACK for a lease whose line went with them leaves once this
-    /// ticket's outcome is in. 0 before any.
-    /// </summary>
-    public long LastLinesTicket => _lastLinesTicket;
-
-    /// <summary>
     /// Opens (or creates) the lease file at <paramref name="path"/>, exclusively, and reads the records in it.
     /// Lines that cannot be read are listed by number in <paramref name="unreadableLines"/> and skipped, never fatal; a
     /// torn last line is also cut off the file.
@@ -150,8 +144,9 @@ public sealed class LeaseFile : IDisposable
     }
 
     /// <summary>
-    /// Hands the queued lines to the writer and returns their ticket (<see cref="LastLinesTicket"/>, unchanged when
-    /// nothing was queued). Their outcome comes back through <see cref="TryTakeOutcome"/>.
+    /// Hands the queued lines to the writer and returns their ticket; when nothing was queued, the ticket of the lines
+    /// handed over last (0 before any), since a lease an ACK confirms may have gone with them. The outcome comes back
+    /// through <see cref="TryTakeOutcome"/>.
     /// </summary>
     public long Submit()
     {
@@ -167,9 +162,9 @@ public sealed class LeaseFile : IDisposable
     /// <summary>
     /// Replaces the file with one holding only <paramref name="leases"/> (those on disk: bound, released, expired,
     /// declined): the writer writes them to <c>PATH.tmp</c>, flushes it to disk and renames it over the file, after the
-    /// lines handed over before (queued lines are handed over first). Returns the compaction's ticket.
+    /// lines handed over before (queued lines are handed over first). A failure comes back as an outcome.
     /// </summary>
-    public long Compact(IEnumerable<Lease> leases)
+    public void Compact(IEnumerable<Lease> leases)
     {
         ArgumentNullException.ThrowIfNull(leases);
         Submit();
@@ -184,7 +179,7 @@ public sealed class LeaseFile : IDisposable
             }
         }
         _linesSinceCompaction = lines;
-        return Enqueue(Encoding.UTF8.GetBytes(text.ToString()), compaction: true);
+        Enqueue(Encoding.UTF8.GetBytes(text.ToString()), compaction: true);
     }
 
     /// <summary>Takes the next outcome, in ticket order; false when the writer has none ready. Never blocks.</summary>

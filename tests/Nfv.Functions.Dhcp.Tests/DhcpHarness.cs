@@ -33,8 +33,10 @@ internal sealed class DhcpHarness : IDisposable
 
     public static readonly Ipv4Address Server = Ipv4Address.Parse("10.0.0.2");
 
-    public DhcpHarness(string config = DefaultConfig, string? stateDirectory = null, FakeTimeProvider? time = null, LeaseFile? leaseFile = null)
+    public DhcpHarness(string config = DefaultConfig, string? stateDirectory = null, FakeTimeProvider? time = null, LeaseFile? leaseFile = null,
+        int packets = 64)
     {
+        Emit = new RecordingEmitter(new PacketPool(packets));
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Blueprint = Define(config);
         var context = new FunctionBuildContext("dhcp", [true], Time, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
@@ -52,7 +54,7 @@ internal sealed class DhcpHarness : IDisposable
 
     public DhcpFunction Function { get; }
 
-    public RecordingEmitter Emit { get; } = new(new PacketPool(64));
+    public RecordingEmitter Emit { get; }
 
     public MacAddress ServerMac => Blueprint.Options.Mac;
 

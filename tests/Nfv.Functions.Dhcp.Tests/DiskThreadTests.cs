@@ -113,6 +113,46 @@ public sealed class DiskThreadTests : IDisposable
         Assert.Contains($"{address} bound ", _disk.Flushed);
     }
 
+    [Fact]
+    public async Task Past_the_held_ack_bound_the_server_waits_for_the_disk_rather_than_hold_more()
+    {
+        const int clients = DhcpFunction.MaxHeldAcks + 32;
+        var disk = new StallingDisk();
+        using var dhcp = new DhcpHarness("""
+            dhcp: { kind: dhcp, address: 10.0.0.2/16, pool: 10.0.1.0-10.0.1.255, router: 10.0.0.1, lease: 1h }
+            """, leaseFile: LeaseFile.Over(disk, Path.Combine(_directory, "wide.leases")), packets: 2 * clients);
+        var macs = Enumerable.Range(0, clients).Select(i => FrameBuilder.Mac(0x1000 + i)).ToList();
+        var offered = macs.ToDictionary(mac => mac, mac =>
+        {
+            dhcp.Emit.Clear();
+            dhcp.Emit.Send(dhcp.Function, 0, Client(Discover, mac));
+            return DhcpFrames.Decode(Assert.Single(dhcp.Emit.Sent).Frame).Yiaddr;
+        });
+        dhcp.Emit.Clear();
+        disk.Stall();
+
+        // REQUESTs in batches of 16 while the disk is stalled: held up to the bound, then the batch that would pass it
+        // waits in Process until the disk goes on (let go after 300 ms).
+        var resume = Task.Delay(300).ContinueWith(_ => disk.Resume(), TaskScheduler.Default);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        int mostHeld = 0;
+        foreach (var batch in macs.Chunk(16))
+        {
+            var packets = batch.Select(mac => dhcp.Emit.Rent(
+                Client(Request, mac, options: [Address(50, offered[mac]), Address(54, "10.0.0.2")]), 0)).ToArray();
+            dhcp.Emit.Process(dhcp.Function, packets);
+            mostHeld = Math.Max(mostHeld, dhcp.Function.AcksWaitingForDisk);
+        }
+        var waited = watch.Elapsed;
+        await resume;
+        DhcpHarness.AwaitDisk(dhcp.Function, dhcp.Emit);
+
+        Assert.InRange(mostHeld, DhcpFunction.MaxHeldAcks - 16, DhcpFunction.MaxHeldAcks);
+        Assert.True(waited >= TimeSpan.FromMilliseconds(250), $"the server never waited for the disk ({waited.TotalMilliseconds:F0} ms)");
+        Assert.Equal(clients, dhcp.Emit.Sent.Count(s => DhcpFrames.Decode(s.Frame).Type == 5));
+        Assert.All(offered.Values, address => Assert.Contains($"{address} bound ", disk.Flushed));
+    }
+
     /// <summary>
     /// A journal in memory whose flush can be held back (the disk is slow) or made to fail once (the disk is full);
     /// <see cref="Flushed"/> is what a flush has made durable.
