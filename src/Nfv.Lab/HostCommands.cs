@@ -69,7 +69,8 @@ public sealed class HostCommands : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["PATH"] = string.Join(':', LinuxMachineProbe.DefaultProgramDirectories);
-        foreach (var argument in (string[])["-c", "ns=$0 command=$1; shift 2; for f; do echo $$ > \"$f\" || exit 125; done; exec ip netns exec \"$ns\" /bin/sh -c \"$command\"",
+        start.Environment[LabLeftovers.OwnerVariable] = LabLeftovers.OwnerMark; // so a run after a kill -9 can end it
+        foreach (var argument in (string[])["-c", "ns=$0 command=$1; shift; for f; do echo $$ > \"$f\" || exit 125; done; exec ip netns exec \"$ns\" /bin/sh -c \"$command\"",
             _host.Name, command, .. _cgroup?.ProcessFiles ?? []])
         {
             start.ArgumentList.Add(argument);

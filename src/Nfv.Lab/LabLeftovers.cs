@@ -2,21 +2,29 @@ namespace Nfv.Lab;
 
 /// <summary>
 /// What a run of a topology leaves behind if it is killed (SIGKILL, a power cut): its hosts' namespaces, with its DHCP
-/// clients still running inside, and its VM hosts' guests. A running nfv keeps a note in its state folder (<c>STATE/TOPOLOGY/lab-namespaces</c>:
+/// clients and its hosts' <c>exec</c> commands still running inside, and its VM hosts' guests. A running nfv keeps a note in its state folder (<c>STATE/TOPOLOGY/lab-namespaces</c>:
 /// its process id and start time, then the hosts' namespaces); the next run of the topology finds the note of a
-/// process that is gone, removes those namespaces and the clients it left, and starts as on a clean machine.
+/// process that is gone, removes those namespaces and the processes it left, and starts as on a clean machine.
 /// </summary>
 public static class LabLeftovers
 {
+    /// <summary>
+    /// The environment variable a host's commands are started with (<see cref="OwnerMark"/>), which their children
+    /// inherit: how the next run tells the processes a killed nfv started from those a user started in its namespaces.
+    /// </summary>
+    public const string OwnerVariable = "NFV_LAB_OWNER";
+
     private const string FileName = "lab-namespaces";
     private static readonly string[] DhcpClientPrograms = ["dhclient", "udhcpc", "busybox", "dhcpcd"];
+
+    /// <summary>This process as the note names it: its id and start time, which no later process shares.</summary>
+    public static string OwnerMark { get; } = $"{Environment.ProcessId} {StartTime(Environment.ProcessId)}";
 
     /// <summary>Notes that this process is about to make <paramref name="namespaces"/>.</summary>
     public static void Record(string stateDirectory, IEnumerable<string> namespaces)
     {
         Directory.CreateDirectory(stateDirectory);
-        int pid = Environment.ProcessId;
-        File.WriteAllLines(Path.Combine(stateDirectory, FileName), [$"{pid} {StartTime(pid)}", .. namespaces]);
+        File.WriteAllLines(Path.Combine(stateDirectory, FileName), [OwnerMark, .. namespaces]);
     }
 
     /// <summary>Removes the note: this run removed what it made.</summary>
@@ -24,7 +32,7 @@ public static class LabLeftovers
 
     /// <summary>
     /// When the note is from a process that no longer runs, removes the namespaces it lists that still exist (after
-    /// ending, inside each, the DHCP clients that process left orphaned) and the note. Returns the namespaces removed
+    /// ending, inside each, the DHCP clients and host commands that process left orphaned) and the note. Returns the namespaces removed
     /// and the process that left them; nothing when there is no note or its process still runs (another nfv).
     /// </summary>
     public static (IReadOnlyList<string> Removed, int Pid) Clean(string stateDirectory)
@@ -53,7 +61,7 @@ public static class LabLeftovers
         EndOrphanedGuests(stateDirectory);
         foreach (var name in lines.Skip(1).Where(n => n.Length > 0 && NetworkNamespace.Identity(n) is not null))
         {
-            EndOrphanedClients(name);
+            EndOrphans(name, lines[0]);
             if (IpCommand.TryRun("netns", "delete", name))
             {
                 removed.Add(name);
@@ -64,18 +72,35 @@ public static class LabLeftovers
     }
 
     /// <summary>
-    /// The DHCP clients inside <paramref name="name"/>: the killed nfv started them (a lab host's client is nfv's), and
-    /// nothing else would stop them now. Other processes a user started inside are left alone, as a clean stop does.
+    /// What the killed nfv (<paramref name="owner"/>, its mark) started inside <paramref name="name"/> and nothing else
+    /// would stop now: the DHCP clients (a lab host's client is nfv's) and the host's commands with all they started (they
+    /// carry the owner's mark in their environment). Other processes a user started inside are left alone, as a clean
+    /// stop does.
     /// </summary>
-    private static void EndOrphanedClients(string name)
+    private static void EndOrphans(string name, string owner)
     {
         var pids = IpCommand.RunAsync(["netns", "pids", name]).GetAwaiter().GetResult();
+        string mark = $"{OwnerVariable}={owner}";
         foreach (var line in pids.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (int.TryParse(line.Trim(), out int pid) && ReadStat(pid) is { } stat && DhcpClientPrograms.Contains(stat.Command))
+            if (int.TryParse(line.Trim(), out int pid) &&
+                ((ReadStat(pid) is { } stat && DhcpClientPrograms.Contains(stat.Command)) || EnvironmentOf(pid).Contains(mark)))
             {
                 Interop.Kill(pid, Interop.SIGKILL);
             }
+        }
+    }
+
+    // A process's environment, one NAME=value a string; empty when it is gone or unreadable.
+    private static string[] EnvironmentOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
         }
     }
 

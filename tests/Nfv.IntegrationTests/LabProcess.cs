@@ -15,6 +15,9 @@ public sealed class LabProcess : IAsyncDisposable
 
     private LabProcess(Process process) => _process = process;
 
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>
     /// Whether process <paramref name="pid"/> is alive and not a zombie (an ended process its parent's parent has not
     /// reaped yet: PID 1 may be slow to), such as a program nfv started and should have ended.
