@@ -27,8 +27,17 @@ public static class LabLeftovers
         File.WriteAllLines(Path.Combine(stateDirectory, FileName), [OwnerMark, .. namespaces]);
     }
 
-    /// <summary>Removes the note: this run removed what it made.</summary>
-    public static void Forget(string stateDirectory) => File.Delete(Path.Combine(stateDirectory, FileName));
+    /// <summary>Removes the note: this run removed what it made. Nothing to do when the folder went with it (removed by hand).</summary>
+    public static void Forget(string stateDirectory)
+    {
+        try
+        {
+            File.Delete(Path.Combine(stateDirectory, FileName));
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
 
     /// <summary>
     /// When the note is from a process that no longer runs, removes the namespaces it lists that still exist (after
