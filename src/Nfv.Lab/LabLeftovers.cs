@@ -2,9 +2,10 @@ namespace Nfv.Lab;
 
 /// <summary>
 /// What a run of a topology leaves behind if it is killed (SIGKILL, a power cut): its hosts' namespaces, with its DHCP
-/// clients and its hosts' <c>exec</c> commands still running inside, and its VM hosts' guests. A running nfv keeps a note in its state folder (<c>STATE/TOPOLOGY/lab-namespaces</c>:
-/// its process id and start time, then the hosts' namespaces); the next run of the topology finds the note of a
-/// process that is gone, removes those namespaces and the processes it left, and starts as on a clean machine.
+/// clients and its hosts' <c>exec</c> commands still running inside, and its VM hosts' guests. A running nfv keeps a
+/// note in its state folder (<c>STATE/TOPOLOGY/lab-namespaces</c>: its process id and start time, then the hosts'
+/// namespaces); the next run of the topology finds the note of a process that is gone, removes those namespaces and
+/// the processes it left, and starts as on a clean machine.
 /// </summary>
 public static class LabLeftovers
 {
@@ -41,8 +42,9 @@ public static class LabLeftovers
 
     /// <summary>
     /// When the note is from a process that no longer runs, removes the namespaces it lists that still exist (after
-    /// ending, inside each, the DHCP clients and host commands that process left orphaned) and the note. Returns the namespaces removed
-    /// and the process that left them; nothing when there is no note or its process still runs (another nfv).
+    /// ending, inside each, the DHCP clients and host commands that process left orphaned) and the note. Returns the
+    /// namespaces removed and the process that left them; nothing when there is no note or its process still runs
+    /// (another nfv).
     /// </summary>
     public static (IReadOnlyList<string> Removed, int Pid) Clean(string stateDirectory)
     {
