@@ -4,7 +4,7 @@
 # and chain, Open vSwitch's userspace datapath; then bench/dhcp.sh (nfv against Kea and dnsmasq under perfdhcp).
 # Absolute rates move between sittings; the ratios within one are the figures to read (bench/README.md).
 #
-#   usage: bench/all.sh [--reps N] [--duration S] [--out FILE]      (as root; about 25 minutes with the defaults)
+#   usage: bench/all.sh [--reps N] [--duration S] [--out FILE]      (as root; about 15 minutes with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
