@@ -54,7 +54,8 @@ public sealed partial class PacketGraph : IDisposable
     /// <summary>
     /// Takes over what <paramref name="previous"/> counted and asked for, for every function instance and port both
     /// graphs run (matched by reference, whatever their indices): drop and processing counters, a pending timer request
-    /// (<see cref="Emitter.WakeAt"/>), packets a port received unlinked, the graph's own drops, and an armed trace.
+    /// (<see cref="Emitter.WakeAt"/>), packets a port received unlinked, the graph's own drops, and an armed trace (one
+    /// that follows a port goes on following it under its new index, and ends if the port is gone).
     /// Called when <c>nfv apply</c> replaces a graph, on the worker thread, before this graph runs.
     /// </summary>
     public void CarryOver(PacketGraph previous)
@@ -86,6 +87,16 @@ public sealed partial class PacketGraph : IDisposable
         }
         previous.Drops.CopyTo(Drops, 0);
         _trace = previous._trace;
+        if (_trace is { IngressPort: >= 0 } trace)
+        {
+            var followed = previous._ports[trace.IngressPort].Port;
+            trace.IngressPort = Array.FindIndex(_ports, p => ReferenceEquals(p.Port, followed));
+            if (trace.IngressPort < 0)
+            {
+                trace.End(); // its port was removed: nothing more will arrive on it
+                _trace = null;
+            }
+        }
     }
 
     /// <summary>The functions, by index.</summary>

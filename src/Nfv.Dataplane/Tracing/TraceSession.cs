@@ -35,8 +35,11 @@ public sealed class TraceSession
     /// <summary>Which frames it traces.</summary>
     public TraceFilter Filter { get; }
 
-    /// <summary>Only frames received on this external port (by index); -1 for any.</summary>
-    public int IngressPort { get; }
+    /// <summary>
+    /// Only frames received on this external port (by index); -1 for any. The index follows the port when
+    /// <c>nfv apply</c> gives it another (<see cref="Graph.PacketGraph.CarryOver"/>).
+    /// </summary>
+    public int IngressPort { get; internal set; }
 
     /// <summary>Finished traces, in the order the frames were received; completes when the session ends.</summary>
     public ChannelReader<PacketTrace> Traces => _traces.Reader;

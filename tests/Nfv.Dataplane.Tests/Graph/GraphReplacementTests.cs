@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
+using Nfv.Dataplane.Tracing;
 using Nfv.Testing;
 
 namespace Nfv.Dataplane.Tests.Graph;
@@ -85,6 +86,42 @@ public sealed class GraphReplacementTests : IDisposable
         Assert.Same(worker.Graph.Ports[1].Port, a);
         Assert.Same(previous.Ports[0].Port, a);
         Assert.Null(worker.Fault);
+    }
+
+    [Fact]
+    public async Task A_trace_on_a_port_follows_it_to_its_new_index_and_ends_when_the_port_is_removed()
+    {
+        var (a, peerA) = Wire("a");
+        var (b, _) = Wire("b");
+        var (c, peerC) = Wire("c");
+        using var worker = new PipelineWorker(Linked((a, b)), TimeProvider.System, NullLogger.Instance);
+        worker.Start();
+        var session = new TraceSession(5, ingressPort: 0); // `nfv trace ... in a`: a is port 0
+        await worker.InvokeAsync(() => { worker.Graph.ArmTrace(session); return true; }).WaitAsync(TimeSpan.FromSeconds(5));
+
+        // c first, a second (as nfv apply builds it: the new graph takes over the old one's state).
+        await worker.ReplaceGraphAsync(old => Carried(old, Linked((c, a)))).WaitAsync(TimeSpan.FromSeconds(5));
+        var fromC = FrameBuilder.Ethernet(FrameBuilder.Mac(1), FrameBuilder.Mac(3));
+        var fromA = FrameBuilder.Ethernet(FrameBuilder.Mac(3), FrameBuilder.Mac(1));
+        Send(peerC, Path.Combine(_directory, "c.sock"), fromC);
+        Assert.Equal(fromC, Receive(peerA));
+        Send(peerA, Path.Combine(_directory, "a.sock"), fromA);
+        Assert.Equal(fromA, Receive(peerC));
+
+        // The first trace is a's frame: c's, now on a's old index 0, was not traced.
+        var trace = await session.Traces.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("a", trace.Port);
+
+        // a leaves the lab: the trace ends rather than follow whatever port takes its index.
+        await worker.ReplaceGraphAsync(old => Carried(old, Linked((b, c)))).WaitAsync(TimeSpan.FromSeconds(5));
+        await session.Traces.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Null(worker.Graph.ArmedTrace);
+    }
+
+    private static PacketGraph Carried(PacketGraph old, PacketGraph next)
+    {
+        next.CarryOver(old);
+        return next;
     }
 
     [Fact]
