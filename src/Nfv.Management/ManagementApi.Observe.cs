@@ -176,11 +176,21 @@ public static partial class ManagementApi
         // The worker copies frames into the capture's ring; this request drains the ring into a buffer and sends it.
         var buffer = new MemoryStream();
         var capture = new LinkCapture(link.ToString(), PcapWriter.Create(buffer, link.ToString()), TimeProvider.System);
-        await worker.InvokeAsync(() =>
+        bool attached = await worker.InvokeAsync(() =>
         {
+            if (worker.Graph != graph)
+            {
+                return false; // nfv apply replaced the graph since the link was looked up: its indices may name another
+            }
             graph.AttachCapture(a, b, capture);
             return true;
         });
+        if (!attached)
+        {
+            capture.Dispose();
+            await Error(context, StatusCodes.Status409Conflict, "the lab changed (nfv apply) while the capture started; try again");
+            return;
+        }
         ManagementLog.RuntimeCaptureStarted(logger, link.ToString(), context.Connection.RemoteIpAddress?.ToString());
         long sent = 0;
         try
@@ -188,7 +198,7 @@ public static partial class ManagementApi
             context.Response.ContentType = "application/vnd.tcpdump.pcap";
             context.Response.Headers["X-Nfv-Link"] = link.ToString();
             await SendAsync(); // the pcap file header: the client knows the capture is attached
-            while (sent < count && !ended.IsCancellationRequested)
+            while (sent < count && !ended.IsCancellationRequested && !capture.LinkRemoved)
             {
                 int drained = capture.Drain((int)Math.Min(count - sent, int.MaxValue));
                 sent += drained;
@@ -208,7 +218,8 @@ public static partial class ManagementApi
         }
         finally
         {
-            await worker.InvokeAsync(() => graph.DetachCapture(a, b, capture));
+            // From the graph that runs now: nfv apply may have replaced the one it was attached to, carrying it along.
+            await worker.InvokeAsync(() => worker.Graph.DetachCapture(capture));
             if (!context.RequestAborted.IsCancellationRequested && sent < count)
             {
                 // Stopping: what the ring still holds is sent before the stream ends.

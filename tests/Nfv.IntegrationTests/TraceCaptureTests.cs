@@ -52,6 +52,44 @@ public class TraceCaptureTests
     }
 
     [PrivilegedFact]
+    public async Task A_capture_running_across_nfv_apply_goes_on_recording_its_link()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), h3 = lab.Host("h3");
+        string t1 = lab.Tap("t1"), t2 = lab.Tap("t2"), t3 = lab.Tap("t3");
+        // The second file adds a port, a host and a link to the switch before p2: the switch is rebuilt with three ports.
+        string Topology(bool third) => $$"""
+            name: observe-apply
+            functions:
+              lan: { kind: switch }
+            ports:
+              p1: { tap: {{t1}} }
+              {{(third ? $"p3: {{ tap: {t3} }}" : "")}}
+              p2: { tap: {{t2}} }
+            links: [ [p1, lan], {{(third ? "[p3, lan], " : "")}}[p2, lan] ]
+            hosts:
+              {{h1}}: { port: p1, address: 10.84.0.1/24 }
+              {{h2}}: { port: p2, address: 10.84.0.2/24 }
+              {{(third ? $"{h3}: {{ port: p3, address: 10.84.0.3/24 }}" : "")}}
+            """;
+        var nfv = await lab.RunAsync(lab.WriteTopology("observe.yaml", Topology(third: false)));
+        string address = (await nfv.ManagementUrlAsync()).Authority;
+        var file = Path.Combine(lab.Directory, "p2.pcap");
+        var capture = lab.StartNfv("capture", "lan.p2", "-w", file, "--count", "6", "--address", address);
+        await capture.WaitForErrorAsync("capturing link p2 <-> lan.p2", Wait);
+
+        var applied = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "apply", lab.WriteTopology("observe2.yaml", Topology(third: true)), "--address", address], Wait);
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        var ping = await Ping.RunAsync(h1, "10.84.0.2", count: 4);
+        Assert.True(ping.ExitCode == 0, ping.ToString());
+
+        // Every frame it wrote crossed after the apply (the hosts were quiet before): ARP, then the pings.
+        Assert.Equal(0, await capture.WaitForExitAsync(Wait));
+        Assert.Contains("6 frames of link p2 <-> lan.p2 written to", capture.StandardError);
+        Assert.Contains(ReadIcmp(file), p => p.Type == IcmpV4Type.EchoRequest && p.Source == "10.84.0.1" && p.Destination == "10.84.0.2");
+    }
+
+    [PrivilegedFact]
     public async Task Trace_through_a_switch_shows_the_function_its_decision_and_the_output_port_and_bad_names_are_refused()
     {
         var (lab, _, address, h1, _) = await SwitchLabAsync("10.81.1");

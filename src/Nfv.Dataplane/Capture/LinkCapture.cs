@@ -38,6 +38,8 @@ public sealed class LinkCapture : IDisposable
     private long _captured; // written by the producer only
     private long _written;  // written by the consumer only
 
+    private bool _linkRemoved;
+
     /// <summary>Creates a capture into <paramref name="writer"/>, which it owns from now on.</summary>
     /// <param name="name">The link, as a person names it (<c>p1 &lt;-&gt; sw.a</c>).</param>
     /// <param name="writer">The pcap file frames are written to.</param>
@@ -69,6 +71,12 @@ public sealed class LinkCapture : IDisposable
 
     /// <summary>Frames written to the file.</summary>
     public long Written => Volatile.Read(ref _written);
+
+    /// <summary>
+    /// Set when <c>nfv apply</c> removed the link this capture recorded: nothing more will be recorded into it, and its
+    /// reader may end. Read from any thread.
+    /// </summary>
+    public bool LinkRemoved { get => Volatile.Read(ref _linkRemoved); internal set => Volatile.Write(ref _linkRemoved, value); }
 
     /// <summary>
     /// The next capture of the same link: a link may be captured by its <c>capture:</c> file and by <c>nfv capture</c>

@@ -76,6 +76,122 @@ public sealed partial class PacketGraph
         return false;
     }
 
+    /// <summary>
+    /// Stops recording into <paramref name="capture"/>, wherever in this graph it is attached (a graph that replaced the
+    /// one it was attached to carries it on the same link, under other indices); false when it is attached nowhere.
+    /// Worker thread only.
+    /// </summary>
+    public bool DetachCapture(LinkCapture capture)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        foreach (var (a, b, head) in CapturedLinks())
+        {
+            for (var c = head; c is not null; c = c.Next)
+            {
+                if (c == capture)
+                {
+                    return DetachCapture(a, b, capture);
+                }
+            }
+        }
+        return false;
+    }
+
+    // Each captured link once: its two ends and the head of its list of captures.
+    private IEnumerable<(GraphEndpoint A, GraphEndpoint B, LinkCapture Head)> CapturedLinks()
+    {
+        var seen = new HashSet<LinkCapture>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _ports.Length; i++)
+        {
+            if (_ports[i].Capture is { } head && seen.Add(head))
+            {
+                yield return (GraphEndpoint.External(i), _ports[i].Output, head);
+            }
+        }
+        for (int i = 0; i < _functions.Length; i++)
+        {
+            var captures = _functions[i].Captures;
+            for (int port = 0; captures is not null && port < captures.Length; port++)
+            {
+                if (captures[port] is { } head && seen.Add(head))
+                {
+                    yield return (GraphEndpoint.Function(i, port), _functions[i].Outputs[port], head);
+                }
+            }
+        }
+    }
+
+    // nfv apply: the captures attached to a link of the graph this one replaces go on recording that link here, found by
+    // the names of its two ends (a function and its port, or an external port), which a rebuilt function keeps; one whose
+    // link is gone is told so. Captures this graph was built with (a link's capture: file) are not attached twice.
+    private void CarryCaptures(PacketGraph previous)
+    {
+        var functions = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < _functions.Length; i++)
+        {
+            functions[_functions[i].Name] = i;
+        }
+        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < _ports.Length; i++)
+        {
+            ports[_ports[i].Port.Name] = i;
+        }
+        foreach (var (oldA, oldB, head) in previous.CapturedLinks().ToList())
+        {
+            var attached = new List<LinkCapture>();
+            for (var c = head; c is not null; c = c.Next)
+            {
+                attached.Add(c);
+            }
+            GraphEndpoint? a = Here(oldA), b = Here(oldB);
+            bool linked = a is { } x && b is { } y && Output(x).Equals(y) && Output(y).Equals(x);
+            foreach (var capture in attached)
+            {
+                if (!linked)
+                {
+                    capture.LinkRemoved = true;
+                    continue;
+                }
+                bool already = false;
+                for (var c = CaptureHead(a!.Value); c is not null && !already; c = c.Next)
+                {
+                    already = c == capture;
+                }
+                if (!already)
+                {
+                    AttachCapture(a!.Value, b!.Value, capture);
+                }
+            }
+        }
+
+        GraphEndpoint? Here(GraphEndpoint before)
+        {
+            if (before.Kind == GraphEndpointKind.ExternalPort)
+            {
+                return ports.TryGetValue(previous._ports[before.Index].Port.Name, out int port) ? GraphEndpoint.External(port) : null;
+            }
+            var node = previous._functions[before.Index];
+            if (before.Kind != GraphEndpointKind.Function || !functions.TryGetValue(node.Name, out int function))
+            {
+                return null;
+            }
+            int index = IndexOf(_functions[function].PortNames, node.PortNames[before.Port]);
+            return index >= 0 ? GraphEndpoint.Function(function, index) : null;
+        }
+
+        static int IndexOf(IReadOnlyList<string> names, string name)
+        {
+            for (int i = 0; i < names.Count; i++)
+            {
+                if (names[i] == name)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
     private GraphEndpoint Output(GraphEndpoint from) => from.Kind switch
     {
         GraphEndpointKind.Function when (uint)from.Index < (uint)_functions.Length && (uint)from.Port < (uint)_functions[from.Index].Outputs.Length

@@ -54,8 +54,9 @@ public sealed partial class PacketGraph : IDisposable
     /// <summary>
     /// Takes over what <paramref name="previous"/> counted and asked for, for every function instance and port both
     /// graphs run (matched by reference, whatever their indices): drop and processing counters, a pending timer request
-    /// (<see cref="Emitter.WakeAt"/>), packets a port received unlinked, the graph's own drops, and an armed trace (one
-    /// that follows a port goes on following it under its new index, and ends if the port is gone).
+    /// (<see cref="Emitter.WakeAt"/>), packets a port received unlinked, the graph's own drops, the captures attached to
+    /// links both graphs have (<c>nfv capture</c>), and an armed trace (one that follows a port goes on following it under
+    /// its new index, and ends if the port is gone).
     /// Called when <c>nfv apply</c> replaces a graph, on the worker thread, before this graph runs.
     /// </summary>
     public void CarryOver(PacketGraph previous)
@@ -86,6 +87,7 @@ public sealed partial class PacketGraph : IDisposable
             }
         }
         previous.Drops.CopyTo(Drops, 0);
+        CarryCaptures(previous);
         _trace = previous._trace;
         if (_trace is { IngressPort: >= 0 } trace)
         {

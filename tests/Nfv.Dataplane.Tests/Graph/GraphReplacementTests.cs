@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
+using Nfv.Dataplane.Capture;
 using Nfv.Dataplane.Graph;
 using Nfv.Dataplane.Ports;
 using Nfv.Dataplane.Tracing;
@@ -116,6 +117,41 @@ public sealed class GraphReplacementTests : IDisposable
         await worker.ReplaceGraphAsync(old => Carried(old, Linked((b, c)))).WaitAsync(TimeSpan.FromSeconds(5));
         await session.Traces.Completion.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Null(worker.Graph.ArmedTrace);
+    }
+
+    [Fact]
+    public async Task A_capture_goes_on_recording_its_link_in_the_graph_that_replaced_its_own_and_is_told_when_the_link_goes()
+    {
+        var (a, peerA) = Wire("a");
+        var (b, peerB) = Wire("b");
+        var (c, _) = Wire("c");
+        var (d, _) = Wire("d");
+        using var worker = new PipelineWorker(Linked((a, b)), TimeProvider.System, NullLogger.Instance);
+        worker.Start();
+        using var capture = new LinkCapture("a <-> b", PcapWriter.Create(new MemoryStream(), "a <-> b"), TimeProvider.System);
+        await worker.InvokeAsync(() => { worker.Graph.AttachCapture(GraphEndpoint.External(0), GraphEndpoint.External(1), capture); return true; })
+            .WaitAsync(TimeSpan.FromSeconds(5));
+
+        // The same link, now ports 2 and 3.
+        await worker.ReplaceGraphAsync(old => Carried(old, Linked((c, d), (a, b)))).WaitAsync(TimeSpan.FromSeconds(5));
+        var frame = FrameBuilder.Ethernet(FrameBuilder.Mac(2), FrameBuilder.Mac(1));
+        Send(peerA, Path.Combine(_directory, "a.sock"), frame);
+        Assert.Equal(frame, Receive(peerB));
+        Assert.Equal(1, capture.Captured);
+
+        // Detached from the graph that runs now, by the capture alone: nothing more is recorded.
+        Assert.True(await worker.InvokeAsync(() => worker.Graph.DetachCapture(capture)).WaitAsync(TimeSpan.FromSeconds(5)));
+        Send(peerA, Path.Combine(_directory, "a.sock"), frame);
+        Assert.Equal(frame, Receive(peerB));
+        Assert.Equal(1, capture.Captured);
+        Assert.False(capture.LinkRemoved);
+
+        // Attached again, then a and b are no longer linked to each other: the capture is told, and not carried.
+        await worker.InvokeAsync(() => { worker.Graph.AttachCapture(GraphEndpoint.External(2), GraphEndpoint.External(3), capture); return true; })
+            .WaitAsync(TimeSpan.FromSeconds(5));
+        await worker.ReplaceGraphAsync(old => Carried(old, Linked((a, c), (b, d)))).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(capture.LinkRemoved);
+        Assert.False(await worker.InvokeAsync(() => worker.Graph.DetachCapture(capture)).WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     private static PacketGraph Carried(PacketGraph old, PacketGraph next)
