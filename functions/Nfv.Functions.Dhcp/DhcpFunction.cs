@@ -447,7 +447,8 @@ public sealed partial class DhcpFunction : INetworkFunction, IReconfigurableFunc
                 DhcpLog.PersistFailed(_logger, outcome.Error, _name, file.Path, dropped);
             }
         }
-        // ACKs whose lines were already on disk when they were made (a renewal that changed nothing since).
+        // ACKs whose ticket's outcome was in before they were held: none today (every ACK binds, and a bind writes a line,
+        // so each batch of ACKs gets a new ticket), kept so that an ACK never waits for an outcome that will not come.
         while (_waitingForDisk.TryPeek(out var ready) && ready.Ticket <= _outcomesThrough)
         {
             _waitingForDisk.Dequeue();
