@@ -30,7 +30,7 @@ namespace Nfv.Dataplane.Ports;
 public sealed class UnixDatagramPort : IFramePort
 {
     /// <summary>Datagrams read per system call.</summary>
-    public const int ReceiveBatch = 32;
+    public const int ReceiveBatch = DatagramReceiver.Batch;
 
     private const int SocketBuffer = 4 << 20;
 
@@ -135,66 +135,26 @@ public sealed class UnixDatagramPort : IFramePort
     /// <inheritdoc/>
     public unsafe int Receive(PacketBatch batch, PacketPool pool)
     {
-        int added = 0;
-        var messages = stackalloc MMsgHdr[ReceiveBatch];
-        var vectors = stackalloc IoVec[ReceiveBatch];
-        var senders = stackalloc SockAddrUn[ReceiveBatch];
-        var packets = _receiving;
-        const int start = Packet.DefaultHeadroom;
-        while (!batch.IsFull)
+        var acceptor = new Acceptor(this);
+        return DatagramReceiver.Receive<SockAddrUn, Acceptor>(_socket, _receiving, batch, pool, Packet.DefaultHeadroom, Counters, ref acceptor);
+    }
+
+    private readonly struct Acceptor(UnixDatagramPort port) : IDatagramAcceptor<SockAddrUn>
+    {
+        public unsafe bool Accept(Packet packet, int length, int flags, SockAddrUn* sender, int senderLength)
         {
-            int wanted = Math.Min(ReceiveBatch, batch.Capacity - batch.Count), rented = 0;
-            for (; rented < wanted; rented++)
+            if (length < EthernetHeader.Size || (flags & MSG_TRUNC) != 0)
             {
-                if (pool.Rent() is not { } packet)
-                {
-                    Counters.Dropped(PortDrop.NoBuffer);
-                    break;
-                }
-                packets[rented] = packet;
-                var buffer = packet.Buffer;
-                vectors[rented] = new IoVec
-                {
-                    Base = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)) + start,
-                    Length = (nuint)(buffer.Length - start),
-                };
-                messages[rented] = new MMsgHdr
-                {
-                    Header = new MsgHdr { Name = &senders[rented], NameLength = (uint)sizeof(SockAddrUn), Iov = &vectors[rented], IovLength = 1 },
-                };
+                port.Counters.Dropped(PortDrop.Malformed); // shorter than an Ethernet header, or cut short by the buffer
+                packet.Release();
+                return false;
             }
-            int received = rented == 0 ? 0 : ReceiveMessages(_socket, messages, (uint)rented, 0, null);
-            if (received < 0 && LastError is var error && error != Error.EAGAIN && error != Error.EINTR)
-            {
-                Counters.Dropped(PortDrop.ReceiveError);
-            }
-            for (int i = 0; i < rented; i++)
-            {
-                var packet = packets[i];
-                packets[i] = null!;
-                int length = i < received ? (int)messages[i].Length : 0;
-                if (i >= received || length < EthernetHeader.Size || (messages[i].Header.Flags & MSG_TRUNC) != 0)
-                {
-                    if (i < received)
-                    {
-                        Counters.Dropped(PortDrop.Malformed); // shorter than an Ethernet header, or cut short by the buffer
-                    }
-                    packet.Release();
-                    continue;
-                }
-                Learn(&senders[i], (int)messages[i].Header.NameLength);
-                packet.SetFrame(start, length);
-                packet.Offload = default;
-                Counters.Received(length);
-                batch.Add(packet);
-                added++;
-            }
-            if (received < rented)
-            {
-                break; // nothing more waiting, or the pool ran dry
-            }
+            port.Learn(sender, senderLength);
+            packet.SetFrame(Packet.DefaultHeadroom, length);
+            packet.Offload = default;
+            port.Counters.Received(length);
+            return true;
         }
-        return added;
     }
 
     // The sender of a datagram becomes the peer when it is bound to a path and is not the peer already.

@@ -51,7 +51,7 @@ public sealed class VxlanPort : IFramePort
     private const int MaxTrainSegments = 64; // UDP_MAX_SEGMENTS is 64 on older kernels, 128 on newer
 
     /// <summary>Datagrams read per system call.</summary>
-    public const int ReceiveBatch = 32;
+    public const int ReceiveBatch = DatagramReceiver.Batch;
     private const long LearnedForMilliseconds = 300_000;
 
     private readonly SafeFileHandle _socket;
@@ -175,59 +175,14 @@ public sealed class VxlanPort : IFramePort
     /// </remarks>
     public unsafe int Receive(PacketBatch batch, PacketPool pool)
     {
-        int added = 0;
-        var messages = stackalloc MMsgHdr[ReceiveBatch];
-        var vectors = stackalloc IoVec[ReceiveBatch];
-        var senders = stackalloc SockAddrIn[ReceiveBatch];
-        var packets = _receiving;
-        const int start = Packet.DefaultHeadroom - HeaderSize;
-        while (!batch.IsFull)
-        {
-            int wanted = Math.Min(ReceiveBatch, batch.Capacity - batch.Count), rented = 0;
-            for (; rented < wanted; rented++)
-            {
-                if (pool.Rent() is not { } packet)
-                {
-                    Counters.Dropped(PortDrop.NoBuffer);
-                    break;
-                }
-                packets[rented] = packet;
-                var buffer = packet.Buffer;
-                vectors[rented] = new IoVec
-                {
-                    Base = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)) + start,
-                    Length = (nuint)(buffer.Length - start),
-                };
-                messages[rented] = new MMsgHdr
-                {
-                    Header = new MsgHdr { Name = &senders[rented], NameLength = (uint)sizeof(SockAddrIn), Iov = &vectors[rented], IovLength = 1 },
-                };
-            }
-            int received = rented == 0 ? 0 : ReceiveMessages(_socket, messages, (uint)rented, 0, null);
-            if (received < 0 && LastError is var error && error != Error.EAGAIN && error != Error.EINTR)
-            {
-                Counters.Dropped(PortDrop.ReceiveError);
-            }
-            for (int i = 0; i < rented; i++)
-            {
-                var packet = packets[i];
-                packets[i] = null!;
-                if (i >= received)
-                {
-                    packet.Release(); // rented for a datagram that was not there
-                }
-                else if (Accept(packet, (int)messages[i].Length, senders[i].Address))
-                {
-                    batch.Add(packet);
-                    added++;
-                }
-            }
-            if (received < rented)
-            {
-                break; // nothing more waiting, or the pool ran dry
-            }
-        }
-        return added;
+        var acceptor = new Acceptor(this);
+        return DatagramReceiver.Receive<SockAddrIn, Acceptor>(_socket, _receiving, batch, pool, Packet.DefaultHeadroom - HeaderSize, Counters, ref acceptor);
+    }
+
+    private readonly struct Acceptor(VxlanPort port) : IDatagramAcceptor<SockAddrIn>
+    {
+        public unsafe bool Accept(Packet packet, int length, int flags, SockAddrIn* sender, int senderLength) =>
+            port.Accept(packet, length, sender->Address);
     }
 
     // A datagram read into `packet`'s buffer: checked, and made the packet's frame; false (and released) when refused.
