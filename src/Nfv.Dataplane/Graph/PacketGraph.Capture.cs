@@ -21,14 +21,11 @@ public sealed partial class PacketGraph
         {
             throw new ArgumentException($"The endpoints {a} and {b} are not linked to each other.");
         }
-        var head = CaptureHead(a);
-        for (var c = head; c is not null; c = c.Next)
+        if (IsAttached(a, capture))
         {
-            if (c == capture)
-            {
-                throw new ArgumentException("The capture is already attached.", nameof(capture));
-            }
+            throw new ArgumentException("The capture is already attached.", nameof(capture));
         }
+        var head = CaptureHead(a);
         capture.Next = null;
         if (head is null)
         {
@@ -84,14 +81,23 @@ public sealed partial class PacketGraph
     public bool DetachCapture(LinkCapture capture)
     {
         ArgumentNullException.ThrowIfNull(capture);
-        foreach (var (a, b, head) in CapturedLinks())
+        foreach (var (a, b, _) in CapturedLinks())
         {
-            for (var c = head; c is not null; c = c.Next)
+            if (IsAttached(a, capture))
             {
-                if (c == capture)
-                {
-                    return DetachCapture(a, b, capture);
-                }
+                return DetachCapture(a, b, capture);
+            }
+        }
+        return false;
+    }
+
+    private bool IsAttached(GraphEndpoint end, LinkCapture capture)
+    {
+        for (var c = CaptureHead(end); c is not null; c = c.Next)
+        {
+            if (c == capture)
+            {
+                return true;
             }
         }
         return false;
@@ -136,7 +142,7 @@ public sealed partial class PacketGraph
         {
             ports[_ports[i].Port.Name] = i;
         }
-        foreach (var (oldA, oldB, head) in previous.CapturedLinks().ToList())
+        foreach (var (oldA, oldB, head) in previous.CapturedLinks())
         {
             var attached = new List<LinkCapture>();
             for (var c = head; c is not null; c = c.Next)
@@ -152,14 +158,9 @@ public sealed partial class PacketGraph
                     capture.LinkRemoved = true;
                     continue;
                 }
-                bool already = false;
-                for (var c = CaptureHead(a!.Value); c is not null && !already; c = c.Next)
+                if (!IsAttached(a!.Value, capture))
                 {
-                    already = c == capture;
-                }
-                if (!already)
-                {
-                    AttachCapture(a!.Value, b!.Value, capture);
+                    AttachCapture(a.Value, b!.Value, capture);
                 }
             }
         }
