@@ -45,8 +45,11 @@ public sealed record TraceStepView(int Hop, string Function, string? Input, stri
 /// <summary>The last line of <c>/api/trace</c>'s stream: why it ended.</summary>
 public sealed record TraceEndView(string End, int Traced, int Count, int Timeout);
 
-/// <summary><c>/api/links</c>: a wire between two ends, the impair function on it (and what it does), and its capture file.</summary>
-public sealed record LinkView(string A, string B, string? Impair, string? Impairment, string? Capture);
+/// <summary>
+/// <c>/api/links</c>: a wire between two ends, the impair function on it (what it is set to do, and its counts so far:
+/// packets delayed, passed, duplicated, reordered, corrupted, and dropped by reason), and its capture file.
+/// </summary>
+public sealed record LinkView(string A, string B, string? Impair, string? Impairment, string? Counts, string? Capture);
 
 /// <summary>The answer to new settings a function adopted.</summary>
 public sealed record ReconfiguredView(string Function, string Kind);

@@ -84,6 +84,11 @@ public class ImpairLabTests
         var links = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "show", "links", "--address", management], TimeSpan.FromSeconds(30));
         Assert.True(links.ExitCode == 0, links.ToString());
         Assert.Matches(@"p1\s+sw\S*\s+impair-p1-sw\s+outbound: delay 10ms; inbound: delay 10ms", links.StandardOutput);
+        // And what it did so far: every ping and reply crossed the delay line (23 pings, two ways), nothing else.
+        var delayed = Regex.Match(links.StandardOutput, @"delayed (\d+)");
+        Assert.True(delayed.Success, links.StandardOutput);
+        Assert.InRange(int.Parse(delayed.Groups[1].Value, CultureInfo.InvariantCulture), 46, 200);
+        Assert.DoesNotContain("dropped:", links.StandardOutput);
 
         // Changed while it runs, by an end of the link: 30 ms one way, nothing back; the next pings see it.
         var change = await Shell.RunAsync("dotnet", [NfvProcess.NfvDll, "impair", "p1", "outbound.delay=30ms", "--address", management], TimeSpan.FromSeconds(30));

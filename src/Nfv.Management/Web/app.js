@@ -153,6 +153,9 @@ async function showLink(ends) {
   panel.appendChild(document.createElement("h2")).textContent = ends.join(" <-> ");
   const link = (await json("/api/links")).find(l => (l.a === ends[0] && l.b === ends[1]) || (l.a === ends[1] && l.b === ends[0]));
   panel.appendChild(document.createElement("p")).textContent = link?.impairment ? `impairment: ${link.impairment}` : "a perfect wire (no impairment)";
+  if (link?.counts) {
+    panel.appendChild(document.createElement("p")).textContent = `so far: ${link.counts}`;
+  }
   const capture = panel.appendChild(document.createElement("a"));
   capture.href = `/api/capture/${encodeURIComponent(ends[0])}?count=1000`;
   capture.download = `${ends[0].replace(".", "-")}.pcap`;
