@@ -70,10 +70,8 @@ public static partial class ManagementApi
                 return ErrorResult(StatusCodes.Status500InternalServerError, $"host '{name}' could not be restarted: {ex.Message}");
             }
         });
-        app.MapGet("/api/functions", () => Running(runtime, graph => Results.Json(graph.Graph.Functions.Select((f, i) => new FunctionView(
-            f.Name, runtime.Topology.Functions[i].Kind, f.ProcessedPackets, f.ProcessedBatches,
-            f.DropReasons.Select((r, k) => (r, k)).ToDictionary(x => InspectionNames.SnakeCase(x.r), x => f.Drops[x.k]),
-            (f.Function as IInspectableFunction)?.Events.ToDictionary(e => e.Name, e => e.Read()) ?? [])), ManagementJson.Api.IEnumerableFunctionView)));
+        app.MapGet("/api/functions", () => Running(runtime, graph => Results.Json(graph.Graph.Functions.Select((f, i) => View(f, runtime.Topology.Functions[i].Kind)),
+            ManagementJson.Api.IEnumerableFunctionView)));
         app.MapGet("/api/tables", () => Running(runtime, graph => Results.Json(Tables(runtime, graph).Select(t => new TableSummaryView(t.Function, t.Table.Name, t.Table.Count, t.Table.Capacity)),
             ManagementJson.Api.IEnumerableTableSummaryView)));
         app.MapGet("/api/tables/{table}", async (string table, HttpContext context) =>
@@ -294,7 +292,7 @@ public static partial class ManagementApi
         {
             var table = (graph.Function(i) as IInspectableFunction)?.Tables.FirstOrDefault(t => t.Name == "impair");
             describe[i] = table is null ? "" : string.Join("; ", await graph.Worker.InvokeAsync(() => table.Rows().Select(r => $"{r[0]}: {r[1]}").ToList()));
-            counts[i] = Counts(graph.Graph.Functions[i]);
+            counts[i] = Counts(View(graph.Graph.Functions[i], topology.Functions[i].Kind));
         }
         var links = new List<LinkView>();
         var seen = new HashSet<ResolvedLink>();
@@ -317,16 +315,19 @@ public static partial class ManagementApi
         }
         return links;
 
-        // What an impairment did so far, the counts that are not zero: "delayed 120, passed 8; dropped: lost 3".
-        static string Counts(FunctionNode node)
+        // What an impairment did so far, the counts that are not zero: "delayed 120, passed 8; dropped: queue_full 3".
+        static string Counts(FunctionView view)
         {
-            var events = (node.Function as IInspectableFunction)?.Events.Select(e => (e.Name, Count: e.Read())).Where(e => e.Count != 0)
-                .Select(e => $"{e.Name} {e.Count}") ?? [];
-            var drops = node.DropReasons.Select((reason, k) => (Name: InspectionNames.SnakeCase(reason), Count: node.Drops[k])).Where(d => d.Count != 0)
-                .Select(d => $"{d.Name} {d.Count}").ToList();
-            return string.Join(", ", events) + (drops.Count == 0 ? "" : $"; dropped: {string.Join(", ", drops)}");
+            static IEnumerable<string> NonZero(IReadOnlyDictionary<string, long> counts) => counts.Where(c => c.Value != 0).Select(c => $"{c.Key} {c.Value}");
+            var drops = NonZero(view.Drops).ToList();
+            return string.Join(", ", NonZero(view.Events)) + (drops.Count == 0 ? "" : $"; dropped: {string.Join(", ", drops)}");
         }
     }
+
+    // A function's counters as /api/functions gives them: drops by reason (snake_case) and the function's own events.
+    private static FunctionView View(FunctionNode f, string kind) => new(f.Name, kind, f.ProcessedPackets, f.ProcessedBatches,
+        f.DropReasons.Select((r, k) => (r, k)).ToDictionary(x => InspectionNames.SnakeCase(x.r), x => f.Drops[x.k]),
+        (f.Function as IInspectableFunction)?.Events.ToDictionary(e => e.Name, e => e.Read()) ?? []);
 
     private static IResult Running(RunningTopology runtime, Func<RunningGraph, IResult> answer) =>
         runtime.Running is { } graph ? answer(graph) : NotRunning();
