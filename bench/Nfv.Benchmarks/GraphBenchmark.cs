@@ -34,7 +34,7 @@ public class GraphBenchmark
     private LinkCapture? _capture;
     private CaptureDrain? _drain;
     private PacketGraph _scraped = null!;
-    private PipelineWorker? _scrapedWorker;
+    private WorkerGroup? _scrapedWorker;
     private CancellationTokenSource? _stopScraping;
     private Thread? _scraper;
 
@@ -75,7 +75,7 @@ public class GraphBenchmark
     {
         var topology = new ResolvedTopology { Name = "bench", FilePath = "bench.yaml", Functions = [], Ports = [], Links = [], Hosts = [] };
         var runtime = new RunningTopology(topology);
-        _scrapedWorker = new PipelineWorker(_scraped, TimeProvider.System, NullLogger.Instance); // never started: the benchmark polls
+        _scrapedWorker = new WorkerGroup(_scraped, TimeProvider.System, NullLogger.Instance); // never started: the benchmark polls
         runtime.Started(_scraped, _scrapedWorker);
         var registry = Prometheus.Metrics.NewCustomRegistry();
         new NfvMetrics(runtime, registry).Declare();

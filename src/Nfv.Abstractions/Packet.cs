@@ -52,6 +52,9 @@ public sealed class Packet
     /// <summary>How many functions the packet crossed in this pass (the loop guard): the graph's bookkeeping.</summary>
     internal int Hops;
 
+    /// <summary>The next packet on its pool's stack of packets other threads gave back (<see cref="PacketPool.Return"/>).</summary>
+    internal Packet? NextReturned;
+
     /// <summary>Offload metadata: partial checksum and GSO. All zero for an ordinary frame.</summary>
     public VirtioNetHeader Offload;
 

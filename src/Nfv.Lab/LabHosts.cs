@@ -24,7 +24,7 @@ public sealed class LabHosts
     private readonly LabEnvironment _lab;
     private ResolvedTopology _topology; // changed by ApplyAsync, under _lock
     private readonly DhcpHosts _dhcp;
-    private readonly PipelineWorker _worker;
+    private readonly WorkerGroup _worker;
     private readonly ILogger _logger;
     private readonly TimeSpan _dhcpTimeout;
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -40,7 +40,7 @@ public sealed class LabHosts
     /// runs; a DHCP host waits up to <paramref name="dhcpTimeout"/> for its lease when it comes back. A VM's console log and
     /// QEMU's pid file go to <paramref name="stateDirectory"/>.
     /// </summary>
-    public LabHosts(ResolvedTopology topology, LabEnvironment lab, DhcpHosts dhcp, PipelineWorker worker, ILogger logger, TimeSpan dhcpTimeout, string stateDirectory)
+    public LabHosts(ResolvedTopology topology, LabEnvironment lab, DhcpHosts dhcp, WorkerGroup worker, ILogger logger, TimeSpan dhcpTimeout, string stateDirectory)
     {
         _stateDirectory = stateDirectory;
         _accelerator = topology.Hosts.Any(h => h.Vm is not null) ? QemuCommand.ChooseAccelerator() : VmAccelerator.Tcg;

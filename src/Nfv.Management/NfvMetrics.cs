@@ -44,7 +44,7 @@ public sealed class NfvMetrics
         _graphDropped = factory.CreateCounter("nfv_graph_dropped_packets_total", "Packets the graph itself dropped, by reason.", "reason");
         _tableEntries = factory.CreateGauge("nfv_table_entries", "Entries in a function's table (mac, arp, routes, leases, nat).", "function", "table");
         _tableCapacity = factory.CreateGauge("nfv_table_capacity_entries", "The bound of a function's table.", "function", "table");
-        _poolAvailable = factory.CreateGauge("nfv_packet_pool_available_buffers", "Packet buffers free in the worker's pool.");
+        _poolAvailable = factory.CreateGauge("nfv_packet_pool_available_buffers", "Packet buffers free in the workers' pools.");
         var build = factory.CreateGauge("nfv_build_info", "Build information; always 1.", "version", "runtime");
         build.WithLabels(typeof(NfvMetrics).Assembly.GetName().Version?.ToString() ?? "0", Environment.Version.ToString()).Set(1);
         registry.AddBeforeCollectCallback(Collect);
@@ -147,11 +147,12 @@ public sealed class NfvMetrics
             }
         }
         var graphDrops = Enum.GetNames<GraphDrop>();
+        var graphDropped = graph.TotalDrops();
         for (int r = 0; r < graphDrops.Length; r++)
         {
-            _graphDropped.WithLabels(Snake(graphDrops[r])).IncTo(graph.Drops[r]);
+            _graphDropped.WithLabels(Snake(graphDrops[r])).IncTo(graphDropped[r]);
         }
-        _poolAvailable.Set(graph.Pool.Available);
+        _poolAvailable.Set(graph.Lanes.Sum(l => l.Pool.Available));
     }
 
     /// <summary>PascalCase drop reasons become snake_case label values: <c>VlanNotAllowed</c> → <c>vlan_not_allowed</c>.</summary>

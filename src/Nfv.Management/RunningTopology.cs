@@ -16,10 +16,10 @@ public sealed class RunningTopology(ResolvedTopology topology)
     /// <summary>The compiled graph and its functions, or null before the dataplane started.</summary>
     public RunningGraph? Running => _now.Running;
 
-    /// <summary>Records that the dataplane is up: <paramref name="graph"/> run by <paramref name="worker"/>.</summary>
-    public void Started(PacketGraph graph, PipelineWorker worker) => _now = new Snapshot(Topology, new RunningGraph(graph, worker));
+    /// <summary>Records that the dataplane is up: <paramref name="graph"/> run by <paramref name="workers"/>.</summary>
+    public void Started(PacketGraph graph, WorkerGroup workers) => _now = new Snapshot(Topology, new RunningGraph(graph, workers));
 
-    /// <summary>Records that <c>nfv apply</c> made <paramref name="topology"/> run as <paramref name="graph"/>, on the same worker.</summary>
+    /// <summary>Records that <c>nfv apply</c> made <paramref name="topology"/> run as <paramref name="graph"/>, on the same workers.</summary>
     public void Applied(ResolvedTopology topology, PacketGraph graph) =>
         _now = new Snapshot(topology, new RunningGraph(graph, Running?.Worker ?? throw new InvalidOperationException("the dataplane is not running")));
 
@@ -67,10 +67,13 @@ public interface ITopologyApplier
 /// <param name="Errors">Why the file was refused (its diagnostics, or what the lab cannot take), or what failed while applying.</param>
 public sealed record ApplyResult(bool Applied, IReadOnlyList<string> Plan, IReadOnlyList<string> Errors);
 
-/// <summary>A compiled graph with its functions in topology order, and the worker that runs it.</summary>
+/// <summary>A compiled graph with its functions in topology order, and the workers that run it.</summary>
 /// <param name="Graph">The graph: its counters are plain fields any thread may read.</param>
-/// <param name="Worker">Runs queries on the dataplane thread (<see cref="PipelineWorker.InvokeAsync"/>): read function tables through it.</param>
-public sealed record RunningGraph(PacketGraph Graph, PipelineWorker Worker)
+/// <param name="Worker">
+/// Runs queries while no worker runs the graph (<see cref="WorkerGroup.InvokeAsync"/>): read function tables and change
+/// the graph through it.
+/// </param>
+public sealed record RunningGraph(PacketGraph Graph, WorkerGroup Worker)
 {
     /// <summary>The running function of topology function <paramref name="index"/>.</summary>
     public INetworkFunction Function(int index) => Graph.Functions[index].Function;

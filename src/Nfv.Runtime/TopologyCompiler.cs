@@ -18,19 +18,38 @@ public static class TopologyCompiler
     /// <param name="loggers">Logging.</param>
     /// <param name="captures">The links' captures (<c>capture:</c>); null to capture nothing.</param>
     /// <param name="stateDirectory">Where functions keep state across restarts (DHCP leases); null keeps it in memory.</param>
+    /// <exception cref="FunctionStartException">A function could not start (its state file is unreadable, say).</exception>
+    /// <exception cref="InvalidOperationException">A feature's running function is not the contract its blueprint declared.</exception>
+    public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, PacketPool pool, GraphOptions? options,
+        TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null) =>
+        Compile(topology, ports, [pool], options, time, loggers, captures, stateDirectory);
+
+    /// <summary>
+    /// Builds every function and wires it to <paramref name="ports"/> (one per topology port, by index), for a worker per
+    /// pool (<see cref="GraphBuilder.Build(IReadOnlyList{PacketPool}, GraphOptions, IReadOnlyList{int}?, IReadOnlyList{int}?)"/>
+    /// places the functions and ports on them).
+    /// </summary>
+    /// <param name="topology">A topology the loader accepted.</param>
+    /// <param name="ports">The external ports, in the topology's port order.</param>
+    /// <param name="pools">Each worker's packets, all free (the graph returns every packet it takes).</param>
+    /// <param name="options">The graph's limits; null for the defaults.</param>
+    /// <param name="time">The clock every function is built with.</param>
+    /// <param name="loggers">Logging.</param>
+    /// <param name="captures">The links' captures (<c>capture:</c>); null to capture nothing.</param>
+    /// <param name="stateDirectory">Where functions keep state across restarts (DHCP leases); null keeps it in memory.</param>
     /// <param name="reuse">
     /// For function index <c>i</c>, an instance already running to put in the graph instead of building one (<c>nfv
     /// apply</c>: <see cref="TopologyUpdate"/>); null, or a null answer, builds it.
     /// </param>
     /// <exception cref="FunctionStartException">A function could not start (its state file is unreadable, say).</exception>
     /// <exception cref="InvalidOperationException">A feature's running function is not the contract its blueprint declared.</exception>
-    public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, PacketPool pool, GraphOptions? options,
+    public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, IReadOnlyList<PacketPool> pools, GraphOptions? options,
         TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null,
         Func<int, INetworkFunction?>? reuse = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(ports);
-        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(pools);
         // Features first: the functions that name them get them at build time. Every function, features included,
         // becomes a graph node in topology order (a feature has no ports; the graph runs its timer and the host inspects
         // it like any function's).
@@ -74,7 +93,7 @@ public static class TopologyCompiler
         {
             builder.Link(ToGraph(link.A), ToGraph(link.B), captures?.For(link));
         }
-        return builder.Build(pool, options ?? new GraphOptions());
+        return builder.Build(pools, options ?? new GraphOptions());
     }
 
     /// <summary>The graph endpoint of a link end: the same indices, compiled.</summary>

@@ -168,7 +168,7 @@ public sealed class TopologyUpdate
                     _reconfigured.Add(_reused[i]!);
                 }
             }
-            var graph = TopologyCompiler.Compile(Diff.Next, ports, previous.Pool, options, time, loggers, captures, stateDirectory, i => _reused[i]);
+            var graph = TopologyCompiler.Compile(Diff.Next, ports, [.. previous.Lanes.Select(l => l.Pool)], options, time, loggers, captures, stateDirectory, i => _reused[i]);
             graph.CarryOver(previous);
             return graph;
         }

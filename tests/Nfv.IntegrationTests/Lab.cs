@@ -94,10 +94,10 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>Where the nfv processes of this lab keep their state.</summary>
     public string StateDirectory => Path.Combine(Directory, "state");
 
-    /// <summary>Runs nfv and waits until the topology is up.</summary>
-    public async Task<NfvProcess> RunAsync(string topologyPath)
+    /// <summary>Runs nfv and waits until the topology is up; <paramref name="settings"/> follow the file (<c>--Nfv:Workers=2</c>).</summary>
+    public async Task<NfvProcess> RunAsync(string topologyPath, params string[] settings)
     {
-        var nfv = StartNfv("run", topologyPath);
+        var nfv = StartNfv(["run", topologyPath, .. settings]);
         await nfv.WaitReadyAsync(TimeSpan.FromSeconds(60));
         return nfv;
     }

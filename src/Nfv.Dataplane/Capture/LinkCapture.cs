@@ -12,7 +12,7 @@ namespace Nfv.Dataplane.Capture;
 /// not captured and are counted in <see cref="Dropped"/>; forwarding never waits for the disk.
 /// </summary>
 /// <remarks>
-/// One producer (the worker that owns the graph) and one consumer. The ring holds records of a
+/// One producer at a time (the workers that run the link's two ends take a lock) and one consumer. The ring holds records of a
 /// 16-byte header (captured length, length on the wire, timestamp ticks) and the frame, aligned to 8
 /// bytes; a record that does not fit before the end of the buffer leaves a wrap marker (length -1)
 /// and starts again at 0. <see cref="_head"/> and <see cref="_tail"/> count bytes since the start and
@@ -39,6 +39,7 @@ public sealed class LinkCapture : IDisposable
     private long _written;  // written by the consumer only
 
     private bool _linkRemoved;
+    private readonly Lock _producers = new();
 
     /// <summary>Creates a capture into <paramref name="writer"/>, which it owns from now on.</summary>
     /// <param name="name">The link, as a person names it (<c>p1 &lt;-&gt; sw.a</c>).</param>
@@ -98,9 +99,18 @@ public sealed class LinkCapture : IDisposable
 
     /// <summary>
     /// Copies <paramref name="packet"/>'s frame (up to <see cref="PcapWriter.SnapshotLength"/> bytes) and
-    /// the time into the ring, or counts it dropped when the ring is full. Worker thread only.
+    /// the time into the ring, or counts it dropped when the ring is full. From the workers: a link whose two ends are
+    /// placed on two workers is recorded by both, one at a time (a lock no other thread contends for on one worker).
     /// </summary>
     public void Record(Packet packet)
+    {
+        lock (_producers)
+        {
+            RecordOne(packet);
+        }
+    }
+
+    private void RecordOne(Packet packet)
     {
         var frame = packet.Data;
         int length = frame.Length;

@@ -55,4 +55,7 @@ public sealed class FunctionNode
     internal PacketBatch Pending { get; set; }
 
     internal bool Scheduled { get; set; }
+
+    /// <summary>The lane (worker) the node is placed on, which alone runs it.</summary>
+    internal int Lane { get; init; }
 }

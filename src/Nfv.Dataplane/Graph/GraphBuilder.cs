@@ -36,10 +36,30 @@ public sealed class GraphBuilder
     /// <param name="capture">Where every frame crossing the wire, either way, is recorded; null for none.</param>
     public void Link(GraphEndpoint a, GraphEndpoint b, LinkCapture? capture = null) => _links.Add((a, b, capture));
 
-    /// <summary>Compiles the graph. Packets come from <paramref name="pool"/>.</summary>
+    /// <summary>Compiles the graph, for one worker. Packets come from <paramref name="pool"/>.</summary>
     /// <exception cref="InvalidOperationException">An endpoint does not exist or is linked twice.</exception>
-    public PacketGraph Build(PacketPool pool, GraphOptions options)
+    public PacketGraph Build(PacketPool pool, GraphOptions options) => Build([pool], options);
+
+    /// <summary>
+    /// Compiles the graph for as many workers as <paramref name="pools"/> has pools (one each) and returns its first lane
+    /// (<see cref="PacketGraph.Lanes"/> has them all). Unless told otherwise, external port <c>i</c> is placed on lane
+    /// <c>i mod N</c> and function <c>j</c> on lane <c>j mod N</c>: a worker reads and writes its own ports, so the cost
+    /// of TAP I/O, the largest part of a frame's (docs/tap-and-lab-notes.md), is spread over the workers.
+    /// </summary>
+    /// <param name="pools">Each lane's packets.</param>
+    /// <param name="options">The graph's limits.</param>
+    /// <param name="functionLanes">The lane of each function, by index; null for the rule above.</param>
+    /// <param name="portLanes">The lane of each external port, by index; null for the rule above.</param>
+    /// <exception cref="InvalidOperationException">An endpoint does not exist or is linked twice.</exception>
+    public PacketGraph Build(IReadOnlyList<PacketPool> pools, GraphOptions options, IReadOnlyList<int>? functionLanes = null, IReadOnlyList<int>? portLanes = null)
     {
+        ArgumentNullException.ThrowIfNull(pools);
+        ArgumentOutOfRangeException.ThrowIfZero(pools.Count);
+        int lanes = pools.Count;
+        int FunctionLane(int i) => functionLanes is null ? i % lanes : CheckLane(functionLanes[i]);
+        int PortLane(int i) => portLanes is null ? i % lanes : CheckLane(portLanes[i]);
+        int CheckLane(int lane) => (uint)lane < (uint)lanes ? lane : throw new ArgumentOutOfRangeException(nameof(functionLanes), lane, $"There are {lanes} lanes.");
+
         var functionOutputs = _functions.Select(f => new GraphEndpoint[f.PortCount]).ToArray();
         var portOutputs = new GraphEndpoint[_ports.Count];
         foreach (var (a, b, _) in _links)
@@ -47,10 +67,16 @@ public sealed class GraphBuilder
             Connect(a, b);
             Connect(b, a);
         }
-        // A pending batch can never overflow: every packet alive is in the pool's capacity.
-        var functions = _functions.Select((f, i) => new FunctionNode(f.Name, f.Function, functionOutputs[i], f.DropReasons, pool.Capacity, f.PortNames)).ToArray();
-        var ports = _ports.Select((p, i) => new PortNode(p, portOutputs[i], pool.Capacity)).ToArray();
-        var graph = new PacketGraph(functions, ports, pool, options);
+        // A pending batch can never overflow: every packet alive is in the pools' capacity, and so can a handoff ring.
+        int packets = pools.Sum(p => p.Capacity);
+        var functions = _functions.Select((f, i) => new FunctionNode(f.Name, f.Function, functionOutputs[i], f.DropReasons, packets, f.PortNames) { Lane = FunctionLane(i) }).ToArray();
+        var ports = _ports.Select((p, i) => new PortNode(p, portOutputs[i], packets) { Lane = PortLane(i) }).ToArray();
+        var graphs = pools.Select((pool, lane) => new PacketGraph(functions, ports, pool, options, lane, packets)).ToArray();
+        if (graphs.Length > 1)
+        {
+            PacketGraph.Join(graphs, packets);
+        }
+        var graph = graphs[0];
         foreach (var (a, b, capture) in _links)
         {
             if (capture is not null)

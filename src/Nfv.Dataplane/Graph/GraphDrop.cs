@@ -11,4 +11,9 @@ public enum GraphDrop
     InvalidPort,
     /// <summary>A function dropped with a reason it did not declare (a bug in the function).</summary>
     InvalidReason,
+    /// <summary>
+    /// The ring to the worker the packet's next function or port is placed on was full. Its rings hold every packet the
+    /// workers' pools have, so this means a bug, never load.
+    /// </summary>
+    HandoffFull,
 }

@@ -18,18 +18,19 @@ public sealed partial class PacketGraph
     private int _firstOpenId = 1;
     private int _nextId = 1;
 
-    /// <summary>The armed trace session, or null. Worker thread.</summary>
-    public TraceSession? ArmedTrace => _trace;
+    /// <summary>The armed trace session that still traces, or null. Worker thread (every worker's, with several: parked).</summary>
+    public TraceSession? ArmedTrace => _lanes.Select(l => l._trace).FirstOrDefault(t => t is not null && !t.IsFull);
 
     /// <summary>
-    /// Arms <paramref name="session"/>: the next frames received that match it are traced. Worker thread only
-    /// (<see cref="PipelineWorker.InvokeAsync{T}"/>), between two batches.
+    /// Arms <paramref name="session"/> on every lane: the next frames received that match it are traced. Worker thread
+    /// only (<see cref="PipelineWorker.InvokeAsync{T}"/>; with several workers, <see cref="WorkerGroup.InvokeAsync{T}"/>),
+    /// between two batches.
     /// </summary>
     /// <exception cref="InvalidOperationException">Another session is armed: one trace at a time.</exception>
     public void ArmTrace(TraceSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (_trace is not null)
+        if (ArmedTrace is not null)
         {
             throw new InvalidOperationException("A trace is already armed.");
         }
@@ -37,23 +38,30 @@ public sealed partial class PacketGraph
         {
             throw new ArgumentException("The session has already traced all its packets.", nameof(session));
         }
-        _trace = session;
+        foreach (var lane in _lanes)
+        {
+            lane._trace = session;
+        }
     }
 
     /// <summary>
-    /// Ends <paramref name="session"/> (its <see cref="TraceSession.Traces"/> completes) and disarms it if armed; false
+    /// Ends <paramref name="session"/> (its <see cref="TraceSession.Traces"/> completes) and disarms it where armed; false
     /// when it was no longer armed (it had traced its count). Worker thread only, between two batches.
     /// </summary>
     public bool DisarmTrace(TraceSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
         session.End();
-        if (_trace != session)
+        bool armed = false;
+        foreach (var lane in _lanes)
         {
-            return false;
+            if (lane._trace == session)
+            {
+                armed = true;
+                lane._trace = null; // a lane that has not run since the session filled up still holds it
+            }
         }
-        _trace = null;
-        return true;
+        return armed && !session.IsFull;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -67,7 +75,11 @@ public sealed partial class PacketGraph
             {
                 continue;
             }
-            var trace = new PacketTrace(session.Start(), session.Clock.GetUtcNow(), node.Port.Name, packet.Length, FrameSummary.Describe(packet.Data));
+            if (!session.TryStart(out int number))
+            {
+                break; // another worker took the last one
+            }
+            var trace = new PacketTrace(number, session.Clock.GetUtcNow(), node.Port.Name, packet.Length, FrameSummary.Describe(packet.Data));
             packet.TraceId = _nextId++;
             _open.Add(trace);
             if (node.Output.Kind == GraphEndpointKind.ExternalPort)
@@ -93,8 +105,7 @@ public sealed partial class PacketGraph
         _firstOpenId = _nextId;
         if (session.IsFull && _trace == session)
         {
-            _trace = null;
-            session.End();
+            _trace = null; // it ended with its last trace (TraceSession.Finished)
         }
     }
 
@@ -131,6 +142,15 @@ public sealed partial class PacketGraph
             GraphDrop.Unconnected => $"{reason} (graph: the port has no link)",
             _ => $"{reason} (graph)",
         }));
+
+    // A traced packet leaves for another worker: its trace ends here, saying so (trace ids are each worker's own).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TraceHandoff(Packet packet, GraphEndpoint to, int lane)
+    {
+        TraceOf(packet)?.Add(new PacketTraceStep(packet.Hops, Describe(to), null, TraceStepKind.Output,
+            $"handed over to worker {lane} (the trace ends here: a trace follows a frame on the worker that received it)"));
+        packet.TraceId = 0;
+    }
 
     private static string? InputName(FunctionNode node, Packet packet) =>
         (uint)packet.InputPort < (uint)node.PortNames.Count ? node.PortNames[packet.InputPort] : null;

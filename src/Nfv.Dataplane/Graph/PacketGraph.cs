@@ -12,9 +12,18 @@ namespace Nfv.Dataplane.Graph;
 /// <see cref="GraphOptions.MaxHops"/> functions in one pass is dropped and counted.
 /// </summary>
 /// <remarks>
-/// Single-threaded: one worker owns a graph (run to completion). Nothing here allocates per packet. Traces
+/// <para>
+/// Single-threaded: one worker runs a graph (run to completion). Nothing here allocates per packet. Traces
 /// (<see cref="ArmTrace"/>) and captures (<see cref="AttachCapture"/>) are armed and attached on that thread too,
 /// between two batches (<see cref="PipelineWorker.InvokeAsync{T}"/>), so the graph needs no locks.
+/// </para>
+/// <para>
+/// With several workers (<c>GraphBuilder.Build</c> given a pool per worker) each runs a lane of
+/// the graph: the same functions and ports (<see cref="Functions"/> and <see cref="Ports"/> are shared), each placed on
+/// one lane, which alone runs it; a lane has its own pool, run queue, drops and traces. A packet for a function or port
+/// placed on another lane is handed over through a <see cref="HandoffRing"/> (one per pair of lanes) at the end of the
+/// pass, and the other lane runs it from there (<see cref="PollHandoffs"/>).
+/// </para>
 /// </remarks>
 public sealed partial class PacketGraph : IDisposable
 {
@@ -29,20 +38,137 @@ public sealed partial class PacketGraph : IDisposable
     private int _runHead;
     private int _runCount;
     private TraceSession? _trace;
+    private readonly int _lane;
+    private PacketGraph[] _lanes;
+    private HandoffRing?[] _outgoing = [null]; // by lane: null for this one
+    private HandoffRing[] _incoming = [];
+    private int[] _ownPorts; // the ports placed on this lane, whose transmit batches it flushes
+    private int _sleeping; // 1 while this lane's worker waits in epoll: a lane handing it packets rings its doorbell
 
-    internal PacketGraph(FunctionNode[] functions, PortNode[] ports, PacketPool pool, GraphOptions options)
+    internal PacketGraph(FunctionNode[] functions, PortNode[] ports, PacketPool pool, GraphOptions options, int lane, int pendingCapacity)
     {
         _functions = functions;
         _ports = ports;
         _pool = pool;
         _options = options;
+        _lane = lane;
+        _lanes = [this];
+        _ownPorts = [.. Enumerable.Range(0, ports.Length).Where(i => ports[i].Lane == lane)];
         _runQueue = new int[Math.Max(1, functions.Length)];
         _receive = new PacketBatch(options.ReceiveBatchSize);
-        _spare = new PacketBatch(pool.Capacity);
+        _spare = new PacketBatch(pendingCapacity);
         _emitter = new GraphEmitter(this);
     }
 
-    /// <summary>Disposes the functions that hold resources (a DHCP server's lease file). Call once no worker runs the graph.</summary>
+    // Joins lanes built over the same nodes: a handoff ring from each to each other, big enough for every packet alive.
+    internal static void Join(PacketGraph[] lanes, int ringCapacity)
+    {
+        foreach (var lane in lanes)
+        {
+            lane._lanes = lanes;
+            lane._outgoing = new HandoffRing?[lanes.Length];
+            lane._incoming = new HandoffRing[lanes.Length - 1];
+        }
+        foreach (var to in lanes)
+        {
+            int slot = 0;
+            foreach (var from in lanes)
+            {
+                if (from != to)
+                {
+                    to._incoming[slot++] = from._outgoing[to._lane] = new HandoffRing(ringCapacity);
+                }
+            }
+        }
+    }
+
+    /// <summary>Which lane this is: the worker that runs it.</summary>
+    public int Lane => _lane;
+
+    /// <summary>Every lane of the graph, this one included, by number; one for a graph run by one worker.</summary>
+    public IReadOnlyList<PacketGraph> Lanes => _lanes;
+
+    /// <summary>The lane external port <paramref name="port"/> is placed on.</summary>
+    public int LaneOfPort(int port) => _ports[port].Lane;
+
+    /// <summary>The lane function <paramref name="function"/> is placed on.</summary>
+    public int LaneOfFunction(int function) => _functions[function].Lane;
+
+    /// <summary>
+    /// What this lane's worker calls to be woken when another lane hands it packets while it sleeps: the worker's
+    /// eventfd write. Set by the worker before it runs the lane.
+    /// </summary>
+    public Action? Doorbell { get; set; }
+
+    /// <summary>
+    /// The worker is about to sleep: true when it may (nothing handed over waits), after which a lane handing it packets
+    /// rings its <see cref="Doorbell"/>; false when packets wait, to be taken first (<see cref="PollHandoffs"/>).
+    /// </summary>
+    public bool TrySleep()
+    {
+        if (_incoming.Length == 0)
+        {
+            return true;
+        }
+        Interlocked.Exchange(ref _sleeping, 1); // a full fence: the rings are read after the flag is seen set
+        if (HasHandoffs())
+        {
+            Volatile.Write(ref _sleeping, 0);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>The worker woke: lanes handing it packets need not ring its doorbell.</summary>
+    public void Woke() => Volatile.Write(ref _sleeping, 0);
+
+    private bool HasHandoffs()
+    {
+        foreach (var ring in _incoming)
+        {
+            if (ring.HasWaiting)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Runs what other lanes handed over to this one; returns how many packets. The lane's worker only.</summary>
+    public int PollHandoffs()
+    {
+        int taken = 0;
+        var delivery = new HandoffDelivery(this);
+        foreach (var ring in _incoming)
+        {
+            taken += ring.Take(ring.Capacity, ref delivery);
+        }
+        if (taken > 0)
+        {
+            Run();
+        }
+        return taken;
+    }
+
+    /// <summary>
+    /// Runs every packet handed over between lanes until none is left in any ring, on the calling thread: with every
+    /// worker parked between two batches, before <c>nfv apply</c> replaces the graph, so no packet in flight is lost.
+    /// </summary>
+    public void Settle()
+    {
+        bool any;
+        do
+        {
+            any = false;
+            foreach (var lane in _lanes)
+            {
+                any |= lane.PollHandoffs() > 0;
+            }
+        }
+        while (any);
+    }
+
+    /// <summary>Disposes the functions that hold resources (a DHCP server's lease file), every lane's. Call once no worker runs the graph.</summary>
     public void Dispose()
     {
         foreach (var node in _functions)
@@ -76,7 +202,7 @@ public sealed partial class PacketGraph : IDisposable
             node.ProcessedPackets = old.ProcessedPackets;
             node.ProcessedBatches = old.ProcessedBatches;
             node.WakeAt = old.WakeAt;
-            NextWake = Math.Min(NextWake, old.WakeAt);
+            _lanes[node.Lane].NextWake = Math.Min(_lanes[node.Lane].NextWake, old.WakeAt); // the lane it is placed on now
         }
         var ports = previous._ports.ToDictionary(p => (object)p.Port, ReferenceEqualityComparer.Instance);
         foreach (var port in _ports)
@@ -86,8 +212,17 @@ public sealed partial class PacketGraph : IDisposable
                 port.Unconnected = old.Unconnected;
             }
         }
-        previous.Drops.CopyTo(Drops, 0);
         CarryCaptures(previous);
+        for (int i = 0; i < Math.Min(_lanes.Length, previous._lanes.Length); i++)
+        {
+            _lanes[i].CarryLane(previous._lanes[i]);
+        }
+    }
+
+    // What is each lane's own: the graph's drops and the armed trace.
+    private void CarryLane(PacketGraph previous)
+    {
+        previous.Drops.CopyTo(Drops, 0);
         _trace = previous._trace;
         if (_trace is { IngressPort: >= 0 } trace)
         {
@@ -101,19 +236,36 @@ public sealed partial class PacketGraph : IDisposable
         }
     }
 
-    /// <summary>The functions, by index.</summary>
+    /// <summary>The functions, by index (every lane's: lanes share them).</summary>
     public IReadOnlyList<FunctionNode> Functions => _functions;
 
-    /// <summary>The external ports, by index.</summary>
+    /// <summary>The external ports, by index (every lane's: lanes share them).</summary>
     public IReadOnlyList<PortNode> Ports => _ports;
 
-    /// <summary>The pool packets come from.</summary>
+    /// <summary>The pool this lane's packets come from.</summary>
     public PacketPool Pool => _pool;
 
-    /// <summary>Packets the graph itself dropped, by <see cref="GraphDrop"/>.</summary>
+    /// <summary>Packets this lane itself dropped, by <see cref="GraphDrop"/>.</summary>
     public long[] Drops { get; } = new long[Enum.GetValues<GraphDrop>().Length];
 
-    /// <summary>Reads what external port <paramref name="port"/> has waiting (up to one batch) and runs it through the graph.</summary>
+    /// <summary>Packets the graph itself dropped, by <see cref="GraphDrop"/>, summed over its lanes. From any thread.</summary>
+    public long[] TotalDrops()
+    {
+        var total = new long[Drops.Length];
+        foreach (var lane in _lanes)
+        {
+            for (int i = 0; i < total.Length; i++)
+            {
+                total[i] += Volatile.Read(ref lane.Drops[i]);
+            }
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Reads what external port <paramref name="port"/> has waiting (up to one batch) and runs it through the graph. The
+    /// worker of the lane the port is placed on.
+    /// </summary>
     /// <returns>How many frames were read.</returns>
     public int Poll(int port)
     {
@@ -172,6 +324,10 @@ public sealed partial class PacketGraph : IDisposable
         NextWake = long.MaxValue;
         foreach (var node in _functions)
         {
+            if (node.Lane != _lane)
+            {
+                continue;
+            }
             if (node.WakeAt <= now)
             {
                 node.WakeAt = long.MaxValue;
@@ -187,11 +343,15 @@ public sealed partial class PacketGraph : IDisposable
         Run();
     }
 
-    /// <summary>Gives every function its timer call (ageing, retries), then runs what they sent.</summary>
+    /// <summary>Gives every function of this lane its timer call (ageing, retries), then runs what they sent.</summary>
     public void Tick()
     {
         for (int i = 0; i < _functions.Length; i++)
         {
+            if (_functions[i].Lane != _lane)
+            {
+                continue;
+            }
             _emitter.Current = _functions[i];
             _functions[i].Function.OnTimer(_emitter);
         }
@@ -214,16 +374,21 @@ public sealed partial class PacketGraph : IDisposable
                     packet.Release();
                     return;
                 }
-                var function = _functions[to.Index];
-                packet.InputPort = to.Port;
-                function.Pending.Add(packet);
-                if (!function.Scheduled)
+                int lane = _functions[to.Index].Lane;
+                if (lane != _lane)
                 {
-                    function.Scheduled = true;
-                    _runQueue[(_runHead + _runCount++) % _runQueue.Length] = to.Index;
+                    HandOver(lane, to, packet);
+                    return;
                 }
+                Accept(to, packet);
                 return;
             case GraphEndpointKind.ExternalPort:
+                lane = _ports[to.Index].Lane;
+                if (lane != _lane)
+                {
+                    HandOver(lane, to, packet);
+                    return;
+                }
                 _ports[to.Index].Transmit.Add(packet);
                 return;
             default:
@@ -235,6 +400,64 @@ public sealed partial class PacketGraph : IDisposable
                 packet.Release();
                 return;
         }
+    }
+
+    // A packet for a function or port of this lane, arriving from this lane or handed over by another.
+    private void Accept(GraphEndpoint to, Packet packet)
+    {
+        if (to.Kind == GraphEndpointKind.ExternalPort)
+        {
+            _ports[to.Index].Transmit.Add(packet);
+            return;
+        }
+        var function = _functions[to.Index];
+        packet.InputPort = to.Port;
+        function.Pending.Add(packet);
+        if (!function.Scheduled)
+        {
+            function.Scheduled = true;
+            _runQueue[(_runHead + _runCount++) % _runQueue.Length] = to.Index;
+        }
+    }
+
+    private void HandOver(int lane, GraphEndpoint to, Packet packet)
+    {
+        if (packet.TraceId != 0)
+        {
+            TraceHandoff(packet, to, lane);
+        }
+        if (!_outgoing[lane]!.TryAdd(packet, to))
+        {
+            Drops[(int)GraphDrop.HandoffFull]++;
+            packet.Release();
+        }
+    }
+
+    // At the end of a pass: makes what was handed over visible to the other lanes, and wakes those that sleep.
+    private void PublishHandoffs()
+    {
+        bool any = false;
+        foreach (var ring in _outgoing)
+        {
+            any |= ring?.Publish() == true;
+        }
+        if (!any)
+        {
+            return;
+        }
+        Interlocked.MemoryBarrier(); // the rings' new tails are visible before the lanes' sleeping flags are read
+        foreach (var lane in _lanes)
+        {
+            if (lane != this && Volatile.Read(ref lane._sleeping) != 0)
+            {
+                lane.Doorbell?.Invoke();
+            }
+        }
+    }
+
+    private struct HandoffDelivery(PacketGraph graph) : IHandoffDelivery
+    {
+        public readonly void Deliver(GraphEndpoint to, Packet packet) => graph.Accept(to, packet);
     }
 
     private void Run()
@@ -262,7 +485,7 @@ public sealed partial class PacketGraph : IDisposable
             _emitter.Current = null;
             batch.Clear();
         }
-        for (int i = 0; i < _ports.Length; i++)
+        foreach (int i in _ownPorts)
         {
             var transmit = _ports[i].Transmit;
             if (transmit.Count == 0)
@@ -276,6 +499,10 @@ public sealed partial class PacketGraph : IDisposable
             }
             transmit.Clear();
         }
+        if (_incoming.Length > 0)
+        {
+            PublishHandoffs();
+        }
     }
 
     private sealed class GraphEmitter(PacketGraph graph) : Emitter
@@ -286,9 +513,11 @@ public sealed partial class PacketGraph : IDisposable
         [Conditional("DEBUG")]
         public void Begin(int count) => _owed = count;
 
+        // Fewer than none owed is fine: a function may send, while it processes a batch, packets it held before (a DHCP
+        // server's ACKs whose lease reached the disk meanwhile).
         [Conditional("DEBUG")]
         public void End(FunctionNode node) =>
-            Debug.Assert(_owed == 0, $"Function '{node.Name}' left {_owed} packet(s) neither sent nor dropped.");
+            Debug.Assert(_owed <= 0, $"Function '{node.Name}' left {_owed} packet(s) neither sent, dropped nor held.");
 
         public override void To(int port, Packet packet)
         {

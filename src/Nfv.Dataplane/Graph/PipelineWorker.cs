@@ -12,8 +12,13 @@ namespace Nfv.Dataplane.Graph;
 /// A run-to-completion worker: one thread that waits on its ports' descriptors with epoll, reads a
 /// batch from each ready port, pushes it through the graph and writes what comes out — all on
 /// that thread, with no queue between functions. An eventfd wakes it for shutdown (a thread
-/// blocked in read() on a TAP would never wake: docs/tap-and-lab-notes.md, trap 4).
+/// blocked in read() on a TAP would never wake: docs/tap-and-lab-notes.md, trap 4), for the control plane's requests,
+/// and for packets another worker handed over while it slept.
 /// </summary>
+/// <remarks>
+/// A worker runs one lane of the graph (<see cref="PacketGraph.Lane"/>): it polls the ports placed on it and takes what
+/// the other lanes hand over. Several workers are run together by a <see cref="WorkerGroup"/>.
+/// </remarks>
 public sealed unsafe class PipelineWorker : IDisposable
 {
     private const int TickMilliseconds = 100;
@@ -34,7 +39,7 @@ public sealed unsafe class PipelineWorker : IDisposable
     private Thread? _thread;
     private volatile bool _stopping;
 
-    /// <summary>Creates the worker and registers every pollable port of <paramref name="graph"/>.</summary>
+    /// <summary>Creates the worker and registers every pollable port placed on <paramref name="graph"/>'s lane.</summary>
     public PipelineWorker(PacketGraph graph, TimeProvider time, ILogger logger, string name = "nfv-worker-0", TimeSpan? busyPoll = null)
     {
         _busyPollTicks = (long)((busyPoll ?? TimeSpan.FromMicroseconds(50)).TotalSeconds * Stopwatch.Frequency);
@@ -61,6 +66,7 @@ public sealed unsafe class PipelineWorker : IDisposable
             RegisterPort(i);
         }
         _pollable = Pollable();
+        graph.Doorbell = Wake;
     }
 
     /// <summary>The worker thread's name.</summary>
@@ -161,7 +167,17 @@ public sealed unsafe class PipelineWorker : IDisposable
     {
         ArgumentNullException.ThrowIfNull(replace);
         var old = _graph;
-        var next = replace(old);
+        Swap(replace(old));
+        return old;
+    });
+
+    /// <summary>
+    /// Makes the worker run <paramref name="next"/> (a lane of the same number): on the worker thread, or on another
+    /// while the worker is parked (<see cref="WorkerGroup"/>).
+    /// </summary>
+    internal void Swap(PacketGraph next)
+    {
+        var old = _graph;
         var reported = new Dictionary<object, PortState>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < old.Ports.Count; i++)
         {
@@ -177,9 +193,27 @@ public sealed unsafe class PipelineWorker : IDisposable
         }
         _pollable = Pollable();
         _replaced = true;
+        next.Doorbell = Wake;
         ReportStates();
-        return old;
+    }
+
+    /// <summary>
+    /// Parks the worker between two batches: it signals <paramref name="parked"/>, then waits for
+    /// <paramref name="resume"/>, touching nothing meanwhile, so another thread may change what it runs. A stopped worker
+    /// only signals.
+    /// </summary>
+    internal void Park(CountdownEvent parked, ManualResetEventSlim resume) => _ = InvokeAsync(() =>
+    {
+        parked.Signal();
+        if (Thread.CurrentThread == Volatile.Read(ref _thread))
+        {
+            resume.Wait();
+        }
+        return true;
     });
+
+    /// <summary>True on the worker's own thread.</summary>
+    internal bool IsCurrentThread => Thread.CurrentThread == Volatile.Read(ref _thread);
 
     /// <summary>The graph the worker runs now (it changes with <see cref="ReplaceGraphAsync"/>).</summary>
     public PacketGraph Graph => Volatile.Read(ref _graph);
@@ -209,7 +243,7 @@ public sealed unsafe class PipelineWorker : IDisposable
     private void RegisterPort(int port)
     {
         var node = _graph.Ports[port].Port;
-        if (!_registered[port] && node.State != PortState.Gone && node.PollHandle is { } handle)
+        if (!_registered[port] && _graph.Ports[port].Lane == _graph.Lane && node.State != PortState.Gone && node.PollHandle is { } handle)
         {
             Register(handle, (ulong)port);
             _registered[port] = true;
@@ -352,9 +386,15 @@ public sealed unsafe class PipelineWorker : IDisposable
         _ = Prctl(PR_SET_TIMERSLACK, 1_000);
         try
         {
+            _graph.Pool.BindToCurrentThread();
             while (!_stopping)
             {
-                int ready = Wait(events, MaxEvents);
+                int ready = 0;
+                if (_graph.TrySleep())
+                {
+                    ready = Wait(events, MaxEvents);
+                    _graph.Woke();
+                }
                 if (ready < 0)
                 {
                     if (LastError == Error.EINTR)
@@ -363,7 +403,7 @@ public sealed unsafe class PipelineWorker : IDisposable
                     }
                     ThrowHelper.ThrowIO("epoll_wait");
                 }
-                bool busy = false;
+                bool busy = _graph.PollHandoffs() > 0;
                 for (int i = 0; i < ready && !_stopping; i++)
                 {
                     ulong token = *(ulong*)(events + (i * stride) + EpollDataOffset);
@@ -418,6 +458,10 @@ public sealed unsafe class PipelineWorker : IDisposable
                             {
                                 DropIfGone(port);
                             }
+                        }
+                        if (_graph.PollHandoffs() > 0)
+                        {
+                            lastSeen = Stopwatch.GetTimestamp();
                         }
                         if (!_requests.IsEmpty)
                         {

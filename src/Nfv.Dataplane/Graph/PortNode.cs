@@ -26,4 +26,7 @@ public sealed class PortNode
     internal LinkCapture? Capture { get; set; }
 
     internal PacketBatch Transmit { get; }
+
+    /// <summary>The lane (worker) the node is placed on, which alone runs it.</summary>
+    internal int Lane { get; init; }
 }

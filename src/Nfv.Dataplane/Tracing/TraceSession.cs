@@ -11,6 +11,7 @@ public sealed class TraceSession
 {
     private readonly Channel<PacketTrace> _traces = Channel.CreateUnbounded<PacketTrace>(new UnboundedChannelOptions { SingleWriter = true });
     private int _started;
+    private int _finished;
 
     /// <summary>Creates a session for <paramref name="count"/> frames matching <paramref name="filter"/>.</summary>
     /// <param name="count">How many frames to trace, at least 1.</param>
@@ -45,16 +46,30 @@ public sealed class TraceSession
     public ChannelReader<PacketTrace> Traces => _traces.Reader;
 
     /// <summary>Frames the session started tracing so far. Worker thread.</summary>
-    internal int Started => _started;
+    internal int Started => Math.Min(Volatile.Read(ref _started), Count);
 
     internal bool Wants(int port, ReadOnlySpan<byte> frame) =>
-        _started < Count && (IngressPort < 0 || IngressPort == port) && Filter.Matches(frame);
+        Volatile.Read(ref _started) < Count && (IngressPort < 0 || IngressPort == port) && Filter.Matches(frame);
 
-    internal int Start() => ++_started;
+    // Workers start traces concurrently (each runs its own ports): the count is taken atomically, and a worker that
+    // finds it taken whole traces nothing more.
+    internal bool TryStart(out int number)
+    {
+        number = Interlocked.Increment(ref _started);
+        return number <= Count;
+    }
 
-    internal bool IsFull => _started >= Count;
+    internal bool IsFull => Volatile.Read(ref _started) >= Count;
 
-    internal void Finished(PacketTrace trace) => _traces.Writer.TryWrite(trace);
+    // The session ends with its last trace, on whichever worker finishes it.
+    internal void Finished(PacketTrace trace)
+    {
+        _traces.Writer.TryWrite(trace);
+        if (Interlocked.Increment(ref _finished) >= Count)
+        {
+            End();
+        }
+    }
 
     internal void End() => _traces.Writer.TryComplete();
 }

@@ -74,7 +74,7 @@ internal sealed partial class NfvHostedService : ITopologyApplier
         }
     }
 
-    private async Task<ApplyResult> ApplyAsync(TopologyUpdate update, IReadOnlyList<string> plan, LabHosts hosts, PipelineWorker worker,
+    private async Task<ApplyResult> ApplyAsync(TopologyUpdate update, IReadOnlyList<string> plan, LabHosts hosts, WorkerGroup worker,
         CancellationToken cancellationToken)
     {
         var diff = update.Diff;

@@ -32,7 +32,7 @@ internal sealed partial class NfvHostedService(
     private readonly ProgressLine _progress = ProgressLine.ForStandardError();
     private LabEnvironment? _lab;
     private PacketGraph? _graph;
-    private PipelineWorker? _worker;
+    private WorkerGroup? _worker;
     private LinkCaptures? _captures;
     private DhcpHosts? _dhcp;
     private CancellationTokenSource? _stats;
@@ -56,9 +56,10 @@ internal sealed partial class NfvHostedService(
         try
         {
             _captures = OpenCaptures();
-            var pool = new PacketPool(options.Value.PacketPoolSize, memory: PacketMemory.Resident);
-            _graph = TopologyCompiler.Compile(topology, _lab.Ports, pool, GraphOptions(), time, loggers, _captures, stateDirectory);
-            _worker = new PipelineWorker(_graph, time, loggers.CreateLogger<PipelineWorker>(), busyPoll: options.Value.BusyPoll);
+            int workers = options.Value.Workers == 0 ? Environment.ProcessorCount : options.Value.Workers;
+            var pools = Enumerable.Range(0, workers).Select(_ => new PacketPool(options.Value.PacketPoolSize, memory: PacketMemory.Resident)).ToArray();
+            _graph = TopologyCompiler.Compile(topology, _lab.Ports, pools, GraphOptions(), time, loggers, _captures, stateDirectory);
+            _worker = new WorkerGroup(_graph, time, loggers.CreateLogger<PipelineWorker>(), options.Value.BusyPoll);
             _worker.Faulted += _ =>
             {
                 Environment.ExitCode = 1;
@@ -288,9 +289,9 @@ internal sealed partial class NfvHostedService(
                 using var process = Process.GetCurrentProcess();
                 long received = graph.Ports.Sum(p => p.Port.Counters.Traffic[PortTraffic.ReceivedPackets]);
                 long sent = graph.Ports.Sum(p => p.Port.Counters.Traffic[PortTraffic.SentPackets]);
-                long dropped = graph.Functions.Sum(f => f.Drops.Sum()) + graph.Drops.Sum();
+                long dropped = graph.Functions.Sum(f => f.Drops.Sum()) + graph.TotalDrops().Sum();
                 HostLog.Stats(_logger, process.WorkingSet64 / 1048576.0, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-                    GC.GetTotalAllocatedBytes(), graph.Pool.Available, graph.Pool.Capacity, received, sent, dropped);
+                    GC.GetTotalAllocatedBytes(), graph.Lanes.Sum(l => l.Pool.Available), graph.Lanes.Sum(l => l.Pool.Capacity), received, sent, dropped);
             }
         }
         catch (OperationCanceledException)

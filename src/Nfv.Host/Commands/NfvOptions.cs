@@ -24,6 +24,14 @@ public sealed class NfvOptions
     [Range(64, 65536)]
     public int PacketPoolSize { get; set; } = 512;
 
+    /// <summary>
+    /// Dataplane worker threads, each with its own pool of <see cref="PacketPoolSize"/> packets; 0 for one per core. The
+    /// ports and functions are spread over them (docs/architecture.md, "Threading"); a packet whose next function or port
+    /// is on another worker is handed over to it.
+    /// </summary>
+    [Range(0, 64)]
+    public int Workers { get; set; } = 1;
+
     /// <summary>Frames read from one port before the graph runs them.</summary>
     [Range(1, 1024)]
     public int ReceiveBatchSize { get; set; } = 64;

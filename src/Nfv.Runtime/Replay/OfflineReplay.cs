@@ -172,11 +172,12 @@ public static class OfflineReplay
             }
         }
         var graphReasons = Enum.GetNames<GraphDrop>();
-        for (int r = 0; r < graph.Drops.Length; r++)
+        var graphDrops = graph.TotalDrops();
+        for (int r = 0; r < graphDrops.Length; r++)
         {
-            if (graph.Drops[r] > 0)
+            if (graphDrops[r] > 0)
             {
-                drops.Add(($"graph/{graphReasons[r]}", graph.Drops[r]));
+                drops.Add(($"graph/{graphReasons[r]}", graphDrops[r]));
             }
         }
         foreach (var node in graph.Ports)

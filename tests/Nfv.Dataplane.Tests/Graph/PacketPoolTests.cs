@@ -70,6 +70,74 @@ public class PacketPoolTests
         return vector.Count(v => (v & 1) == 0);
     }
 
+    [Fact]
+    public async Task Packets_given_back_on_other_threads_return_to_the_owner_whole_and_are_rented_again()
+    {
+        var pool = new PacketPool(256, 256);
+        pool.BindToCurrentThread();
+        var rented = Enumerable.Range(0, 256).Select(_ => pool.Rent()!).ToArray();
+        Assert.Null(pool.Rent());
+
+        // Four threads give back a quarter each, at once: the shared stack must lose none and count each once.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Factory.StartNew(() =>
+        {
+            for (int i = t; i < rented.Length; i += 4)
+            {
+                rented[i].Release();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+
+        Assert.Equal(256, pool.Available);
+        var again = new HashSet<Packet>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < 256; i++)
+        {
+            Assert.True(again.Add(pool.Rent()!)); // each packet exactly once
+        }
+        Assert.Null(pool.Rent());
+        Assert.True(again.SetEquals(rented));
+    }
+
+    [Fact]
+    public async Task While_the_owner_rents_and_returns_other_threads_give_back_concurrently_and_nothing_is_lost()
+    {
+        var pool = new PacketPool(64, 256);
+        pool.BindToCurrentThread();
+        var handedOver = new System.Collections.Concurrent.BlockingCollection<Packet>(64);
+        long given = 0;
+        var other = Task.Factory.StartNew(() =>
+        {
+            foreach (var packet in handedOver.GetConsumingEnumerable())
+            {
+                packet.Release();
+                given++;
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        long rents = 0;
+        while (deadline.Elapsed < TimeSpan.FromMilliseconds(300))
+        {
+            if (pool.Rent() is not { } packet)
+            {
+                continue; // all handed over: wait for the other thread to give some back
+            }
+            rents++;
+            if (rents % 3 == 0)
+            {
+                packet.Release(); // the owner's own return
+            }
+            else
+            {
+                handedOver.Add(packet);
+            }
+        }
+        handedOver.CompleteAdding();
+        await other;
+
+        Assert.True(given > 1000, $"only {given} packets crossed threads");
+        Assert.Equal(64, pool.Available);
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int mincore(nint address, nuint length, byte[] vector);
 }

@@ -153,3 +153,25 @@ internal sealed class MillisecondTimerFunction : INetworkFunction
         emit.WakeAt(_asked);
     }
 }
+
+/// <summary>Holds every odd-numbered packet it is given and sends it, out of port 1, with the next one.</summary>
+internal sealed class HoldOneFunction : INetworkFunction
+{
+    private Packet? _held;
+
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        foreach (var packet in batch.AsSpan())
+        {
+            if (_held is null)
+            {
+                _held = packet;
+                emit.Hold(packet);
+                continue;
+            }
+            emit.To(1, _held);
+            emit.To(1, packet);
+            _held = null;
+        }
+    }
+}

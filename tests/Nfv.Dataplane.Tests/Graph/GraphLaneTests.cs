@@ -1,0 +1,125 @@
+using Nfv.Abstractions;
+using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
+using Nfv.Dataplane.Tracing;
+
+namespace Nfv.Dataplane.Tests.Graph;
+
+/// <summary>
+/// A graph built for two workers, run here on one thread, lane by lane, so each step is seen: a packet for a function or
+/// port placed on the other lane waits in the handoff ring until that lane takes it, and goes home to its own pool.
+/// </summary>
+public class GraphLaneTests
+{
+    private static readonly string[] NoReasons = [];
+
+    // a (lane 1) <-> wire (lane 0) <-> b (lane 1): every frame crosses twice.
+    private static (PacketGraph Lane0, PacketGraph Lane1, MemoryPort A, MemoryPort B, PacketPool[] Pools) WireAcrossLanes()
+    {
+        var a = new MemoryPort("a");
+        var b = new MemoryPort("b");
+        var builder = new GraphBuilder();
+        int wire = builder.AddFunction("wire", new WireFunction(), 2, NoReasons);
+        builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.Function(wire, 0));
+        builder.Link(GraphEndpoint.Function(wire, 1), GraphEndpoint.External(builder.AddPort(b)));
+        PacketPool[] pools = [new PacketPool(16, 2048), new PacketPool(16, 2048)];
+        var graph = builder.Build(pools, new GraphOptions(), functionLanes: [0], portLanes: [1, 1]);
+        return (graph.Lanes[0], graph.Lanes[1], a, b, pools);
+    }
+
+    [Fact]
+    public void A_frame_crosses_to_the_lane_of_its_function_and_back_to_the_lane_of_its_port()
+    {
+        var (lane0, lane1, a, b, pools) = WireAcrossLanes();
+        Assert.Same(lane0, lane1.Lanes[0]);
+        Assert.Same(lane0.Functions, lane1.Functions);
+        a.Enqueue(new byte[60]);
+
+        Assert.Equal(1, lane1.Poll(0));
+        Assert.Empty(b.Sent); // waiting for lane 0, which runs the function
+        Assert.Equal(0, lane0.Functions[0].ProcessedPackets);
+
+        Assert.Equal(1, lane0.PollHandoffs());
+        Assert.Equal(1, lane0.Functions[0].ProcessedPackets);
+        Assert.Empty(b.Sent); // b is lane 1's to write
+
+        Assert.Equal(1, lane1.PollHandoffs());
+        Assert.Single(b.Sent);
+        Assert.Equal(0, lane0.PollHandoffs() + lane1.PollHandoffs());
+        Assert.Equal(16, pools[0].Available);
+        Assert.Equal(16, pools[1].Available); // rented by lane 1, back home
+    }
+
+    [Fact]
+    public void Settle_runs_what_is_in_flight_between_lanes_to_its_end()
+    {
+        var (lane0, lane1, a, b, pools) = WireAcrossLanes();
+        for (int i = 0; i < 5; i++)
+        {
+            a.Enqueue([(byte)i, .. new byte[59]]);
+        }
+        Assert.Equal(5, lane1.Poll(0));
+
+        lane1.Settle(); // any lane: it runs them all
+
+        Assert.Equal([0, 1, 2, 3, 4], b.Sent.Select(s => (int)s.Frame[0]));
+        Assert.Equal(32, pools.Sum(p => p.Available));
+    }
+
+    [Fact]
+    public void Each_lane_gives_timer_calls_only_to_its_own_functions()
+    {
+        var on0 = new MillisecondTimerFunction();
+        var on1 = new MillisecondTimerFunction();
+        var builder = new GraphBuilder();
+        builder.AddFunction("on0", on0, 1, MillisecondTimerFunction.Reasons);
+        builder.AddFunction("on1", on1, 1, MillisecondTimerFunction.Reasons);
+        var graph = builder.Build([new PacketPool(4, 256), new PacketPool(4, 256)], new GraphOptions()); // function j on lane j
+
+        graph.Lanes[1].Tick();
+        graph.Lanes[1].Tick();
+        graph.Lanes[0].Tick();
+
+        Assert.Equal(1, on0.Ticks);
+        Assert.Equal(2, on1.Ticks);
+    }
+
+    [Fact]
+    public void A_traced_frame_handed_to_another_lane_ends_its_trace_saying_where_it_went()
+    {
+        var (lane0, lane1, a, _, _) = WireAcrossLanes();
+        var session = new TraceSession(1);
+        lane0.ArmTrace(session);
+        Assert.Same(session, lane1.ArmedTrace);
+        a.Enqueue(new byte[60]);
+
+        lane1.Poll(0);
+        lane0.Settle();
+
+        Assert.True(session.Traces.TryRead(out var trace));
+        var step = Assert.Single(trace.Steps);
+        Assert.Equal(TraceStepKind.Output, step.Kind);
+        Assert.Contains("handed over to worker 0", step.Text, StringComparison.Ordinal);
+        Assert.Null(lane0.ArmedTrace); // its one frame traced
+        Assert.True(session.Traces.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public void The_graph_s_own_drops_are_counted_by_the_lane_that_dropped_and_summed_over_lanes()
+    {
+        var a = new MemoryPort("a");
+        var builder = new GraphBuilder();
+        int wire = builder.AddFunction("wire", new WireFunction(), 2, NoReasons); // port 1 has no link
+        builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.Function(wire, 0));
+        var graph = builder.Build([new PacketPool(4, 256), new PacketPool(4, 256)], new GraphOptions(), functionLanes: [1], portLanes: [0]);
+        a.Enqueue(new byte[60]);
+        a.Enqueue(new byte[60]);
+
+        graph.Poll(0);
+        graph.Settle();
+
+        Assert.Equal(0, graph.Lanes[0].Drops[(int)GraphDrop.Unconnected]);
+        Assert.Equal(2, graph.Lanes[1].Drops[(int)GraphDrop.Unconnected]);
+        Assert.Equal(2, graph.TotalDrops()[(int)GraphDrop.Unconnected]);
+    }
+}
