@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Every end-to-end figure in one sitting, side by side, as Markdown tables: each path of bench/throughput.sh (the switch,
 # the router, the NAT, the home-router chain, VXLAN) against its kernel twin, the bare TAP copy loop and, for switch
-# and chain, Open vSwitch's userspace datapath; then bench/dhcp.sh (nfv against Kea and dnsmasq under perfdhcp).
+# and chain, Open vSwitch's userspace datapath; switch and chain again with two dataplane workers; then bench/dhcp.sh
+# (nfv against Kea and dnsmasq under perfdhcp).
 # Absolute rates move between sittings; the ratios within one are the figures to read (bench/README.md).
 #
-#   usage: bench/all.sh [--reps N] [--duration S] [--out FILE]      (as root; about 15 minutes with the defaults)
+#   usage: bench/all.sh [--reps N] [--duration S] [--out FILE]      (as root; about 20 minutes with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,11 @@ done
 for function in switch router nat chain vxlan; do
   echo "== $function" >&2
   bench/throughput.sh --function "$function" --reps "$REPS" --duration "$DURATION" --table "$OUT" >&2
+done
+# The same switch and chain with two dataplane workers (Nfv:Workers), the ports spread over them (issue 17, proof 4).
+for function in switch chain; do
+  echo "== $function, 2 workers" >&2
+  bench/throughput.sh --function "$function" --reps "$REPS" --duration "$DURATION" --no-ovs --nfv-arg --Nfv:Workers=2 --table "$OUT" >&2
 done
 {
   echo

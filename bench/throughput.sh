@@ -340,17 +340,28 @@ tcp_run() { # client-ns server-ns [server-address] -> bits/s
 
 cpu_ticks() { [ -n "${1:-}" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 
-udp_run() { # client-ns server-ns [server-address] [pid] -> frames/s reaching the server's interface, and the pid's CPU µs a frame
+worker_ticks() { # pid -> "thread ticks", one line per dataplane worker thread (nfv-worker-N), sorted
+  [ -n "${1:-}" ] || return 0
+  local task comm
+  for task in /proc/"$1"/task/*; do
+    comm=$(cat "$task/comm" 2>/dev/null) || continue
+    case "$comm" in nfv-worker-*) echo "$comm $(awk '{print $14 + $15}' "$task/stat")" ;; esac
+  done | sort
+}
+
+udp_run() { # client-ns server-ns [server-address] [pid] -> frames/s reaching the server's interface, the pid's CPU µs a
+  # frame, and the busiest of its dataplane workers' share of their CPU time (1.00 with one worker, 1/N evenly spread)
   local address=${3:-$SERVER}
   ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B "$address" >/dev/null 2>&1 &
   local server=$!
   sleep 0.3
-  local before after cpu_before cpu_after
-  before=$(rx_packets "$2"); cpu_before=$(cpu_ticks "${4:-}")
+  local before after cpu_before cpu_after workers_before workers_after share
+  before=$(rx_packets "$2"); cpu_before=$(cpu_ticks "${4:-}"); workers_before=$(worker_ticks "${4:-}")
   ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c "$address" -u -b 0 -l 18 -t "$DURATION" >/dev/null 2>&1 || true
-  after=$(rx_packets "$2"); cpu_after=$(cpu_ticks "${4:-}")
+  after=$(rx_packets "$2"); cpu_after=$(cpu_ticks "${4:-}"); workers_after=$(worker_ticks "${4:-}")
   wait "$server" || true
-  echo "$(((after - before) / DURATION)) $(echo "($cpu_after - $cpu_before) * 1000000 / $(getconf CLK_TCK) / ($after - $before + 1)" | bc -l | xargs printf '%.2f')"
+  share=$(join <(echo "$workers_before") <(echo "$workers_after") | awk '{d = $3 - $2; t += d; if (d > m) m = d} END {printf "%.2f", t ? m / t : 1}')
+  echo "$(((after - before) / DURATION)) $(echo "($cpu_after - $cpu_before) * 1000000 / $(getconf CLK_TCK) / ($after - $before + 1)" | bc -l | xargs printf '%.2f') $share"
 }
 
 ping_run() { # client-ns [server-address] -> median round trip in µs of 100 lone pings (20 ms apart: the path is idle before each)
@@ -360,7 +371,7 @@ ping_run() { # client-ns [server-address] -> median round trip in µs of 100 lon
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 : >"$WORK/tcp.bridge"; : >"$WORK/tcp.nfv"; : >"$WORK/tcp.loop"; : >"$WORK/udp.bridge"; : >"$WORK/udp.nfv"; : >"$WORK/udp.loop"
-: >"$WORK/ping.bridge"; : >"$WORK/ping.nfv"; : >"$WORK/ping.loop"; : >"$WORK/cpu.nfv"; : >"$WORK/cpu.loop"
+: >"$WORK/ping.bridge"; : >"$WORK/ping.nfv"; : >"$WORK/ping.loop"; : >"$WORK/cpu.nfv"; : >"$WORK/cpu.loop"; : >"$WORK/share.nfv"
 : >"$WORK/tcp.ovs"; : >"$WORK/udp.ovs"; : >"$WORK/ping.ovs"; : >"$WORK/cpu.ovs"
 for rep in $(seq 1 "$REPS"); do
   ping_run "$P-bc" >>"$WORK/ping.bridge"
@@ -370,12 +381,12 @@ for rep in $(seq 1 "$REPS"); do
   tcp_run "$P-nc" "$P-ns" >>"$WORK/tcp.nfv"
   tcp_run "$P-lc" "$P-ls" 10.88.0.2 >>"$WORK/tcp.loop"
   udp_run "$P-bc" "$P-bs" | cut -d' ' -f1 >>"$WORK/udp.bridge"
-  read -r fps cpu < <(udp_run "$P-nc" "$P-ns" "$SERVER" "$NFV_PID"); echo "$fps" >>"$WORK/udp.nfv"; echo "$cpu" >>"$WORK/cpu.nfv"
-  read -r fps cpu < <(udp_run "$P-lc" "$P-ls" 10.88.0.2 "$LOOP_PID"); echo "$fps" >>"$WORK/udp.loop"; echo "$cpu" >>"$WORK/cpu.loop"
+  read -r fps cpu share < <(udp_run "$P-nc" "$P-ns" "$SERVER" "$NFV_PID"); echo "$fps" >>"$WORK/udp.nfv"; echo "$cpu" >>"$WORK/cpu.nfv"; echo "$share" >>"$WORK/share.nfv"
+  read -r fps cpu _ < <(udp_run "$P-lc" "$P-ls" 10.88.0.2 "$LOOP_PID"); echo "$fps" >>"$WORK/udp.loop"; echo "$cpu" >>"$WORK/cpu.loop"
   if [ "$OVS" = 1 ]; then
     ping_run "$P-oc" >>"$WORK/ping.ovs"
     tcp_run "$P-oc" "$P-os" >>"$WORK/tcp.ovs"
-    read -r fps cpu < <(udp_run "$P-oc" "$P-os" "$SERVER" "$VSWITCHD_PID"); echo "$fps" >>"$WORK/udp.ovs"; echo "$cpu" >>"$WORK/cpu.ovs"
+    read -r fps cpu _ < <(udp_run "$P-oc" "$P-os" "$SERVER" "$VSWITCHD_PID"); echo "$fps" >>"$WORK/udp.ovs"; echo "$cpu" >>"$WORK/cpu.ovs"
   fi
   echo "rep $rep: tcp kernel $(tail -1 "$WORK/tcp.bridge") nfv $(tail -1 "$WORK/tcp.nfv") loop $(tail -1 "$WORK/tcp.loop") ovs $(tail -1 "$WORK/tcp.ovs") bit/s;" \
        "udp64 kernel $(tail -1 "$WORK/udp.bridge") nfv $(tail -1 "$WORK/udp.nfv") loop $(tail -1 "$WORK/udp.loop") ovs $(tail -1 "$WORK/udp.ovs") frames/s;" \
@@ -386,14 +397,15 @@ done
 tb=$(median <"$WORK/tcp.bridge"); tn=$(median <"$WORK/tcp.nfv"); tl=$(median <"$WORK/tcp.loop")
 ub=$(median <"$WORK/udp.bridge"); un=$(median <"$WORK/udp.nfv"); ul=$(median <"$WORK/udp.loop")
 pb=$(median <"$WORK/ping.bridge"); pn=$(median <"$WORK/ping.nfv"); pl=$(median <"$WORK/ping.loop")
-cn=$(median <"$WORK/cpu.nfv"); cl=$(median <"$WORK/cpu.loop")
+cn=$(median <"$WORK/cpu.nfv"); cl=$(median <"$WORK/cpu.loop"); sn=$(median <"$WORK/share.nfv")
 echo
 echo "$FUNCTION: nfv against the $KERNEL. Medians over $REPS interleaved runs of ${DURATION}s ($(nproc) cores, $(uname -r)):"
 echo "(loop: the bare TAP copy loop, two TAPs linked to each other through nfv's worker, the ceiling of a TAP dataplane)"
-awk -v tb="$tb" -v tn="$tn" -v tl="$tl" -v ub="$ub" -v un="$un" -v ul="$ul" -v pb="$pb" -v pn="$pn" -v pl="$pl" -v cn="$cn" -v cl="$cl" 'BEGIN {
+awk -v tb="$tb" -v tn="$tn" -v tl="$tl" -v ub="$ub" -v un="$un" -v ul="$ul" -v pb="$pb" -v pn="$pn" -v pl="$pl" -v cn="$cn" -v cl="$cl" -v sn="$sn" 'BEGIN {
   printf "  TCP 1 stream    kernel %6.2f Gbit/s   nfv %6.2f Gbit/s   loop %6.2f Gbit/s   nfv/kernel %.2f   nfv/loop %.2f\n", tb / 1e9, tn / 1e9, tl / 1e9, tn / tb, tn / tl
   printf "  UDP 64-byte     kernel %8.0f fps     nfv %8.0f fps     loop %8.0f fps     nfv/kernel %.2f   nfv/loop %.2f\n", ub, un, ul, un / ub, un / ul
   printf "  CPU a 64-byte frame                     nfv %6.2f µs        loop %6.2f µs        nfv/loop %.2f (lower is better)\n", cn, cl, cn / cl
+  printf "  CPU share of the busiest nfv worker (64-byte): %.2f (1.00 with one worker; 1/N spread evenly over N)\n", sn
   printf "  ping (lone)     kernel %8.0f µs      nfv %8.0f µs      loop %8.0f µs      nfv/kernel %.2f   nfv/loop %.2f (lower is better)\n", pb, pn, pl, pn / pb, pn / pl }'
 if [ "$OVS" = 1 ]; then
   to=$(median <"$WORK/tcp.ovs"); uo=$(median <"$WORK/udp.ovs"); po=$(median <"$WORK/ping.ovs"); co=$(median <"$WORK/cpu.ovs")
@@ -407,7 +419,11 @@ fi
 
 if [ -n "$TABLE" ]; then
   [ "$OVS" = 1 ] || { to=""; uo=""; }
-  awk -v f="$FUNCTION" -v k="$KERNEL" -v tb="$tb" -v tn="$tn" -v tl="$tl" -v to="$to" -v ub="$ub" -v un="$un" -v ul="$ul" \
+  label=$FUNCTION
+  for setting in "${NFV_ARGS[@]}"; do
+    case "$setting" in --Nfv:Workers=*) label="$FUNCTION, ${setting#--Nfv:Workers=} workers" ;; esac
+  done
+  awk -v f="$label" -v k="$KERNEL" -v tb="$tb" -v tn="$tn" -v tl="$tl" -v to="$to" -v ub="$ub" -v un="$un" -v ul="$ul" \
       -v uo="$uo" -v cn="$cn" -v cl="$cl" -v pb="$pb" -v pn="$pn" 'BEGIN {
     ovs_t = to == "" ? "-" : sprintf("%.2f", to / 1e9); ovs_tr = to == "" ? "-" : sprintf("**%.2f**", tn / to)
     ovs_u = uo == "" ? "-" : sprintf("%.0f", uo / 1e3); ovs_ur = uo == "" ? "-" : sprintf("**%.2f**", un / uo)

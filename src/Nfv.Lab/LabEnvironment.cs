@@ -24,12 +24,15 @@ public sealed class LabEnvironment : IDisposable
     private readonly List<string> _namespaces = [];
 
     private readonly IProgress<LabStep>? _progress;
+    private readonly int _queues;
 
-    private LabEnvironment(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress)
+    private LabEnvironment(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress, int queues)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(queues, 1);
         _topology = topology;
         _logger = logger;
         _progress = progress;
+        _queues = queues;
         _ports = new IFramePort?[topology.Ports.Count];
     }
 
@@ -42,9 +45,10 @@ public sealed class LabEnvironment : IDisposable
     /// <param name="topology">The topology whose ports and hosts to make.</param>
     /// <param name="logger">Where each device and host made is logged.</param>
     /// <param name="progress">Told how far bring-up and, at <see cref="Dispose"/>, removal have gone; null for nobody.</param>
-    public static LabEnvironment Create(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress = null)
+    /// <param name="queues">Queues of each TAP it makes, now and later: one per dataplane worker.</param>
+    public static LabEnvironment Create(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress = null, int queues = 1)
     {
-        var lab = new LabEnvironment(topology, logger, progress);
+        var lab = new LabEnvironment(topology, logger, progress, queues);
         try
         {
             lab.CreatePorts();
@@ -92,7 +96,7 @@ public sealed class LabEnvironment : IDisposable
             return socket;
         }
         string name = port.TapName!;
-        var tap = TapPort.Create(port.Name, name);
+        var tap = TapPort.Create(port.Name, name, _queues);
         LabLog.TapCreated(_logger, name, port.Name);
         if (host is null)
         {
@@ -279,7 +283,7 @@ public sealed class LabEnvironment : IDisposable
         }
         if (_ports[host.PortIndex] is null)
         {
-            var tap = TapPort.Create(_topology.Ports[host.PortIndex].Name, "eth0");
+            var tap = TapPort.Create(_topology.Ports[host.PortIndex].Name, "eth0", _queues);
             _ports[host.PortIndex] = tap; // before anything else can fail: Dispose closes it
             tap.SetHardwareAddress(MacOf(host));
             LabLog.TapCreated(_logger, "eth0", tap.Name);

@@ -25,6 +25,7 @@ public class ApplyLabTests
         var (path, h1, h2, internet) = lab.ShippedHomeRouter();
         string h3 = lab.Host("h3"), tap3 = lab.Tap("l3");
         using var nfv = await lab.RunAsync(path, $"--Nfv:Workers={workers}");
+        await nfv.WaitForOutputAsync(new System.Text.RegularExpressions.Regex($@"is up: .*, {workers} dataplane workers?\."), TimeSpan.FromSeconds(5));
         string authority = (await nfv.ManagementUrlAsync()).Authority;
         await Ping.AssertReachesAsync(h1, "203.0.113.1");
         var leasesBefore = Rows(await nfv.TableRowsAsync("leases"));

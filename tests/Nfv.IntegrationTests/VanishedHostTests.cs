@@ -18,12 +18,18 @@ public class VanishedHostTests
 
     private static int Descriptors(int pid) => Directory.GetFiles($"/proc/{pid}/fd").Length;
 
-    [PrivilegedFact]
-    public async Task A_deleted_host_costs_no_cpu_leaves_the_others_alone_and_comes_back()
+    /// <remarks>
+    /// With two workers every TAP has a queue per worker (issue 17): each worker must stop reading its queue of the gone
+    /// TAP, and both queues must come back with the host, none left open.
+    /// </remarks>
+    [PrivilegedTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_deleted_host_costs_no_cpu_leaves_the_others_alone_and_comes_back(int workers)
     {
         await using var lab = new Lab();
         var (path, h1, h2, internet) = lab.ShippedHomeRouter();
-        using var nfv = lab.StartNfv("run", path);
+        using var nfv = lab.StartNfv("run", path, $"--Nfv:Workers={workers}");
         await nfv.WaitReadyAsync(TimeSpan.FromSeconds(60));
         using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(60) };
         await Ping.AssertReachesAsync(h1, "203.0.113.1");

@@ -21,6 +21,20 @@ public sealed class EventCounters<TEvent> where TEvent : unmanaged, Enum
     private static readonly (string Name, string Help)[] s_events = Declare();
 
     private readonly long[] _counts = new long[s_events.Length];
+    private readonly EventCounters<TEvent>[]? _parts; // a sum's: read through, never written
+
+    /// <summary>Counters at zero, to be written by one worker.</summary>
+    public EventCounters()
+    {
+    }
+
+    private EventCounters(EventCounters<TEvent>[] parts) => _parts = parts;
+
+    /// <summary>
+    /// A read-only view that sums <paramref name="parts"/>, each written by its own worker (a TAP's queues): reading it
+    /// reads them all; nothing may be counted into it.
+    /// </summary>
+    public static EventCounters<TEvent> Sum(IEnumerable<EventCounters<TEvent>> parts) => new([.. parts]);
 
     /// <summary>The events' names, snake case, in value order.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. s_events.Select(e => e.Name)];
@@ -37,7 +51,21 @@ public sealed class EventCounters<TEvent> where TEvent : unmanaged, Enum
     public void Add(TEvent e, long count) => _counts[Unsafe.BitCast<TEvent, int>(e)] += count;
 
     /// <summary>How many <paramref name="e"/> so far; safe from any thread.</summary>
-    public long this[TEvent e] => Volatile.Read(ref _counts[Unsafe.BitCast<TEvent, int>(e)]);
+    public long this[TEvent e] => Read(Unsafe.BitCast<TEvent, int>(e));
+
+    private long Read(int index)
+    {
+        if (_parts is null)
+        {
+            return Volatile.Read(ref _counts[index]);
+        }
+        long sum = 0;
+        foreach (var part in _parts)
+        {
+            sum += part.Read(index);
+        }
+        return sum;
+    }
 
     /// <summary>
     /// The counters as inspection sees them (<see cref="IInspectableFunction.Events"/>), each named
@@ -49,7 +77,7 @@ public sealed class EventCounters<TEvent> where TEvent : unmanaged, Enum
         for (int i = 0; i < counters.Length; i++)
         {
             int index = i;
-            counters[i] = new FunctionCounter(prefix + s_events[i].Name, helpPrefix + s_events[i].Help, () => Volatile.Read(ref _counts[index]));
+            counters[i] = new FunctionCounter(prefix + s_events[i].Name, helpPrefix + s_events[i].Help, () => Read(index));
         }
         return counters;
     }

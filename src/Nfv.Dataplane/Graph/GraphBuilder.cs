@@ -42,9 +42,11 @@ public sealed class GraphBuilder
 
     /// <summary>
     /// Compiles the graph for as many workers as <paramref name="pools"/> has pools (one each) and returns its first lane
-    /// (<see cref="PacketGraph.Lanes"/> has them all). Unless told otherwise, external port <c>i</c> is placed on lane
-    /// <c>i mod N</c> and function <c>j</c> on lane <c>j mod N</c>: a worker reads and writes its own ports, so the cost
-    /// of TAP I/O, the largest part of a frame's (docs/tap-and-lab-notes.md), is spread over the workers.
+    /// (<see cref="PacketGraph.Lanes"/> has them all). A port with a queue per lane (<see cref="IFramePort.Queues"/>: a
+    /// multi-queue TAP) runs on every lane, each on its own queue. Unless told otherwise, any other external port
+    /// <c>i</c> is placed on lane <c>i mod N</c>, and function <c>j</c> on lane <c>j mod N</c>: a worker reads and writes
+    /// its own ports, so the cost of TAP I/O, the largest part of a frame's (docs/tap-and-lab-notes.md), is spread over
+    /// the workers.
     /// </summary>
     /// <param name="pools">Each lane's packets.</param>
     /// <param name="options">The graph's limits.</param>
@@ -70,7 +72,7 @@ public sealed class GraphBuilder
         // A pending batch can never overflow: every packet alive is in the pools' capacity, and so can a handoff ring.
         int packets = pools.Sum(p => p.Capacity);
         var functions = _functions.Select((f, i) => new FunctionNode(f.Name, f.Function, functionOutputs[i], f.DropReasons, packets, f.PortNames) { Lane = FunctionLane(i) }).ToArray();
-        var ports = _ports.Select((p, i) => new PortNode(p, portOutputs[i], packets) { Lane = PortLane(i) }).ToArray();
+        var ports = _ports.Select((p, i) => new PortNode(p, portOutputs[i], packets, lanes, PortLane(i))).ToArray();
         var graphs = pools.Select((pool, lane) => new PacketGraph(functions, ports, pool, options, lane, packets)).ToArray();
         if (graphs.Length > 1)
         {

@@ -53,7 +53,7 @@ public sealed partial class PacketGraph : IDisposable
         _options = options;
         _lane = lane;
         _lanes = [this];
-        _ownPorts = [.. Enumerable.Range(0, ports.Length).Where(i => ports[i].Lane == lane)];
+        _ownPorts = [.. Enumerable.Range(0, ports.Length).Where(i => ports[i].Queues[lane] is not null)];
         _runQueue = new int[Math.Max(1, functions.Length)];
         _receive = new PacketBatch(options.ReceiveBatchSize);
         _spare = new PacketBatch(pendingCapacity);
@@ -88,7 +88,7 @@ public sealed partial class PacketGraph : IDisposable
     /// <summary>Every lane of the graph, this one included, by number; one for a graph run by one worker.</summary>
     public IReadOnlyList<PacketGraph> Lanes => _lanes;
 
-    /// <summary>The lane external port <paramref name="port"/> is placed on.</summary>
+    /// <summary>The lane external port <paramref name="port"/> is placed on; -1 when every lane runs a queue of it.</summary>
     public int LaneOfPort(int port) => _ports[port].Lane;
 
     /// <summary>The lane function <paramref name="function"/> is placed on.</summary>
@@ -270,7 +270,8 @@ public sealed partial class PacketGraph : IDisposable
     public int Poll(int port)
     {
         var node = _ports[port];
-        int received = node.Port.Receive(_receive, _pool);
+        var queue = node.Queues[_lane] ?? throw new InvalidOperationException($"Port {node.Port.Name} is not placed on lane {_lane}.");
+        int received = queue.Receive(_receive, _pool);
         if (received == 0)
         {
             return 0;
@@ -279,7 +280,7 @@ public sealed partial class PacketGraph : IDisposable
         var output = node.Output;
         if (output.Kind == GraphEndpointKind.None)
         {
-            node.Unconnected += packets.Length;
+            Interlocked.Add(ref node.Unconnected, packets.Length); // a port with queues on several lanes counts from each
             _receive.ReleaseAll();
             return received;
         }
@@ -383,13 +384,13 @@ public sealed partial class PacketGraph : IDisposable
                 Accept(to, packet);
                 return;
             case GraphEndpointKind.ExternalPort:
-                lane = _ports[to.Index].Lane;
-                if (lane != _lane)
+                var node = _ports[to.Index];
+                if (node.Transmits[_lane] is not { } transmit)
                 {
-                    HandOver(lane, to, packet);
+                    HandOver(node.Lane, to, packet);
                     return;
                 }
-                _ports[to.Index].Transmit.Add(packet);
+                transmit.Add(packet);
                 return;
             default:
                 Drops[(int)GraphDrop.Unconnected]++;
@@ -407,7 +408,7 @@ public sealed partial class PacketGraph : IDisposable
     {
         if (to.Kind == GraphEndpointKind.ExternalPort)
         {
-            _ports[to.Index].Transmit.Add(packet);
+            _ports[to.Index].Transmits[_lane]!.Add(packet);
             return;
         }
         var function = _functions[to.Index];
@@ -487,12 +488,12 @@ public sealed partial class PacketGraph : IDisposable
         }
         foreach (int i in _ownPorts)
         {
-            var transmit = _ports[i].Transmit;
+            var transmit = _ports[i].Transmits[_lane]!;
             if (transmit.Count == 0)
             {
                 continue;
             }
-            var port = _ports[i].Port;
+            var port = _ports[i].Queues[_lane]!;
             foreach (var packet in transmit.AsSpan())
             {
                 port.Send(packet);

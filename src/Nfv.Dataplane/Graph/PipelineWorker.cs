@@ -140,21 +140,33 @@ public sealed unsafe class PipelineWorker : IDisposable
     /// </summary>
     public Task ChangePortAsync(int port, Action<IFramePort> change) => InvokeAsync(() =>
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(port, _registered.Length);
-        DeregisterPort(port);
+        Detach(port);
         try
         {
             change(_graph.Ports[port].Port);
         }
         finally
         {
-            RegisterPort(port);
-            _pollable = Pollable();
-            ReportStates();
+            Attach(port);
         }
         return true;
     });
+
+    /// <summary>Stops polling external port <paramref name="port"/>'s queue, before a change (on the worker thread, or with it parked).</summary>
+    internal void Detach(int port)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(port, _registered.Length);
+        DeregisterPort(port);
+    }
+
+    /// <summary>Polls external port <paramref name="port"/>'s queue again after a change, if it has a descriptor and is not gone.</summary>
+    internal void Attach(int port)
+    {
+        RegisterPort(port);
+        _pollable = Pollable();
+        ReportStates();
+    }
 
     /// <summary>
     /// Replaces the graph the worker runs, between two batches: <paramref name="replace"/> runs on the worker thread,
@@ -240,10 +252,12 @@ public sealed unsafe class PipelineWorker : IDisposable
         _epoll.Dispose();
     }
 
+    // The queue of the port this worker reads and writes; null when the port is placed on another lane.
+    private IFramePort? QueueOf(int port) => _graph.Ports[port].Queues[_graph.Lane];
+
     private void RegisterPort(int port)
     {
-        var node = _graph.Ports[port].Port;
-        if (!_registered[port] && _graph.Ports[port].Lane == _graph.Lane && node.State != PortState.Gone && node.PollHandle is { } handle)
+        if (!_registered[port] && QueueOf(port) is { } queue && queue.State != PortState.Gone && queue.PollHandle is { } handle)
         {
             Register(handle, (ulong)port);
             _registered[port] = true;
@@ -255,7 +269,7 @@ public sealed unsafe class PipelineWorker : IDisposable
         if (_registered[port])
         {
             // The descriptor is still open (a gone TAP's fd stays valid), so the kernel can take it out of the set.
-            EpollCtl(_epoll, EPOLL_CTL_DEL, (int)_graph.Ports[port].Port.PollHandle!.DangerousGetHandle(), null);
+            EpollCtl(_epoll, EPOLL_CTL_DEL, (int)QueueOf(port)!.PollHandle!.DangerousGetHandle(), null);
             _registered[port] = false;
         }
     }
@@ -279,7 +293,7 @@ public sealed unsafe class PipelineWorker : IDisposable
     /// </summary>
     private void DropIfGone(int port)
     {
-        if (_graph.Ports[port].Port.State == PortState.Gone && _registered[port])
+        if (_registered[port] && QueueOf(port)!.State == PortState.Gone)
         {
             DeregisterPort(port);
             _pollable = Pollable();
@@ -287,12 +301,20 @@ public sealed unsafe class PipelineWorker : IDisposable
         }
     }
 
-    /// <summary>Logs each port whose state changed since the last report (once per change, never per frame).</summary>
+    /// <summary>
+    /// Logs each port whose state changed since the last report (once per change, never per frame): the ports placed on
+    /// this lane, and those with a queue on every lane from lane 0 only.
+    /// </summary>
     private void ReportStates()
     {
         for (int i = 0; i < _reportedStates.Length; i++)
         {
-            var port = _graph.Ports[i].Port;
+            var node = _graph.Ports[i];
+            if (node.Lane != _graph.Lane && (node.Lane >= 0 || _graph.Lane != 0))
+            {
+                continue;
+            }
+            var port = node.Port;
             var state = port.State;
             if (state == _reportedStates[i])
             {

@@ -100,10 +100,37 @@ public sealed class WorkerGroup : IDisposable
     }
 
     /// <summary>
-    /// Changes external port <paramref name="port"/> on the worker it is placed on (<see cref="PipelineWorker.ChangePortAsync"/>).
+    /// Changes external port <paramref name="port"/> (<see cref="PipelineWorker.ChangePortAsync"/>): on the worker it is
+    /// placed on, or, for a port with a queue on every worker, with all parked, each having stopped polling its queue.
     /// </summary>
-    public Task ChangePortAsync(int port, Action<IFramePort> change) =>
-        _workers[Graph.LaneOfPort(port)].ChangePortAsync(port, change);
+    public Task ChangePortAsync(int port, Action<IFramePort> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        int lane = Graph.LaneOfPort(port);
+        if (lane >= 0)
+        {
+            return _workers[lane].ChangePortAsync(port, change);
+        }
+        return ParkedAsync(() =>
+        {
+            foreach (var worker in _workers)
+            {
+                worker.Detach(port);
+            }
+            try
+            {
+                change(Graph.Ports[port].Port);
+            }
+            finally
+            {
+                foreach (var worker in _workers)
+                {
+                    worker.Attach(port);
+                }
+            }
+            return true;
+        });
+    }
 
     /// <summary>
     /// Replaces the graph the workers run (<see cref="PipelineWorker.ReplaceGraphAsync"/>): with every worker parked,

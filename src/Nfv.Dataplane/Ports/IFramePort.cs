@@ -4,8 +4,8 @@ using Nfv.Abstractions;
 namespace Nfv.Dataplane.Ports;
 
 /// <summary>
-/// An external port: where frames enter and leave the graph (a TAP, later pcap files and VXLAN).
-/// Used by one worker thread at a time.
+/// An external port: where frames enter and leave the graph (a TAP, a socket, a VXLAN tunnel, a pcap file).
+/// Used by one worker thread at a time (a port with several <see cref="Queues"/>: each queue by one worker).
 /// </summary>
 public interface IFramePort : IDisposable
 {
@@ -29,4 +29,11 @@ public interface IFramePort : IDisposable
 
     /// <summary>Sends the frame, or counts why not, and returns the packet to its pool either way.</summary>
     void Send(Packet packet);
+
+    /// <summary>
+    /// The port's queues, each a port of its own read and written by one worker: a TAP opened with one queue per worker
+    /// (IFF_MULTI_QUEUE) lists them, the first being the port itself; any other port is its only queue. The graph runs a
+    /// port with one queue per worker on every worker, each on its own queue, and any other port on one worker.
+    /// </summary>
+    IReadOnlyList<IFramePort> Queues => [this];
 }

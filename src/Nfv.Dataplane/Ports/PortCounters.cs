@@ -12,6 +12,17 @@ namespace Nfv.Dataplane.Ports;
 /// </summary>
 public sealed class PortCounters
 {
+    /// <summary>Counters at zero.</summary>
+    public PortCounters()
+    {
+    }
+
+    private PortCounters(EventCounters<PortTraffic> traffic, EventCounters<PortDrop> drops) => (Traffic, Drops) = (traffic, drops);
+
+    /// <summary>A read-only view summing <paramref name="parts"/>: a port's queues, each counted by its own worker.</summary>
+    public static PortCounters Sum(IReadOnlyList<PortCounters> parts) =>
+        new(EventCounters<PortTraffic>.Sum(parts.Select(p => p.Traffic)), EventCounters<PortDrop>.Sum(parts.Select(p => p.Drops)));
+
     /// <summary>Frames and bytes carried.</summary>
     public EventCounters<PortTraffic> Traffic { get; } = new();
 

@@ -22,7 +22,7 @@ public sealed partial class TapPort
             var packet = pool.Rent();
             if (packet is null)
             {
-                Counters.Dropped(PortDrop.NoBuffer);
+                _counters.Dropped(PortDrop.NoBuffer);
                 break;
             }
             int start = Packet.DefaultHeadroom - VirtioNetHeader.Size;
@@ -42,7 +42,7 @@ public sealed partial class TapPort
                 packet.Release();
                 if (error != Error.EAGAIN)
                 {
-                    Counters.Dropped(PortDrop.ReceiveError);
+                    _counters.Dropped(PortDrop.ReceiveError);
                     if (StateAfter(error) == PortState.Gone)
                     {
                         _state = PortState.Gone; // the worker sees it and stops polling: no spin on a dead descriptor
@@ -54,12 +54,12 @@ public sealed partial class TapPort
             if (frameLength <= 0)
             {
                 packet.Release();
-                Counters.Dropped(PortDrop.Malformed);
+                _counters.Dropped(PortDrop.Malformed);
                 continue;
             }
             packet.SetFrame(Packet.DefaultHeadroom, frameLength);
             packet.Offload = VirtioNetHeader.Read(buffer.AsSpan(start, VirtioNetHeader.Size));
-            Counters.Received(frameLength);
+            _counters.Received(frameLength);
             batch.Add(packet);
             added++;
         }
@@ -84,13 +84,13 @@ public sealed partial class TapPort
         {
             if (_state != PortState.Up && (_state == PortState.Gone || Environment.TickCount64 < _retryAt))
             {
-                Counters.Dropped(PortDrop.Down);
+                _counters.Dropped(PortDrop.Down);
                 return;
             }
             int start = packet.Offset - VirtioNetHeader.Size;
             if (start < 0)
             {
-                Counters.Dropped(PortDrop.SendError);
+                _counters.Dropped(PortDrop.SendError);
                 return;
             }
             var buffer = packet.Buffer;
@@ -107,7 +107,7 @@ public sealed partial class TapPort
             }
             if (written == total)
             {
-                Counters.Sent(packet.Length);
+                _counters.Sent(packet.Length);
                 if (_state == PortState.NoCarrier)
                 {
                     _state = PortState.Up;
@@ -117,7 +117,7 @@ public sealed partial class TapPort
             {
                 // EAGAIN/ENOBUFS: the kernel's queue is full, the frame is lost as on a real wire. EIO: the
                 // interface is down; EBADFD: the device is gone (its namespace was deleted).
-                Counters.Dropped(PortDrop.SendError);
+                _counters.Dropped(PortDrop.SendError);
                 var state = written < 0 ? StateAfter(LastError) : PortState.Up;
                 if (state != PortState.Up)
                 {

@@ -16,6 +16,11 @@ namespace Nfv.Dataplane.Ports;
 /// port removes the interface, even after it was moved into another network namespace. When the device
 /// goes away under the port (its namespace deleted), the port is <see cref="PortState.Gone"/>;
 /// <see cref="Reopen"/> makes a new device of the same name behind the same port, counters and all.
+/// A TAP made with several queues (IFF_MULTI_QUEUE, one per dataplane worker) has a descriptor per queue: the kernel
+/// puts each flow the host sends on one queue (the queue nfv last wrote the flow's answers on, else by its hash), and a
+/// frame written to any queue reaches the host. Each queue (<see cref="Queues"/>) is then a port of its own, counting
+/// what it carries; the port itself stands for the device (its name, state and address), its <see cref="Counters"/>
+/// sum the queues', and used as a port it reads and writes the first queue.
 /// </remarks>
 public sealed partial class TapPort : IFramePort
 {
@@ -24,12 +29,16 @@ public sealed partial class TapPort : IFramePort
 
     private SafeFileHandle _fd;
     private volatile PortState _state;
+    private PortCounters _counters = new(); // what this object's reads and writes count into
+    private TapPort[] _queues;
+    private PortCounters? _sum; // all queues', when there are several
 
     private TapPort(string name, string interfaceName, SafeFileHandle fd)
     {
         Name = name;
         InterfaceName = interfaceName;
         _fd = fd;
+        _queues = [this];
     }
 
     /// <inheritdoc/>
@@ -42,20 +51,66 @@ public sealed partial class TapPort : IFramePort
     public SafeHandle? PollHandle => _fd.IsClosed ? null : _fd;
 
     /// <inheritdoc/>
-    public PortCounters Counters { get; } = new();
+    public PortCounters Counters => _sum ?? _counters;
 
     /// <inheritdoc/>
-    public PortState State => _state;
+    public PortState State
+    {
+        get
+        {
+            var state = _state;
+            foreach (var queue in _queues)
+            {
+                state = (PortState)Math.Max((int)state, (int)queue._state); // the worst of them
+            }
+            return state;
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IFramePort> Queues => _queues;
 
     /// <summary>
     /// Creates the TAP interface <paramref name="interfaceName"/>, down, in the calling thread's network namespace (a
-    /// thread that entered a lab host's namespace makes its <c>eth0</c> there, with no move afterwards).
+    /// thread that entered a lab host's namespace makes its <c>eth0</c> there, with no move afterwards), with
+    /// <paramref name="queues"/> queues (more than one: IFF_MULTI_QUEUE, a descriptor each).
     /// </summary>
     /// <exception cref="TapException">The device could not be created or configured.</exception>
-    public static TapPort Create(string name, string interfaceName)
+    public static TapPort Create(string name, string interfaceName, int queues = 1)
     {
-        var fd = OpenDevice(interfaceName, out var actualName);
-        return new TapPort(name, actualName, fd);
+        ArgumentOutOfRangeException.ThrowIfLessThan(queues, 1);
+        var fds = OpenQueues(interfaceName, queues, out var actualName);
+        var port = new TapPort(name, actualName, fds[0]);
+        if (queues > 1)
+        {
+            port._queues = [.. fds.Select(fd => new TapPort(name, actualName, fd))];
+            port._counters = port._queues[0]._counters; // the port used as a port is the first queue
+            port._sum = PortCounters.Sum([.. port._queues.Select(q => q._counters)]);
+        }
+        return port;
+    }
+
+    // Opens the device's queues: the first makes it, the others attach to it (the same name, in the same namespace).
+    private static SafeFileHandle[] OpenQueues(string interfaceName, int queues, out string actualName)
+    {
+        var fds = new List<SafeFileHandle>(queues);
+        try
+        {
+            fds.Add(OpenDevice(interfaceName, queues > 1, out actualName));
+            for (int i = 1; i < queues; i++)
+            {
+                fds.Add(OpenDevice(actualName, multiQueue: true, out _));
+            }
+            return [.. fds];
+        }
+        catch
+        {
+            foreach (var fd in fds)
+            {
+                fd.Dispose();
+            }
+            throw;
+        }
     }
 
     /// <summary>The device's MAC address, wherever it is now (the descriptor answers for it in any namespace).</summary>
@@ -94,35 +149,54 @@ public sealed partial class TapPort : IFramePort
     /// <exception cref="TapException">The device could not be created; the port keeps its old descriptor.</exception>
     public void Reopen(MacAddress? mac = null, string? interfaceName = null)
     {
-        var fresh = OpenDevice(interfaceName ?? InterfaceName, out var actualName);
+        var fresh = OpenQueues(interfaceName ?? InterfaceName, _queues.Length, out var actualName);
         if (mac is { } address)
         {
             try
             {
-                SetHardwareAddress(fresh, actualName, address);
+                SetHardwareAddress(fresh[0], actualName, address);
             }
             catch
             {
-                fresh.Dispose();
+                foreach (var fd in fresh)
+                {
+                    fd.Dispose();
+                }
                 throw;
             }
         }
         var old = _fd;
-        _fd = fresh;
+        for (int i = 0; i < _queues.Length; i++)
+        {
+            var queue = _queues[i];
+            queue._fd.Dispose();
+            queue._fd = fresh[i];
+            queue.InterfaceName = actualName;
+            queue._state = PortState.Up;
+        }
+        _fd = fresh[0];
         InterfaceName = actualName;
         old.Dispose();
         _state = PortState.Up;
     }
 
-    /// <summary>Closes the device (removing it) and marks the port gone. Same thread rules as <see cref="Reopen"/>.</summary>
+    /// <summary>
+    /// Closes the device (removing it) and marks the port gone. Same thread rules as <see cref="Reopen"/>: with several
+    /// queues, no worker may poll any of them.
+    /// </summary>
     public void Close()
     {
+        foreach (var queue in _queues)
+        {
+            queue._fd.Dispose();
+            queue._state = PortState.Gone;
+        }
         _fd.Dispose();
         _state = PortState.Gone;
     }
 
     /// <summary>Opens /dev/net/tun as the TAP <paramref name="interfaceName"/>; <paramref name="actualName"/> is the name the kernel gave.</summary>
-    private static unsafe SafeFileHandle OpenDevice(string interfaceName, out string actualName)
+    private static unsafe SafeFileHandle OpenDevice(string interfaceName, bool multiQueue, out string actualName)
     {
         var fd = Open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
         if (fd.IsInvalid)
@@ -131,7 +205,7 @@ public sealed partial class TapPort : IFramePort
         }
         try
         {
-            var request = IfReq.Create(interfaceName, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+            var request = IfReq.Create(interfaceName, (short)(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | (multiQueue ? IFF_MULTI_QUEUE : 0)));
             if (Ioctl(fd, TUNSETIFF, &request) < 0)
             {
                 ThrowHelper.ThrowTap("TUNSETIFF", interfaceName);
@@ -167,7 +241,14 @@ public sealed partial class TapPort : IFramePort
     };
 
     /// <inheritdoc/>
-    public void Dispose() => _fd.Dispose();
+    public void Dispose()
+    {
+        foreach (var queue in _queues)
+        {
+            queue._fd.Dispose();
+        }
+        _fd.Dispose();
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} (tap {InterfaceName})";

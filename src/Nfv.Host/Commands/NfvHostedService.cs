@@ -45,7 +45,7 @@ internal sealed partial class NfvHostedService(
         LabLeftovers.Record(stateDirectory, topology.NamespaceHosts.Select(h => h.Name));
         try
         {
-            _lab = LabEnvironment.Create(topology, _logger, _progress);
+            _lab = LabEnvironment.Create(topology, _logger, _progress, queues: options.Value.WorkerCount);
         }
         catch
         {
@@ -56,8 +56,7 @@ internal sealed partial class NfvHostedService(
         try
         {
             _captures = OpenCaptures();
-            int workers = options.Value.Workers == 0 ? Environment.ProcessorCount : options.Value.Workers;
-            var pools = Enumerable.Range(0, workers).Select(_ => new PacketPool(options.Value.PacketPoolSize, memory: PacketMemory.Resident)).ToArray();
+            var pools = Enumerable.Range(0, options.Value.WorkerCount).Select(_ => new PacketPool(options.Value.PacketPoolSize, memory: PacketMemory.Resident)).ToArray();
             _graph = TopologyCompiler.Compile(topology, _lab.Ports, pools, GraphOptions(), time, loggers, _captures, stateDirectory);
             _worker = new WorkerGroup(_graph, time, loggers.CreateLogger<PipelineWorker>(), options.Value.BusyPoll);
             _worker.Faulted += _ =>
@@ -199,7 +198,8 @@ internal sealed partial class NfvHostedService(
         var hostsByPort = topology.Hosts.ToDictionary(h => h.PortIndex);
         Console.Out.WriteLine(
             $"nfv: topology '{topology.Name}' is up: {Count(topology.Functions.Count, "function")}, " +
-            $"{Count(topology.Ports.Count, "port")}, {Count(topology.Hosts.Count, "host")}. Ctrl-C stops it and removes them.");
+            $"{Count(topology.Ports.Count, "port")}, {Count(topology.Hosts.Count, "host")}, {Count(_worker!.Workers.Count, "dataplane worker")}. " +
+            "Ctrl-C stops it and removes them.");
         for (int i = 0; i < topology.Ports.Count; i++)
         {
             var port = topology.Ports[i];

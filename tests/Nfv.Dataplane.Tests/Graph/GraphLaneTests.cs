@@ -122,4 +122,62 @@ public class GraphLaneTests
         Assert.Equal(2, graph.Lanes[1].Drops[(int)GraphDrop.Unconnected]);
         Assert.Equal(2, graph.TotalDrops()[(int)GraphDrop.Unconnected]);
     }
+
+    /// <summary>A port with a memory queue per lane, as a multi-queue TAP has a descriptor per worker.</summary>
+    private sealed class QueuedPort(string name, int queues) : IFramePort
+    {
+        public MemoryPort[] Memory { get; } = [.. Enumerable.Range(0, queues).Select(i => new MemoryPort($"{name}{i}"))];
+
+        public string Name => name;
+
+        public System.Runtime.InteropServices.SafeHandle? PollHandle => null;
+
+        public PortCounters Counters { get; } = new();
+
+        public IReadOnlyList<IFramePort> Queues => Memory;
+
+        public int Receive(PacketBatch batch, PacketPool pool) => throw new InvalidOperationException("read through a queue");
+
+        public void Send(Packet packet) => throw new InvalidOperationException("written through a queue");
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public void A_port_with_a_queue_per_lane_is_read_and_written_by_every_lane_on_its_own_queue()
+    {
+        var a = new QueuedPort("a", 2);
+        var b = new QueuedPort("b", 2);
+        var builder = new GraphBuilder();
+        int wire = builder.AddFunction("wire", new WireFunction(), 2, NoReasons);
+        builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.Function(wire, 0));
+        builder.Link(GraphEndpoint.Function(wire, 1), GraphEndpoint.External(builder.AddPort(b)));
+        PacketPool[] pools = [new PacketPool(8, 2048), new PacketPool(8, 2048)];
+        var graph = builder.Build(pools, new GraphOptions()); // the wire on lane 0
+        Assert.Equal([-1, -1], [graph.LaneOfPort(0), graph.LaneOfPort(1)]);
+        a.Memory[0].Enqueue([0, .. new byte[59]]);
+        a.Memory[1].Enqueue([1, .. new byte[59]]);
+
+        Assert.Equal(1, graph.Lanes[0].Poll(0)); // lane 0 reads its queue, runs the wire, writes its queue of b
+        Assert.Equal(1, graph.Lanes[1].Poll(0)); // lane 1 reads its queue, hands the frame to the wire's lane
+        Assert.Equal(1, graph.Lanes[0].PollHandoffs()); // which writes it on its own queue of b: no handoff back
+
+        Assert.Equal([0, 1], b.Memory[0].Sent.Select(f => (int)f.Frame[0]));
+        Assert.Empty(b.Memory[1].Sent);
+        Assert.Equal(0, graph.Lanes[1].PollHandoffs());
+        Assert.Equal([8, 8], pools.Select(p => p.Available));
+    }
+
+    [Fact]
+    public void A_port_with_queues_but_not_one_per_lane_is_placed_on_one_lane()
+    {
+        var a = new QueuedPort("a", 3);
+        var builder = new GraphBuilder();
+        builder.AddPort(a);
+        var graph = builder.Build([new PacketPool(4, 256), new PacketPool(4, 256)], new GraphOptions());
+
+        Assert.Equal(0, graph.LaneOfPort(0));
+    }
 }
