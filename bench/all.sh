@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Every end-to-end figure in one sitting, side by side, as Markdown tables: each path of bench/throughput.sh (the switch,
 # the router, the NAT, the home-router chain, VXLAN) against its kernel twin, the bare TAP copy loop and, for switch
-# and chain, Open vSwitch's userspace datapath; switch and chain again with two dataplane workers; then bench/dhcp.sh
+# and chain, Open vSwitch's userspace datapath; switch and chain again with two dataplane workers (the switch also with a TAP queue per worker); then bench/dhcp.sh
 # (nfv against Kea and dnsmasq under perfdhcp).
 # Absolute rates move between sittings; the ratios within one are the figures to read (bench/README.md).
 #
-#   usage: bench/all.sh [--reps N] [--duration S] [--out FILE]      (as root; about 20 minutes with the defaults)
+#   usage: bench/all.sh [--reps N] [--duration S] [--out FILE]      (as root; about 25 minutes with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,11 +35,15 @@ for function in switch router nat chain vxlan; do
   echo "== $function" >&2
   bench/throughput.sh --function "$function" --reps "$REPS" --duration "$DURATION" --table "$OUT" >&2
 done
-# The same switch and chain with two dataplane workers (Nfv:Workers), the ports spread over them (issue 17, proof 4).
+# The same switch and chain with two dataplane workers (Nfv:Workers), the ports spread over them, and the switch with a
+# TAP queue per worker (Nfv:MultiQueueTaps) (issue 17, proof 4).
 for function in switch chain; do
   echo "== $function, 2 workers" >&2
   bench/throughput.sh --function "$function" --reps "$REPS" --duration "$DURATION" --no-ovs --nfv-arg --Nfv:Workers=2 --table "$OUT" >&2
 done
+echo "== switch, 2 workers, a TAP queue each" >&2
+bench/throughput.sh --function switch --reps "$REPS" --duration "$DURATION" --no-ovs --nfv-arg --Nfv:Workers=2 \
+  --nfv-arg --Nfv:MultiQueueTaps=true --table "$OUT" >&2
 {
   echo
   echo "DHCP 4-way exchanges a second, perfdhcp as a relay, 60,000 clients (the share of DISCOVERs that got no ACK):"

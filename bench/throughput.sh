@@ -421,7 +421,10 @@ if [ -n "$TABLE" ]; then
   [ "$OVS" = 1 ] || { to=""; uo=""; }
   label=$FUNCTION
   for setting in "${NFV_ARGS[@]}"; do
-    case "$setting" in --Nfv:Workers=*) label="$FUNCTION, ${setting#--Nfv:Workers=} workers" ;; esac
+    case "$setting" in
+      --Nfv:Workers=*) label="$label, ${setting#--Nfv:Workers=} workers" ;;
+      --Nfv:MultiQueueTaps=true) label="$label, a TAP queue each" ;;
+    esac
   done
   awk -v f="$label" -v k="$KERNEL" -v tb="$tb" -v tn="$tn" -v tl="$tl" -v to="$to" -v ub="$ub" -v un="$un" -v ul="$ul" \
       -v uo="$uo" -v cn="$cn" -v cl="$cl" -v pb="$pb" -v pn="$pn" 'BEGIN {

@@ -14,7 +14,8 @@ public class ApplyLabTests
 
     /// <remarks>
     /// Run with one worker and with two (issue 17): with two, the ports and functions are spread over both, so the flow's
-    /// frames are handed between workers, and the apply replaces the graph with both parked.
+    /// frames are handed between workers, and the apply replaces the graph with both parked. (VanishedHostTests runs two
+    /// workers with a TAP queue on each.)
     /// </remarks>
     [PrivilegedTheory(Needs = "iperf3")]
     [InlineData(1)]

@@ -45,7 +45,7 @@ internal sealed partial class NfvHostedService(
         LabLeftovers.Record(stateDirectory, topology.NamespaceHosts.Select(h => h.Name));
         try
         {
-            _lab = LabEnvironment.Create(topology, _logger, _progress, queues: options.Value.WorkerCount);
+            _lab = LabEnvironment.Create(topology, _logger, _progress, queues: options.Value.MultiQueueTaps ? options.Value.WorkerCount : 1);
         }
         catch
         {

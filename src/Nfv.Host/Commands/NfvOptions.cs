@@ -40,6 +40,16 @@ public sealed class NfvOptions
     /// </summary>
     public int WorkerCount => Workers > 0 ? Workers : Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>
+    /// With several workers, open each TAP with a queue per worker (IFF_MULTI_QUEUE), every worker reading and writing
+    /// its own queue of every TAP, instead of placing each TAP on one worker. Off by default: the kernel puts a flow on
+    /// the queue nfv last wrote it on, which with one instance of each function is the worker running the function, so
+    /// the other workers' queues stay nearly idle (measured: the busiest of two workers did 0.85 of the work, against 0.58
+    /// with each TAP on one worker; bench/README.md, "Workers"). It is the base for functions run as one instance per
+    /// worker (docs/roadmap.md, issue 17).
+    /// </summary>
+    public bool MultiQueueTaps { get; set; }
+
     /// <summary>Frames read from one port before the graph runs them.</summary>
     [Range(1, 1024)]
     public int ReceiveBatchSize { get; set; } = 64;
