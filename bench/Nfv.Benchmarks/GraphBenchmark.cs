@@ -21,6 +21,10 @@ namespace Nfv.Benchmarks;
 /// <see cref="PortSwitchPortScraped"/> is the plain case with metrics on: nfv's own <c>NfvMetrics</c> over the graph,
 /// and a thread exporting the whole /metrics text every 10 ms (a thousand times Prometheus's usual 15 s), so any
 /// cost metrics put on the packet path (there should be none: counters are plain fields read at scrape time) shows.
+/// <see cref="PortSwitchPortHandedOver"/> builds the graph for two workers with the ingress port on the second and the
+/// switch on the first: every frame crosses a handoff ring and goes back to its own pool as a return from another
+/// thread (the pool is bound to a thread that is not the benchmark's), all on one thread here, so it is the handoff's
+/// own instructions without the cache traffic between two cores.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -35,6 +39,7 @@ public class GraphBenchmark
     private CaptureDrain? _drain;
     private PacketGraph _scraped = null!;
     private WorkerGroup? _scrapedWorker;
+    private PacketGraph _handedOver = null!;
     private CancellationTokenSource? _stopScraping;
     private Thread? _scraper;
 
@@ -50,6 +55,16 @@ public class GraphBenchmark
         _drain = new CaptureDrain([_capture], TimeSpan.FromMilliseconds(1));
         _drain.Start();
         (_captured, _, _) = Build(_capture);
+    }
+
+    /// <summary>The graph over two lanes, the ingress port on lane 1 and everything else on lane 0.</summary>
+    [GlobalSetup(Target = nameof(PortSwitchPortHandedOver))]
+    public void SetupHandedOver()
+    {
+        (_handedOver, _, _) = Build(null, lanes: 2);
+        var other = new Thread(_handedOver.Lanes[1].Pool.BindToCurrentThread);
+        other.Start();
+        other.Join();
     }
 
     /// <summary>The plain graph with nfv's metrics over it and a scraper thread running.</summary>
@@ -93,7 +108,7 @@ public class GraphBenchmark
         _scraper.Start();
     }
 
-    private static (PacketGraph, RepeatingPort, RepeatingPort) Build(LinkCapture? capture)
+    private static (PacketGraph, RepeatingPort, RepeatingPort) Build(LinkCapture? capture, int lanes = 1)
     {
         var a = new MacAddress(0x0200_0000_0001UL);
         var b = new MacAddress(0x0200_0000_0002UL);
@@ -106,10 +121,12 @@ public class GraphBenchmark
         int pb = builder.AddPort(@out);
         builder.Link(GraphEndpoint.External(pa), GraphEndpoint.Function(sw, 0), capture);
         builder.Link(GraphEndpoint.External(pb), GraphEndpoint.Function(sw, 1));
-        var graph = builder.Build(new PacketPool(512), new GraphOptions { ReceiveBatchSize = BatchSize });
+        var graph = builder.Build([.. Enumerable.Range(0, lanes).Select(_ => new PacketPool(512))], new GraphOptions { ReceiveBatchSize = BatchSize },
+            functionLanes: [0], portLanes: [lanes - 1, 0]);
         graph.Poll(1); // b speaks first, so the switch knows where b is
-        graph.Poll(0);
-        if (@out.Sent != BatchSize || @in.Sent != BatchSize || graph.Pool.Available != graph.Pool.Capacity)
+        graph.Lanes[lanes - 1].Poll(0);
+        graph.Settle();
+        if (@out.Sent != BatchSize || @in.Sent != BatchSize || graph.Lanes.Any(l => l.Pool.Available != l.Pool.Capacity))
         {
             throw new InvalidOperationException("The graph did not forward the frames as expected.");
         }
@@ -123,6 +140,10 @@ public class GraphBenchmark
     /// <summary>The same with the ingress link captured: each frame also copied into the capture ring.</summary>
     [Benchmark(OperationsPerInvoke = BatchSize)]
     public int PortSwitchPortCaptured() => _captured.Poll(0);
+
+    /// <summary>The plain case with the ingress port on another lane: a handoff per frame, and a return from another thread.</summary>
+    [Benchmark(OperationsPerInvoke = BatchSize)]
+    public int PortSwitchPortHandedOver() => _handedOver.Lanes[1].Poll(0) + _handedOver.PollHandoffs();
 
     /// <summary>The plain case while nfv's metrics are exported every 10 ms on another thread.</summary>
     [Benchmark(OperationsPerInvoke = BatchSize)]

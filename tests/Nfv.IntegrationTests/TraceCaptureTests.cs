@@ -7,7 +7,7 @@ public class TraceCaptureTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    private static async Task<(Lab Lab, NfvProcess Nfv, string Address, string H1, string H2)> SwitchLabAsync(string subnet)
+    private static async Task<(Lab Lab, NfvProcess Nfv, string Address, string H1, string H2)> SwitchLabAsync(string subnet, params string[] settings)
     {
         var lab = new Lab();
         string h1 = lab.Host("h1"), h2 = lab.Host("h2");
@@ -23,7 +23,7 @@ public class TraceCaptureTests
               {{h1}}: { port: p1, address: {{subnet}}.1/24 }
               {{h2}}: { port: p2, address: {{subnet}}.2/24 }
             """);
-        var nfv = await lab.RunAsync(path);
+        var nfv = await lab.RunAsync(path, settings);
         return (lab, nfv, (await nfv.ManagementUrlAsync()).Authority, h1, h2);
     }
 
@@ -89,10 +89,16 @@ public class TraceCaptureTests
         Assert.Contains(ReadIcmp(file), p => p.Type == IcmpV4Type.EchoRequest && p.Source == "10.84.0.1" && p.Destination == "10.84.0.2");
     }
 
-    [PrivilegedFact]
-    public async Task Trace_through_a_switch_shows_the_function_its_decision_and_the_output_port_and_bad_names_are_refused()
+    /// <remarks>
+    /// With two workers, p1 and the switch are on the first and p2 on the second: each frame crosses once, and the trace
+    /// follows it, saying where.
+    /// </remarks>
+    [PrivilegedTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Trace_through_a_switch_shows_the_function_its_decision_and_the_output_port_and_bad_names_are_refused(int workers)
     {
-        var (lab, _, address, h1, _) = await SwitchLabAsync("10.81.1");
+        var (lab, _, address, h1, _) = await SwitchLabAsync("10.81.1", $"--Nfv:Workers={workers}");
         await using var _ = lab;
         await Ping.AssertReachesAsync(h1, "10.81.1.2"); // ARP settled: the trace sees known unicast
 
@@ -108,6 +114,11 @@ public class TraceCaptureTests
         Assert.Matches(@"1\s+lan\s+p1\s+\S+ is on p2 \(VLAN 1\): forwarded", output);
         Assert.Matches(@"1\s+lan\s+p1\s+out p2 -> port p2", output);
         Assert.Matches(@"1\s+lan\s+p2\s+out p1 -> port p1", output);
+        if (workers == 2)
+        {
+            Assert.Matches(@"1\s+port p2\s+-\s+handed over to worker 1", output); // the request, to p2's worker
+            Assert.Matches(@"1\s+lan\.p2\s+-\s+handed over to worker 0", output); // the reply, from p2's worker to the switch's
+        }
 
         // A link no end of which has that name; a filter that does not parse; an address nothing answers on.
         var badLink = lab.StartNfv("capture", "nope", "-w", Path.Combine(lab.Directory, "x.pcap"), "--address", address);

@@ -12,7 +12,7 @@ namespace Nfv.Dataplane.Capture;
 /// not captured and are counted in <see cref="Dropped"/>; forwarding never waits for the disk.
 /// </summary>
 /// <remarks>
-/// One producer at a time (the workers that run the link's two ends take a lock) and one consumer. The ring holds records of a
+/// One producer at a time (with several workers, those running the link's two ends take a lock) and one consumer. The ring holds records of a
 /// 16-byte header (captured length, length on the wire, timestamp ticks) and the frame, aligned to 8
 /// bytes; a record that does not fit before the end of the buffer leaves a wrap marker (length -1)
 /// and starts again at 0. <see cref="_head"/> and <see cref="_tail"/> count bytes since the start and
@@ -99,16 +99,27 @@ public sealed class LinkCapture : IDisposable
 
     /// <summary>
     /// Copies <paramref name="packet"/>'s frame (up to <see cref="PcapWriter.SnapshotLength"/> bytes) and
-    /// the time into the ring, or counts it dropped when the ring is full. From the workers: a link whose two ends are
-    /// placed on two workers is recorded by both, one at a time (a lock no other thread contends for on one worker).
+    /// the time into the ring, or counts it dropped when the ring is full. From the worker; in a graph run by several
+    /// (<see cref="Shared"/>), from any of them, one at a time.
     /// </summary>
     public void Record(Packet packet)
     {
+        if (!Shared)
+        {
+            RecordOne(packet);
+            return;
+        }
         lock (_producers)
         {
             RecordOne(packet);
         }
     }
+
+    /// <summary>
+    /// Set by the graph it is attached to when that graph is run by several workers: the link's two ends may be on two of
+    /// them, each recording the frames it sends, so <see cref="Record"/> takes a lock. Set with the workers parked.
+    /// </summary>
+    internal bool Shared { get; set; }
 
     private void RecordOne(Packet packet)
     {

@@ -1,4 +1,5 @@
 using Nfv.Abstractions;
+using Nfv.Dataplane.Tracing;
 
 namespace Nfv.Dataplane.Graph;
 
@@ -36,8 +37,11 @@ public sealed class HandoffRing
     /// <summary>Packets published and not yet taken. From any thread; a moment's view.</summary>
     public int Count => (int)(Volatile.Read(ref _producer.Published) - Volatile.Read(ref _consumer.Published));
 
-    /// <summary>Producer: adds <paramref name="packet"/> for endpoint <paramref name="to"/>; false when the ring is full.</summary>
-    public bool TryAdd(Packet packet, GraphEndpoint to)
+    /// <summary>
+    /// Producer: adds <paramref name="packet"/> for endpoint <paramref name="to"/>, with the trace it belongs to if it is
+    /// traced (<c>nfv trace</c>); false when the ring is full.
+    /// </summary>
+    public bool TryAdd(Packet packet, GraphEndpoint to, PacketTrace? trace = null)
     {
         long tail = _producer.Next;
         if (tail - _producer.Other >= _entries.Length)
@@ -51,6 +55,7 @@ public sealed class HandoffRing
         ref var entry = ref _entries[tail & _mask];
         entry.Packet = packet;
         entry.To = to;
+        entry.Trace = trace;
         _producer.Next = tail + 1;
         return true;
     }
@@ -87,8 +92,10 @@ public sealed class HandoffRing
         {
             ref var entry = ref _entries[(head + i) & _mask];
             var packet = entry.Packet!;
+            var trace = entry.Trace;
             entry.Packet = null;
-            deliver.Deliver(entry.To, packet);
+            entry.Trace = null;
+            deliver.Deliver(entry.To, packet, trace);
         }
         _consumer.Next = head + count;
         Volatile.Write(ref _consumer.Published, _consumer.Next);
@@ -99,6 +106,7 @@ public sealed class HandoffRing
     {
         public Packet? Packet;
         public GraphEndpoint To;
+        public PacketTrace? Trace;
     }
 
     // One side's indices, padded to a cache line of their own so the two sides never share one.
@@ -114,6 +122,6 @@ public sealed class HandoffRing
 /// <summary>What a <see cref="HandoffRing"/>'s consumer does with each packet taken (a struct, so the call is direct).</summary>
 public interface IHandoffDelivery
 {
-    /// <summary>Takes <paramref name="packet"/>, addressed to <paramref name="to"/>.</summary>
-    void Deliver(GraphEndpoint to, Packet packet);
+    /// <summary>Takes <paramref name="packet"/>, addressed to <paramref name="to"/>, and the trace it belongs to, if traced.</summary>
+    void Deliver(GraphEndpoint to, Packet packet, PacketTrace? trace);
 }

@@ -27,6 +27,7 @@ public sealed partial class PacketGraph
         }
         var head = CaptureHead(a);
         capture.Next = null;
+        capture.Shared = _lanes.Length > 1;
         if (head is null)
         {
             SetCaptureHead(a, capture);

@@ -8,7 +8,9 @@ namespace Nfv.Dataplane.Graph;
 /// Packet tracing (<c>nfv trace</c>). A traced packet carries a <see cref="Packet.TraceId"/>; the graph records where it
 /// goes (function, input port, output port and where that leads, drop reason) and functions add their decisions
 /// (<see cref="Emitter.Trace(Packet, string)"/>). Traces live for one pass of the dispatcher: a frame received, run to
-/// completion with every copy made of it, then the trace is finished and handed to its session.
+/// completion with every copy made of it, then the trace is finished and handed to its session. A copy handed to another
+/// lane takes the trace along (<see cref="HandoffRing"/> carries it): that lane records its steps under an id of its own
+/// and the trace is finished when the last lane holding it ends its pass.
 /// </summary>
 public sealed partial class PacketGraph
 {
@@ -79,7 +81,7 @@ public sealed partial class PacketGraph
             {
                 break; // another worker took the last one
             }
-            var trace = new PacketTrace(number, session.Clock.GetUtcNow(), node.Port.Name, packet.Length, FrameSummary.Describe(packet.Data));
+            var trace = new PacketTrace(session, number, session.Clock.GetUtcNow(), node.Port.Name, packet.Length, FrameSummary.Describe(packet.Data));
             packet.TraceId = _nextId++;
             _open.Add(trace);
             if (node.Output.Kind == GraphEndpointKind.ExternalPort)
@@ -90,12 +92,13 @@ public sealed partial class PacketGraph
         }
     }
 
+    // The end of a pass: each trace this lane held is released (finished, unless another lane still holds a copy).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void FinishTraces(TraceSession session)
+    private void FinishTraces()
     {
         foreach (var trace in _open)
         {
-            session.Finished(trace);
+            trace.Release();
         }
         _open.Clear();
         if (_nextId > int.MaxValue - 1_000_000)
@@ -103,10 +106,17 @@ public sealed partial class PacketGraph
             _nextId = 1; // after two billion traced frames: a pass never starts a million
         }
         _firstOpenId = _nextId;
-        if (session.IsFull && _trace == session)
+        if (_trace is { IsFull: true })
         {
-            _trace = null; // it ended with its last trace (TraceSession.Finished)
+            _trace = null; // it ends with its last trace (TraceSession.Finished)
         }
+    }
+
+    // A traced packet handed over by another lane: its trace is open here too, under this lane's next id.
+    private void AdoptTrace(Packet packet, PacketTrace trace)
+    {
+        packet.TraceId = _nextId++;
+        _open.Add(trace);
     }
 
     private PacketTrace? TraceOf(Packet packet)
@@ -143,13 +153,18 @@ public sealed partial class PacketGraph
             _ => $"{reason} (graph)",
         }));
 
-    // A traced packet leaves for another worker: its trace ends here, saying so (trace ids are each worker's own).
+    // A traced packet leaves for another lane: the step says so, and the trace goes along (ids are each lane's own).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TraceHandoff(Packet packet, GraphEndpoint to, int lane)
+    private PacketTrace? TraceHandoff(Packet packet, GraphEndpoint to, int lane)
     {
-        TraceOf(packet)?.Add(new PacketTraceStep(packet.Hops, Describe(to), null, TraceStepKind.Output,
-            $"handed over to worker {lane} (the trace ends here: a trace follows a frame on the worker that received it)"));
+        var trace = TraceOf(packet);
         packet.TraceId = 0;
+        if (trace is not null)
+        {
+            trace.Add(new PacketTraceStep(packet.Hops, Describe(to), null, TraceStepKind.Decision, $"handed over to worker {lane}"));
+            trace.Hold();
+        }
+        return trace;
     }
 
     private static string? InputName(FunctionNode node, Packet packet) =>

@@ -146,6 +146,10 @@ public sealed partial class PacketGraph : IDisposable
         if (taken > 0)
         {
             Run();
+            if (_open.Count > 0)
+            {
+                FinishTraces(); // traced packets handed over
+            }
         }
         return taken;
     }
@@ -307,7 +311,7 @@ public sealed partial class PacketGraph : IDisposable
         Run();
         if (trace is not null)
         {
-            FinishTraces(trace);
+            FinishTraces();
         }
         return received;
     }
@@ -423,12 +427,10 @@ public sealed partial class PacketGraph : IDisposable
 
     private void HandOver(int lane, GraphEndpoint to, Packet packet)
     {
-        if (packet.TraceId != 0)
+        var trace = packet.TraceId != 0 ? TraceHandoff(packet, to, lane) : null;
+        if (!_outgoing[lane]!.TryAdd(packet, to, trace))
         {
-            TraceHandoff(packet, to, lane);
-        }
-        if (!_outgoing[lane]!.TryAdd(packet, to))
-        {
+            trace?.Release();
             Drops[(int)GraphDrop.HandoffFull]++;
             packet.Release();
         }
@@ -458,7 +460,14 @@ public sealed partial class PacketGraph : IDisposable
 
     private struct HandoffDelivery(PacketGraph graph) : IHandoffDelivery
     {
-        public readonly void Deliver(GraphEndpoint to, Packet packet) => graph.Accept(to, packet);
+        public readonly void Deliver(GraphEndpoint to, Packet packet, PacketTrace? trace)
+        {
+            if (trace is not null)
+            {
+                graph.AdoptTrace(packet, trace);
+            }
+            graph.Accept(to, packet);
+        }
     }
 
     private void Run()

@@ -224,9 +224,6 @@ public sealed unsafe class PipelineWorker : IDisposable
         return true;
     });
 
-    /// <summary>True on the worker's own thread.</summary>
-    internal bool IsCurrentThread => Thread.CurrentThread == Volatile.Read(ref _thread);
-
     /// <summary>The graph the worker runs now (it changes with <see cref="ReplaceGraphAsync"/>).</summary>
     public PacketGraph Graph => Volatile.Read(ref _graph);
 

@@ -7,15 +7,21 @@ public sealed class PacketTrace
     public const int MaxSteps = 256;
 
     private readonly List<PacketTraceStep> _steps = [];
+    private readonly Lock _adding = new(); // the frame's copies may be on several workers at once
+    private int _holders = 1; // the workers whose pass has this frame or a copy of it: finished when the last ends
 
-    internal PacketTrace(int number, DateTimeOffset time, string port, int length, string summary)
+    internal PacketTrace(TraceSession session, int number, DateTimeOffset time, string port, int length, string summary)
     {
+        Session = session;
         Number = number;
         Time = time;
         Port = port;
         Length = length;
         Summary = summary;
     }
+
+    /// <summary>The session the trace belongs to.</summary>
+    internal TraceSession Session { get; }
 
     /// <summary>1 for the first packet of its trace session, 2 for the next...</summary>
     public int Number { get; }
@@ -40,13 +46,28 @@ public sealed class PacketTrace
 
     internal void Add(in PacketTraceStep step)
     {
-        if (_steps.Count < MaxSteps)
+        lock (_adding)
         {
-            _steps.Add(step);
+            if (_steps.Count < MaxSteps)
+            {
+                _steps.Add(step);
+            }
+            else
+            {
+                Truncated++;
+            }
         }
-        else
+    }
+
+    /// <summary>A copy of the frame was handed to another worker, whose pass now holds the trace open too.</summary>
+    internal void Hold() => Interlocked.Increment(ref _holders);
+
+    /// <summary>A worker's pass ended; the last to end gives the trace to its session.</summary>
+    internal void Release()
+    {
+        if (Interlocked.Decrement(ref _holders) == 0)
         {
-            Truncated++;
+            Session.Finished(this);
         }
     }
 }

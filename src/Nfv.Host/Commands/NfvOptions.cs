@@ -27,16 +27,19 @@ public sealed class NfvOptions
     /// <summary>
     /// Dataplane worker threads, each with its own pool of <see cref="PacketPoolSize"/> packets; 0 for one per two cores
     /// (<see cref="WorkerCount"/>). The ports and functions are spread over them (docs/architecture.md, "Threading"); a
-    /// packet whose next function or port is on another worker is handed over to it.
+    /// packet whose next function or port is on another worker is handed over to it. One by default, until more is
+    /// measured to pay: on 2 cores a second worker took TCP through the switch from 1.03x to 0.75-0.79x the bare TAP copy
+    /// loop (the hosts' stacks and programs need the same cores), a lone ping pays for waking the other worker (2.2x the
+    /// loop's round trip against 1.2x), and an <c>nfv trace</c> ends where a frame crosses to another worker
+    /// (bench/README.md, "Workers").
     /// </summary>
     [Range(0, 64)]
-    public int Workers { get; set; }
+    public int Workers { get; set; } = 1;
 
     /// <summary>
     /// How many workers run: <see cref="Workers"/>, or for 0 one per two cores, at least one. Half, not all: in a TAP lab
     /// the hosts' own network stacks and programs (an iperf3) run on the same cores, and a frame nfv writes is received
-    /// by the host's stack inside that write; on 2 cores a second worker took TCP through the switch from 1.03x to 0.75x
-    /// the bare TAP copy loop (bench/README.md, "Workers").
+    /// by the host's stack inside that write.
     /// </summary>
     public int WorkerCount => Workers > 0 ? Workers : Math.Max(1, Environment.ProcessorCount / 2);
 

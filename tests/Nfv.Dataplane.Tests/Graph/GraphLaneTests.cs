@@ -85,21 +85,25 @@ public class GraphLaneTests
     }
 
     [Fact]
-    public void A_traced_frame_handed_to_another_lane_ends_its_trace_saying_where_it_went()
+    public void A_trace_follows_its_frame_across_lanes_and_is_finished_when_the_last_lane_holding_it_ends_its_pass()
     {
-        var (lane0, lane1, a, _, _) = WireAcrossLanes();
+        var (lane0, lane1, a, b, _) = WireAcrossLanes();
         var session = new TraceSession(1);
         lane0.ArmTrace(session);
         Assert.Same(session, lane1.ArmedTrace);
         a.Enqueue(new byte[60]);
 
-        lane1.Poll(0);
-        lane0.Settle();
+        lane1.Poll(0); // received on a, handed to the wire's lane
+        Assert.False(session.Traces.TryRead(out _));
+        lane0.PollHandoffs(); // the wire sends it to b, whose lane writes it
+        Assert.False(session.Traces.TryRead(out _));
+        lane1.PollHandoffs();
 
+        Assert.Single(b.Sent);
         Assert.True(session.Traces.TryRead(out var trace));
-        var step = Assert.Single(trace.Steps);
-        Assert.Equal(TraceStepKind.Output, step.Kind);
-        Assert.Contains("handed over to worker 0", step.Text, StringComparison.Ordinal);
+        Assert.Equal(
+            ["wire.0: Decision handed over to worker 0", "wire: Output 1 -> port b", "port b: Decision handed over to worker 1"],
+            trace.Steps.Select(s => $"{s.Function}: {s.Kind} {s.Text}"));
         Assert.Null(lane0.ArmedTrace); // its one frame traced
         Assert.True(session.Traces.Completion.IsCompleted);
     }

@@ -1,5 +1,6 @@
 using Nfv.Abstractions;
 using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Tracing;
 
 namespace Nfv.Dataplane.Tests.Graph;
 
@@ -7,7 +8,7 @@ public class HandoffRingTests
 {
     private struct Collect(List<(GraphEndpoint To, Packet Packet)> taken) : IHandoffDelivery
     {
-        public readonly void Deliver(GraphEndpoint to, Packet packet) => taken.Add((to, packet));
+        public readonly void Deliver(GraphEndpoint to, Packet packet, PacketTrace? trace) => taken.Add((to, packet));
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public class HandoffRingTests
         public int Next;
         public int OutOfOrder;
 
-        public void Deliver(GraphEndpoint to, Packet packet)
+        public void Deliver(GraphEndpoint to, Packet packet, PacketTrace? trace)
         {
             if (to.Index != Next)
             {
