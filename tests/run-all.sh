@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(iproute2 iputils-ping iperf3 libpcap0.8 traceroute iputils-tracepath isc-dhcp-client udhcpc dhcpcd-base dnsmasq-base
+packages=(iproute2 iputils-ping iperf3 libpcap0.8 tcpdump traceroute iputils-tracepath isc-dhcp-client udhcpc dhcpcd-base dnsmasq-base
   curl python3 stun-client stun-server coturn netsniff-ng hping3 tshark kea-admin ethtool podman debootstrap qemu-system-x86 cpio chromium)
 missing=()
 for p in "${packages[@]}"; do
