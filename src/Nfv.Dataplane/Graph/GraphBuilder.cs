@@ -58,9 +58,9 @@ public sealed class GraphBuilder
         ArgumentNullException.ThrowIfNull(pools);
         ArgumentOutOfRangeException.ThrowIfZero(pools.Count);
         int lanes = pools.Count;
-        int FunctionLane(int i) => functionLanes is null ? i % lanes : CheckLane(functionLanes[i]);
-        int PortLane(int i) => portLanes is null ? i % lanes : CheckLane(portLanes[i]);
-        int CheckLane(int lane) => (uint)lane < (uint)lanes ? lane : throw new ArgumentOutOfRangeException(nameof(functionLanes), lane, $"There are {lanes} lanes.");
+        int FunctionLane(int i) => functionLanes is null ? i % lanes : CheckLane(functionLanes[i], nameof(functionLanes));
+        int PortLane(int i) => portLanes is null ? i % lanes : CheckLane(portLanes[i], nameof(portLanes));
+        int CheckLane(int lane, string name) => (uint)lane < (uint)lanes ? lane : throw new ArgumentOutOfRangeException(name, lane, $"There are {lanes} lanes.");
 
         var functionOutputs = _functions.Select(f => new GraphEndpoint[f.PortCount]).ToArray();
         var portOutputs = new GraphEndpoint[_ports.Count];

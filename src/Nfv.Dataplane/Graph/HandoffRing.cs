@@ -19,8 +19,8 @@ public sealed class HandoffRing
 {
     private readonly Entry[] _entries;
     private readonly int _mask;
-    private Indices _producer; // Tail written here and published; Other caches the consumer's head
-    private Indices _consumer; // Tail written here (the head) and published; Other caches the producer's tail
+    private Indices _producer; // the next slot to fill, the slot published up to, the consumer's Published as last read
+    private Indices _consumer; // the next slot to take, the slot given back up to, the producer's Published as last read
 
     /// <summary>Creates a ring of <paramref name="capacity"/> slots, rounded up to a power of two.</summary>
     public HandoffRing(int capacity)

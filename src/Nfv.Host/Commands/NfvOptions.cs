@@ -29,9 +29,8 @@ public sealed class NfvOptions
     /// (<see cref="WorkerCount"/>). The ports and functions are spread over them (docs/architecture.md, "Threading"); a
     /// packet whose next function or port is on another worker is handed over to it. One by default, until more is
     /// measured to pay: on 2 cores a second worker took TCP through the switch from 1.03x to 0.75-0.79x the bare TAP copy
-    /// loop (the hosts' stacks and programs need the same cores), a lone ping pays for waking the other worker (2.2x the
-    /// loop's round trip against 1.2x), and an <c>nfv trace</c> ends where a frame crosses to another worker
-    /// (bench/README.md, "Workers").
+    /// loop (the hosts' stacks and programs need the same cores), and a lone ping pays for waking the other worker (259 µs
+    /// through the switch against 129 µs with one; bench/README.md, "Workers").
     /// </summary>
     [Range(0, 64)]
     public int Workers { get; set; } = 1;
