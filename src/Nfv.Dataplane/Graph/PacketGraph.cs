@@ -91,9 +91,6 @@ public sealed partial class PacketGraph : IDisposable
     /// <summary>The lane external port <paramref name="port"/> is placed on; -1 when every lane runs a queue of it.</summary>
     public int LaneOfPort(int port) => _ports[port].Lane;
 
-    /// <summary>The lane function <paramref name="function"/> is placed on.</summary>
-    public int LaneOfFunction(int function) => _functions[function].Lane;
-
     /// <summary>
     /// What this lane's worker calls to be woken when another lane hands it packets while it sleeps: the worker's
     /// eventfd write. Set by the worker before it runs the lane.
