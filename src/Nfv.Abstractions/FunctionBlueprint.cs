@@ -42,6 +42,17 @@ public abstract class FunctionBlueprint
     /// <summary>Builds the running function.</summary>
     public abstract INetworkFunction Build(FunctionBuildContext context);
 
+    /// <summary>
+    /// True when, with these settings, the function may run as an instance per worker (<c>Nfv:Workers</c> above 1 with a
+    /// TAP queue per worker, <c>Nfv:MultiQueueTaps</c>): <see cref="Build"/> is then called once per worker, and each
+    /// instance sees only the frames its worker reads and sends only on its worker's queues. The kernel keeps a flow on
+    /// the queue its answers were written on, so each flow stays with one instance. Say so only for a function whose
+    /// instances, sharing nothing (or what the blueprint hands each), together behave as one would: a learning switch's
+    /// do, a limit that must hold over all the function's traffic would not. False by default: one instance, run by one
+    /// worker, packets from the others handed over to it. Not for a function that names features or is one.
+    /// </summary>
+    public virtual bool CanRunAsInstancePerWorker => false;
+
     /// <summary>True for a name a link can use after the dot (<c>sw.up</c>): 1 to 64 letters, digits, '-' or '_'.</summary>
     public static bool IsValidPortName(string name)
     {

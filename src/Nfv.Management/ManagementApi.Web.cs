@@ -66,7 +66,7 @@ public static partial class ManagementApi
                     DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                     [.. graph.Graph.Ports.Select(p => new PortCountersView(p.Port.Name, p.Port.State.ToString().ToLowerInvariant(),
                         p.Port.Counters.Traffic[PortTraffic.ReceivedPackets], p.Port.Counters.Traffic[PortTraffic.SentPackets], PortDrops.Sum(r => p.Port.Counters.Drops[r])))],
-                    [.. graph.Graph.Functions.Select(f => new FunctionCountersView(f.Name, f.ProcessedPackets, f.Drops.Sum()))]);
+                    [.. graph.Graph.Functions.Select(f => new FunctionCountersView(f.Name, f.ProcessedPackets, f.TotalDrops().Sum()))]);
                 await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(counters, ManagementJson.Api.CountersView)}\n\n", ended.Token);
                 await context.Response.Body.FlushAsync(ended.Token);
             }

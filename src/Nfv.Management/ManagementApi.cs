@@ -167,13 +167,16 @@ public static partial class ManagementApi
 
     private static IEnumerable<(string Function, FunctionTable Table)> Tables(RunningTopology runtime, RunningGraph graph)
     {
-        for (int i = 0; i < runtime.Topology.Functions.Count; i++)
+        foreach (var node in graph.Graph.Functions)
         {
-            if (graph.Function(i) is IInspectableFunction inspectable)
+            foreach (var instance in node.Instances)
             {
-                foreach (var table in inspectable.Tables)
+                if (instance.Function is IInspectableFunction inspectable)
                 {
-                    yield return (runtime.Topology.Functions[i].Name, table);
+                    foreach (var table in inspectable.Tables)
+                    {
+                        yield return (node.InstanceName(instance), table);
+                    }
                 }
             }
         }
@@ -249,7 +252,8 @@ public static partial class ManagementApi
             return ErrorResult(StatusCodes.Status404NotFound, $"topology '{runtime.Topology.Name}' has no function '{name}'");
         }
         string kind = runtime.Topology.Functions[index].Kind;
-        if (graph.Function(index) is not IReconfigurableFunction function)
+        var instances = graph.Instances(index).Select(i => i.Function as IReconfigurableFunction).ToList();
+        if (instances.Contains(null))
         {
             return ErrorResult(StatusCodes.Status409Conflict, $"function '{name}' ({kind}) cannot change its settings while it runs");
         }
@@ -272,7 +276,8 @@ public static partial class ManagementApi
                 var withKind = settings["kind"] is null
                     ? new ConfigMapping([new(new ConfigScalar("kind", settings.Span), new ConfigScalar(kind, settings.Span)), .. settings.Entries], settings.Span)
                     : settings;
-                await graph.Worker.InvokeAsync(() => function.Reconfigure(withKind, diagnostics));
+                // Instances share their settings, so they accept or refuse them alike: the first to refuse stops the rest.
+                await graph.Worker.InvokeAsync(() => instances.All(function => function!.Reconfigure(withKind, diagnostics)));
             }
         }
         return diagnostics.HasErrors
@@ -290,7 +295,7 @@ public static partial class ManagementApi
         var counts = new Dictionary<int, string>();
         foreach (var (i, _) in impairs)
         {
-            var table = (graph.Function(i) as IInspectableFunction)?.Tables.FirstOrDefault(t => t.Name == "impair");
+            var table = (graph.Graph.Functions[i].Function as IInspectableFunction)?.Tables.FirstOrDefault(t => t.Name == "impair");
             describe[i] = table is null ? "" : string.Join("; ", await graph.Worker.InvokeAsync(() => table.Rows().Select(r => $"{r[0]}: {r[1]}").ToList()));
             counts[i] = Counts(View(graph.Graph.Functions[i], topology.Functions[i].Kind));
         }
@@ -326,8 +331,8 @@ public static partial class ManagementApi
 
     // A function's counters as /api/functions gives them: drops by reason (snake_case) and the function's own events.
     private static FunctionView View(FunctionNode f, string kind) => new(f.Name, kind, f.ProcessedPackets, f.ProcessedBatches,
-        f.DropReasons.Select((r, k) => (r, k)).ToDictionary(x => InspectionNames.SnakeCase(x.r), x => f.Drops[x.k]),
-        (f.Function as IInspectableFunction)?.Events.ToDictionary(e => e.Name, e => e.Read()) ?? []);
+        f.DropReasons.Zip(f.TotalDrops()).ToDictionary(x => InspectionNames.SnakeCase(x.First), x => x.Second),
+        f.TotalEvents().ToDictionary(e => e.Name, e => e.Count));
 
     private static IResult Running(RunningTopology runtime, Func<RunningGraph, IResult> answer) =>
         runtime.Running is { } graph ? answer(graph) : NotRunning();

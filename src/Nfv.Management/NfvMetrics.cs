@@ -129,21 +129,20 @@ public sealed class NfvMetrics
         {
             _functionProcessed.WithLabels(node.Name).IncTo(node.ProcessedPackets);
             _functionBatches.WithLabels(node.Name).IncTo(node.ProcessedBatches);
-            for (int r = 0; r < node.DropReasons.Count; r++)
+            var dropped = node.TotalDrops();
+            for (int r = 0; r < dropped.Length; r++)
             {
-                _functionDropped.WithLabels(node.Name, Snake(node.DropReasons[r])).IncTo(node.Drops[r]);
+                _functionDropped.WithLabels(node.Name, Snake(node.DropReasons[r])).IncTo(dropped[r]);
             }
-            if (node.Function is IInspectableFunction inspectable)
+            foreach (var (name, count) in node.TotalEvents())
             {
-                foreach (var counter in inspectable.Events)
-                {
-                    _functionEvents.WithLabels(node.Name, counter.Name).IncTo(counter.Read());
-                }
-                foreach (var table in inspectable.Tables)
-                {
-                    _tableEntries.WithLabels(node.Name, table.Name).Set(table.Count);
-                    _tableCapacity.WithLabels(node.Name, table.Name).Set(table.Capacity);
-                }
+                _functionEvents.WithLabels(node.Name, name).IncTo(count);
+            }
+            // An instance per worker: the entries and room of all its instances' tables.
+            foreach (var tables in node.Instances.SelectMany(i => (i.Function as IInspectableFunction)?.Tables ?? []).GroupBy(t => t.Name))
+            {
+                _tableEntries.WithLabels(node.Name, tables.Key).Set(tables.Sum(t => t.Count));
+                _tableCapacity.WithLabels(node.Name, tables.Key).Set(tables.Sum(t => t.Capacity));
             }
         }
         var graphDrops = Enum.GetNames<GraphDrop>();

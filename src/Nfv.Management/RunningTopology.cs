@@ -75,6 +75,6 @@ public sealed record ApplyResult(bool Applied, IReadOnlyList<string> Plan, IRead
 /// </param>
 public sealed record RunningGraph(PacketGraph Graph, WorkerGroup Worker)
 {
-    /// <summary>The running function of topology function <paramref name="index"/>.</summary>
-    public INetworkFunction Function(int index) => Graph.Functions[index].Function;
+    /// <summary>The running instances of topology function <paramref name="index"/>: one, or one per worker.</summary>
+    public IReadOnlyList<FunctionInstance> Instances(int index) => Graph.Functions[index].Instances;
 }

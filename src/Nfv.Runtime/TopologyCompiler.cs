@@ -38,14 +38,14 @@ public static class TopologyCompiler
     /// <param name="captures">The links' captures (<c>capture:</c>); null to capture nothing.</param>
     /// <param name="stateDirectory">Where functions keep state across restarts (DHCP leases); null keeps it in memory.</param>
     /// <param name="reuse">
-    /// For function index <c>i</c>, an instance already running to put in the graph instead of building one (<c>nfv
-    /// apply</c>: <see cref="TopologyUpdate"/>); null, or a null answer, builds it.
+    /// For function index <c>i</c>, the instances already running to put in the graph instead of building them (<c>nfv
+    /// apply</c>: <see cref="TopologyUpdate"/>); null, or a null answer, builds them.
     /// </param>
     /// <exception cref="FunctionStartException">A function could not start (its state file is unreadable, say).</exception>
     /// <exception cref="InvalidOperationException">A feature's running function is not the contract its blueprint declared.</exception>
     public static PacketGraph Compile(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, IReadOnlyList<PacketPool> pools, GraphOptions? options,
         TimeProvider time, ILoggerFactory loggers, LinkCaptures? captures = null, string? stateDirectory = null,
-        Func<int, INetworkFunction?>? reuse = null)
+        Func<int, IReadOnlyList<INetworkFunction>?>? reuse = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(ports);
@@ -53,7 +53,8 @@ public static class TopologyCompiler
         // Features first: the functions that name them get them at build time. Every function, features included,
         // becomes a graph node in topology order (a feature has no ports; the graph runs its timer and the host inspects
         // it like any function's).
-        var running = new INetworkFunction[topology.Functions.Count];
+        var running = new IReadOnlyList<INetworkFunction>[topology.Functions.Count];
+        int perWorker = InstancesPerWorker(topology, ports, pools.Count, loggers);
         var features = new Dictionary<string, INetworkFunction>(StringComparer.Ordinal);
         for (int pass = 0; pass < 2; pass++)
         {
@@ -64,18 +65,20 @@ public static class TopologyCompiler
                 {
                     continue;
                 }
-                running[i] = reuse?.Invoke(i) ?? function.Blueprint.Build(new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers, features)
+                var context = new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers, features)
                 {
                     StateDirectory = stateDirectory,
-                });
+                };
+                running[i] = reuse?.Invoke(i) ??
+                    [.. Enumerable.Range(0, RunsPerWorker(function.Blueprint) ? perWorker : 1).Select(_ => function.Blueprint.Build(context))];
                 if (function.Blueprint is FeatureBlueprint feature)
                 {
-                    if (!feature.Contract.IsInstanceOfType(running[i]))
+                    if (!feature.Contract.IsInstanceOfType(running[i][0]))
                     {
                         throw new InvalidOperationException(
-                            $"Function '{function.Name}' (kind {function.Kind}) declares it is a {FeatureReference.Describe(feature.Contract)}, but {running[i].GetType().FullName} does not implement {feature.Contract.FullName}.");
+                            $"Function '{function.Name}' (kind {function.Kind}) declares it is a {FeatureReference.Describe(feature.Contract)}, but {running[i][0].GetType().FullName} does not implement {feature.Contract.FullName}.");
                     }
-                    features.Add(function.Name, running[i]);
+                    features.Add(function.Name, running[i][0]);
                 }
             }
         }
@@ -95,6 +98,28 @@ public static class TopologyCompiler
         }
         return builder.Build(pools, options ?? new GraphOptions());
     }
+
+    // A function whose blueprint allows it runs as an instance per worker when every port has a queue per worker: an
+    // instance learns only from what its worker reads, and it is the kernel's steering of each flow back to the queue it
+    // was answered on that keeps a flow with one instance. Otherwise one instance, and the log says why.
+    private static int InstancesPerWorker(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, int workers, ILoggerFactory loggers)
+    {
+        if (workers == 1 || !topology.Functions.Any(f => RunsPerWorker(f.Blueprint)))
+        {
+            return 1;
+        }
+        if (ports.Count > 0 && ports.All(p => p.Queues.Count == workers))
+        {
+            return workers;
+        }
+        var names = string.Join(", ", topology.Functions.Where(f => RunsPerWorker(f.Blueprint)).Select(f => $"'{f.Name}'"));
+        loggers.CreateLogger(typeof(TopologyCompiler)).LogInformation(
+            "Function(s) {Functions} run as one instance each, not one per worker: that needs a TAP queue per worker for every port (Nfv:MultiQueueTaps).", names);
+        return 1;
+    }
+
+    private static bool RunsPerWorker(FunctionBlueprint blueprint) =>
+        blueprint.CanRunAsInstancePerWorker && blueprint is not FeatureBlueprint && blueprint.FeatureReferences.Count == 0;
 
     /// <summary>The graph endpoint of a link end: the same indices, compiled.</summary>
     public static GraphEndpoint ToGraph(LinkEndpoint endpoint) => endpoint.Kind == EndpointKind.Function

@@ -35,10 +35,10 @@ public enum FunctionFate
 public sealed class TopologyUpdate
 {
     private readonly FunctionFate[] _fates;
-    private readonly INetworkFunction?[] _reused;
+    private readonly IReadOnlyList<INetworkFunction>?[] _reused;
     private readonly List<INetworkFunction> _reconfigured = [];
 
-    private TopologyUpdate(TopologyDiff diff, FunctionFate[] fates, INetworkFunction?[] reused)
+    private TopologyUpdate(TopologyDiff diff, FunctionFate[] fates, IReadOnlyList<INetworkFunction>?[] reused)
     {
         Diff = diff;
         _fates = fates;
@@ -52,13 +52,14 @@ public sealed class TopologyUpdate
     public FunctionFate FateOf(int next) => _fates[next];
 
     /// <summary>
-    /// Decides each function's fate from <paramref name="diff"/> and the instances <paramref name="running"/> runs (in the
-    /// order of <see cref="TopologyDiff.Running"/>'s functions).
+    /// Decides each function's fate from <paramref name="diff"/> and the instances the graph of
+    /// <see cref="TopologyDiff.Running"/> runs (<paramref name="graph"/>: one a function, or one per worker).
     /// </summary>
-    public static TopologyUpdate Plan(TopologyDiff diff, IReadOnlyList<INetworkFunction> running)
+    public static TopologyUpdate Plan(TopologyDiff diff, PacketGraph graph)
     {
         ArgumentNullException.ThrowIfNull(diff);
-        ArgumentNullException.ThrowIfNull(running);
+        ArgumentNullException.ThrowIfNull(graph);
+        var running = graph.Functions.Select(f => f.Instances.Select(i => i.Function).ToList()).ToList();
         var next = diff.Next.Functions;
         var fates = new FunctionFate[next.Count];
         for (int i = 0; i < next.Count; i++)
@@ -66,7 +67,7 @@ public sealed class TopologyUpdate
             fates[i] = diff.FunctionChangeOf(i) switch
             {
                 FunctionChange.None => FunctionFate.Kept,
-                FunctionChange.Settings when running[diff.FunctionBefore(i)] is IReconfigurableFunction r && r.CanReconfigure(next[i].Config) => FunctionFate.Reconfigured,
+                FunctionChange.Settings when running[diff.FunctionBefore(i)].All(f => f is IReconfigurableFunction r && r.CanReconfigure(next[i].Config)) => FunctionFate.Reconfigured,
                 FunctionChange.Added => FunctionFate.New,
                 _ => FunctionFate.Rebuilt,
             };
@@ -88,7 +89,7 @@ public sealed class TopologyUpdate
                 }
             }
         }
-        var reused = new INetworkFunction?[next.Count];
+        var reused = new IReadOnlyList<INetworkFunction>?[next.Count];
         for (int i = 0; i < next.Count; i++)
         {
             reused[i] = IsFresh(fates[i]) ? null : running[diff.FunctionBefore(i)];
@@ -157,15 +158,19 @@ public sealed class TopologyUpdate
         {
             for (int i = 0; i < next.Count; i++)
             {
-                if (_fates[i] == FunctionFate.Reconfigured)
+                if (_fates[i] != FunctionFate.Reconfigured)
+                {
+                    continue;
+                }
+                foreach (var instance in _reused[i]!)
                 {
                     var diagnostics = new DiagnosticBag();
-                    if (!((IReconfigurableFunction)_reused[i]!).Reconfigure(next[i].Config, diagnostics))
+                    if (!((IReconfigurableFunction)instance).Reconfigure(next[i].Config, diagnostics))
                     {
                         throw new TopologyUpdateException(
                             $"function '{next[i].Name}' refused its new settings: {string.Join("; ", diagnostics.Items.Select(d => d.ToString()))}");
                     }
-                    _reconfigured.Add(_reused[i]!);
+                    _reconfigured.Add(instance);
                 }
             }
             var graph = TopologyCompiler.Compile(Diff.Next, ports, [.. previous.Lanes.Select(l => l.Pool)], options, time, loggers, captures, stateDirectory, i => _reused[i]);
@@ -185,9 +190,12 @@ public sealed class TopologyUpdate
         var before = Diff.Running.Functions;
         for (int i = 0; i < Diff.Next.Functions.Count; i++)
         {
-            if (_reused[i] is IReconfigurableFunction function && _reconfigured.Contains(_reused[i]!))
+            foreach (var instance in _reused[i] ?? [])
             {
-                function.Reconfigure(before[Diff.FunctionBefore(i)].Config, new DiagnosticBag());
+                if (instance is IReconfigurableFunction function && _reconfigured.Contains(instance))
+                {
+                    function.Reconfigure(before[Diff.FunctionBefore(i)].Config, new DiagnosticBag());
+                }
             }
         }
         _reconfigured.Clear();
@@ -201,12 +209,12 @@ public sealed class TopologyUpdate
     public void Discard(PacketGraph previous)
     {
         ArgumentNullException.ThrowIfNull(previous);
-        var kept = new HashSet<object>(_reused.OfType<object>(), ReferenceEqualityComparer.Instance);
-        foreach (var node in previous.Functions)
+        var kept = new HashSet<object>(_reused.SelectMany(r => r ?? []), ReferenceEqualityComparer.Instance);
+        foreach (var instance in previous.Functions.SelectMany(n => n.Instances))
         {
-            if (!kept.Contains(node.Function))
+            if (!kept.Contains(instance.Function))
             {
-                (node.Function as IDisposable)?.Dispose();
+                (instance.Function as IDisposable)?.Dispose();
             }
         }
     }

@@ -42,7 +42,7 @@ public class TopologyUpdateTests
         using var graph = Compile(running, [.. running.Ports.Select(p => new MemoryPort(p.Name))]);
 
         var update = TopologyUpdate.Plan(TopologyDiff.Between(running, Load(WithSecondForward.Replace(
-            "pool: 192.168.10.100-192.168.10.199", "pool: 192.168.10.100-192.168.10.149"))), [.. graph.Functions.Select(f => f.Function)]);
+            "pool: 192.168.10.100-192.168.10.199", "pool: 192.168.10.100-192.168.10.149"))), graph);
 
         Assert.Equal(new Dictionary<string, FunctionFate>
         {
@@ -61,7 +61,7 @@ public class TopologyUpdateTests
         using var graph = Compile(running, [.. running.Ports.Select(p => new MemoryPort(p.Name))]);
 
         var update = TopologyUpdate.Plan(TopologyDiff.Between(running, Load(Lab.Replace("masq: { kind: nat,", "masq: { kind: nat, ports: 20000-30000,"))),
-            [.. graph.Functions.Select(f => f.Function)]);
+            graph);
 
         Assert.Equal(FunctionFate.Rebuilt, Fates(update)["masq"]);
         Assert.Equal(FunctionFate.Rebuilt, Fates(update)["gw"]);
@@ -80,7 +80,7 @@ public class TopologyUpdateTests
         var mac = Table(graph, "lan", "mac");
         long processed = graph.Functions[0].ProcessedPackets;
         var next = Load(WithSmallerPool);
-        var update = TopologyUpdate.Plan(TopologyDiff.Between(running, next), [.. graph.Functions.Select(f => f.Function)]);
+        var update = TopologyUpdate.Plan(TopologyDiff.Between(running, next), graph);
 
         using var replaced = update.Replace(graph, ports, new GraphOptions(), TimeProvider.System, NullLoggerFactory.Instance, null, null);
         update.Discard(graph);
@@ -103,7 +103,7 @@ public class TopologyUpdateTests
         // A second DHCP server, whose lease file cannot be made: its state folder is a file.
         var next = Load(WithSecondForward.Replace("ports:\n", "  dhcp2: { kind: dhcp, address: 192.168.10.3/24, pool: 192.168.10.200-192.168.10.210 }\nports:\n")
             .Replace("  - [dhcp, lan]", "  - [dhcp, lan]\n  - [dhcp2, lan]"));
-        var update = TopologyUpdate.Plan(TopologyDiff.Between(running, next), [.. graph.Functions.Select(f => f.Function)]);
+        var update = TopologyUpdate.Plan(TopologyDiff.Between(running, next), graph);
         string notAFolder = Path.GetTempFileName();
         try
         {

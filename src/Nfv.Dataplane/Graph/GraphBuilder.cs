@@ -7,7 +7,7 @@ namespace Nfv.Dataplane.Graph;
 /// <summary>Collects functions, external ports and links, then compiles them into a <see cref="PacketGraph"/>.</summary>
 public sealed class GraphBuilder
 {
-    private readonly List<(string Name, INetworkFunction Function, int PortCount, IReadOnlyList<string> DropReasons, IReadOnlyList<string>? PortNames)> _functions = [];
+    private readonly List<(string Name, IReadOnlyList<INetworkFunction> Instances, int PortCount, IReadOnlyList<string> DropReasons, IReadOnlyList<string>? PortNames)> _functions = [];
     private readonly List<IFramePort> _ports = [];
     private readonly List<(GraphEndpoint A, GraphEndpoint B, LinkCapture? Capture)> _links = [];
 
@@ -17,9 +17,24 @@ public sealed class GraphBuilder
     /// <param name="portCount">How many ports it has.</param>
     /// <param name="dropReasons">Its drop reasons' names, by number.</param>
     /// <param name="portNames">Its ports' names, by number, for traces; null to call them by number.</param>
-    public int AddFunction(string name, INetworkFunction function, int portCount, IReadOnlyList<string> dropReasons, IReadOnlyList<string>? portNames = null)
+    public int AddFunction(string name, INetworkFunction function, int portCount, IReadOnlyList<string> dropReasons, IReadOnlyList<string>? portNames = null) =>
+        AddFunction(name, [function], portCount, dropReasons, portNames);
+
+    /// <summary>
+    /// Adds a function run as an instance per worker (one per lane, by lane: the graph must be built with as many lanes),
+    /// or as one instance when <paramref name="instances"/> has one; returns its index. Each lane runs its own instance:
+    /// what a lane delivers to the function goes to that lane's, never handed over.
+    /// </summary>
+    /// <param name="name">The function's name.</param>
+    /// <param name="instances">The running instances, by lane.</param>
+    /// <param name="portCount">How many ports it has.</param>
+    /// <param name="dropReasons">Its drop reasons' names, by number.</param>
+    /// <param name="portNames">Its ports' names, by number, for traces; null to call them by number.</param>
+    public int AddFunction(string name, IReadOnlyList<INetworkFunction> instances, int portCount, IReadOnlyList<string> dropReasons, IReadOnlyList<string>? portNames = null)
     {
-        _functions.Add((name, function, portCount, dropReasons, portNames));
+        ArgumentNullException.ThrowIfNull(instances);
+        ArgumentOutOfRangeException.ThrowIfZero(instances.Count);
+        _functions.Add((name, instances, portCount, dropReasons, portNames));
         return _functions.Count - 1;
     }
 
@@ -43,16 +58,17 @@ public sealed class GraphBuilder
     /// <summary>
     /// Compiles the graph for as many workers as <paramref name="pools"/> has pools (one each) and returns its first lane
     /// (<see cref="PacketGraph.Lanes"/> has them all). A port with a queue per lane (<see cref="IFramePort.Queues"/>: a
-    /// multi-queue TAP) runs on every lane, each on its own queue. Unless told otherwise, any other external port
+    /// multi-queue TAP) runs on every lane, each on its own queue, and so does a function added with an instance per lane.
+    /// Unless told otherwise, any other external port
     /// <c>i</c> is placed on lane <c>i mod N</c>, and function <c>j</c> on lane <c>j mod N</c>: a worker reads and writes
     /// its own ports, so the cost of TAP I/O, the largest part of a frame's (docs/tap-and-lab-notes.md), is spread over
     /// the workers.
     /// </summary>
     /// <param name="pools">Each lane's packets.</param>
     /// <param name="options">The graph's limits.</param>
-    /// <param name="functionLanes">The lane of each function, by index; null for the rule above.</param>
+    /// <param name="functionLanes">The lane of each function, by index (ignored for one with an instance per lane); null for the rule above.</param>
     /// <param name="portLanes">The lane of each external port, by index; null for the rule above.</param>
-    /// <exception cref="InvalidOperationException">An endpoint does not exist or is linked twice.</exception>
+    /// <exception cref="InvalidOperationException">An endpoint does not exist or is linked twice, or a function has several instances but not one per lane.</exception>
     public PacketGraph Build(IReadOnlyList<PacketPool> pools, GraphOptions options, IReadOnlyList<int>? functionLanes = null, IReadOnlyList<int>? portLanes = null)
     {
         ArgumentNullException.ThrowIfNull(pools);
@@ -61,6 +77,10 @@ public sealed class GraphBuilder
         int FunctionLane(int i) => functionLanes is null ? i % lanes : CheckLane(functionLanes[i], nameof(functionLanes));
         int PortLane(int i) => portLanes is null ? i % lanes : CheckLane(portLanes[i], nameof(portLanes));
         int CheckLane(int lane, string name) => (uint)lane < (uint)lanes ? lane : throw new ArgumentOutOfRangeException(name, lane, $"There are {lanes} lanes.");
+        if (_functions.FirstOrDefault(f => f.Instances.Count is not 1 && f.Instances.Count != lanes) is { Name: not null } odd)
+        {
+            throw new InvalidOperationException($"Function '{odd.Name}' has {odd.Instances.Count} instances for {lanes} lane(s): it needs one, or one per lane.");
+        }
 
         var functionOutputs = _functions.Select(f => new GraphEndpoint[f.PortCount]).ToArray();
         var portOutputs = new GraphEndpoint[_ports.Count];
@@ -71,7 +91,8 @@ public sealed class GraphBuilder
         }
         // A pending batch can never overflow: every packet alive is in the pools' capacity, and so can a handoff ring.
         int packets = pools.Sum(p => p.Capacity);
-        var functions = _functions.Select((f, i) => new FunctionNode(f.Name, f.Function, functionOutputs[i], f.DropReasons, packets, f.PortNames) { Lane = FunctionLane(i) }).ToArray();
+        var functions = _functions.Select((f, i) => new FunctionNode(f.Name, f.Instances, functionOutputs[i], f.DropReasons, packets, lanes,
+            f.Instances.Count == 1 ? FunctionLane(i) : -1, f.PortNames)).ToArray();
         var ports = _ports.Select((p, i) => new PortNode(p, portOutputs[i], packets, lanes, PortLane(i))).ToArray();
         var graphs = pools.Select((pool, lane) => new PacketGraph(functions, ports, pool, options, lane, packets)).ToArray();
         if (graphs.Length > 1)

@@ -31,7 +31,8 @@ public sealed partial class PacketGraph : IDisposable
     private readonly PortNode[] _ports;
     private readonly PacketPool _pool;
     private readonly GraphOptions _options;
-    private readonly int[] _runQueue;
+    private readonly FunctionInstance?[] _instances; // by function index: the instance this lane runs, or null
+    private readonly FunctionInstance[] _runQueue;
     private readonly PacketBatch _receive;
     private readonly GraphEmitter _emitter;
     private PacketBatch _spare;
@@ -54,7 +55,8 @@ public sealed partial class PacketGraph : IDisposable
         _lane = lane;
         _lanes = [this];
         _ownPorts = [.. Enumerable.Range(0, ports.Length).Where(i => ports[i].Queues[lane] is not null)];
-        _runQueue = new int[Math.Max(1, functions.Length)];
+        _instances = [.. functions.Select(f => f.InstanceOn(lane))];
+        _runQueue = new FunctionInstance[Math.Max(1, functions.Length)];
         _receive = new PacketBatch(options.ReceiveBatchSize);
         _spare = new PacketBatch(pendingCapacity);
         _emitter = new GraphEmitter(this);
@@ -172,9 +174,9 @@ public sealed partial class PacketGraph : IDisposable
     /// <summary>Disposes the functions that hold resources (a DHCP server's lease file), every lane's. Call once no worker runs the graph.</summary>
     public void Dispose()
     {
-        foreach (var node in _functions)
+        foreach (var instance in _functions.SelectMany(n => n.Instances))
         {
-            (node.Function as IDisposable)?.Dispose();
+            (instance.Function as IDisposable)?.Dispose();
         }
     }
 
@@ -189,21 +191,22 @@ public sealed partial class PacketGraph : IDisposable
     public void CarryOver(PacketGraph previous)
     {
         ArgumentNullException.ThrowIfNull(previous);
-        var functions = previous._functions.ToDictionary(n => (object)n.Function, ReferenceEqualityComparer.Instance);
-        foreach (var node in _functions)
+        var functions = previous._functions.SelectMany(n => n.Instances).ToDictionary(i => (object)i.Function, ReferenceEqualityComparer.Instance);
+        foreach (var instance in _functions.SelectMany(n => n.Instances))
         {
-            if (!functions.TryGetValue(node.Function, out var old))
+            if (!functions.TryGetValue(instance.Function, out var old))
             {
                 continue;
             }
-            if (old.Drops.Length == node.Drops.Length)
+            if (old.Drops.Length == instance.Drops.Length)
             {
-                old.Drops.CopyTo(node.Drops, 0);
+                old.Drops.CopyTo(instance.Drops, 0);
             }
-            node.ProcessedPackets = old.ProcessedPackets;
-            node.ProcessedBatches = old.ProcessedBatches;
-            node.WakeAt = old.WakeAt;
-            _lanes[node.Lane].NextWake = Math.Min(_lanes[node.Lane].NextWake, old.WakeAt); // the lane it is placed on now
+            instance.ProcessedPackets = old.ProcessedPackets;
+            instance.ProcessedBatches = old.ProcessedBatches;
+            instance.WakeAt = old.WakeAt;
+            var lane = _lanes[instance.Lane]; // the lane it is placed on now
+            lane.NextWake = Math.Min(lane.NextWake, old.WakeAt);
         }
         var ports = previous._ports.ToDictionary(p => (object)p.Port, ReferenceEqualityComparer.Instance);
         foreach (var port in _ports)
@@ -324,21 +327,21 @@ public sealed partial class PacketGraph : IDisposable
             return;
         }
         NextWake = long.MaxValue;
-        foreach (var node in _functions)
+        foreach (var instance in _instances)
         {
-            if (node.Lane != _lane)
+            if (instance is null)
             {
                 continue;
             }
-            if (node.WakeAt <= now)
+            if (instance.WakeAt <= now)
             {
-                node.WakeAt = long.MaxValue;
-                _emitter.Current = node;
-                node.Function.OnTimer(_emitter); // may ask again, through WakeAt
+                instance.WakeAt = long.MaxValue;
+                _emitter.Current = instance;
+                instance.Function.OnTimer(_emitter); // may ask again, through WakeAt
             }
-            else if (node.WakeAt < NextWake)
+            else if (instance.WakeAt < NextWake)
             {
-                NextWake = node.WakeAt;
+                NextWake = instance.WakeAt;
             }
         }
         _emitter.Current = null;
@@ -348,14 +351,14 @@ public sealed partial class PacketGraph : IDisposable
     /// <summary>Gives every function of this lane its timer call (ageing, retries), then runs what they sent.</summary>
     public void Tick()
     {
-        for (int i = 0; i < _functions.Length; i++)
+        foreach (var instance in _instances)
         {
-            if (_functions[i].Lane != _lane)
+            if (instance is null)
             {
                 continue;
             }
-            _emitter.Current = _functions[i];
-            _functions[i].Function.OnTimer(_emitter);
+            _emitter.Current = instance;
+            instance.Function.OnTimer(_emitter);
         }
         _emitter.Current = null;
         Run();
@@ -376,13 +379,12 @@ public sealed partial class PacketGraph : IDisposable
                     packet.Release();
                     return;
                 }
-                int lane = _functions[to.Index].Lane;
-                if (lane != _lane)
+                if (_instances[to.Index] is not { } instance)
                 {
-                    HandOver(lane, to, packet);
+                    HandOver(_functions[to.Index].Lane, to, packet);
                     return;
                 }
-                Accept(to, packet);
+                Accept(instance, to.Port, packet);
                 return;
             case GraphEndpointKind.ExternalPort:
                 var node = _ports[to.Index];
@@ -397,28 +399,22 @@ public sealed partial class PacketGraph : IDisposable
                 Drops[(int)GraphDrop.Unconnected]++;
                 if (packet.TraceId != 0)
                 {
-                    TraceGraphDrop(packet, _emitter.Current?.Name ?? "graph", GraphDrop.Unconnected);
+                    TraceGraphDrop(packet, _emitter.Current?.Node.Name ?? "graph", GraphDrop.Unconnected);
                 }
                 packet.Release();
                 return;
         }
     }
 
-    // A packet for a function or port of this lane, arriving from this lane or handed over by another.
-    private void Accept(GraphEndpoint to, Packet packet)
+    // A packet for a function instance of this lane, arriving from this lane or handed over by another.
+    private void Accept(FunctionInstance instance, int port, Packet packet)
     {
-        if (to.Kind == GraphEndpointKind.ExternalPort)
+        packet.InputPort = port;
+        instance.Pending.Add(packet);
+        if (!instance.Scheduled)
         {
-            _ports[to.Index].Transmits[_lane]!.Add(packet);
-            return;
-        }
-        var function = _functions[to.Index];
-        packet.InputPort = to.Port;
-        function.Pending.Add(packet);
-        if (!function.Scheduled)
-        {
-            function.Scheduled = true;
-            _runQueue[(_runHead + _runCount++) % _runQueue.Length] = to.Index;
+            instance.Scheduled = true;
+            _runQueue[(_runHead + _runCount++) % _runQueue.Length] = instance;
         }
     }
 
@@ -463,7 +459,12 @@ public sealed partial class PacketGraph : IDisposable
             {
                 graph.AdoptTrace(packet, trace);
             }
-            graph.Accept(to, packet);
+            if (to.Kind == GraphEndpointKind.ExternalPort)
+            {
+                graph._ports[to.Index].Transmits[graph._lane]!.Add(packet);
+                return;
+            }
+            graph.Accept(graph._instances[to.Index]!, to.Port, packet);
         }
     }
 
@@ -471,24 +472,23 @@ public sealed partial class PacketGraph : IDisposable
     {
         while (_runCount > 0)
         {
-            int index = _runQueue[_runHead];
+            var instance = _runQueue[_runHead];
             _runHead = (_runHead + 1) % _runQueue.Length;
             _runCount--;
-            var node = _functions[index];
-            node.Scheduled = false;
+            instance.Scheduled = false;
 
             // Swap in an empty pending batch first, so packets the function sends to itself
             // (a loop) wait for its next turn instead of growing the batch it is reading.
-            var batch = node.Pending;
-            node.Pending = _spare;
+            var batch = instance.Pending;
+            instance.Pending = _spare;
             _spare = batch;
 
-            node.ProcessedPackets += batch.Count;
-            node.ProcessedBatches++;
-            _emitter.Current = node;
+            instance.ProcessedPackets += batch.Count;
+            instance.ProcessedBatches++;
+            _emitter.Current = instance;
             _emitter.Begin(batch.Count);
-            node.Function.Process(batch, _emitter);
-            _emitter.End(node);
+            instance.Function.Process(batch, _emitter);
+            _emitter.End(instance.Node);
             _emitter.Current = null;
             batch.Clear();
         }
@@ -514,7 +514,7 @@ public sealed partial class PacketGraph : IDisposable
 
     private sealed class GraphEmitter(PacketGraph graph) : Emitter
     {
-        public FunctionNode? Current;
+        public FunctionInstance? Current;
         private int _owed;
 
         [Conditional("DEBUG")]
@@ -529,27 +529,27 @@ public sealed partial class PacketGraph : IDisposable
         public override void To(int port, Packet packet)
         {
             Owe(-1);
-            var node = Current!;
-            var outputs = node.Outputs;
+            var instance = Current!;
+            var outputs = instance.Outputs;
             if ((uint)port >= (uint)outputs.Length)
             {
                 graph.Drops[(int)GraphDrop.InvalidPort]++;
                 if (packet.TraceId != 0)
                 {
-                    graph.TraceGraphDrop(packet, node.Name, GraphDrop.InvalidPort);
+                    graph.TraceGraphDrop(packet, instance.Node.Name, GraphDrop.InvalidPort);
                 }
                 packet.Release();
                 return;
             }
             // An uncaptured function pays one null check here; a captured link, one copy into its ring.
-            if (node.Captures is { } captures && captures[port] is { } capture)
+            if (instance.Node.Captures is { } captures && captures[port] is { } capture)
             {
                 capture.RecordAll(packet);
             }
             // An untraced packet pays one branch on a field of the packet, in the cache line Deliver writes anyway.
             if (packet.TraceId != 0)
             {
-                graph.TraceOutput(node, port, packet);
+                graph.TraceOutput(instance.Node, port, packet);
             }
             graph.Deliver(outputs[port], packet);
         }
@@ -557,8 +557,8 @@ public sealed partial class PacketGraph : IDisposable
         public override void Drop(Packet packet, int reason)
         {
             Owe(-1);
-            var node = Current!;
-            var drops = node.Drops;
+            var instance = Current!;
+            var drops = instance.Drops;
             if ((uint)reason < (uint)drops.Length)
             {
                 drops[reason]++;
@@ -569,16 +569,16 @@ public sealed partial class PacketGraph : IDisposable
             }
             if (packet.TraceId != 0)
             {
-                graph.TraceDrop(node, reason, packet);
+                graph.TraceDrop(instance.Node, reason, packet);
             }
             packet.Release();
         }
 
         protected override void OnTrace(Packet packet, string decision)
         {
-            if (Current is { } node)
+            if (Current is { } instance)
             {
-                graph.TraceDecision(node, packet, decision);
+                graph.TraceDecision(instance.Node, packet, decision);
             }
         }
 
@@ -586,9 +586,9 @@ public sealed partial class PacketGraph : IDisposable
 
         public override void WakeAt(long timestamp)
         {
-            if (Current is { } node && timestamp < node.WakeAt)
+            if (Current is { } instance && timestamp < instance.WakeAt)
             {
-                node.WakeAt = timestamp;
+                instance.WakeAt = timestamp;
                 if (timestamp < graph.NextWake)
                 {
                     graph.NextWake = timestamp;

@@ -56,7 +56,7 @@ internal sealed partial class NfvHostedService : ITopologyApplier
             {
                 return new ApplyResult(false, [], ["the lab is not up yet"]);
             }
-            var update = TopologyUpdate.Plan(diff, [.. running.Graph.Functions.Select(f => f.Function)]);
+            var update = TopologyUpdate.Plan(diff, running.Graph);
             IReadOnlyList<string> plan = [.. update.Describe(), .. warnings];
             if (diff.Refusals.Count > 0)
             {

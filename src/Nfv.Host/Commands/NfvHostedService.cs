@@ -289,7 +289,7 @@ internal sealed partial class NfvHostedService(
                 using var process = Process.GetCurrentProcess();
                 long received = graph.Ports.Sum(p => p.Port.Counters.Traffic[PortTraffic.ReceivedPackets]);
                 long sent = graph.Ports.Sum(p => p.Port.Counters.Traffic[PortTraffic.SentPackets]);
-                long dropped = graph.Functions.Sum(f => f.Drops.Sum()) + graph.TotalDrops().Sum();
+                long dropped = graph.Functions.Sum(f => f.TotalDrops().Sum()) + graph.TotalDrops().Sum();
                 HostLog.Stats(_logger, process.WorkingSet64 / 1048576.0, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
                     GC.GetTotalAllocatedBytes(), graph.Lanes.Sum(l => l.Pool.Available), graph.Lanes.Sum(l => l.Pool.Capacity), received, sent, dropped);
             }

@@ -163,11 +163,12 @@ public static class OfflineReplay
         var drops = new List<(string, long)>();
         foreach (var function in graph.Functions)
         {
-            for (int r = 0; r < function.Drops.Length; r++)
+            var dropped = function.TotalDrops();
+            for (int r = 0; r < dropped.Length; r++)
             {
-                if (function.Drops[r] > 0)
+                if (dropped[r] > 0)
                 {
-                    drops.Add(($"{function.Name}/{function.DropReasons[r]}", function.Drops[r]));
+                    drops.Add(($"{function.Name}/{function.DropReasons[r]}", dropped[r]));
                 }
             }
         }

@@ -184,4 +184,94 @@ public class GraphLaneTests
 
         Assert.Equal(0, graph.LaneOfPort(0));
     }
+
+    [Fact]
+    public void A_function_with_an_instance_per_lane_runs_on_every_lane_what_that_lane_read_and_never_hands_it_over()
+    {
+        var a = new QueuedPort("a", 2);
+        var b = new QueuedPort("b", 2);
+        OddDropFunction[] instances = [new(), new()];
+        var builder = new GraphBuilder();
+        int wire = builder.AddFunction("wire", instances, 2, OddDropFunction.Reasons);
+        builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.Function(wire, 0));
+        builder.Link(GraphEndpoint.Function(wire, 1), GraphEndpoint.External(builder.AddPort(b)));
+        PacketPool[] pools = [new PacketPool(8, 2048), new PacketPool(8, 2048)];
+        var graph = builder.Build(pools, new GraphOptions());
+        a.Memory[0].Enqueue([0, .. new byte[59]]);
+        a.Memory[0].Enqueue([1, .. new byte[59]]); // odd: dropped by lane 0's instance
+        a.Memory[1].Enqueue([2, .. new byte[59]]);
+        a.Memory[1].Enqueue([4, .. new byte[59]]);
+        a.Memory[1].Enqueue([5, .. new byte[59]]); // odd: dropped by lane 1's instance
+
+        Assert.Equal(2, graph.Lanes[0].Poll(0));
+        Assert.Equal(3, graph.Lanes[1].Poll(0));
+
+        Assert.Equal([0], b.Memory[0].Sent.Select(f => (int)f.Frame[0])); // each lane wrote what it read, on its own queue
+        Assert.Equal([2, 4], b.Memory[1].Sent.Select(f => (int)f.Frame[0]));
+        Assert.Equal(0, graph.Lanes[0].PollHandoffs() + graph.Lanes[1].PollHandoffs()); // nothing crossed
+        var node = graph.Functions[wire];
+        Assert.Equal([instances[0], instances[1]], node.Instances.Select(i => i.Function));
+        Assert.Equal([0, 1], node.Instances.Select(i => i.Lane));
+        Assert.Equal([2L, 3L], node.Instances.Select(i => i.ProcessedPackets));
+        Assert.Equal(5, node.ProcessedPackets); // the node sums its instances
+        Assert.Equal(2, node.ProcessedBatches);
+        Assert.Equal([0, 2], node.TotalDrops());
+        Assert.Equal(["wire@0", "wire@1"], node.Instances.Select(node.InstanceName));
+        Assert.Equal([8, 8], pools.Select(p => p.Available));
+
+        graph.Lanes[1].Tick(); // each lane gives the timer call to its own instance
+        Assert.Equal([0, 1], instances.Select(i => i.Timers));
+    }
+
+    [Fact]
+    public void What_another_function_sends_to_a_function_with_an_instance_per_lane_goes_to_the_instance_of_its_own_lane()
+    {
+        var a = new MemoryPort("a");
+        var b = new MemoryPort("b");
+        WireFunction[] wires = [new(), new()];
+        var builder = new GraphBuilder();
+        int first = builder.AddFunction("first", new WireFunction(), 2, NoReasons);
+        int second = builder.AddFunction("second", wires, 2, NoReasons);
+        builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.Function(first, 0));
+        builder.Link(GraphEndpoint.Function(first, 1), GraphEndpoint.Function(second, 0));
+        builder.Link(GraphEndpoint.Function(second, 1), GraphEndpoint.External(builder.AddPort(b)));
+        var graph = builder.Build([new PacketPool(8, 2048), new PacketPool(8, 2048)], new GraphOptions(), functionLanes: [1, 0], portLanes: [1, 1]);
+        a.Enqueue(new byte[60]);
+
+        Assert.Equal(1, graph.Lanes[1].Poll(0)); // a, first and b are lane 1's: so is the instance of second that runs it
+        Assert.Single(b.Sent);
+        Assert.Equal([0L, 1L], graph.Functions[second].Instances.Select(i => i.ProcessedPackets));
+        Assert.Equal(0, graph.Lanes[0].PollHandoffs());
+    }
+
+    [Fact]
+    public void A_function_needs_one_instance_or_one_per_lane()
+    {
+        var builder = new GraphBuilder();
+        builder.AddFunction("three", [new WireFunction(), new WireFunction(), new WireFunction()], 2, NoReasons);
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.Build([new PacketPool(4, 256), new PacketPool(4, 256)], new GraphOptions()));
+        Assert.Contains("'three' has 3 instances for 2 lane(s)", error.Message);
+    }
+
+    [Fact]
+    public void Replacing_the_graph_carries_each_instance_s_counters_and_timer_over_to_the_same_instance()
+    {
+        OddDropFunction[] instances = [new(), new()];
+        PacketGraph Build()
+        {
+            var builder = new GraphBuilder();
+            builder.AddFunction("f", instances, 2, OddDropFunction.Reasons);
+            return builder.Build([new PacketPool(4, 256), new PacketPool(4, 256)], new GraphOptions());
+        }
+        var before = Build();
+        before.Functions[0].Instances[1].ProcessedPackets = 7;
+        before.Functions[0].Instances[1].Drops[1] = 3;
+
+        var after = Build();
+        after.CarryOver(before);
+
+        Assert.Equal([0L, 7L], after.Functions[0].Instances.Select(i => i.ProcessedPackets));
+        Assert.Equal([0, 3], after.Functions[0].TotalDrops());
+    }
 }

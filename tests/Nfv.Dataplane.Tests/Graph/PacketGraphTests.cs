@@ -157,8 +157,7 @@ public class PacketGraphTests
         graph.Poll(pa);
 
         var node = graph.Functions[f];
-        Assert.Equal(0, node.Drops[0]);
-        Assert.Equal(2, node.Drops[1]);
+        Assert.Equal([0, 2], node.TotalDrops());
         Assert.Equal(1, graph.Drops[(int)GraphDrop.Unconnected]);
         Assert.Equal(3, node.ProcessedPackets);
         Assert.Equal(16, pool.Available);
