@@ -83,6 +83,14 @@ public sealed class SwitchBlueprint : FunctionBlueprint
         return new SwitchFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Yes, unless a port has <c>max-macs</c>: each instance learns from the flows its worker reads, and between them
+    /// they switch as one would (a flow stays on one worker's TAP queues, so one instance learns both its ends), but a
+    /// port's limit would hold per instance, not over the port.
+    /// </remarks>
+    public override bool CanRunAsInstancePerWorker => _ports.All(p => p.MaxMacs == 0);
+
     private static IEnumerable<string> DeclaredNames(IReadOnlyList<SwitchPort> ports)
     {
         foreach (var p in ports)

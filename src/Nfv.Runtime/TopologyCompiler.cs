@@ -54,7 +54,7 @@ public static class TopologyCompiler
         // becomes a graph node in topology order (a feature has no ports; the graph runs its timer and the host inspects
         // it like any function's).
         var running = new IReadOnlyList<INetworkFunction>[topology.Functions.Count];
-        int perWorker = InstancesPerWorker(topology, ports, pools.Count, loggers);
+        var instances = InstanceCounts(topology, ports, pools.Count, loggers);
         var features = new Dictionary<string, INetworkFunction>(StringComparer.Ordinal);
         for (int pass = 0; pass < 2; pass++)
         {
@@ -70,7 +70,7 @@ public static class TopologyCompiler
                     StateDirectory = stateDirectory,
                 };
                 running[i] = reuse?.Invoke(i) ??
-                    [.. Enumerable.Range(0, RunsPerWorker(function.Blueprint) ? perWorker : 1).Select(_ => function.Blueprint.Build(context))];
+                    [.. Enumerable.Range(0, instances[i]).Select(_ => function.Blueprint.Build(context))];
                 if (function.Blueprint is FeatureBlueprint feature)
                 {
                     if (!feature.Contract.IsInstanceOfType(running[i][0]))
@@ -99,27 +99,39 @@ public static class TopologyCompiler
         return builder.Build(pools, options ?? new GraphOptions());
     }
 
-    // A function whose blueprint allows it runs as an instance per worker when every port has a queue per worker: an
-    // instance learns only from what its worker reads, and it is the kernel's steering of each flow back to the queue it
-    // was answered on that keeps a flow with one instance. Otherwise one instance, and the log says why.
-    private static int InstancesPerWorker(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, int workers, ILoggerFactory loggers)
+    // How many instances each function runs: one per worker for a function whose blueprint allows it when every link of
+    // it leads to a port with a queue per worker, else one. An instance learns only from what its worker reads, and it is
+    // the kernel's steering of a flow back to the queue it was answered on that keeps the flow with one instance; a
+    // function linked to another has no such steering on that link (what the other sends reaches the instance of the
+    // other's worker only), so it runs as one instance, and the log says why.
+    private static int[] InstanceCounts(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, int workers, ILoggerFactory loggers)
     {
-        if (workers == 1 || !topology.Functions.Any(f => RunsPerWorker(f.Blueprint)))
+        var counts = new int[topology.Functions.Count];
+        for (int i = 0; i < counts.Length; i++)
         {
-            return 1;
+            var blueprint = topology.Functions[i].Blueprint;
+            counts[i] = 1;
+            if (workers == 1 || !blueprint.CanRunAsInstancePerWorker || blueprint is FeatureBlueprint || blueprint.FeatureReferences.Count > 0)
+            {
+                continue;
+            }
+            var why = topology.Links.Select(l => IsOf(l.A, i) ? l.B : IsOf(l.B, i) ? l.A : (LinkEndpoint?)null).OfType<LinkEndpoint>()
+                .Select(peer => peer.Kind == EndpointKind.Function
+                    ? $"it is linked to function '{topology.Functions[peer.Index].Name}'"
+                    : ports[peer.Index].Queues.Count != workers ? $"port '{ports[peer.Index].Name}' has no TAP queue per worker (Nfv:MultiQueueTaps)" : null)
+                .FirstOrDefault(reason => reason is not null);
+            if (why is null)
+            {
+                counts[i] = workers;
+                continue;
+            }
+            loggers.CreateLogger(typeof(TopologyCompiler)).LogInformation(
+                "Function '{Function}' runs as one instance, not one per worker: {Reason}.", topology.Functions[i].Name, why);
         }
-        if (ports.Count > 0 && ports.All(p => p.Queues.Count == workers))
-        {
-            return workers;
-        }
-        var names = string.Join(", ", topology.Functions.Where(f => RunsPerWorker(f.Blueprint)).Select(f => $"'{f.Name}'"));
-        loggers.CreateLogger(typeof(TopologyCompiler)).LogInformation(
-            "Function(s) {Functions} run as one instance each, not one per worker: that needs a TAP queue per worker for every port (Nfv:MultiQueueTaps).", names);
-        return 1;
-    }
+        return counts;
 
-    private static bool RunsPerWorker(FunctionBlueprint blueprint) =>
-        blueprint.CanRunAsInstancePerWorker && blueprint is not FeatureBlueprint && blueprint.FeatureReferences.Count == 0;
+        static bool IsOf(LinkEndpoint end, int function) => end.Kind == EndpointKind.Function && end.Index == function;
+    }
 
     /// <summary>The graph endpoint of a link end: the same indices, compiled.</summary>
     public static GraphEndpoint ToGraph(LinkEndpoint endpoint) => endpoint.Kind == EndpointKind.Function

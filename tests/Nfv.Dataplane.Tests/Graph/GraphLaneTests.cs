@@ -127,33 +127,11 @@ public class GraphLaneTests
         Assert.Equal(2, graph.TotalDrops()[(int)GraphDrop.Unconnected]);
     }
 
-    /// <summary>A port with a memory queue per lane, as a multi-queue TAP has a descriptor per worker.</summary>
-    private sealed class QueuedPort(string name, int queues) : IFramePort
-    {
-        public MemoryPort[] Memory { get; } = [.. Enumerable.Range(0, queues).Select(i => new MemoryPort($"{name}{i}"))];
-
-        public string Name => name;
-
-        public System.Runtime.InteropServices.SafeHandle? PollHandle => null;
-
-        public PortCounters Counters { get; } = new();
-
-        public IReadOnlyList<IFramePort> Queues => Memory;
-
-        public int Receive(PacketBatch batch, PacketPool pool) => throw new InvalidOperationException("read through a queue");
-
-        public void Send(Packet packet) => throw new InvalidOperationException("written through a queue");
-
-        public void Dispose()
-        {
-        }
-    }
-
     [Fact]
     public void A_port_with_a_queue_per_lane_is_read_and_written_by_every_lane_on_its_own_queue()
     {
-        var a = new QueuedPort("a", 2);
-        var b = new QueuedPort("b", 2);
+        var a = new QueuedMemoryPort("a", 2);
+        var b = new QueuedMemoryPort("b", 2);
         var builder = new GraphBuilder();
         int wire = builder.AddFunction("wire", new WireFunction(), 2, NoReasons);
         builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.Function(wire, 0));
@@ -177,7 +155,7 @@ public class GraphLaneTests
     [Fact]
     public void A_port_with_queues_but_not_one_per_lane_is_placed_on_one_lane()
     {
-        var a = new QueuedPort("a", 3);
+        var a = new QueuedMemoryPort("a", 3);
         var builder = new GraphBuilder();
         builder.AddPort(a);
         var graph = builder.Build([new PacketPool(4, 256), new PacketPool(4, 256)], new GraphOptions());
@@ -188,8 +166,8 @@ public class GraphLaneTests
     [Fact]
     public void A_function_with_an_instance_per_lane_runs_on_every_lane_what_that_lane_read_and_never_hands_it_over()
     {
-        var a = new QueuedPort("a", 2);
-        var b = new QueuedPort("b", 2);
+        var a = new QueuedMemoryPort("a", 2);
+        var b = new QueuedMemoryPort("b", 2);
         OddDropFunction[] instances = [new(), new()];
         var builder = new GraphBuilder();
         int wire = builder.AddFunction("wire", instances, 2, OddDropFunction.Reasons);

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using Nfv.Abstractions;
+using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
+using Nfv.Dataplane.Graph;
+using Nfv.Dataplane.Ports;
+using Nfv.Testing;
+using Nfv.Topology;
+
+namespace Nfv.Runtime.Tests;
+
+/// <summary>
+/// The compiler's choice of an instance per worker, over topologies in memory with two workers: a switch whose every link
+/// leads to a port with a queue per worker runs an instance on each, which learns only from what its worker reads; any
+/// other case runs one instance, and the log says why.
+/// </summary>
+public class InstancePerWorkerTests
+{
+    private const string SwitchLab = """
+        name: lanes
+        functions:
+          sw: { kind: switch }
+        ports:
+          p1: { tap: t1 }
+          p2: { tap: t2 }
+          p3: { tap: t3 }
+        links:
+          - [p1, sw]
+          - [p2, sw]
+          - [p3, sw]
+        """;
+
+    private static readonly FunctionCatalog Catalog = FunctionDiscovery.Installed();
+
+    private static (PacketGraph Graph, List<string> Log) Compile(string yaml, Func<string, IFramePort> port)
+    {
+        var result = TopologyLoader.LoadFromText(yaml, "lanes.yaml", Catalog);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var topology = result.Topology!;
+        var log = new List<string>();
+        var graph = TopologyCompiler.Compile(topology, [.. topology.Ports.Select(p => port(p.Name))], [new PacketPool(16, 2048), new PacketPool(16, 2048)],
+            options: null, TimeProvider.System, new ListLoggerFactory(log));
+        return (graph, log);
+    }
+
+    private static byte[] Broadcast(int source) => FrameBuilder.Ethernet(MacAddress.Broadcast, FrameBuilder.Mac(source));
+
+    [Fact]
+    public void A_switch_linked_only_to_ports_with_a_queue_per_worker_runs_an_instance_on_each_that_learns_what_its_worker_reads()
+    {
+        var ports = new Dictionary<string, QueuedMemoryPort>();
+        var (graph, log) = Compile(SwitchLab, name => ports[name] = new QueuedMemoryPort(name, 2));
+        using var _ = graph;
+        var node = graph.Functions[0];
+        Assert.Equal(2, node.Instances.Count);
+        Assert.Empty(log);
+
+        ports["p1"].Memory[0].Enqueue(Broadcast(1)); // worker 0 reads a frame from 02:..:01 on p1
+        ports["p2"].Memory[1].Enqueue(Broadcast(2)); // worker 1 one from 02:..:02 on p2
+        Assert.Equal(1, graph.Lanes[0].Poll(0));
+        Assert.Equal(1, graph.Lanes[1].Poll(1));
+
+        // Each flooded on its own worker's queues, and learned only its own frame's source.
+        Assert.Equal([0, 1, 1], ports.Values.Select(p => p.Memory[0].Sent.Count));
+        Assert.Equal([1, 0, 1], ports.Values.Select(p => p.Memory[1].Sent.Count));
+        Assert.Equal(["02:00:00:00:00:01"], MacRows(node.Instances[0]));
+        Assert.Equal(["02:00:00:00:00:02"], MacRows(node.Instances[1]));
+        Assert.Equal(2, node.TotalEvents().Single(e => e.Name == "flooded").Count);
+        Assert.Equal(2, node.ProcessedPackets);
+    }
+
+    private static IEnumerable<string> MacRows(FunctionInstance instance) =>
+        ((IInspectableFunction)instance.Function).Tables.Single(t => t.Name == "mac").Rows().Select(r => r[1]);
+
+    [Fact]
+    public void Without_a_queue_per_worker_the_switch_runs_one_instance_and_says_why()
+    {
+        var (graph, log) = Compile(SwitchLab, name => new MemoryPort(name));
+        using var _ = graph;
+
+        Assert.Single(graph.Functions[0].Instances);
+        Assert.Equal(["Function 'sw' runs as one instance, not one per worker: port 'p1' has no TAP queue per worker (Nfv:MultiQueueTaps)."], log);
+    }
+
+    [Fact]
+    public void A_switch_linked_to_a_router_runs_one_instance_since_the_router_s_frames_reach_one_worker_only()
+    {
+        var yaml = SwitchLab.Replace("- [p3, sw]", "- [gw.lan, sw]").Replace("sw: { kind: switch }",
+            "sw: { kind: switch }\n  gw: { kind: router, interfaces: { lan: { address: 10.0.0.254/24 } } }");
+        var (graph, log) = Compile(yaml, name => new QueuedMemoryPort(name, 2));
+        using var _ = graph;
+
+        Assert.Single(graph.Functions[0].Instances);
+        Assert.Single(graph.Functions[1].Instances); // a router does not declare it can
+        Assert.Equal(["Function 'sw' runs as one instance, not one per worker: it is linked to function 'gw'."], log);
+    }
+
+    [Fact]
+    public void A_switch_with_a_port_limit_runs_one_instance_since_the_limit_must_hold_over_the_port()
+    {
+        var yaml = SwitchLab.Replace("sw: { kind: switch }", "sw: { kind: switch, ports: { a: { max-macs: 2 } } }").Replace("- [p1, sw]", "- [p1, sw.a]");
+        var (graph, _) = Compile(yaml, name => new QueuedMemoryPort(name, 2));
+        using var __ = graph;
+
+        Assert.Single(graph.Functions[0].Instances);
+    }
+
+    private sealed class ListLoggerFactory(List<string> lines) : ILoggerFactory, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                lines.Add(formatter(state, exception));
+            }
+        }
+    }
+}
