@@ -153,4 +153,45 @@ public class SwitchLabTests
         Assert.True(bitsPerSecond > 100e6, $"only {bitsPerSecond / 1e6:F0} Mbit/s");
         Assert.Equal(0, serverResult.ExitCode);
     }
+
+    /// <summary>
+    /// Issue 17: with two workers and a TAP queue per worker the switch runs an instance on each. The kernel keeps each
+    /// of 16 flows on one queue, both ways, so each instance learns both hosts from the flows it carries, and between them
+    /// they carry all of it.
+    /// </summary>
+    [PrivilegedFact(Needs = "iperf3")]
+    public async Task With_a_tap_queue_per_worker_the_switch_runs_an_instance_on_each_and_both_carry_flows()
+    {
+        await using var lab = new Lab();
+        string client = lab.Host("c"), server = lab.Host("s");
+        var path = lab.WriteTopology("iperf.yaml", $$"""
+            name: iperf
+            functions:
+              lan: { kind: switch }
+            ports:
+              pc: { tap: {{lab.Tap("c")}} }
+              ps: { tap: {{lab.Tap("s")}} }
+            links: [ [pc, lan], [ps, lan] ]
+            hosts:
+              {{client}}: { port: pc, address: 10.77.3.1/24 }
+              {{server}}: { port: ps, address: 10.77.3.2/24 }
+            """);
+        using var nfv = await lab.RunAsync(path, "--Nfv:Workers=2", "--Nfv:MultiQueueTaps=true");
+        Assert.DoesNotContain("runs as one instance", nfv.StandardOutput + nfv.StandardError);
+
+        var serverRun = Shell.InNamespaceAsync(server, TimeSpan.FromSeconds(30), "iperf3", "-s", "-1", "-B", "10.77.3.2");
+        await Task.Delay(500);
+        var run = await Shell.InNamespaceAsync(client, TimeSpan.FromSeconds(30), "iperf3", "-c", "10.77.3.2", "-t", "3", "-P", "16", "-J");
+        Assert.Equal(0, (await serverRun).ExitCode);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.StandardOutput);
+        long bytes = json.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bytes").GetInt64();
+        Assert.True(bytes > 10_000_000, $"only {bytes} bytes crossed the switch in 3 s");
+        // Both hosts learned by each instance (the odds that 16 flows all hash to one queue are 1 in 32,768).
+        var rows = await nfv.TableRowsAsync("mac");
+        var learned = rows.GroupBy(r => r[0].GetString()).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["lan@0"] = 2, ["lan@1"] = 2 }, learned);
+        await Ping.AssertReachesAsync(client, "10.77.3.2");
+    }
 }
