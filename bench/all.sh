@@ -36,13 +36,18 @@ for function in switch router nat chain vxlan; do
   bench/throughput.sh --function "$function" --reps "$REPS" --duration "$DURATION" --table "$OUT" >&2
 done
 # The same switch and chain with two dataplane workers (Nfv:Workers), the ports spread over them, and the switch with a
-# TAP queue per worker (Nfv:MultiQueueTaps) (issue 17, proof 4).
+# TAP queue per worker (Nfv:MultiQueueTaps), where it runs an instance per worker; then 8 flows at once through the
+# switch with one worker and with an instance per worker, the case that instance spreads (issue 17, proof 4).
 for function in switch chain; do
   echo "== $function, 2 workers" >&2
   bench/throughput.sh --function "$function" --reps "$REPS" --duration "$DURATION" --no-ovs --nfv-arg --Nfv:Workers=2 --table "$OUT" >&2
 done
 echo "== switch, 2 workers, a TAP queue each" >&2
 bench/throughput.sh --function switch --reps "$REPS" --duration "$DURATION" --no-ovs --nfv-arg --Nfv:Workers=2 \
+  --nfv-arg --Nfv:MultiQueueTaps=true --table "$OUT" >&2
+echo "== switch, 8 flows, 1 worker, then 2 workers with a TAP queue each" >&2
+bench/throughput.sh --function switch --reps "$REPS" --duration "$DURATION" --no-ovs --streams 8 --table "$OUT" >&2
+bench/throughput.sh --function switch --reps "$REPS" --duration "$DURATION" --no-ovs --streams 8 --nfv-arg --Nfv:Workers=2 \
   --nfv-arg --Nfv:MultiQueueTaps=true --table "$OUT" >&2
 {
   echo

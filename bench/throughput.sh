@@ -13,10 +13,10 @@
 #                                each to a kernel vxlan device in the server's namespace over a veth underlay
 #                                (10.88.0.0/24 inside, 10.89.0.0/30 and 10.89.1.0/30 underneath)
 # For each, interleaved, REPS times:
-#   - iperf3 TCP, one stream, DURATION s: receiver's bits/s
+#   - iperf3 TCP, one stream (--streams N for N flows at once), DURATION s: receiver's bits/s
 #   - iperf3 UDP with 18-byte payloads (64-byte frames on the wire, 60 without FCS), unthrottled:
 #     frames that reached the server's interface per second (docs/tap-and-lab-notes.md, trap 5: judge by the far
-#     interface's rx_packets, not by iperf3's own rate)
+#     interface's rx_packets, not by iperf3's own rate); --streams N sends N flows at once
 #   - 100 lone pings, 20 ms apart: the median round trip
 # and the same through the bare TAP copy loop (two TAPs linked to each other through nfv's worker, no function: the
 # ceiling of any TAP dataplane here), with nfv's and the loop's CPU time a 64-byte frame; then prints medians and the
@@ -27,7 +27,7 @@
 # memory and GC counts at start and end.
 #
 #   usage: bench/throughput.sh [--function switch|router|nat|chain|vxlan] [--reps N] [--duration S] [--soak S]
-#                              [--no-ovs] [--table FILE] [--nfv-arg --Nfv:Key=value ...]  (as root)
+#                              [--streams N] [--no-ovs] [--table FILE] [--nfv-arg --Nfv:Key=value ...]  (as root)
 # --table FILE appends this run's medians to FILE as one Markdown table row (bench/all.sh writes the header).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +36,7 @@ REPS=5
 DURATION=5
 SOAK=0
 FUNCTION=switch
+STREAMS=1
 NFV_ARGS=()
 OVS=1
 TABLE=""
@@ -45,6 +46,7 @@ while (($#)); do
     --table) TABLE=$2; shift 2 ;;
     --nfv-arg) NFV_ARGS+=("$2"); shift 2 ;;
     --function) FUNCTION=$2; shift 2 ;;
+    --streams) STREAMS=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --soak) SOAK=$2; shift 2 ;;
@@ -333,8 +335,9 @@ tcp_run() { # client-ns server-ns [server-address] -> bits/s
   ip netns exec "$2" timeout $((DURATION + 15)) iperf3 -s -1 -B "$address" >/dev/null 2>&1 &
   local server=$!
   sleep 0.3
-  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c "$address" -t "$DURATION" -f k \
-    | awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Kbits/sec") printf "%.0f\n", $(i-1) * 1000 }'
+  # With several streams the [SUM] receiver line comes last.
+  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c "$address" -t "$DURATION" -P "$STREAMS" -f k \
+    | awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Kbits/sec") last = $(i-1) * 1000 } END { printf "%.0f\n", last }'
   wait "$server" || true
 }
 
@@ -357,7 +360,7 @@ udp_run() { # client-ns server-ns [server-address] [pid] -> frames/s reaching th
   sleep 0.3
   local before after cpu_before cpu_after workers_before workers_after share
   before=$(rx_packets "$2"); cpu_before=$(cpu_ticks "${4:-}"); workers_before=$(worker_ticks "${4:-}")
-  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c "$address" -u -b 0 -l 18 -t "$DURATION" >/dev/null 2>&1 || true
+  ip netns exec "$1" timeout $((DURATION + 10)) iperf3 -c "$address" -u -b 0 -l 18 -t "$DURATION" -P "$STREAMS" >/dev/null 2>&1 || true
   after=$(rx_packets "$2"); cpu_after=$(cpu_ticks "${4:-}"); workers_after=$(worker_ticks "${4:-}")
   wait "$server" || true
   share=$(join <(echo "$workers_before") <(echo "$workers_after") | awk '{d = $3 - $2; t += d; if (d > m) m = d} END {printf "%.2f", t ? m / t : 1}')
@@ -401,8 +404,8 @@ cn=$(median <"$WORK/cpu.nfv"); cl=$(median <"$WORK/cpu.loop"); sn=$(median <"$WO
 echo
 echo "$FUNCTION: nfv against the $KERNEL. Medians over $REPS interleaved runs of ${DURATION}s ($(nproc) cores, $(uname -r)):"
 echo "(loop: the bare TAP copy loop, two TAPs linked to each other through nfv's worker, the ceiling of a TAP dataplane)"
-awk -v tb="$tb" -v tn="$tn" -v tl="$tl" -v ub="$ub" -v un="$un" -v ul="$ul" -v pb="$pb" -v pn="$pn" -v pl="$pl" -v cn="$cn" -v cl="$cl" -v sn="$sn" 'BEGIN {
-  printf "  TCP 1 stream    kernel %6.2f Gbit/s   nfv %6.2f Gbit/s   loop %6.2f Gbit/s   nfv/kernel %.2f   nfv/loop %.2f\n", tb / 1e9, tn / 1e9, tl / 1e9, tn / tb, tn / tl
+awk -v streams="$STREAMS" -v tb="$tb" -v tn="$tn" -v tl="$tl" -v ub="$ub" -v un="$un" -v ul="$ul" -v pb="$pb" -v pn="$pn" -v pl="$pl" -v cn="$cn" -v cl="$cl" -v sn="$sn" 'BEGIN {
+  printf "  TCP %2d stream(s) kernel %6.2f Gbit/s   nfv %6.2f Gbit/s   loop %6.2f Gbit/s   nfv/kernel %.2f   nfv/loop %.2f\n", streams, tb / 1e9, tn / 1e9, tl / 1e9, tn / tb, tn / tl
   printf "  UDP 64-byte     kernel %8.0f fps     nfv %8.0f fps     loop %8.0f fps     nfv/kernel %.2f   nfv/loop %.2f\n", ub, un, ul, un / ub, un / ul
   printf "  CPU a 64-byte frame                     nfv %6.2f µs        loop %6.2f µs        nfv/loop %.2f (lower is better)\n", cn, cl, cn / cl
   printf "  CPU share of the busiest nfv worker (64-byte): %.2f (1.00 with one worker; 1/N spread evenly over N)\n", sn
@@ -411,7 +414,7 @@ if [ "$OVS" = 1 ]; then
   to=$(median <"$WORK/tcp.ovs"); uo=$(median <"$WORK/udp.ovs"); po=$(median <"$WORK/ping.ovs"); co=$(median <"$WORK/cpu.ovs")
   echo "Open vSwitch userspace (netdev datapath, userspace TSO, tap ports), same runs:"
   awk -v tn="$tn" -v to="$to" -v un="$un" -v uo="$uo" -v pn="$pn" -v po="$po" -v cn="$cn" -v co="$co" 'BEGIN {
-    printf "  TCP 1 stream    ovs %6.2f Gbit/s   nfv/ovs %.2f\n", to / 1e9, tn / to
+    printf "  TCP             ovs %6.2f Gbit/s   nfv/ovs %.2f\n", to / 1e9, tn / to
     printf "  UDP 64-byte     ovs %8.0f fps     nfv/ovs %.2f\n", uo, un / uo
     printf "  CPU a frame     ovs %6.2f µs        nfv/ovs %.2f (lower is better)\n", co, cn / co
     printf "  ping (lone)     ovs %8.0f µs      nfv/ovs %.2f (lower is better)\n", po, pn / po }'
@@ -420,6 +423,7 @@ fi
 if [ -n "$TABLE" ]; then
   [ "$OVS" = 1 ] || { to=""; uo=""; }
   label=$FUNCTION
+  [ "$STREAMS" = 1 ] || label="$label, $STREAMS flows"
   for setting in "${NFV_ARGS[@]}"; do
     case "$setting" in
       --Nfv:Workers=*) label="$label, ${setting#--Nfv:Workers=} workers" ;;

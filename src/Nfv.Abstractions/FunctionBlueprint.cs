@@ -48,8 +48,11 @@ public abstract class FunctionBlueprint
     /// instance sees only the frames its worker reads and sends only on its worker's queues. The kernel keeps a flow on
     /// the queue its answers were written on, so each flow stays with one instance. Say so only for a function whose
     /// instances, sharing nothing (or what the blueprint hands each), together behave as one would: a learning switch's
-    /// do, a limit that must hold over all the function's traffic would not. False by default: one instance, run by one
-    /// worker, packets from the others handed over to it. Not for a function that names features or is one.
+    /// do, a limit that must hold over all the function's traffic would not. Its instances share their settings: one that
+    /// can change them (<see cref="IReconfigurableFunction"/>) must accept or refuse them by the settings alone. False by
+    /// default: one instance, run by one worker, packets from the others handed over to it. Not for a function that names
+    /// features or is one. The host runs an instance per worker only when every link of the function leads to a port with
+    /// a queue per worker (docs/architecture.md, "Threading").
     /// </summary>
     public virtual bool CanRunAsInstancePerWorker => false;
 

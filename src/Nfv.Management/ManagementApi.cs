@@ -330,7 +330,7 @@ public static partial class ManagementApi
     }
 
     // A function's counters as /api/functions gives them: drops by reason (snake_case) and the function's own events.
-    private static FunctionView View(FunctionNode f, string kind) => new(f.Name, kind, f.ProcessedPackets, f.ProcessedBatches,
+    private static FunctionView View(FunctionNode f, string kind) => new(f.Name, kind, f.Instances.Count, f.ProcessedPackets, f.ProcessedBatches,
         f.DropReasons.Zip(f.TotalDrops()).ToDictionary(x => InspectionNames.SnakeCase(x.First), x => x.Second),
         f.TotalEvents().ToDictionary(e => e.Name, e => e.Count));
 

@@ -26,8 +26,11 @@ public sealed record PortView(string Name, string State, IReadOnlyDictionary<str
 /// <summary><c>/api/hosts</c> and a restart's answer: a lab host's state.</summary>
 public sealed record HostView(string Name, string Port, string State, string Detail);
 
-/// <summary><c>/api/functions</c>: a running function's counters.</summary>
-public sealed record FunctionView(string Name, string Kind, long ProcessedPackets, long ProcessedBatches,
+/// <summary>
+/// <c>/api/functions</c>: a running function's counters, summed over its instances (one, or one per worker for a function
+/// run as an instance per worker).
+/// </summary>
+public sealed record FunctionView(string Name, string Kind, int Instances, long ProcessedPackets, long ProcessedBatches,
     IReadOnlyDictionary<string, long> Drops, IReadOnlyDictionary<string, long> Events);
 
 /// <summary><c>/api/tables</c>: a function's table, its size and bound.</summary>

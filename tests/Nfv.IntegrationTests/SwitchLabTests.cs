@@ -178,6 +178,9 @@ public class SwitchLabTests
             """);
         using var nfv = await lab.RunAsync(path, "--Nfv:Workers=2", "--Nfv:MultiQueueTaps=true");
         Assert.DoesNotContain("runs as one instance", nfv.StandardOutput + nfv.StandardError);
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
+        var lan = (await http.GetJsonAsync("/api/functions")).EnumerateArray().Single(f => f.GetProperty("name").GetString() == "lan");
+        Assert.Equal(2, lan.GetProperty("instances").GetInt32());
 
         var serverRun = Shell.InNamespaceAsync(server, TimeSpan.FromSeconds(30), "iperf3", "-s", "-1", "-B", "10.77.3.2");
         await Task.Delay(500);
@@ -193,5 +196,12 @@ public class SwitchLabTests
         var learned = rows.GroupBy(r => r[0].GetString()).ToDictionary(g => g.Key!, g => g.Count());
         Assert.Equal(new Dictionary<string, int> { ["lan@0"] = 2, ["lan@1"] = 2 }, learned);
         await Ping.AssertReachesAsync(client, "10.77.3.2");
+        // The switch's counter sums its instances': every frame the two ports read (on either queue), each once.
+        await Eventually.UntilAsync(async () =>
+        {
+            long received = (await http.GetJsonAsync("/api/ports")).EnumerateArray().Sum(p => p.GetProperty("traffic").GetProperty("received_packets").GetInt64());
+            var counters = (await http.GetJsonAsync("/api/functions")).EnumerateArray().Single(f => f.GetProperty("name").GetString() == "lan");
+            return received > 0 && counters.GetProperty("processed_packets").GetInt64() == received;
+        }, "the switch to have processed every frame the ports read", TimeSpan.FromSeconds(10));
     }
 }
