@@ -52,7 +52,7 @@ public abstract class FunctionBlueprint
     /// can change them (<see cref="IReconfigurableFunction"/>) must accept or refuse them by the settings alone. False by
     /// default: one instance, run by one worker, packets from the others handed over to it. Not for a function that names
     /// features or is one. The host runs an instance per worker only when every link of the function leads to a port with
-    /// a queue per worker (docs/architecture.md, "Threading").
+    /// a queue per worker or to a function run as an instance per worker too (docs/architecture.md, "Threading").
     /// </summary>
     public virtual bool CanRunAsInstancePerWorker => false;
 

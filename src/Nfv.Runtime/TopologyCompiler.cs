@@ -100,35 +100,49 @@ public static class TopologyCompiler
     }
 
     // How many instances each function runs: one per worker for a function whose blueprint allows it when every link of
-    // it leads to a port with a queue per worker, else one. An instance learns only from what its worker reads, and it is
-    // the kernel's steering of a flow back to the queue it was answered on that keeps the flow with one instance; a
-    // function linked to another has no such steering on that link (what the other sends reaches the instance of the
-    // other's worker only), so it runs as one instance, and the log says why.
+    // it leads to a port with a queue per worker or to a function that runs an instance per worker too, else one. An
+    // instance learns only from what its worker reads, and it is the kernel's steering of a flow back to the queue it was
+    // answered on that keeps the flow with one instance; between two functions run per worker a frame stays on its
+    // worker, from one's instance to the other's. A link to a function run once has no such steering (what it sends
+    // reaches the instance of its own worker only, so the others would never learn its address): the function then runs
+    // as one instance, and the log says why.
     private static int[] InstanceCounts(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, int workers, ILoggerFactory loggers)
     {
-        var counts = new int[topology.Functions.Count];
-        for (int i = 0; i < counts.Length; i++)
+        int count = topology.Functions.Count;
+        var why = new string?[count];
+        for (int i = 0; i < count; i++)
         {
             var blueprint = topology.Functions[i].Blueprint;
-            counts[i] = 1;
-            if (workers == 1 || !blueprint.CanRunAsInstancePerWorker || blueprint is FeatureBlueprint || blueprint.FeatureReferences.Count > 0)
-            {
-                continue;
-            }
-            var why = topology.Links.Select(l => IsOf(l.A, i) ? l.B : IsOf(l.B, i) ? l.A : (LinkEndpoint?)null).OfType<LinkEndpoint>()
-                .Select(peer => peer.Kind == EndpointKind.Function
-                    ? $"it is linked to function '{topology.Functions[peer.Index].Name}'"
-                    : ports[peer.Index].Queues.Count != workers ? $"port '{ports[peer.Index].Name}' has no TAP queue per worker (Nfv:MultiQueueTaps)" : null)
-                .FirstOrDefault(reason => reason is not null);
-            if (why is null)
-            {
-                counts[i] = workers;
-                continue;
-            }
-            loggers.CreateLogger(typeof(TopologyCompiler)).LogInformation(
-                "Function '{Function}' runs as one instance, not one per worker: {Reason}.", topology.Functions[i].Name, why);
+            why[i] = workers > 1 && blueprint.CanRunAsInstancePerWorker && blueprint is not FeatureBlueprint && blueprint.FeatureReferences.Count == 0
+                ? Peers(i).Where(p => p.Kind == EndpointKind.ExternalPort && ports[p.Index].Queues.Count != workers)
+                    .Select(p => $"port '{ports[p.Index].Name}' has no TAP queue per worker (Nfv:MultiQueueTaps)").FirstOrDefault()
+                : ""; // not asked for: nothing to say
         }
-        return counts;
+        // A function linked to one that runs once runs once, and so on, until nothing changes.
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            for (int i = 0; i < count; i++)
+            {
+                if (why[i] is null && Peers(i).FirstOrDefault(p => p.Kind == EndpointKind.Function && why[p.Index] is not null) is { } once)
+                {
+                    why[i] = $"it is linked to function '{topology.Functions[once.Index].Name}', which runs one instance";
+                    changed = true;
+                }
+            }
+        }
+        var logger = loggers.CreateLogger(typeof(TopologyCompiler));
+        for (int i = 0; i < count; i++)
+        {
+            if (why[i] is { Length: > 0 } reason)
+            {
+                logger.LogInformation("Function '{Function}' runs as one instance, not one per worker: {Reason}.", topology.Functions[i].Name, reason);
+            }
+        }
+        return [.. why.Select(reason => reason is null ? workers : 1)];
+
+        IEnumerable<LinkEndpoint> Peers(int function) =>
+            topology.Links.Select(l => IsOf(l.A, function) ? l.B : IsOf(l.B, function) ? l.A : null).OfType<LinkEndpoint>();
 
         static bool IsOf(LinkEndpoint end, int function) => end.Kind == EndpointKind.Function && end.Index == function;
     }

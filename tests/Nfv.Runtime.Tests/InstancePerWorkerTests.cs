@@ -92,7 +92,40 @@ public class InstancePerWorkerTests
 
         Assert.Single(graph.Functions[0].Instances);
         Assert.Single(graph.Functions[1].Instances); // a router does not declare it can
-        Assert.Equal(["Function 'sw' runs as one instance, not one per worker: it is linked to function 'gw'."], log);
+        Assert.Equal(["Function 'sw' runs as one instance, not one per worker: it is linked to function 'gw', which runs one instance."], log);
+    }
+
+    [Fact]
+    public void Two_switches_linked_to_each_other_both_run_an_instance_per_worker_and_a_frame_stays_on_its_worker_across_them()
+    {
+        var yaml = SwitchLab.Replace("- [p3, sw]", "- [sw, sw2]\n  - [p3, sw2]").Replace("sw: { kind: switch }", "sw: { kind: switch }\n  sw2: { kind: switch }");
+        var ports = new Dictionary<string, QueuedMemoryPort>();
+        var (graph, log) = Compile(yaml, name => ports[name] = new QueuedMemoryPort(name, 2));
+        using var _ = graph;
+        Assert.Equal([2, 2], graph.Functions.Select(f => f.Instances.Count));
+        Assert.Empty(log);
+
+        ports["p3"].Memory[1].Enqueue(Broadcast(3)); // on worker 1, through sw2 then sw
+        Assert.Equal(1, graph.Lanes[1].Poll(2));
+
+        Assert.Equal(0, graph.Lanes[0].PollHandoffs()); // nothing crossed to worker 0
+        Assert.Equal([1, 1], new[] { ports["p1"], ports["p2"] }.Select(p => p.Memory[1].Sent.Count));
+        Assert.Equal([0L, 1L], graph.Functions[0].Instances.Select(i => i.ProcessedPackets));
+        Assert.Equal([0L, 1L], graph.Functions[1].Instances.Select(i => i.ProcessedPackets));
+    }
+
+    [Fact]
+    public void A_switch_linked_to_a_switch_that_runs_once_runs_once_too()
+    {
+        var yaml = SwitchLab.Replace("- [p3, sw]", "- [sw, sw2]\n  - [p3, sw2]").Replace("sw: { kind: switch }", "sw: { kind: switch }\n  sw2: { kind: switch }");
+        var (graph, log) = Compile(yaml, name => name == "p3" ? new MemoryPort(name) : new QueuedMemoryPort(name, 2));
+        using var _ = graph;
+
+        Assert.Equal([1, 1], graph.Functions.Select(f => f.Instances.Count));
+        Assert.Equal([
+            "Function 'sw' runs as one instance, not one per worker: it is linked to function 'sw2', which runs one instance.",
+            "Function 'sw2' runs as one instance, not one per worker: port 'p3' has no TAP queue per worker (Nfv:MultiQueueTaps).",
+        ], log);
     }
 
     [Fact]
