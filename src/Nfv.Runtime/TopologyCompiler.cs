@@ -39,7 +39,9 @@ public static class TopologyCompiler
     /// <param name="stateDirectory">Where functions keep state across restarts (DHCP leases); null keeps it in memory.</param>
     /// <param name="reuse">
     /// For function index <c>i</c>, the instances already running to put in the graph instead of building them (<c>nfv
-    /// apply</c>: <see cref="TopologyUpdate"/>); null, or a null answer, builds them.
+    /// apply</c>: <see cref="TopologyUpdate"/>); null, or a null answer, builds them. Instances are built anew all the same,
+    /// and the log says so, when this graph runs the function as another number of instances (a switch run per worker
+    /// that is now linked to a router runs once).
     /// </param>
     /// <exception cref="FunctionStartException">A function could not start (its state file is unreadable, say).</exception>
     /// <exception cref="InvalidOperationException">A feature's running function is not the contract its blueprint declared.</exception>
@@ -69,7 +71,7 @@ public static class TopologyCompiler
                 {
                     StateDirectory = stateDirectory,
                 };
-                running[i] = reuse?.Invoke(i) ??
+                running[i] = Reused(function.Name, reuse?.Invoke(i), instances[i]) ??
                     [.. Enumerable.Range(0, instances[i]).Select(_ => function.Blueprint.Build(context))];
                 if (function.Blueprint is FeatureBlueprint feature)
                 {
@@ -97,6 +99,17 @@ public static class TopologyCompiler
             builder.Link(ToGraph(link.A), ToGraph(link.B), captures?.For(link));
         }
         return builder.Build(pools, options ?? new GraphOptions());
+
+        IReadOnlyList<INetworkFunction>? Reused(string name, IReadOnlyList<INetworkFunction>? running, int count)
+        {
+            if (running is null || running.Count == count)
+            {
+                return running;
+            }
+            loggers.CreateLogger(typeof(TopologyCompiler)).LogInformation(
+                "Function '{Function}' is built anew, its state starting afresh: it ran as {Before} instance(s) and now runs as {After}.", name, running.Count, count);
+            return null;
+        }
     }
 
     // How many instances each function runs: one per worker for a function whose blueprint allows it when every link of

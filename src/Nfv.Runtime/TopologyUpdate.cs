@@ -37,6 +37,7 @@ public sealed class TopologyUpdate
     private readonly FunctionFate[] _fates;
     private readonly IReadOnlyList<INetworkFunction>?[] _reused;
     private readonly List<INetworkFunction> _reconfigured = [];
+    private PacketGraph? _replacement;
 
     private TopologyUpdate(TopologyDiff diff, FunctionFate[] fates, IReadOnlyList<INetworkFunction>?[] reused)
     {
@@ -175,7 +176,7 @@ public sealed class TopologyUpdate
             }
             var graph = TopologyCompiler.Compile(Diff.Next, ports, [.. previous.Lanes.Select(l => l.Pool)], options, time, loggers, captures, stateDirectory, i => _reused[i]);
             graph.CarryOver(previous);
-            return graph;
+            return _replacement = graph;
         }
         catch (Exception ex) when (ex is FunctionStartException or InvalidOperationException or ArgumentException or TopologyUpdateException)
         {
@@ -209,7 +210,7 @@ public sealed class TopologyUpdate
     public void Discard(PacketGraph previous)
     {
         ArgumentNullException.ThrowIfNull(previous);
-        var kept = new HashSet<object>(_reused.SelectMany(r => r ?? []), ReferenceEqualityComparer.Instance);
+        var kept = new HashSet<object>(_replacement?.Functions.SelectMany(n => n.Instances).Select(i => i.Function) ?? [], ReferenceEqualityComparer.Instance);
         foreach (var instance in previous.Functions.SelectMany(n => n.Instances))
         {
             if (!kept.Contains(instance.Function))

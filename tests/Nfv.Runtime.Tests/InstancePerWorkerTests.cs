@@ -32,11 +32,16 @@ public class InstancePerWorkerTests
 
     private static readonly FunctionCatalog Catalog = FunctionDiscovery.Installed();
 
-    private static (PacketGraph Graph, List<string> Log) Compile(string yaml, Func<string, IFramePort> port)
+    private static ResolvedTopology Load(string yaml)
     {
         var result = TopologyLoader.LoadFromText(yaml, "lanes.yaml", Catalog);
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        var topology = result.Topology!;
+        return result.Topology!;
+    }
+
+    private static (PacketGraph Graph, List<string> Log) Compile(string yaml, Func<string, IFramePort> port)
+    {
+        var topology = Load(yaml);
         var log = new List<string>();
         var graph = TopologyCompiler.Compile(topology, [.. topology.Ports.Select(p => port(p.Name))], [new PacketPool(16, 2048), new PacketPool(16, 2048)],
             options: null, TimeProvider.System, new ListLoggerFactory(log));
@@ -136,6 +141,30 @@ public class InstancePerWorkerTests
         using var __ = graph;
 
         Assert.Single(graph.Functions[0].Instances);
+    }
+
+    [Fact]
+    public void An_apply_that_links_a_router_to_a_switch_run_per_worker_builds_the_switch_anew_as_one_instance()
+    {
+        // Declared ports: the switch stays as it is when its third port is linked to a router instead of a TAP.
+        var declared = SwitchLab.Replace("sw: { kind: switch }", "sw: { kind: switch, ports: { a: {}, b: {}, c: {} } }")
+            .Replace("- [p1, sw]", "- [p1, sw.a]").Replace("- [p2, sw]", "- [p2, sw.b]").Replace("- [p3, sw]", "- [p3, sw.c]");
+        var ports = new Dictionary<string, QueuedMemoryPort>();
+        var (graph, _) = Compile(declared, name => ports[name] = new QueuedMemoryPort(name, 2));
+        Assert.Equal(2, graph.Functions[0].Instances.Count);
+        var withRouter = declared.Replace("  p3: { tap: t3 }\n", "").Replace("- [p3, sw.c]", "- [gw.lan, sw.c]").Replace("sw: { kind: switch,",
+            "gw: { kind: router, interfaces: { lan: { address: 10.0.0.254/24 } } }\n  sw: { kind: switch,");
+        var update = TopologyUpdate.Plan(TopologyDiff.Between(Load(declared), Load(withRouter)), graph);
+        Assert.Equal(FunctionFate.Kept, update.FateOf(1)); // the file does not change the switch (function 1, after gw)
+        var log = new List<string>();
+
+        using var replaced = update.Replace(graph, [ports["p1"], ports["p2"]], new GraphOptions(), TimeProvider.System, new ListLoggerFactory(log), null, null);
+        update.Discard(graph);
+
+        var switches = replaced.Functions[1].Instances;
+        Assert.Single(switches);
+        Assert.DoesNotContain(switches[0].Function, graph.Functions[0].Instances.Select(i => i.Function));
+        Assert.Contains("Function 'sw' is built anew, its state starting afresh: it ran as 2 instance(s) and now runs as 1.", log);
     }
 
     private sealed class ListLoggerFactory(List<string> lines) : ILoggerFactory, ILogger
