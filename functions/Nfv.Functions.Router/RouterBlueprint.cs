@@ -44,6 +44,15 @@ public sealed class RouterBlueprint : FunctionBlueprint
 
     /// <inheritdoc/>
     /// <remarks>
+    /// Yes, unless an interface sends router advertisements (each instance would send its own). Each instance keeps its
+    /// own ARP and neighbour tables, resolving what its worker's flows need (the kernel steers an answer to the queue its
+    /// request was written on), and its own ICMP error rate limit, which then holds per worker. A router that names
+    /// features (a NAT) runs once all the same: the host does not build features per worker.
+    /// </remarks>
+    public override bool CanRunAsInstancePerWorker => Options.Interfaces.All(i => i.Advertisements is null);
+
+    /// <inheritdoc/>
+    /// <remarks>
     /// One per name in an interface's <c>features</c>, each an <see cref="IIpv4Feature"/> told the interface
     /// (<see cref="Ipv4FeatureAttachment"/>) as its placement.
     /// </remarks>

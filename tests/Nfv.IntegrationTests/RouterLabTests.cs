@@ -95,6 +95,58 @@ public class RouterLabTests
         Assert.Matches(@"gw\s+wan\s+10\.71\.2\.10\s+\S+\s+reachable", arp.StandardOutput);
     }
 
+    /// <summary>
+    /// Issue 17: with two workers and a TAP queue each, the switch and the router behind it both run an instance per
+    /// worker. 16 flows from one subnet to the other cross; each router instance resolved the hosts of the flows its
+    /// worker carries (the kernel steers an ARP answer to the queue its request was written on), and a frame never
+    /// leaves its worker.
+    /// </summary>
+    [PrivilegedFact(Needs = "iperf3")]
+    public async Task With_a_tap_queue_per_worker_a_switch_and_router_run_an_instance_on_each_and_both_route()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h3 = lab.Host("h3");
+        var path = lab.WriteTopology("two-subnets.yaml", $$"""
+            name: two-subnets
+            functions:
+              lan: { kind: switch }
+              gw:
+                kind: router
+                interfaces:
+                  lan: { address: 10.71.1.1/24 }
+                  wan: { address: 10.71.2.1/24 }
+            ports:
+              p1: { tap: {{lab.Tap("t1")}} }
+              p3: { tap: {{lab.Tap("t3")}} }
+            links:
+              - [p1, lan]
+              - [gw.lan, lan]
+              - [gw.wan, p3]
+            hosts:
+              {{h1}}: { port: p1, address: 10.71.1.10/24, gateway: 10.71.1.1 }
+              {{h3}}: { port: p3, address: 10.71.2.10/24, gateway: 10.71.2.1 }
+            """);
+        using var nfv = await lab.RunAsync(path, "--Nfv:Workers=2", "--Nfv:MultiQueueTaps=true");
+        Assert.DoesNotContain("runs as one instance", nfv.StandardOutput + nfv.StandardError);
+        await Ping.AssertReachesAsync(h1, "10.71.2.10");
+
+        var server = Shell.InNamespaceAsync(h3, ToolTimeout, "iperf3", "-s", "-1", "-B", "10.71.2.10");
+        await Task.Delay(500);
+        var run = await Shell.InNamespaceAsync(h1, ToolTimeout, "iperf3", "-c", "10.71.2.10", "-t", "3", "-P", "16", "-J");
+        Assert.Equal(0, (await server).ExitCode);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.StandardOutput);
+        long bytes = json.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bytes").GetInt64();
+        Assert.True(bytes > 10_000_000, $"only {bytes} bytes were routed in 3 s");
+
+        // Both instances of the router forwarded flows, so each resolved the server (odds of all 16 flows on one queue:
+        // 1 in 32,768).
+        var arp = await nfv.TableRowsAsync("arp");
+        var resolvers = arp.Where(r => r[2].GetString() == "10.71.2.10" && r[4].GetString() != "incomplete").Select(r => r[0].GetString()).Order();
+        Assert.Equal(["gw@0", "gw@1"], resolvers);
+        await Ping.AssertReachesAsync(h3, "10.71.1.10");
+    }
+
     [PrivilegedFact]
     public async Task Traceroute_through_three_routers_lists_each_hop()
     {

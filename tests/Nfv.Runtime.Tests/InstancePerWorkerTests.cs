@@ -88,16 +88,30 @@ public class InstancePerWorkerTests
     }
 
     [Fact]
-    public void A_switch_linked_to_a_router_runs_one_instance_since_the_router_s_frames_reach_one_worker_only()
+    public void A_switch_linked_to_a_router_that_runs_once_runs_once_too_since_the_router_s_frames_reach_one_worker_only()
     {
-        var yaml = SwitchLab.Replace("- [p3, sw]", "- [gw.lan, sw]").Replace("sw: { kind: switch }",
-            "sw: { kind: switch }\n  gw: { kind: router, interfaces: { lan: { address: 10.0.0.254/24 } } }");
+        var yaml = SwitchLab.Replace("- [p3, sw]", "- [gw.lan, sw]").Replace("sw: { kind: switch }", "sw: { kind: switch }\n  " + AdvertisingRouter);
         var (graph, log) = Compile(yaml, name => new QueuedMemoryPort(name, 2));
         using var _ = graph;
 
         Assert.Single(graph.Functions[0].Instances);
-        Assert.Single(graph.Functions[1].Instances); // a router does not declare it can
+        Assert.Single(graph.Functions[1].Instances); // a router sending advertisements runs once
         Assert.Equal(["Function 'sw' runs as one instance, not one per worker: it is linked to function 'gw', which runs one instance."], log);
+    }
+
+    // Each instance would send its own advertisements: one instance.
+    private const string AdvertisingRouter = "gw: { kind: router, interfaces: { lan: { address: [10.0.0.254/24, \"2001:db8::1/64\"], ra: true } } }";
+
+    [Fact]
+    public void A_switch_and_a_router_linked_to_each_other_both_run_an_instance_per_worker()
+    {
+        var yaml = SwitchLab.Replace("- [p3, sw]", "- [gw.lan, sw]\n  - [p3, gw.up]").Replace("sw: { kind: switch }",
+            "sw: { kind: switch }\n  gw: { kind: router, interfaces: { lan: { address: 10.0.0.254/24 }, up: { address: 10.9.0.1/24 } } }");
+        var (graph, log) = Compile(yaml, name => new QueuedMemoryPort(name, 2));
+        using var _ = graph;
+
+        Assert.Equal([2, 2], graph.Functions.Select(f => f.Instances.Count));
+        Assert.Empty(log);
     }
 
     [Fact]
@@ -143,6 +157,61 @@ public class InstancePerWorkerTests
         Assert.Single(graph.Functions[0].Instances);
     }
 
+    private const string RouterLab = """
+        name: routed
+        functions:
+          gw: { kind: router, interfaces: { a: { address: 10.1.0.1/24, mac: "02:00:00:00:aa:01" }, b: { address: 10.2.0.1/24, mac: "02:00:00:00:bb:01" } } }
+        ports:
+          pa: { tap: ta }
+          pb: { tap: tb }
+        links:
+          - [pa, gw.a]
+          - [pb, gw.b]
+        """;
+
+    [Fact]
+    public void A_router_between_ports_with_a_queue_per_worker_runs_an_instance_on_each_that_resolves_its_own_next_hops()
+    {
+        var ports = new Dictionary<string, QueuedMemoryPort>();
+        var (graph, log) = Compile(RouterLab, name => ports[name] = new QueuedMemoryPort(name, 2));
+        using var _ = graph;
+        var node = graph.Functions[0];
+        Assert.Equal(2, node.Instances.Count);
+        Assert.Empty(log);
+        MacAddress routerA = MacAddress.Parse("02:00:00:00:aa:01"), routerB = MacAddress.Parse("02:00:00:00:bb:01");
+        MacAddress hostA = FrameBuilder.Mac(0xa2), hostB = FrameBuilder.Mac(0xb2);
+
+        // Worker 1 reads a datagram for 10.2.0.2: its instance asks for the next hop on its own queue of pb...
+        ports["pa"].Memory[1].Enqueue(IpPackets.Ip(routerA, hostA, "10.1.0.2", "10.2.0.2", 17, IpPackets.Udp(1000, 2000)));
+        Assert.Equal(1, graph.Lanes[1].Poll(0));
+        var request = Assert.Single(ports["pb"].Memory[1].Sent).Frame;
+        Assert.Equal(0x0806, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(12)));
+        // ...and the answer, which the kernel steers to that queue, lets it send the datagram there.
+        ports["pb"].Memory[1].Enqueue(IpPackets.Arp(2, routerB, hostB, "10.2.0.2", routerB, "10.2.0.1"));
+        Assert.Equal(1, graph.Lanes[1].Poll(1));
+
+        var forwarded = ports["pb"].Memory[1].Sent[^1].Frame;
+        Assert.Equal("10.2.0.2", IpPackets.Dst(forwarded));
+        Assert.Equal(hostB, EthernetHeader.Destination(forwarded));
+        Assert.Empty(ports["pb"].Memory[0].Sent);
+        Assert.Equal(0, graph.Lanes[0].PollHandoffs());
+        Assert.Empty(ArpRows(node.Instances[0]));
+        Assert.Equal(["10.2.0.2"], ArpRows(node.Instances[1]));
+    }
+
+    private static IEnumerable<string> ArpRows(FunctionInstance instance) =>
+        ((IInspectableFunction)instance.Function).Tables.Single(t => t.Name == "arp").Rows().Where(r => r[3] != "incomplete").Select(r => r[1]);
+
+    [Fact]
+    public void A_router_that_sends_advertisements_runs_one_instance()
+    {
+        var yaml = RouterLab.Replace("address: 10.2.0.1/24,", "address: [10.2.0.1/24, \"2001:db8:2::1/64\"], ra: true,");
+        var (graph, _) = Compile(yaml, name => new QueuedMemoryPort(name, 2));
+        using var __ = graph;
+
+        Assert.Single(graph.Functions[0].Instances);
+    }
+
     [Fact]
     public void An_apply_that_links_a_router_to_a_switch_run_per_worker_builds_the_switch_anew_as_one_instance()
     {
@@ -153,7 +222,7 @@ public class InstancePerWorkerTests
         var (graph, _) = Compile(declared, name => ports[name] = new QueuedMemoryPort(name, 2));
         Assert.Equal(2, graph.Functions[0].Instances.Count);
         var withRouter = declared.Replace("  p3: { tap: t3 }\n", "").Replace("- [p3, sw.c]", "- [gw.lan, sw.c]").Replace("sw: { kind: switch,",
-            "gw: { kind: router, interfaces: { lan: { address: 10.0.0.254/24 } } }\n  sw: { kind: switch,");
+            AdvertisingRouter + "\n  sw: { kind: switch,");
         var update = TopologyUpdate.Plan(TopologyDiff.Between(Load(declared), Load(withRouter)), graph);
         Assert.Equal(FunctionFate.Kept, update.FateOf(1)); // the file does not change the switch (function 1, after gw)
         var log = new List<string>();
