@@ -72,7 +72,7 @@ public static partial class ManagementApi
         });
         app.MapGet("/api/functions", () => Running(runtime, graph => Results.Json(graph.Graph.Functions.Select((f, i) => View(f, runtime.Topology.Functions[i].Kind)),
             ManagementJson.Api.IEnumerableFunctionView)));
-        app.MapGet("/api/tables", () => Running(runtime, graph => Results.Json(Tables(runtime, graph).Select(t => new TableSummaryView(t.Function, t.Table.Name, t.Table.Count, t.Table.Capacity)),
+        app.MapGet("/api/tables", () => Running(runtime, graph => Results.Json(Tables(graph).Select(t => new TableSummaryView(t.Function, t.Table.Name, t.Table.Count, t.Table.Capacity)),
             ManagementJson.Api.IEnumerableTableSummaryView)));
         app.MapGet("/api/tables/{table}", async (string table, HttpContext context) =>
         {
@@ -84,10 +84,10 @@ public static partial class ManagementApi
             {
                 return bad!;
             }
-            var matches = Tables(runtime, graph).Where(t => t.Table.Name == table).ToList();
+            var matches = Tables(graph).Where(t => t.Table.Name == table).ToList();
             if (matches.Count == 0)
             {
-                var known = Tables(runtime, graph).Select(t => t.Table.Name).Distinct().Order();
+                var known = Tables(graph).Select(t => t.Table.Name).Distinct().Order();
                 return ErrorResult(StatusCodes.Status404NotFound,
                     $"no function in topology '{runtime.Topology.Name}' has a '{table}' table; tables here: {string.Join(", ", known)}");
             }
@@ -117,7 +117,7 @@ public static partial class ManagementApi
         var hosts = t.Hosts.Select(h => new WhereHost(h.Name, t.Ports[h.PortIndex].Name, Lab.LabEnvironment.MacOf(h).ToString(),
             [.. (runtime.Hosts?.Addressing(h) ?? h.Addressing).Split(", ").Where(a => a.Contains('.') || a.Contains(':'))])).ToList();
         // Rows are read on the worker thread, between batches, as for /api/tables.
-        var tables = await graph.Worker.InvokeAsync(() => Tables(runtime, graph).Where(x => WhereQuery.Tables.Contains(x.Table.Name))
+        var tables = await graph.Worker.InvokeAsync(() => Tables(graph).Where(x => WhereQuery.Tables.Contains(x.Table.Name))
             .Select(x => new WhereTable(x.Function, x.Table.Name, x.Table.Columns, [.. x.Table.Rows()])).ToList());
         return WhereQuery.Answer(query, hosts, tables) is { } answer
             ? Results.Json(answer, ManagementJson.Api.WhereView)
@@ -151,7 +151,7 @@ public static partial class ManagementApi
         return await graph.Worker.InvokeAsync(() =>
         {
             var leases = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (_, table) in Tables(runtime, graph).Where(x => x.Table.Name == "leases"))
+            foreach (var (_, table) in Tables(graph).Where(x => x.Table.Name == "leases"))
             {
                 int mac = Column(table, "mac"), address = Column(table, "address"), state = Column(table, "state");
                 foreach (var row in table.Rows().Where(r => mac >= 0 && address >= 0 && (state < 0 || r[state] == "bound")))
@@ -165,7 +165,7 @@ public static partial class ManagementApi
         static int Column(FunctionTable table, string name) => table.Columns.ToList().IndexOf(name);
     }
 
-    private static IEnumerable<(string Function, FunctionTable Table)> Tables(RunningTopology runtime, RunningGraph graph)
+    private static IEnumerable<(string Function, FunctionTable Table)> Tables(RunningGraph graph)
     {
         foreach (var node in graph.Graph.Functions)
         {

@@ -80,7 +80,8 @@ public sealed class FunctionNode
         {
             return [];
         }
-        return [.. first.Events.Select(e => (e.Name, Instances.Sum(i => ((IInspectableFunction)i.Function).Events.First(x => x.Name == e.Name).Read())))];
+        // Instances are of one kind: their counters come in the same order.
+        return [.. first.Events.Select((e, k) => (e.Name, Instances.Sum(i => ((IInspectableFunction)i.Function).Events[k].Read())))];
     }
 
     /// <summary>

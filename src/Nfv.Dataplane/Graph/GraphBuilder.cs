@@ -59,10 +59,9 @@ public sealed class GraphBuilder
     /// Compiles the graph for as many workers as <paramref name="pools"/> has pools (one each) and returns its first lane
     /// (<see cref="PacketGraph.Lanes"/> has them all). A port with a queue per lane (<see cref="IFramePort.Queues"/>: a
     /// multi-queue TAP) runs on every lane, each on its own queue, and so does a function added with an instance per lane.
-    /// Unless told otherwise, any other external port
-    /// <c>i</c> is placed on lane <c>i mod N</c>, and function <c>j</c> on lane <c>j mod N</c>: a worker reads and writes
-    /// its own ports, so the cost of TAP I/O, the largest part of a frame's (docs/tap-and-lab-notes.md), is spread over
-    /// the workers.
+    /// Unless told otherwise, any other external port <c>i</c> is placed on lane <c>i mod N</c>, and function <c>j</c> on
+    /// lane <c>j mod N</c>: a worker reads and writes its own ports, so the cost of TAP I/O, the largest part of a frame's
+    /// (docs/tap-and-lab-notes.md), is spread over the workers.
     /// </summary>
     /// <param name="pools">Each lane's packets.</param>
     /// <param name="options">The graph's limits.</param>

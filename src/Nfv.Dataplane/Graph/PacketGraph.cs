@@ -22,7 +22,8 @@ namespace Nfv.Dataplane.Graph;
 /// the graph: the same functions and ports (<see cref="Functions"/> and <see cref="Ports"/> are shared), each placed on
 /// one lane, which alone runs it; a lane has its own pool, run queue, drops and traces. A packet for a function or port
 /// placed on another lane is handed over through a <see cref="HandoffRing"/> (one per pair of lanes) at the end of the
-/// pass, and the other lane runs it from there (<see cref="PollHandoffs"/>).
+/// pass, and the other lane runs it from there (<see cref="PollHandoffs"/>). A function with an instance per lane
+/// (<see cref="FunctionNode.Instances"/>) and a port with a queue per lane are on every lane: each lane runs its own.
 /// </para>
 /// </remarks>
 public sealed partial class PacketGraph : IDisposable
