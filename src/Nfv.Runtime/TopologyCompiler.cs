@@ -41,7 +41,7 @@ public static class TopologyCompiler
     /// For function index <c>i</c>, the instances already running to put in the graph instead of building them (<c>nfv
     /// apply</c>: <see cref="TopologyUpdate"/>); null, or a null answer, builds them. Instances are built anew all the same,
     /// and the log says so, when this graph runs the function as another number of instances (a switch run per worker
-    /// that is now linked to a router runs once).
+    /// that is now linked to a NAT's router runs once).
     /// </param>
     /// <exception cref="FunctionStartException">A function could not start (its state file is unreadable, say).</exception>
     /// <exception cref="InvalidOperationException">A feature's running function is not the contract its blueprint declared.</exception>
@@ -100,14 +100,14 @@ public static class TopologyCompiler
         }
         return builder.Build(pools, options ?? new GraphOptions());
 
-        IReadOnlyList<INetworkFunction>? Reused(string name, IReadOnlyList<INetworkFunction>? running, int count)
+        IReadOnlyList<INetworkFunction>? Reused(string name, IReadOnlyList<INetworkFunction>? instances, int count)
         {
-            if (running is null || running.Count == count)
+            if (instances is null || instances.Count == count)
             {
-                return running;
+                return instances;
             }
             loggers.CreateLogger(typeof(TopologyCompiler)).LogInformation(
-                "Function '{Function}' is built anew, its state starting afresh: it ran as {Before} instance(s) and now runs as {After}.", name, running.Count, count);
+                "Function '{Function}' is built anew, its state starting afresh: it ran as {Before} instance(s) and now runs as {After}.", name, instances.Count, count);
             return null;
         }
     }
