@@ -123,6 +123,18 @@ public class SwitchLabTests
     public async Task An_iperf3_tcp_run_through_the_switch_completes()
     {
         await using var lab = new Lab();
+        var (path, client, server) = TwoHosts(lab);
+        using var nfv = await lab.RunAsync(path);
+
+        var (bytes, bitsPerSecond) = await Iperf3.TcpAsync(client, server, "10.77.3.2");
+
+        Assert.True(bytes > 10_000_000, $"only {bytes} bytes crossed the switch in 3 s");
+        Assert.True(bitsPerSecond > 100e6, $"only {bitsPerSecond / 1e6:F0} Mbit/s");
+    }
+
+    // Two hosts on one switch, 10.77.3.1 and .2; returns the topology's path and the hosts' names.
+    private static (string Path, string Client, string Server) TwoHosts(Lab lab)
+    {
         string client = lab.Host("c"), server = lab.Host("s");
         var path = lab.WriteTopology("iperf.yaml", $$"""
             name: iperf
@@ -136,22 +148,7 @@ public class SwitchLabTests
               {{client}}: { port: pc, address: 10.77.3.1/24 }
               {{server}}: { port: ps, address: 10.77.3.2/24 }
             """);
-        using var nfv = await lab.RunAsync(path);
-
-        // -1: the server serves one client and exits; the timeout bounds it if the client never comes.
-        var serverRun = Shell.InNamespaceAsync(server, TimeSpan.FromSeconds(30), "iperf3", "-s", "-1", "-B", "10.77.3.2");
-        await Task.Delay(500);
-        var run = await Shell.InNamespaceAsync(client, TimeSpan.FromSeconds(30), "iperf3", "-c", "10.77.3.2", "-t", "3", "-J");
-        var serverResult = await serverRun;
-
-        Assert.True(run.ExitCode == 0, run.ToString());
-        using var json = JsonDocument.Parse(run.StandardOutput);
-        var received = json.RootElement.GetProperty("end").GetProperty("sum_received");
-        double bitsPerSecond = received.GetProperty("bits_per_second").GetDouble();
-        long bytes = received.GetProperty("bytes").GetInt64();
-        Assert.True(bytes > 10_000_000, $"only {bytes} bytes crossed the switch in 3 s");
-        Assert.True(bitsPerSecond > 100e6, $"only {bitsPerSecond / 1e6:F0} Mbit/s");
-        Assert.Equal(0, serverResult.ExitCode);
+        return (path, client, server);
     }
 
     /// <summary>
@@ -163,33 +160,14 @@ public class SwitchLabTests
     public async Task With_a_tap_queue_per_worker_the_switch_runs_an_instance_on_each_and_both_carry_flows()
     {
         await using var lab = new Lab();
-        string client = lab.Host("c"), server = lab.Host("s");
-        var path = lab.WriteTopology("iperf.yaml", $$"""
-            name: iperf
-            functions:
-              lan: { kind: switch }
-            ports:
-              pc: { tap: {{lab.Tap("c")}} }
-              ps: { tap: {{lab.Tap("s")}} }
-            links: [ [pc, lan], [ps, lan] ]
-            hosts:
-              {{client}}: { port: pc, address: 10.77.3.1/24 }
-              {{server}}: { port: ps, address: 10.77.3.2/24 }
-            """);
+        var (path, client, server) = TwoHosts(lab);
         using var nfv = await lab.RunAsync(path, "--Nfv:Workers=2", "--Nfv:MultiQueueTaps=true");
         Assert.DoesNotContain("runs as one instance", nfv.StandardOutput + nfv.StandardError);
         using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
         var lan = (await http.GetJsonAsync("/api/functions")).EnumerateArray().Single(f => f.GetProperty("name").GetString() == "lan");
         Assert.Equal(2, lan.GetProperty("instances").GetInt32());
 
-        var serverRun = Shell.InNamespaceAsync(server, TimeSpan.FromSeconds(30), "iperf3", "-s", "-1", "-B", "10.77.3.2");
-        await Task.Delay(500);
-        var run = await Shell.InNamespaceAsync(client, TimeSpan.FromSeconds(30), "iperf3", "-c", "10.77.3.2", "-t", "3", "-P", "16", "-J");
-        Assert.Equal(0, (await serverRun).ExitCode);
-
-        Assert.True(run.ExitCode == 0, run.ToString());
-        using var json = JsonDocument.Parse(run.StandardOutput);
-        long bytes = json.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bytes").GetInt64();
+        var (bytes, _) = await Iperf3.TcpAsync(client, server, "10.77.3.2", flows: 16);
         Assert.True(bytes > 10_000_000, $"only {bytes} bytes crossed the switch in 3 s");
         // Both hosts learned by each instance (the odds that 16 flows all hash to one queue are 1 in 32,768).
         var rows = await nfv.TableRowsAsync("mac");

@@ -76,9 +76,12 @@ public sealed class GraphBuilder
         int FunctionLane(int i) => functionLanes is null ? i % lanes : CheckLane(functionLanes[i], nameof(functionLanes));
         int PortLane(int i) => portLanes is null ? i % lanes : CheckLane(portLanes[i], nameof(portLanes));
         int CheckLane(int lane, string name) => (uint)lane < (uint)lanes ? lane : throw new ArgumentOutOfRangeException(name, lane, $"There are {lanes} lanes.");
-        if (_functions.FirstOrDefault(f => f.Instances.Count is not 1 && f.Instances.Count != lanes) is { Name: not null } odd)
+        foreach (var (name, instances, _, _, _) in _functions)
         {
-            throw new InvalidOperationException($"Function '{odd.Name}' has {odd.Instances.Count} instances for {lanes} lane(s): it needs one, or one per lane.");
+            if (instances.Count != 1 && instances.Count != lanes)
+            {
+                throw new InvalidOperationException($"Function '{name}' has {instances.Count} instances for {lanes} lane(s): it needs one, or one per lane.");
+            }
         }
 
         var functionOutputs = _functions.Select(f => new GraphEndpoint[f.PortCount]).ToArray();
