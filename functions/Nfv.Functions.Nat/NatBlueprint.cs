@@ -54,9 +54,18 @@ public sealed class NatBlueprint : FeatureBlueprint
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Yes: each instance owns the mappings on its share of the external ports (its own sessions, port-preserving when the
+    /// inside port is one of its share) and the router hands it the packets of those flows (<see cref="NatFunction.InstanceFor"/>).
+    /// Each holds an even share of every bound and rate (max-sessions, per host, new sessions a second), so together they
+    /// hold about the configured ones.
+    /// </remarks>
+    public override bool CanRunAsInstancePerWorker => true;
+
+    /// <inheritdoc/>
     public override INetworkFunction Build(FunctionBuildContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new NatFunction(context.Name, Options, context.Time, context.Loggers.CreateLogger<NatFunction>());
+        return new NatFunction(context.Name, Options, context.Time, context.Loggers.CreateLogger<NatFunction>(), context.Instance, context.InstanceCount);
     }
 }

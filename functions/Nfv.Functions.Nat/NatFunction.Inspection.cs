@@ -15,7 +15,7 @@ public sealed partial class NatFunction : IInspectableFunction
     /// <remarks>Table <c>nat</c>: one row per session, and one per port forward (remote <c>*</c>, state <c>forward</c>).</remarks>
     public IReadOnlyList<FunctionTable> Tables => _tables ??=
     [
-        new FunctionTable("nat", ["protocol", "inside", "external", "remote", "state", "expires_seconds"], Options.MaxSessions,
+        new FunctionTable("nat", ["protocol", "inside", "external", "remote", "state", "expires_seconds"], MaxSessions,
             () => SessionCount, SessionRows),
     ];
 

@@ -122,7 +122,7 @@ public sealed partial class NatFunction
             {
                 return Drop(limited);
             }
-            session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), Options.MaxSessionsPerHost, inbound: true,
+            session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), _maxSessionsPerHost, inbound: true,
                 out var refused, ForeignCurrent());
             if (session < 0)
             {

@@ -54,6 +54,9 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
     private int _outside = -1;
     private string _attachedTo = "";
     private bool _fullReported;
+    private readonly int _instance;
+    private readonly int _instanceCount;
+    private int _maxSessionsPerHost;
     private bool _portsReported;
 
     /// <summary>Creates a NAT; it translates once a router attaches it (<see cref="Attach"/>).</summary>
@@ -64,10 +67,20 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
     /// packets are timed by <see cref="Ipv4HookContext.Timestamp"/>, the timer by this clock.
     /// </param>
     /// <param name="logger">Where warnings go; null for none.</param>
-    public NatFunction(string name, NatOptions options, TimeProvider? time = null, ILogger? logger = null)
+    /// <param name="instance">
+    /// Which instance this is of a NAT run as an instance per worker (<see cref="NatBlueprint.CanRunAsInstancePerWorker"/>):
+    /// it owns the mappings on its share of the external ports (<see cref="InstanceFor"/>); 0 for a NAT run once.
+    /// </param>
+    /// <param name="instanceCount">How many instances run: 1 for a NAT run once. Each holds that share of every bound and rate.</param>
+    public NatFunction(string name, NatOptions options, TimeProvider? time = null, ILogger? logger = null, int instance = 0, int instanceCount = 1)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(instanceCount, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(instance);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(instance, instanceCount);
+        _instance = instance;
+        _instanceCount = instanceCount;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PortMin, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PortMin, options.PortMax, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PortMax, 65535, nameof(options));
@@ -81,7 +94,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
     }
 
     // The settings read per packet or per new session: a reconfigured NAT changes these and nothing else of its own.
-    [MemberNotNull(nameof(_limiter), nameof(Options))]
+    [MemberNotNull(nameof(_limiter), nameof(Options), nameof(_forwardOwners))]
     private void Adopt(NatOptions options)
     {
         Options = options;
@@ -89,7 +102,9 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
         _tcpTransitory = Ticks(options.TcpTransitory);
         _udp = Ticks(options.Udp);
         _icmp = Ticks(options.Icmp);
-        _limiter = new NatRateLimiter(options.NewSessionsPerSecond, options.NewSessionsPerSecondPerSource, _frequency);
+        _limiter = new NatRateLimiter(Share(options.NewSessionsPerSecond), Share(options.NewSessionsPerSecondPerSource), _frequency);
+        _maxSessionsPerHost = Share(options.MaxSessionsPerHost);
+        _forwardOwners = [.. options.Forwards.Select(f => (f.Protocol, f.To.Value, f.ToPort, NatSessionTable.OwnerOfPort(f.Port, _instanceCount)))];
     }
 
     /// <inheritdoc/>
@@ -141,8 +156,8 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
         _externals = [.. externals.Select(a => a.Value)];
         _local = [.. attachment.LocalAddresses.Select(a => a.Value)];
         _tracker = attachment.Connections;
-        _table = new NatSessionTable(_tracker?.Table ?? new ConnectionTable(Options.MaxSessions), Options.MaxSessions, Options.Forwards.Count,
-            _externals.Length, Options.PortMin, Options.PortMax, Counters);
+        _table = new NatSessionTable(_tracker?.Table ?? new ConnectionTable(MaxSessions), MaxSessions, Options.Forwards.Count,
+            _externals.Length, Options.PortMin, Options.PortMax, Counters, instance: _instance, instances: _instanceCount);
         foreach (var forward in Options.Forwards)
         {
             if (!Install(forward))
@@ -152,7 +167,10 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
         }
         _outside = attachment.Interface;
         _attachedTo = $"interface '{attachment.InterfaceName}' of router '{attachment.Router}'";
-        NatLog.Attached(_logger, _name, attachment.InterfaceName, attachment.Router, string.Join(", ", externals));
+        if (_instance == 0)
+        {
+            NatLog.Attached(_logger, _name, attachment.InterfaceName, attachment.Router, string.Join(", ", externals)); // once, not per instance
+        }
         return Ipv4FeatureScope.Router;
     }
 
@@ -258,7 +276,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
 
     /// <inheritdoc/>
     /// <remarks>Its sessions: they are connections of the router's table, shared with its other features.</remarks>
-    public int TrackedConnections => Options.MaxSessions;
+    public int TrackedConnections => MaxSessions;
 
     /// <inheritdoc/>
     public Ipv4FeatureVerdict Input(Packet packet, in Ipv4HookContext context, Emitter emit)
@@ -469,12 +487,12 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
             refused = limited;
             return -1;
         }
-        if (table.HostSessions(inside) >= Options.MaxSessionsPerHost)
+        if (table.HostSessions(inside) >= _maxSessionsPerHost)
         {
             refused = NatDrop.HostLimit;
             if (_logger.IsEnabled(LogLevel.Debug))
             {
-                NatLog.HostLimit(_logger, _name, new Ipv4Address(inside).ToString(), Options.MaxSessionsPerHost);
+                NatLog.HostLimit(_logger, _name, new Ipv4Address(inside).ToString(), _maxSessionsPerHost);
             }
             return -1;
         }
@@ -493,7 +511,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
             }
             made = true;
         }
-        int session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), Options.MaxSessionsPerHost, inbound: false,
+        int session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), _maxSessionsPerHost, inbound: false,
             out refused, ForeignCurrent());
         if (session < 0)
         {

@@ -72,6 +72,8 @@ internal sealed class NatSessionTable
     private readonly int[] _portCursor;
     private readonly int _externals;
     private readonly int _portMin;
+    private readonly int _instance;
+    private readonly int _instances;
     private readonly int _portMax;
     private readonly ulong _seed;
 
@@ -84,9 +86,17 @@ internal sealed class NatSessionTable
     /// <param name="portMax">Highest external port handed out.</param>
     /// <param name="events">Where expired sessions are counted.</param>
     /// <param name="seed">The hashes' key; null for a random one (always, but in the test that shows why).</param>
+    /// <param name="instance">Which instance of a NAT run per worker this table serves: it hands out only the ports that
+    /// instance owns (<see cref="OwnerOfPort"/>); 0 for a NAT run once.</param>
+    /// <param name="instances">How many instances of the NAT run; 1 when it runs once, and then every port is its own.</param>
     public NatSessionTable(ConnectionTable connections, int maxSessions, int staticMappings, int externals, int portMin, int portMax,
-        EventCounters<NatEvent>? events = null, ulong? seed = null)
+        EventCounters<NatEvent>? events = null, ulong? seed = null, int instance = 0, int instances = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(instance);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(instance, instances);
+        _instance = instance;
+        _instances = instances;
         ArgumentNullException.ThrowIfNull(connections);
         _seed = seed ?? ((ulong)Random.Shared.NextInt64() | 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
@@ -125,6 +135,16 @@ internal sealed class NatSessionTable
         _portCursor = new int[_ports.Length];
         Array.Fill(_portCursor, portMin);
     }
+
+    /// <summary>
+    /// Which of <paramref name="instances"/> instances of a NAT run per worker owns the external port (or ICMP identifier)
+    /// <paramref name="port"/>, and so every mapping on it: a mix of the port's bits, so that ports taken in steps (Linux's
+    /// <c>connect</c> prefers even ones) spread over the instances too. Every instance computes the same answer.
+    /// </summary>
+    public static int OwnerOfPort(int port, int instances) => (int)(((uint)port * 0x9E3779B1u) >> 16) % instances;
+
+    /// <summary>True when this table's instance owns <paramref name="port"/> (always, for a NAT run once).</summary>
+    public bool Owns(int port) => _instances == 1 || OwnerOfPort(port, _instances) == _instance;
 
     /// <summary>Most sessions.</summary>
     public int SessionCapacity { get; }
@@ -269,7 +289,8 @@ internal sealed class NatSessionTable
         {
             port = staticPort;
         }
-        else if ((protocol == Ipv4Header.ProtocolIcmp || (insidePort >= _portMin && insidePort <= _portMax)) && !IsSet(bits, insidePort))
+        else if ((protocol == Ipv4Header.ProtocolIcmp || (insidePort >= _portMin && insidePort <= _portMax)) && !IsSet(bits, insidePort) &&
+            Owns(insidePort))
         {
             port = insidePort;
         }
@@ -449,7 +470,7 @@ internal sealed class NatSessionTable
             {
                 port = _portMin;
             }
-            if (!IsSet(bits, port))
+            if (!IsSet(bits, port) && Owns(port))
             {
                 cursor = port + 1;
                 return port;

@@ -47,7 +47,8 @@ public sealed class RouterBlueprint : FunctionBlueprint
     /// Yes, unless an interface sends router advertisements (each instance would send its own). Each instance keeps its
     /// own ARP and neighbour tables, resolving what its worker's flows need (the kernel steers an answer to the queue its
     /// request was written on), and its own ICMP error rate limit, which then holds per worker. A router that names
-    /// features (a NAT) runs once all the same: the host does not build features per worker.
+    /// features runs per worker only when they all may too (a NAT may, a firewall may not); each instance gets its own
+    /// instance of each, and hands a packet whose flow a feature says another instance owns to that one.
     /// </remarks>
     public override bool CanRunAsInstancePerWorker => Options.Interfaces.All(i => i.Advertisements is null);
 
@@ -108,7 +109,11 @@ public sealed class RouterBlueprint : FunctionBlueprint
         {
             features[i] = [.. Options.Interfaces[i].Features.Select(f => context.Feature<IIpv4Feature>(f.Name))];
         }
-        return new RouterFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger, features);
+        return new RouterFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger, features)
+        {
+            Instance = context.Instance,
+            InstanceCount = context.InstanceCount,
+        };
     }
 
     private string Choices()

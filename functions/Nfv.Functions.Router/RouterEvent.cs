@@ -87,4 +87,8 @@ public enum RouterEvent
     /// <summary>Addresses of the router found in use by another node (duplicate address detection): no longer answered for.</summary>
     [Description("router addresses found duplicate on their link")]
     DuplicateAddresses = 19,
+
+    /// <summary>Packets handed to another instance of the router, whose feature owns their flow (a NAT run per worker).</summary>
+    [Description("packets handed to the router instance owning their flow")]
+    HandedOver = 20,
 }

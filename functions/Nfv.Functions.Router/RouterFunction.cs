@@ -191,6 +191,15 @@ public sealed partial class RouterFunction : INetworkFunction
     /// <summary>The function's name in the topology.</summary>
     public string Name => _name;
 
+    /// <summary>Which of the router's instances this is, when it runs as an instance per worker; 0 otherwise.</summary>
+    public int Instance { get; init; }
+
+    /// <summary>
+    /// How many instances of the router run (one per worker, or 1). With more than one, the router asks its features which
+    /// instance owns each packet's flow (<see cref="IIpv4Feature.InstanceFor"/>) and hands it there.
+    /// </summary>
+    public int InstanceCount { get; init; } = 1;
+
     /// <summary>The configuration the router runs with.</summary>
     public RouterOptions Options { get; }
 
@@ -316,6 +325,10 @@ public sealed partial class RouterFunction : INetworkFunction
         if (ingress.InputFeatures.Length != 0)
         {
             var context = new Ipv4HookContext(inPort, ingress.Primary, IpOffset, Ipv4Address.Any, now);
+            if (InstanceCount > 1 && HandedOver(packet, ingress.InputFeatures, context, leaving: false, emit))
+            {
+                return;
+            }
             foreach (var feature in ingress.InputFeatures)
             {
                 var verdict = feature.Input(packet, context, emit);
@@ -421,8 +434,13 @@ public sealed partial class RouterFunction : INetworkFunction
             return;
         }
 
-        Ipv4Header.DecrementTtl(ip);
         var nextHop = route.NextHop.Value != 0 ? route.NextHop : destination;
+        if (InstanceCount > 1 && egress.Features.Length != 0 &&
+            HandedOver(packet, egress.OutputFeatures, new Ipv4HookContext(outPort, egress.Primary, IpOffset, nextHop, now), leaving: true, emit))
+        {
+            return;
+        }
+        Ipv4Header.DecrementTtl(ip);
 
         if (egress.Features.Length != 0 && !RunOutputFeatures(packet, outPort, nextHop, emit, now))
         {
@@ -439,6 +457,27 @@ public sealed partial class RouterFunction : INetworkFunction
             return;
         }
         Resolve(packet, outPort, nextHop, emit, now);
+    }
+
+    // Run as several instances: true when a feature says another instance owns the packet's flow, and it was handed there,
+    // unchanged, to be routed from the start.
+    private bool HandedOver(Packet packet, IIpv4Feature[] features, in Ipv4HookContext context, bool leaving, Emitter emit)
+    {
+        foreach (var feature in features)
+        {
+            int owner = feature.InstanceFor(packet, context, leaving);
+            if (owner >= 0 && owner != Instance)
+            {
+                if (packet.IsTraced)
+                {
+                    emit.Trace(packet, $"feature {feature.Name} owns its flow on instance {owner}: handed over");
+                }
+                Counters.Increment(RouterEvent.HandedOver);
+                emit.ToInstance(owner, packet);
+                return true;
+            }
+        }
+        return false;
     }
 
     // The output features of an interface; false when one of them ended the packet (consumed, or dropped here).

@@ -39,6 +39,18 @@ public abstract class Emitter
     }
 
     /// <summary>
+    /// Hands <paramref name="packet"/> to the current function's instance number <paramref name="instance"/>, for a function
+    /// run as an instance per worker (<see cref="FunctionBlueprint.CanRunAsInstancePerWorker"/>) whose instances each own
+    /// some flows (a NAT's sessions, by port): that instance's worker processes it from the start, as if it had read it
+    /// there, on the same <see cref="Packet.InputPort"/>. So hand a packet over before changing it. Counts as one of the
+    /// packet's hops (the loop guard). Which instance this one is, and how many there are, the function was told when built
+    /// (<see cref="FunctionBuildContext.Instance"/>). The default refuses: a function run once has no other instance.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The emitter runs the function as one instance.</exception>
+    public virtual void ToInstance(int instance, Packet packet) =>
+        throw new InvalidOperationException($"No instance {instance} to hand a packet to: the function runs as one instance.");
+
+    /// <summary>
     /// Asks for the current function's <see cref="INetworkFunction.OnTimer"/> at <paramref name="timestamp"/> (a
     /// <see cref="TimeProvider.GetTimestamp"/> of the clock the function was built with) rather than at the next
     /// regular tick: for a function that holds packets and releases them on time (a shaper, a delay line). nfv calls it

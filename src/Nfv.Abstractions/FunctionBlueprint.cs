@@ -50,9 +50,12 @@ public abstract class FunctionBlueprint
     /// instances, sharing nothing (or what the blueprint hands each), together behave as one would: a learning switch's
     /// do, a limit that must hold over all the function's traffic would not. Its instances share their settings: one that
     /// can change them (<see cref="IReconfigurableFunction"/>) must accept or refuse them by the settings alone. False by
-    /// default: one instance, run by one worker, packets from the others handed over to it. Not for a function that names
-    /// features or is one. The host runs an instance per worker only when every link of the function leads to a port with
-    /// a queue per worker or to a function run as an instance per worker too (docs/architecture.md, "Threading").
+    /// default: one instance, run by one worker, packets from the others handed over to it. Instances that each own some
+    /// flows (a NAT's sessions) send a packet of a flow another owns to that instance (<see cref="Emitter.ToInstance"/>).
+    /// The host runs an instance per worker only when every link of the function leads to a port with a queue per worker
+    /// or to a function run as an instance per worker too; a function naming features, only when each of them may run so
+    /// too (each instance then gets its own instance of each); a feature, only when the functions naming it run so
+    /// (docs/architecture.md, "Threading").
     /// </summary>
     public virtual bool CanRunAsInstancePerWorker => false;
 

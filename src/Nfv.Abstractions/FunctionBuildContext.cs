@@ -46,6 +46,15 @@ public sealed class FunctionBuildContext
     public ILoggerFactory Loggers { get; }
 
     /// <summary>
+    /// Which of the function's instances this build makes, from 0 to <see cref="InstanceCount"/> - 1: the worker that will
+    /// run it when it runs as an instance per worker (<see cref="FunctionBlueprint.CanRunAsInstancePerWorker"/>), else 0.
+    /// </summary>
+    public int Instance { get; init; }
+
+    /// <summary>How many instances of the function run: one per worker, or 1.</summary>
+    public int InstanceCount { get; init; } = 1;
+
+    /// <summary>
     /// Where the function keeps what must survive a restart (DHCP leases), one directory per topology; null when
     /// nothing may be written (offline replay, tests), and the function then keeps its state in memory.
     /// </summary>

@@ -16,8 +16,9 @@ namespace Nfv.Abstractions;
 /// fields without locks. Other threads (a metrics scrape) only read what is documented as readable from any thread: event
 /// counters (<see cref="Inspection.EventCounters{TEvent}"/>) and table counts. When nfv runs several workers (multi-queue
 /// TAPs), a packet for an instance that another worker owns is handed to that worker, so this guarantee holds unchanged;
-/// a function that can run as several independent instances will say so through an opt-in added then, never by a
-/// change to this contract (docs/architecture.md, "Threading").
+/// a function that can run as several independent instances says so
+/// (<see cref="FunctionBlueprint.CanRunAsInstancePerWorker"/>), and each of them keeps this guarantee
+/// (docs/architecture.md, "Threading").
 /// </para>
 /// </remarks>
 public interface INetworkFunction

@@ -57,7 +57,7 @@ public static class TopologyCompiler
         // it like any function's).
         var running = new IReadOnlyList<INetworkFunction>[topology.Functions.Count];
         var instances = InstanceCounts(topology, ports, pools.Count, loggers);
-        var features = new Dictionary<string, INetworkFunction>(StringComparer.Ordinal);
+        var features = new Dictionary<string, IReadOnlyList<INetworkFunction>>(StringComparer.Ordinal);
         for (int pass = 0; pass < 2; pass++)
         {
             for (int i = 0; i < topology.Functions.Count; i++)
@@ -67,12 +67,15 @@ public static class TopologyCompiler
                 {
                     continue;
                 }
-                var context = new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers, features)
-                {
-                    StateDirectory = stateDirectory,
-                };
                 running[i] = Reused(function.Name, reuse?.Invoke(i), instances[i]) ??
-                    [.. Enumerable.Range(0, instances[i]).Select(_ => function.Blueprint.Build(context))];
+                    [.. Enumerable.Range(0, instances[i]).Select(instance => function.Blueprint.Build(
+                        new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers,
+                            features.ToDictionary(f => f.Key, f => f.Value[Math.Min(instance, f.Value.Count - 1)]))
+                        {
+                            StateDirectory = stateDirectory,
+                            Instance = instance,
+                            InstanceCount = instances[i],
+                        }))];
                 if (function.Blueprint is FeatureBlueprint feature)
                 {
                     if (!feature.Contract.IsInstanceOfType(running[i][0]))
@@ -80,7 +83,7 @@ public static class TopologyCompiler
                         throw new InvalidOperationException(
                             $"Function '{function.Name}' (kind {function.Kind}) declares it is a {FeatureReference.Describe(feature.Contract)}, but {running[i][0].GetType().FullName} does not implement {feature.Contract.FullName}.");
                     }
-                    features.Add(function.Name, running[i][0]);
+                    features.Add(function.Name, running[i]);
                 }
             }
         }
@@ -113,35 +116,55 @@ public static class TopologyCompiler
     }
 
     // How many instances each function runs: one per worker for a function whose blueprint allows it when every link of
-    // it leads to a port with a queue per worker or to a function that runs an instance per worker too, else one. An
-    // instance learns only from what its worker reads, and it is the kernel's steering of a flow back to the queue it was
-    // answered on that keeps the flow with one instance; between two functions run per worker a frame stays on its
-    // worker, from one's instance to the other's. A link to a function run once has no such steering (what it sends
-    // reaches the instance of its own worker only, so the others would never learn its address): the function then runs
-    // as one instance, and the log says why.
+    // it leads to a port with a queue per worker or to a function that runs an instance per worker too, and every feature
+    // it names runs so too, else one. An instance learns only from what its worker reads, and it is the kernel's steering
+    // of a flow back to the queue it was answered on that keeps the flow with one instance; between two functions run per
+    // worker a frame stays on its worker, from one's instance to the other's. A link to a function run once has no such
+    // steering (what it sends reaches the instance of its own worker only, so the others would never learn its address):
+    // the function then runs as one instance, and the log says why. A feature runs per worker when it allows it and
+    // every function naming it runs so (each instance of those gets its own instance of the feature).
     private static int[] InstanceCounts(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, int workers, ILoggerFactory loggers)
     {
-        int count = topology.Functions.Count;
-        var why = new string?[count];
+        var functions = topology.Functions;
+        int count = functions.Count;
+        var index = Enumerable.Range(0, count).ToDictionary(i => functions[i].Name, StringComparer.Ordinal);
+        // Who names each feature, and what each function names, by index.
+        var named = Enumerable.Range(0, count)
+            .Select(i => functions[i].Blueprint.FeatureReferences.Select(r => index[r.Name]).Distinct().ToArray()).ToArray();
+        var namers = Enumerable.Range(0, count).Select(f => Enumerable.Range(0, count).Where(i => named[i].Contains(f)).ToArray()).ToArray();
+        var why = new string?[count]; // null: one per worker; empty: one, nothing to say (not asked); else why one
         for (int i = 0; i < count; i++)
         {
-            var blueprint = topology.Functions[i].Blueprint;
-            why[i] = workers > 1 && blueprint.CanRunAsInstancePerWorker && blueprint is not FeatureBlueprint && blueprint.FeatureReferences.Count == 0
-                ? Peers(i).Where(p => p.Kind == EndpointKind.ExternalPort && ports[p.Index].Queues.Count != workers)
-                    .Select(p => $"port '{ports[p.Index].Name}' has no TAP queue per worker (Nfv:MultiQueueTaps)").FirstOrDefault()
-                : ""; // not asked for: nothing to say
+            var blueprint = functions[i].Blueprint;
+            why[i] = workers <= 1 || !blueprint.CanRunAsInstancePerWorker ? ""
+                : blueprint is FeatureBlueprint ? (namers[i].Length == 0 ? "" : null)
+                : Peers(i).Where(p => p.Kind == EndpointKind.ExternalPort && ports[p.Index].Queues.Count != workers)
+                    .Select(p => $"port '{ports[p.Index].Name}' has no TAP queue per worker (Nfv:MultiQueueTaps)").FirstOrDefault();
         }
-        // A function linked to one that runs once runs once, and so on, until nothing changes.
+        // A function linked to one that runs once runs once, and so on, until nothing changes; so do a function naming a
+        // feature that runs once and a feature named by a function that runs once.
         for (bool changed = true; changed;)
         {
             changed = false;
             for (int i = 0; i < count; i++)
             {
-                if (why[i] is null && Peers(i).FirstOrDefault(p => p.Kind == EndpointKind.Function && why[p.Index] is not null) is { } once)
+                if (why[i] is not null)
                 {
-                    why[i] = $"it is linked to function '{topology.Functions[once.Index].Name}', which runs one instance";
-                    changed = true;
+                    continue;
                 }
+                if (Peers(i).FirstOrDefault(p => p.Kind == EndpointKind.Function && why[p.Index] is not null) is { } once)
+                {
+                    why[i] = $"it is linked to function '{functions[once.Index].Name}', which runs one instance";
+                }
+                else if (named[i].FirstOrDefault(f => why[f] is not null, -1) is >= 0 and var feature)
+                {
+                    why[i] = $"it names feature '{functions[feature].Name}', which runs one instance";
+                }
+                else if (namers[i].FirstOrDefault(n => why[n] is not null, -1) is >= 0 and var namer)
+                {
+                    why[i] = $"it is a feature of function '{functions[namer].Name}', which runs one instance";
+                }
+                changed |= why[i] is not null;
             }
         }
         var logger = loggers.CreateLogger(typeof(TopologyCompiler));
@@ -149,7 +172,7 @@ public static class TopologyCompiler
         {
             if (why[i] is { Length: > 0 } reason)
             {
-                logger.LogInformation("Function '{Function}' runs as one instance, not one per worker: {Reason}.", topology.Functions[i].Name, reason);
+                logger.LogInformation("Function '{Function}' runs as one instance, not one per worker: {Reason}.", functions[i].Name, reason);
             }
         }
         return [.. why.Select(reason => reason is null ? workers : 1)];

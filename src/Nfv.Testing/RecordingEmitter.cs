@@ -15,6 +15,12 @@ public sealed record SentFrame(int Port, byte[] Frame, VirtioNetHeader Offload, 
 /// <param name="Frame">The frame's bytes, copied.</param>
 public sealed record DroppedFrame(int Reason, byte[] Frame);
 
+/// <summary>A frame a function handed to another of its instances (<see cref="Emitter.ToInstance"/>).</summary>
+/// <param name="Instance">The instance it was handed to.</param>
+/// <param name="InputPort">The port it arrived on, which it keeps.</param>
+/// <param name="Frame">The frame's bytes, copied.</param>
+public sealed record HandedFrame(int Instance, int InputPort, byte[] Frame);
+
 /// <summary>
 /// An in-memory <see cref="Emitter"/> for function unit tests: records every <see cref="To"/> and
 /// <see cref="Drop"/>, rents clones from a <see cref="PacketPool"/>, and checks that every packet given to the
@@ -44,6 +50,9 @@ public sealed class RecordingEmitter : Emitter
 
     /// <summary>Every frame dropped, in order.</summary>
     public List<DroppedFrame> Dropped { get; } = [];
+
+    /// <summary>Every frame handed to another instance of the function, in order.</summary>
+    public List<HandedFrame> HandedOver { get; } = [];
 
     /// <summary>Every decision the function stated about a traced packet (<see cref="Emitter.Trace(Packet, string)"/>), in order.</summary>
     public List<string> Decisions { get; } = [];
@@ -78,6 +87,7 @@ public sealed class RecordingEmitter : Emitter
     {
         Sent.Clear();
         Dropped.Clear();
+        HandedOver.Clear();
         Decisions.Clear();
         Clones = 0;
     }
@@ -140,6 +150,14 @@ public sealed class RecordingEmitter : Emitter
     {
         Take(packet, nameof(To));
         Sent.Add(new SentFrame(port, packet.Data.ToArray(), packet.Offload, packet.Headroom, _made.Remove(packet)));
+        packet.Release();
+    }
+
+    /// <inheritdoc/>
+    public override void ToInstance(int instance, Packet packet)
+    {
+        Take(packet, nameof(ToInstance));
+        HandedOver.Add(new HandedFrame(instance, packet.InputPort, packet.Data.ToArray()));
         packet.Release();
     }
 

@@ -33,9 +33,12 @@ internal sealed class NatHarness
     /// <param name="options">The NAT's options; the defaults when null.</param>
     /// <param name="poolSize">Packets in the pool.</param>
     /// <param name="besideNat">Makes a feature listed after the NAT on wan (a firewall) on the harness's clock; null for none.</param>
-    public NatHarness(NatOptions? options = null, int poolSize = 64, Func<TimeProvider, IIpv4Feature>? besideNat = null)
+    /// <param name="instance">Which instance the router and its NAT are, of <paramref name="instanceCount"/> run per worker.</param>
+    /// <param name="instanceCount">How many instances run (1: the router and the NAT run once).</param>
+    public NatHarness(NatOptions? options = null, int poolSize = 64, Func<TimeProvider, IIpv4Feature>? besideNat = null, int instance = 0,
+        int instanceCount = 1)
     {
-        Nat = new NatFunction("masq", options ?? new NatOptions(), Time);
+        Nat = new NatFunction("masq", options ?? new NatOptions(), Time, null, instance, instanceCount);
         Beside = besideNat?.Invoke(Time);
         var routerOptions = new RouterOptions
         {
@@ -46,7 +49,11 @@ internal sealed class NatHarness
             ],
         };
         Emit = new RecordingEmitter(new PacketPool(poolSize));
-        Router = new RouterFunction("gw", routerOptions, null, Time, null, [null, Beside is null ? [Nat] : [Nat, Beside]]);
+        Router = new RouterFunction("gw", routerOptions, null, Time, null, [null, Beside is null ? [Nat] : [Nat, Beside]])
+        {
+            Instance = instance,
+            InstanceCount = instanceCount,
+        };
         TeachAll();
     }
 

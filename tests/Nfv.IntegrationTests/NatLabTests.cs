@@ -121,12 +121,47 @@ public class NatLabTests
         Assert.Equal(External, connected.GetProperty("remote_host").GetString());
     }
 
+    /// <summary>
+    /// Issue 17: with two workers and a TAP queue each, the switch, both routers and the NAT run an instance per worker.
+    /// 16 flows cross the NAT, spread over both NAT instances, each translated keeping its port (an instance owns the
+    /// mappings on its share of the ports, and the router hands it the packets of its flows); the port forward and the
+    /// hairpin work as with one worker (below).
+    /// </summary>
+    [PrivilegedFact(Needs = "iperf3 curl")]
+    public async Task With_a_tap_queue_per_worker_the_nat_runs_an_instance_on_each_and_flows_spread_over_them()
+    {
+        await using var lab = new Lab();
+        string h1 = lab.Host("h1"), h2 = lab.Host("h2"), outside = lab.Host("out");
+        using var nfv = await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside)), "--Nfv:Workers=2", "--Nfv:MultiQueueTaps=true");
+        Assert.DoesNotContain("runs as one instance", nfv.StandardOutput + nfv.StandardError);
+        await Ping.AssertReachesAsync(h1, Outside);
+
+        var (bytes, _) = await Iperf3.TcpAsync(h1, outside, Outside, flows: 16);
+        Assert.True(bytes > 10_000_000, $"only {bytes} bytes crossed the NAT in 3 s");
+
+        // 17 connections (iperf3's control one too), each a session of one instance, its port kept (odds of all on one
+        // instance: 1 in 65,536).
+        var sessions = (await nfv.TableRowsAsync("nat")).Where(r => r[4].GetString() == $"{Outside}:5201").ToList();
+        Assert.Equal(17, sessions.Count);
+        Assert.Equal(["masq@0", "masq@1"], sessions.Select(r => r[0].GetString()).Distinct().Order());
+        Assert.All(sessions, r => Assert.Equal(r[2].GetString()!.Split(':')[1], r[3].GetString()!.Split(':')[1]));
+
+        await AssertForwardAndHairpinAsync(lab, h1, h2, outside);
+    }
+
     [PrivilegedFact(Needs = "curl")]
     public async Task A_port_forward_reaches_an_inside_server_from_outside_and_by_hairpin_from_inside()
     {
         await using var lab = new Lab();
         string h1 = lab.Host("h1"), h2 = lab.Host("h2"), outside = lab.Host("out");
         using var nfv = await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside)));
+        await AssertForwardAndHairpinAsync(lab, h1, h2, outside);
+    }
+
+    // h2 serves on 10.81.1.11:8000, forwarded from the external address's port 8080: the outside host and h1 (hairpinned)
+    // fetch a page through the forward.
+    private static async Task AssertForwardAndHairpinAsync(Lab lab, string h1, string h2, string outside)
+    {
         await Ping.AssertReachesAsync(h2, Outside);
         string log = await WebServer.StartAsync(lab, h2, "10.81.1.11", 8000);
 
@@ -143,10 +178,10 @@ public class NatLabTests
 
     // A lab whose outside host has a second address (STUN and RFC 5780 servers need two), both reachable from h1
     // through the NAT configured with `natKeys`. The lab stops nfv at teardown.
-    private static async Task<(string H1, string Outside)> TwoOutsideAddressesAsync(Lab lab, string natKeys = "")
+    private static async Task<(string H1, string Outside)> TwoOutsideAddressesAsync(Lab lab, string natKeys = "", params string[] settings)
     {
         string h1 = lab.Host("h1"), h2 = lab.Host("h2"), outside = lab.Host("out");
-        await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside, natKeys)));
+        await lab.RunAsync(lab.WriteTopology("nat.yaml", Topology(lab, h1, h2, outside, natKeys)), settings);
         var add = await Shell.InNamespaceAsync(outside, ToolTimeout, "ip", "address", "add", $"{Outside2}/24", "dev", "eth0");
         Assert.True(add.ExitCode == 0, add.ToString());
         await Ping.AssertReachesAsync(h1, Outside);
@@ -163,11 +198,15 @@ public class NatLabTests
         return await Shell.InNamespaceAsync(h1, ToolTimeout, "stun", Outside, "-v");
     }
 
-    [PrivilegedFact(Needs = "stund")]
-    public async Task Stun_from_inside_reports_endpoint_independent_mapping()
+    // With two workers (a TAP queue each), every mapping of an inside endpoint is made by the instance owning its port,
+    // so the mapping stays endpoint independent and the port kept.
+    [PrivilegedTheory(Needs = "stund")]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Stun_from_inside_reports_endpoint_independent_mapping(int workers)
     {
         await using var lab = new Lab();
-        var (h1, outside) = await TwoOutsideAddressesAsync(lab);
+        var (h1, outside) = await TwoOutsideAddressesAsync(lab, "", $"--Nfv:Workers={workers}", $"--Nfv:MultiQueueTaps={workers > 1}");
 
         var stun = await StunAsync(lab, h1, outside);
         Assert.Contains("Primary: Independent Mapping", stun.Output);

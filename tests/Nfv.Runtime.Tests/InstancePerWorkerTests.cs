@@ -236,6 +236,105 @@ public class InstancePerWorkerTests
         Assert.Contains("Function 'sw' is built anew, its state starting afresh: it ran as 2 instance(s) and now runs as 1.", log);
     }
 
+    private const string NatLab = """
+        name: natted
+        functions:
+          gw:
+            kind: router
+            interfaces:
+              lan: { address: 10.1.0.1/24, mac: "02:00:00:00:aa:01" }
+              wan: { address: 203.0.113.2/24, mac: "02:00:00:00:bb:01", features: [masq] }
+          masq: { kind: nat }
+        ports:
+          pa: { tap: ta }
+          pb: { tap: tb }
+        links:
+          - [pa, gw.lan]
+          - [pb, gw.wan]
+        """;
+
+    [Fact]
+    public void A_router_holding_a_nat_runs_both_per_worker_and_each_flow_is_translated_by_the_instance_owning_its_port_whichever_worker_reads_it()
+    {
+        var ports = new Dictionary<string, QueuedMemoryPort>();
+        var (graph, log) = Compile(NatLab, name => ports[name] = new QueuedMemoryPort(name, 2));
+        using var _ = graph;
+        Assert.Equal([2, 2], graph.Functions.Select(f => f.Instances.Count));
+        Assert.DoesNotContain(log, line => line.Contains("runs as one instance", StringComparison.Ordinal));
+        MacAddress routerLan = MacAddress.Parse("02:00:00:00:aa:01"), routerWan = MacAddress.Parse("02:00:00:00:bb:01");
+        MacAddress inside = FrameBuilder.Mac(0xa2), outside = FrameBuilder.Mac(0xb2);
+        for (int lane = 0; lane < 2; lane++)
+        {
+            // Both hosts ask for the router on both queues: every router instance knows both next hops.
+            ports["pa"].Memory[lane].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, inside, "10.1.0.2", default, "10.1.0.1"));
+            ports["pb"].Memory[lane].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, outside, "203.0.113.1", default, "203.0.113.2"));
+            graph.Lanes[lane].Poll(0);
+            graph.Lanes[lane].Poll(1);
+            ports["pa"].Memory[lane].ClearSent();
+            ports["pb"].Memory[lane].ClearSent();
+        }
+
+        // 32 flows, all read by worker 0 (as the kernel steers a new flow by its own hash, not by our owner).
+        var leftOn = new Dictionary<ushort, int>();
+        for (ushort port = 40000; port < 40032; port++)
+        {
+            ports["pa"].Memory[0].Enqueue(IpPackets.Ip(routerLan, inside, "10.1.0.2", "203.0.113.1", 17, IpPackets.Udp(port, 53)));
+            graph.Lanes[0].Poll(0);
+            graph.Lanes[1].PollHandoffs();
+            var (lane, frame) = Assert.Single(Enumerable.Range(0, 2).SelectMany(l => ports["pb"].Memory[l].Sent.Select(f => (l, f.Frame))));
+            ports["pb"].Memory[lane].ClearSent();
+            Assert.Equal("203.0.113.2", IpPackets.Src(frame));
+            Assert.Equal(port, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(IpPackets.L4(frame))); // the port kept
+            Assert.Equal(63, IpPackets.Ttl(frame)); // decremented once, handed over or not
+            leftOn[port] = lane;
+        }
+        // The flows spread over both instances; those another instance owns were handed to it, unchanged.
+        int handed = leftOn.Count(f => f.Value == 1);
+        Assert.InRange(handed, 8, 24);
+        var routers = graph.Functions[0];
+        Assert.Equal(handed, routers.TotalEvents().Single(e => e.Name == "handed_over").Count);
+        var nats = graph.Functions[1];
+        Assert.Equal([32 - handed, handed], nats.Instances.Select(i => NatRows(i).Count()));
+        foreach (var (port, lane) in leftOn)
+        {
+            Assert.Contains($"10.1.0.2:{port}", NatRows(nats.Instances[lane]));
+        }
+
+        // Every answer is read by the worker the flow did not leave on (the kernel's steering has forgotten it): handed to
+        // the owner, translated back, sent to the inside host on the owner's queue.
+        foreach (var (port, lane) in leftOn)
+        {
+            ports["pb"].Memory[1 - lane].Enqueue(IpPackets.Ip(routerWan, outside, "203.0.113.1", "203.0.113.2", 17, IpPackets.Udp(53, port)));
+            graph.Lanes[1 - lane].Poll(1);
+            graph.Lanes[lane].PollHandoffs();
+            var answer = Assert.Single(ports["pa"].Memory[lane].Sent).Frame;
+            ports["pa"].Memory[lane].ClearSent();
+            Assert.Empty(ports["pa"].Memory[1 - lane].Sent);
+            Assert.Equal("10.1.0.2", IpPackets.Dst(answer));
+            Assert.Equal(port, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(IpPackets.L4(answer).Slice(2)));
+        }
+        Assert.Equal(handed + 32, routers.TotalEvents().Single(e => e.Name == "handed_over").Count);
+        Assert.Equal(0, nats.TotalEvents().Where(e => e.Name.StartsWith("dropped", StringComparison.Ordinal)).Sum(e => e.Count));
+    }
+
+    private static IEnumerable<string> NatRows(FunctionInstance instance) =>
+        ((IInspectableFunction)instance.Function).Tables.Single(t => t.Name == "nat").Rows().Select(r => r[1]);
+
+    [Fact]
+    public void A_router_naming_a_firewall_runs_once_with_its_nat_since_the_firewall_keeps_one_table()
+    {
+        var yaml = NatLab.Replace("features: [masq]", "features: [masq, fw]")
+            .Replace("  masq: { kind: nat }", "  masq: { kind: nat }\n  fw: { kind: firewall, rules: [ { action: allow, from: inside } ] }");
+        var (graph, log) = Compile(yaml, name => new QueuedMemoryPort(name, 2));
+        using var _ = graph;
+
+        Assert.Equal([1, 1, 1], graph.Functions.Select(f => f.Instances.Count));
+        Assert.Equal([
+            "Function 'gw' runs as one instance, not one per worker: it names feature 'fw', which runs one instance.",
+            "Function 'masq' runs as one instance, not one per worker: it is a feature of function 'gw', which runs one instance.",
+        ], log.Where(line => line.Contains("runs as one instance", StringComparison.Ordinal)));
+    }
+
     private sealed class ListLoggerFactory(List<string> lines) : ILoggerFactory, ILogger
     {
         public ILogger CreateLogger(string categoryName) => this;

@@ -13,9 +13,10 @@ public sealed class FunctionNode
 {
     private readonly FunctionInstance?[] _byLane;
 
-    internal FunctionNode(string name, IReadOnlyList<INetworkFunction> functions, GraphEndpoint[] outputs, IReadOnlyList<string> dropReasons,
+    internal FunctionNode(int index, string name, IReadOnlyList<INetworkFunction> functions, GraphEndpoint[] outputs, IReadOnlyList<string> dropReasons,
         int pendingCapacity, int lanes, int lane, IReadOnlyList<string>? portNames = null)
     {
+        Index = index;
         Name = name;
         PortNames = portNames is not null && portNames.Count == outputs.Length
             ? portNames
@@ -95,6 +96,9 @@ public sealed class FunctionNode
     }
 
     internal GraphEndpoint[] Outputs { get; }
+
+    /// <summary>The function's index in the graph (<see cref="GraphEndpoint.Index"/>).</summary>
+    internal int Index { get; }
 
     /// <summary>
     /// Per output port, the first capture of its link (more follow through <see cref="LinkCapture.Next"/>); null when none

@@ -93,7 +93,7 @@ public sealed class GraphBuilder
         }
         // A pending batch can never overflow: every packet alive is in the pools' capacity, and so can a handoff ring.
         int packets = pools.Sum(p => p.Capacity);
-        var functions = _functions.Select((f, i) => new FunctionNode(f.Name, f.Instances, functionOutputs[i], f.DropReasons, packets, lanes,
+        var functions = _functions.Select((f, i) => new FunctionNode(i, f.Name, f.Instances, functionOutputs[i], f.DropReasons, packets, lanes,
             f.Instances.Count == 1 ? FunctionLane(i) : -1, f.PortNames)).ToArray();
         var ports = _ports.Select((p, i) => new PortNode(p, portOutputs[i], packets, lanes, PortLane(i))).ToArray();
         var graphs = pools.Select((pool, lane) => new PacketGraph(functions, ports, pool, options, lane, packets)).ToArray();

@@ -365,7 +365,9 @@ public sealed partial class PacketGraph : IDisposable
         Run();
     }
 
-    private void Deliver(GraphEndpoint to, Packet packet)
+    // lane: for a function run as an instance per lane, the lane whose instance is to take the packet (Emitter.ToInstance);
+    // -1 for this lane's, or the function's own lane when it runs once.
+    private void Deliver(GraphEndpoint to, Packet packet, int lane = -1)
     {
         switch (to.Kind)
         {
@@ -378,6 +380,11 @@ public sealed partial class PacketGraph : IDisposable
                         TraceGraphDrop(packet, _functions[to.Index].Name, GraphDrop.LoopGuard);
                     }
                     packet.Release();
+                    return;
+                }
+                if (lane >= 0 && lane != _lane)
+                {
+                    HandOver(lane, to, packet);
                     return;
                 }
                 if (_instances[to.Index] is not { } instance)
@@ -553,6 +560,18 @@ public sealed partial class PacketGraph : IDisposable
                 graph.TraceOutput(instance.Node, port, packet);
             }
             graph.Deliver(outputs[port], packet);
+        }
+
+        public override void ToInstance(int instance, Packet packet)
+        {
+            Owe(-1);
+            var node = Current!.Node;
+            if ((uint)instance >= (uint)node.Instances.Count || node.Instances.Count == 1)
+            {
+                throw new InvalidOperationException(
+                    $"Function '{node.Name}' handed a packet to instance {instance}, but runs as {node.Instances.Count} instance(s).");
+            }
+            graph.Deliver(GraphEndpoint.Function(node.Index, packet.InputPort), packet, lane: instance);
         }
 
         public override void Drop(Packet packet, int reason)

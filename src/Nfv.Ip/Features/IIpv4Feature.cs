@@ -50,6 +50,16 @@ public interface IIpv4Feature
     /// </summary>
     Ipv4FeatureVerdict Input(Packet packet, in Ipv4HookContext context, Emitter emit);
 
+    /// <summary>
+    /// For a feature run as an instance per worker whose instances each own some flows (a NAT's sessions, by port): the
+    /// instance of the router that must handle <paramref name="packet"/>, or -1 for the one asking. A router run as
+    /// several instances asks before <see cref="Input"/> for a packet arriving on the interface, and for a packet about to
+    /// leave by it (<paramref name="leaving"/>) after the routing decision, before it changes the packet (the TTL); a packet
+    /// another instance owns is handed to it (<see cref="Emitter.ToInstance"/>) and routed there from the start. Asked per
+    /// packet: the answer must be cheap and depend on the packet alone, so that every instance gives the same.
+    /// </summary>
+    int InstanceFor(Packet packet, in Ipv4HookContext context, bool leaving) => -1;
+
     /// <summary>A packet leaves by the interface; after the routing decision.</summary>
     Ipv4FeatureVerdict Output(Packet packet, in Ipv4HookContext context, Emitter emit);
 }

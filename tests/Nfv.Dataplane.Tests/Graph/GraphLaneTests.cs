@@ -223,6 +223,65 @@ public class GraphLaneTests
     }
 
     [Fact]
+    public void An_instance_hands_a_packet_to_another_instance_which_runs_it_from_the_start_on_its_lane()
+    {
+        var a = new QueuedMemoryPort("a", 2);
+        var b = new QueuedMemoryPort("b", 2);
+        HandingFunction[] instances = [new(0), new(1)];
+        var builder = new GraphBuilder();
+        int f = builder.AddFunction("f", instances, 2, NoReasons);
+        builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.Function(f, 0));
+        builder.Link(GraphEndpoint.Function(f, 1), GraphEndpoint.External(builder.AddPort(b)));
+        PacketPool[] pools = [new PacketPool(8, 2048), new PacketPool(8, 2048)];
+        var graph = builder.Build(pools, new GraphOptions());
+        a.Memory[0].Enqueue([1, .. new byte[59]]); // the first byte names the owning instance: 1
+        a.Memory[0].Enqueue([0, .. new byte[59]]);
+
+        Assert.Equal(2, graph.Lanes[0].Poll(0));
+        Assert.Equal([0], b.Memory[0].Sent.Select(x => (int)x.Frame[0])); // lane 0's instance kept its own
+        Assert.Equal(1, graph.Lanes[1].PollHandoffs());
+        Assert.Equal([1], b.Memory[1].Sent.Select(x => (int)x.Frame[0])); // the other, from lane 1, on lane 1's queue
+        Assert.Equal([0], instances[1].InputPorts); // arrived on the port it was read from
+        Assert.Equal([2L, 1L], graph.Functions[f].Instances.Select(i => i.ProcessedPackets));
+        Assert.Equal([8, 8], pools.Select(p => p.Available));
+    }
+
+    [Fact]
+    public void Instances_handing_a_packet_back_and_forth_are_stopped_by_the_loop_guard()
+    {
+        var a = new QueuedMemoryPort("a", 2);
+        HandingFunction[] instances = [new(0) { Misled = true }, new(1) { Misled = true }];
+        var builder = new GraphBuilder();
+        int f = builder.AddFunction("f", instances, 2, NoReasons);
+        builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.Function(f, 0));
+        var graph = builder.Build([new PacketPool(8, 2048), new PacketPool(8, 2048)], new GraphOptions { MaxHops = 8 });
+        a.Memory[0].Enqueue([1, .. new byte[59]]);
+
+        graph.Lanes[0].Poll(0);
+        for (int round = 0; round < 8; round++)
+        {
+            graph.Lanes[(round + 1) % 2].PollHandoffs();
+        }
+
+        Assert.Equal(1, graph.TotalDrops()[(int)GraphDrop.LoopGuard]);
+        Assert.Equal(0, graph.Lanes[0].PollHandoffs() + graph.Lanes[1].PollHandoffs());
+    }
+
+    [Fact]
+    public void A_function_run_once_cannot_hand_a_packet_to_another_instance()
+    {
+        var a = new MemoryPort("a");
+        var builder = new GraphBuilder();
+        int f = builder.AddFunction("f", new HandingFunction(0), 2, NoReasons);
+        builder.Link(GraphEndpoint.External(builder.AddPort(a)), GraphEndpoint.Function(f, 0));
+        var graph = builder.Build(new PacketPool(8, 2048), new GraphOptions());
+        a.Enqueue([1, .. new byte[59]]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => graph.Poll(0));
+        Assert.Contains("'f' handed a packet to instance 1, but runs as 1 instance(s)", error.Message);
+    }
+
+    [Fact]
     public void A_function_needs_one_instance_or_one_per_lane()
     {
         var builder = new GraphBuilder();

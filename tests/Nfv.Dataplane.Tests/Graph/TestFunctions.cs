@@ -175,3 +175,27 @@ internal sealed class HoldOneFunction : INetworkFunction
         }
     }
 }
+
+// An instance of a function run per lane that owns the frames whose first byte is its number: the others it hands to
+// their owner, its own it sends out of port 1. Misled, it hands every frame to the other instance.
+internal sealed class HandingFunction(int instance) : INetworkFunction
+{
+    public bool Misled { get; init; }
+
+    public List<int> InputPorts { get; } = [];
+
+    public void Process(PacketBatch batch, Emitter emit)
+    {
+        foreach (var packet in batch.AsSpan())
+        {
+            int owner = Misled ? 1 - instance : packet.Data[0];
+            if (owner != instance)
+            {
+                emit.ToInstance(owner, packet);
+                continue;
+            }
+            InputPorts.Add(packet.InputPort);
+            emit.To(1, packet);
+        }
+    }
+}

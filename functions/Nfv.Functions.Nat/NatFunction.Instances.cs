@@ -1,0 +1,137 @@
+using Nfv.Abstractions;
+using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
+
+namespace Nfv.Functions.Nat;
+
+// Run as an instance per worker: which instance owns a packet's flow. An instance owns the mappings on the external ports
+// it hands out (NatSessionTable.OwnerOfPort), so the owner of a packet arriving for an external address is the owner of
+// its destination port; the owner of a packet leaving is the owner of the port its inside endpoint keeps when free
+// (port preservation), or of the forward's external port for a forwarded endpoint. Both are read from the packet alone:
+// every instance answers alike, without a lookup. The kernel's steering brings a flow back to the queue (the worker) it
+// was written on, so a flow is handed over only until its owner has answered it.
+public sealed partial class NatFunction
+{
+    // Per forward: its inside endpoint and the instance owning its external port.
+    private (byte Protocol, uint Address, ushort Port, int Owner)[] _forwardOwners = [];
+
+    // Most sessions of this instance: its share of max-sessions.
+    private int MaxSessions => Share(Options.MaxSessions);
+
+    // An instance's share of a bound or rate: a whole one divided by the instances, rounded up; 0 (no limit) stays 0.
+    private int Share(int whole) => whole <= 0 ? whole : (whole + _instanceCount - 1) / _instanceCount;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// For a NAT run per worker: a packet to an external address (from outside, or hairpinned from inside) belongs to the
+    /// instance owning its destination port, an ICMP echo reply to the one owning its identifier, an ICMP error to the
+    /// one owning the port of the datagram it quotes; a packet leaving belongs to the instance owning its inside
+    /// endpoint's port (or the external port of the endpoint's forward). -1 for the rest (later fragments carry no
+    /// ports), and always for a NAT run once.
+    /// </remarks>
+    public int InstanceFor(Packet packet, in Ipv4HookContext context, bool leaving)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        if (_instanceCount == 1 || _outside < 0)
+        {
+            return -1;
+        }
+        var ip = packet.Data[context.IpOffset..];
+        if (Ipv4Header.IsLaterFragment(ip))
+        {
+            return -1;
+        }
+        var l4 = L4(ip, Ipv4Header.HeaderLength(ip));
+        byte protocol = Ipv4Header.Protocol(ip);
+        if (leaving)
+        {
+            return LeavingOwner(protocol, Ipv4Header.Source(ip).Value, l4);
+        }
+        return ExternalIndex(Ipv4Header.Destination(ip).Value) >= 0 ? ArrivingOwner(protocol, l4) : -1;
+    }
+
+    // A packet to an external address: the owner of the port it is sent to.
+    private int ArrivingOwner(byte protocol, ReadOnlySpan<byte> l4)
+    {
+        if (protocol is Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp)
+        {
+            return l4.Length >= 4 ? PortOwner(ReadPort(l4, NatTranslation.DestinationPortOffset)) : -1;
+        }
+        if (protocol != Ipv4Header.ProtocolIcmp || l4.Length < IcmpHeader.Size)
+        {
+            return -1;
+        }
+        byte type = IcmpHeader.Type(l4);
+        if (type == IcmpHeader.TypeEchoReply)
+        {
+            return PortOwner(ReadPort(l4, NatTranslation.IcmpIdentifierOffset));
+        }
+        // An error quotes a datagram the NAT sent out: from the external port (or identifier) of its mapping.
+        return IcmpHeader.IsError(type) && Quoted(l4, out byte quotedProtocol, out var quotedL4)
+            ? PortOwner(ReadPort(quotedL4, quotedProtocol == Ipv4Header.ProtocolIcmp ? NatTranslation.IcmpIdentifierOffset : NatTranslation.SourcePortOffset))
+            : -1;
+    }
+
+    // A packet leaving by the outside: the owner of its inside endpoint.
+    private int LeavingOwner(byte protocol, uint source, ReadOnlySpan<byte> l4)
+    {
+        if (protocol is Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp)
+        {
+            return l4.Length >= 4 ? InsideOwner(protocol, source, ReadPort(l4, NatTranslation.SourcePortOffset)) : -1;
+        }
+        if (protocol != Ipv4Header.ProtocolIcmp || l4.Length < IcmpHeader.Size)
+        {
+            return -1;
+        }
+        byte type = IcmpHeader.Type(l4);
+        if (type == IcmpHeader.TypeEchoRequest)
+        {
+            return PortOwner(ReadPort(l4, NatTranslation.IcmpIdentifierOffset));
+        }
+        // An inside host's error quotes a datagram it was sent through the NAT: to its inside endpoint.
+        if (!IcmpHeader.IsError(type) || !Quoted(l4, out byte quotedProtocol, out var quotedL4))
+        {
+            return -1;
+        }
+        var quoted = l4[IcmpHeader.Size..];
+        return quotedProtocol == Ipv4Header.ProtocolIcmp
+            ? PortOwner(ReadPort(quotedL4, NatTranslation.IcmpIdentifierOffset))
+            : InsideOwner(quotedProtocol, Ipv4Header.Destination(quoted).Value, ReadPort(quotedL4, NatTranslation.DestinationPortOffset));
+    }
+
+    // The owner of an inside endpoint's mappings: of its forward's external port, else of its own port (kept when free).
+    private int InsideOwner(byte protocol, uint address, ushort port)
+    {
+        foreach (var (forwardProtocol, forwardAddress, forwardPort, owner) in _forwardOwners)
+        {
+            if (forwardPort == port && forwardAddress == address && forwardProtocol == protocol)
+            {
+                return owner;
+            }
+        }
+        return PortOwner(port);
+    }
+
+    private int PortOwner(ushort port) => NatSessionTable.OwnerOfPort(port, _instanceCount);
+
+    // The datagram an ICMP error quotes, when it holds the ports (or identifier) of a TCP, UDP or ICMP header.
+    private static bool Quoted(ReadOnlySpan<byte> icmp, out byte protocol, out ReadOnlySpan<byte> l4)
+    {
+        protocol = 0;
+        l4 = default;
+        var quoted = icmp[IcmpHeader.Size..];
+        if (quoted.Length < Ipv4Header.MinSize || Ipv4Header.IsLaterFragment(quoted))
+        {
+            return false;
+        }
+        int headerLength = Ipv4Header.HeaderLength(quoted);
+        protocol = Ipv4Header.Protocol(quoted);
+        if (headerLength < Ipv4Header.MinSize || quoted.Length < headerLength + 8 ||
+            protocol is not (Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp or Ipv4Header.ProtocolIcmp))
+        {
+            return false;
+        }
+        l4 = quoted[headerLength..];
+        return true;
+    }
+}
