@@ -8,12 +8,18 @@ namespace Nfv.Functions.Nat;
 // it hands out (NatSessionTable.OwnerOfPort), so the owner of a packet arriving for an external address is the owner of
 // its destination port; the owner of a packet leaving is the owner of the port its inside endpoint keeps when free
 // (port preservation), or of the forward's external port for a forwarded endpoint. Both are read from the packet alone:
-// every instance answers alike, without a lookup. The kernel's steering brings a flow back to the queue (the worker) it
+// every instance answers alike, without a lookup (but for later fragments, which follow their first one). The kernel's steering brings a flow back to the queue (the worker) it
 // was written on, so a flow is handed over only until its owner has answered it.
 public sealed partial class NatFunction
 {
     // Per forward: its inside endpoint and the instance owning its external port.
     private (byte Protocol, uint Address, ushort Port, int Owner)[] _forwardOwners = [];
+
+    /// <summary>
+    /// Shared by the instances of a NAT run per worker: which owns each fragmented datagram in flight, recorded by the
+    /// instance that placed its first fragment, so its later fragments (no ports) follow; null when the NAT runs once.
+    /// </summary>
+    internal NatFragmentOwners? FragmentOwners { get; init; }
 
     // Most sessions of this instance: its share of max-sessions.
     private int MaxSessions => Share(Options.MaxSessions);
@@ -26,8 +32,9 @@ public sealed partial class NatFunction
     /// For a NAT run per worker: a packet to an external address (from outside, or hairpinned from inside) belongs to the
     /// instance owning its destination port, an ICMP echo reply to the one owning its identifier, an ICMP error to the
     /// one owning the port of the datagram it quotes; a packet leaving belongs to the instance owning its inside
-    /// endpoint's port (or the external port of the endpoint's forward). -1 for the rest (later fragments carry no
-    /// ports), and always for a NAT run once.
+    /// endpoint's port (or the external port of the endpoint's forward); a later fragment (no ports) to the owner of its
+    /// first fragment, which the instance placing that recorded (<see cref="FragmentOwners"/>). -1 for the rest, and
+    /// always for a NAT run once.
     /// </remarks>
     public int InstanceFor(Packet packet, in Ipv4HookContext context, bool leaving)
     {
@@ -37,17 +44,22 @@ public sealed partial class NatFunction
             return -1;
         }
         var ip = packet.Data[context.IpOffset..];
+        byte protocol = Ipv4Header.Protocol(ip);
         if (Ipv4Header.IsLaterFragment(ip))
         {
-            return -1;
+            return FragmentOwners?.Find(Ipv4Header.Source(ip).Value, Ipv4Header.Destination(ip).Value, Ipv4Header.Identification(ip), protocol,
+                context.Timestamp) ?? -1;
         }
         var l4 = L4(ip, Ipv4Header.HeaderLength(ip));
-        byte protocol = Ipv4Header.Protocol(ip);
-        if (leaving)
+        int owner = leaving ? LeavingOwner(protocol, Ipv4Header.Source(ip).Value, l4)
+            : ExternalIndex(Ipv4Header.Destination(ip).Value) >= 0 ? ArrivingOwner(protocol, l4) : -1;
+        if (owner >= 0 && Ipv4Header.IsFragment(ip))
         {
-            return LeavingOwner(protocol, Ipv4Header.Source(ip).Value, l4);
+            // A first fragment: the later ones, without ports, go where it goes.
+            FragmentOwners?.Record(Ipv4Header.Source(ip).Value, Ipv4Header.Destination(ip).Value, Ipv4Header.Identification(ip), protocol, owner,
+                context.Timestamp);
         }
-        return ExternalIndex(Ipv4Header.Destination(ip).Value) >= 0 ? ArrivingOwner(protocol, l4) : -1;
+        return owner;
     }
 
     // A packet to an external address: the owner of the port it is sent to.

@@ -1,3 +1,4 @@
+using Nfv.Abstractions.Headers;
 using Nfv.Ip.Headers;
 using Nfv.Testing;
 using static Nfv.Functions.Nat.Tests.IcmpErrorTests;
@@ -18,8 +19,11 @@ public class InstancePerWorkerTests
     {
     }
 
-    private InstancePerWorkerTests(NatOptions options) =>
-        _instances = [new NatHarness(options, instance: 0, instanceCount: 2), new NatHarness(options, instance: 1, instanceCount: 2)];
+    private InstancePerWorkerTests(NatOptions options)
+    {
+        var fragments = new NatFragmentOwners(TimeProvider.System.TimestampFrequency); // the harnesses' fake clocks tick alike
+        _instances = [.. Enumerable.Range(0, 2).Select(i => new NatHarness(options, instance: i, instanceCount: 2, fragmentOwners: fragments))];
+    }
 
     // Sends a frame to instance `first`, and to the instance it was handed to if it was: the frame out, and who sent it.
     private (byte[]? Frame, int Instance) Send(int first, int port, byte[] frame)
@@ -126,6 +130,36 @@ public class InstancePerWorkerTests
         Assert.Equal(datagramOwner, errorOwner);
         Assert.True(_instances[errorOwner].ReachedInside(error, H1));
     }
+
+    [Fact]
+    public void The_later_fragments_of_a_datagram_follow_its_first_to_the_owner_both_ways()
+    {
+        // A datagram's fragments are all read by one worker (the kernel steers fragments by their addresses alone), here
+        // by the instance that does not own the flow, so every one is handed over: the later ones after their first.
+        for (ushort port = 40000; port < 40008; port++)
+        {
+            ushort id = (ushort)(port - 39000);
+            var (first, owner) = Send(0, Lan, Fragment(_instances[0].LanMac, H1Mac, H1, R1, IpPackets.Udp(port, 53, 40)[..24], id, first: true));
+            var (later, laterOwner) = Send(0, Lan, Fragment(_instances[0].LanMac, H1Mac, H1, R1, new byte[24], id, first: false));
+            Assert.Equal(owner, laterOwner);
+            Assert.Equal(External, IpPackets.Src(first!));
+            Assert.Equal(External, IpPackets.Src(later!));
+
+            int reader = 1 - owner;
+            var (inside, answeredBy) = Send(reader, Wan, Fragment(_instances[0].WanMac, R1Mac, R1, External, IpPackets.Udp(53, port, 40)[..24], id, first: true));
+            var (laterInside, laterAnsweredBy) = Send(reader, Wan, Fragment(_instances[0].WanMac, R1Mac, R1, External, new byte[24], id, first: false));
+            Assert.Equal([owner, owner], new[] { answeredBy, laterAnsweredBy });
+            Assert.True(_instances[owner].ReachedInside(inside, H1));
+            Assert.True(_instances[owner].ReachedInside(laterInside, H1));
+        }
+        Assert.Equal(16, _instances.Sum(h => h.Counters[NatEvent.FragmentsTranslated]));
+        Assert.All(_instances, h => Assert.Equal(0, h.Drops[NatDrop.FragmentWithoutFirst]));
+    }
+
+    // A UDP fragment: the first (the header and 16 bytes, more to come) or the later one at byte 24.
+    private static byte[] Fragment(MacAddress dstMac, MacAddress srcMac, string src, string dst, byte[] payload, ushort id, bool first) =>
+        NatHarness.Frame(dstMac, srcMac, src, dst, Ipv4Header.ProtocolUdp, payload, fragmentWord: first ? Ipv4Header.MoreFragments : (ushort)3, id: id,
+            checksum: false);
 
     [Fact]
     public void Each_instance_holds_its_share_of_the_bounds()

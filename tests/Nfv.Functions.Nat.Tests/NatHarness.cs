@@ -35,10 +35,11 @@ internal sealed class NatHarness
     /// <param name="besideNat">Makes a feature listed after the NAT on wan (a firewall) on the harness's clock; null for none.</param>
     /// <param name="instance">Which instance the router and its NAT are, of <paramref name="instanceCount"/> run per worker.</param>
     /// <param name="instanceCount">How many instances run (1: the router and the NAT run once).</param>
+    /// <param name="fragmentOwners">Shared by the instances run per worker: which owns each fragmented datagram.</param>
     public NatHarness(NatOptions? options = null, int poolSize = 64, Func<TimeProvider, IIpv4Feature>? besideNat = null, int instance = 0,
-        int instanceCount = 1)
+        int instanceCount = 1, NatFragmentOwners? fragmentOwners = null)
     {
-        Nat = new NatFunction("masq", options ?? new NatOptions(), Time, null, instance, instanceCount);
+        Nat = new NatFunction("masq", options ?? new NatOptions(), Time, null, instance, instanceCount) { FragmentOwners = fragmentOwners };
         Beside = besideNat?.Invoke(Time);
         var routerOptions = new RouterOptions
         {
