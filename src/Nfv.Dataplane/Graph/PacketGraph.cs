@@ -365,26 +365,13 @@ public sealed partial class PacketGraph : IDisposable
         Run();
     }
 
-    // lane: for a function run as an instance per lane, the lane whose instance is to take the packet (Emitter.ToInstance);
-    // -1 for this lane's, or the function's own lane when it runs once.
-    private void Deliver(GraphEndpoint to, Packet packet, int lane = -1)
+    private void Deliver(GraphEndpoint to, Packet packet)
     {
         switch (to.Kind)
         {
             case GraphEndpointKind.Function:
-                if (++packet.Hops > _options.MaxHops)
+                if (!Hop(to, packet))
                 {
-                    Drops[(int)GraphDrop.LoopGuard]++;
-                    if (packet.TraceId != 0)
-                    {
-                        TraceGraphDrop(packet, _functions[to.Index].Name, GraphDrop.LoopGuard);
-                    }
-                    packet.Release();
-                    return;
-                }
-                if (lane >= 0 && lane != _lane)
-                {
-                    HandOver(lane, to, packet);
                     return;
                 }
                 if (_instances[to.Index] is not { } instance)
@@ -412,6 +399,37 @@ public sealed partial class PacketGraph : IDisposable
                 packet.Release();
                 return;
         }
+    }
+
+    // A function run as an instance per lane hands a packet to its instance on another lane (Emitter.ToInstance).
+    private void DeliverToInstance(GraphEndpoint to, Packet packet, int lane)
+    {
+        if (!Hop(to, packet))
+        {
+            return;
+        }
+        if (lane != _lane)
+        {
+            HandOver(lane, to, packet);
+            return;
+        }
+        Accept(_instances[to.Index]!, to.Port, packet);
+    }
+
+    // Counts a hop into a function; past the loop guard, false with the packet dropped and counted.
+    private bool Hop(GraphEndpoint to, Packet packet)
+    {
+        if (++packet.Hops <= _options.MaxHops)
+        {
+            return true;
+        }
+        Drops[(int)GraphDrop.LoopGuard]++;
+        if (packet.TraceId != 0)
+        {
+            TraceGraphDrop(packet, _functions[to.Index].Name, GraphDrop.LoopGuard);
+        }
+        packet.Release();
+        return false;
     }
 
     // A packet for a function instance of this lane, arriving from this lane or handed over by another.
@@ -571,7 +589,7 @@ public sealed partial class PacketGraph : IDisposable
                 throw new InvalidOperationException(
                     $"Function '{node.Name}' handed a packet to instance {instance}, but runs as {node.Instances.Count} instance(s).");
             }
-            graph.Deliver(GraphEndpoint.Function(node.Index, packet.InputPort), packet, lane: instance);
+            graph.DeliverToInstance(GraphEndpoint.Function(node.Index, packet.InputPort), packet, lane: instance);
         }
 
         public override void Drop(Packet packet, int reason)
