@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Nfv.Abstractions;
 using Nfv.Dataplane.Tracing;
 
@@ -417,19 +418,26 @@ public sealed partial class PacketGraph : IDisposable
     }
 
     // Counts a hop into a function; past the loop guard, false with the packet dropped and counted.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Hop(GraphEndpoint to, Packet packet)
     {
         if (++packet.Hops <= _options.MaxHops)
         {
             return true;
         }
+        DropAtLoopGuard(to, packet);
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DropAtLoopGuard(GraphEndpoint to, Packet packet)
+    {
         Drops[(int)GraphDrop.LoopGuard]++;
         if (packet.TraceId != 0)
         {
             TraceGraphDrop(packet, _functions[to.Index].Name, GraphDrop.LoopGuard);
         }
         packet.Release();
-        return false;
     }
 
     // A packet for a function instance of this lane, arriving from this lane or handed over by another.
