@@ -200,6 +200,9 @@ public sealed partial class RouterFunction : INetworkFunction
     /// </summary>
     public int InstanceCount { get; init; } = 1;
 
+    /// <summary>Shared by the instances of a router run per worker: what each learned by ARP; null when it runs once.</summary>
+    internal RouterArpShare? ArpShare { get; init; }
+
     /// <summary>The configuration the router runs with.</summary>
     public RouterOptions Options { get; }
 
@@ -234,6 +237,10 @@ public sealed partial class RouterFunction : INetworkFunction
         long now = _time.GetTimestamp();
         _sink.Emit = emit;
         _sink.Now = now;
+        if (ArpShare is not null)
+        {
+            ResolveFromShare(emit, now);
+        }
         Counters.Add(RouterEvent.ArpFailed, _arp.OnTimer(now, _sink));
         _sink.Emit = null;
         if (_arpFullReported && !_arp.IsFull)
@@ -525,9 +532,36 @@ public sealed partial class RouterFunction : INetworkFunction
         emit.To(outPort, packet);
     }
 
+    // Run per worker: finishes the resolutions under way that another instance has learned the answer to (its ARP reply
+    // reached that instance's queue).
+    private void ResolveFromShare(Emitter emit, long now)
+    {
+        for (int i = _arp.NextIncomplete(0, out int iface, out var address); i >= 0; i = _arp.NextIncomplete(i + 1, out iface, out address))
+        {
+            if (ArpShare!.TryGet(iface, address, now, out var mac))
+            {
+                Counters.Increment(RouterEvent.ArpLearned);
+                Flush(_arp, _arp.Update(iface, address, mac, now, create: false), iface, mac, emit);
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Resolve(Packet packet, int outPort, Ipv4Address nextHop, Emitter emit, long now)
     {
+        if (ArpShare is not null && ArpShare.TryGet(outPort, nextHop, now, out var known) &&
+            _arp.Update(outPort, nextHop, known, now, create: true) is >= 0 and var entry)
+        {
+            // Another instance knows it: what waited goes first, then this packet.
+            Counters.Increment(RouterEvent.ArpLearned);
+            Flush(_arp, entry, outPort, known, emit);
+            if (packet.IsTraced)
+            {
+                emit.Trace(packet, $"next hop {nextHop} is at {known}, learned by another instance: TTL decremented, MACs rewritten");
+            }
+            Transmit(packet, outPort, known, emit);
+            return;
+        }
         var result = _arp.Enqueue(outPort, nextHop, packet, now, out bool sendRequest);
         if (sendRequest)
         {
@@ -576,10 +610,13 @@ public sealed partial class RouterFunction : INetworkFunction
 
     private void ReceiveArp(Packet packet, int inPort, Emitter emit, long now)
     {
+        // Read before the endpoint may turn the packet into its reply.
+        var sender = packet.Length >= EthernetHeader.Size + 28 ? Ipv4Address.Read(packet.Data[(EthernetHeader.Size + 14)..]) : Ipv4Address.Any;
         var result = _endpoint.ReceiveArp(packet, inPort, now, emit, out int entry, out var senderMac);
         if (entry >= 0)
         {
             Counters.Increment(RouterEvent.ArpLearned);
+            ArpShare?.Publish(inPort, sender, senderMac, now);
             int sent = Flush(_arp, entry, inPort, senderMac, emit);
             if (sent > 0 && result != ArpReceiveResult.Replied)
             {

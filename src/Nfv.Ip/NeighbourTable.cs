@@ -382,6 +382,27 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
         return failed;
     }
 
+    /// <summary>
+    /// The first resolution under way (an entry waiting for its answer) at or after entry <paramref name="from"/>: its
+    /// entry index, with its interface and address; -1 when there is none. For walking them all: from 0, then from the
+    /// index returned + 1.
+    /// </summary>
+    public int NextIncomplete(int from, out int iface, out TAddress address)
+    {
+        for (int i = Math.Max(0, from); i < _entries.Length; i++)
+        {
+            if (_entries[i].State == Incomplete)
+            {
+                iface = _entries[i].Interface;
+                address = _entries[i].Address;
+                return i;
+            }
+        }
+        iface = -1;
+        address = default;
+        return -1;
+    }
+
     /// <summary>The entries, for display. Allocates; worker thread only.</summary>
     public IReadOnlyList<NeighbourEntry<TAddress>> Snapshot(long now)
     {

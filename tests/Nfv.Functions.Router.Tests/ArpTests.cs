@@ -28,6 +28,31 @@ public class ArpTests
     }
 
     [Fact]
+    public void Run_per_worker_an_instance_uses_what_another_learned_when_the_answer_reached_that_one()
+    {
+        // Two instances of one router (two workers): a host's ARP frames reach whichever the kernel's queue choice says.
+        var share = new RouterArpShare(16, (long)(RouterOptions.DefaultArpReachable.TotalSeconds * TimeProvider.System.TimestampFrequency));
+        RouterHarness a = new(arpShare: share), b = new(arpShare: share); // their fake clocks tick alike
+
+        a.Send(Lan, a.FromH1(H2, 17, IpPackets.Udp(1, 2)));
+        Assert.Equal((int)RouterDrop.ArpQueued, Assert.Single(a.Emit.Dropped).Reason); // waits; a's request goes out
+        b.Send(Wan, IpPackets.Arp(2, b.WanMac, H2Mac, H2, b.WanMac, "192.0.2.1")); // the answer reaches b
+
+        a.Tick(TimeSpan.FromMilliseconds(100)); // a's next timer call: the packet leaves, no second request
+        var sent = Assert.Single(a.Emit.Sent);
+        Assert.Equal(Wan, sent.Port);
+        Assert.Equal(H2Mac, EthernetHeader.Destination(sent.Frame));
+        Assert.Equal(IpPackets.Udp(1, 2), IpPackets.L4(sent.Frame).ToArray());
+
+        // A next hop only b has met (H1 asked b for the router): a sends to it at once, asking nobody.
+        b.Teach(Lan, H1Mac, H1);
+        a.Emit.Clear();
+        a.Send(Wan, IpPackets.Ip(a.WanMac, H2Mac, H2, H1, 17, IpPackets.Udp(5, 6)));
+        Assert.Equal(H1Mac, EthernetHeader.Destination(Assert.Single(a.Emit.Sent).Frame));
+        Assert.True(a.Router.Arp.TryLookup(Lan, Ipv4Address.Parse(H1), a.Time.GetTimestamp(), out _));
+    }
+
+    [Fact]
     public void Does_not_answer_for_an_address_of_another_interface_or_a_stranger()
     {
         var h = new RouterHarness();

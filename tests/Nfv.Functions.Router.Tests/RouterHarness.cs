@@ -21,11 +21,16 @@ internal sealed class RouterHarness
     public const int Lan = 0;
     public const int Wan = 1;
 
-    public RouterHarness(RouterOptions? options = null, IReadOnlyList<IReadOnlyList<IIpv4Feature>?>? features = null, int poolSize = 64)
+    /// <param name="options">The router's options; <see cref="Default"/> when null.</param>
+    /// <param name="features">Per interface, its features.</param>
+    /// <param name="poolSize">Packets in the pool.</param>
+    /// <param name="arpShare">For a router run per worker: what its instances learned by ARP, shared with another harness's.</param>
+    public RouterHarness(RouterOptions? options = null, IReadOnlyList<IReadOnlyList<IIpv4Feature>?>? features = null, int poolSize = 64,
+        RouterArpShare? arpShare = null)
     {
         Options = options ?? Default();
         Emit = new RecordingEmitter(new PacketPool(poolSize));
-        Router = new RouterFunction("gw", Options, null, Time, null, features);
+        Router = new RouterFunction("gw", Options, null, Time, null, features) { ArpShare = arpShare };
     }
 
     public static RouterOptions Default(int wanMtu = 1500, IReadOnlyList<StaticRoute>? routes = null) => new()

@@ -145,6 +145,11 @@ public class NatLabTests
         Assert.Equal(17, sessions.Count);
         Assert.Equal(["masq@0", "masq@1"], sessions.Select(r => r[0].GetString()).Distinct().Order());
         Assert.All(sessions, r => Assert.Equal(r[2].GetString()!.Split(':')[1], r[3].GetString()!.Split(':')[1]));
+        // A flow is handed to its owner only until the owner has answered it (the kernel then steers it there): a few
+        // packets of each flow, of the tens of thousands forwarded.
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
+        long handed = await FloodTests.EventAsync(http, "gw", "handed_over"), forwarded = await FloodTests.EventAsync(http, "gw", "forwarded");
+        Assert.True(handed < forwarded / 100, $"{handed} of the {forwarded} packets gw forwarded were handed to the other instance");
 
         await AssertForwardAndHairpinAsync(lab, h1, h2, outside);
     }
