@@ -5,7 +5,7 @@
 # (nfv against Kea and dnsmasq under perfdhcp).
 # Absolute rates move between sittings; the ratios within one are the figures to read (bench/README.md).
 #
-#   usage: bench/all.sh [--reps N] [--duration S] [--out FILE]      (as root; about 25 minutes with the defaults)
+#   usage: bench/all.sh [--reps N] [--duration S] [--out FILE]      (as root; about 35 minutes with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +37,8 @@ for function in switch router nat chain vxlan; do
 done
 # The same switch and chain with two dataplane workers (Nfv:Workers), the ports spread over them, and the switch with a
 # TAP queue per worker (Nfv:MultiQueueTaps), where it runs an instance per worker; then 8 flows at once through the
-# switch with one worker and with an instance per worker, the case that instance spreads (issue 17, proof 4).
+# switch with one worker and with an instance per worker, the case that instance spreads (issue 17, proof 4), and the
+# chain likewise.
 for function in switch chain; do
   echo "== $function, 2 workers" >&2
   bench/throughput.sh --function "$function" --reps "$REPS" --duration "$DURATION" --no-ovs --nfv-arg --Nfv:Workers=2 --table "$OUT" >&2
@@ -48,6 +49,11 @@ bench/throughput.sh --function switch --reps "$REPS" --duration "$DURATION" --no
 echo "== switch, 8 flows, 1 worker, then 2 workers with a TAP queue each" >&2
 bench/throughput.sh --function switch --reps "$REPS" --duration "$DURATION" --no-ovs --streams 8 --table "$OUT" >&2
 bench/throughput.sh --function switch --reps "$REPS" --duration "$DURATION" --no-ovs --streams 8 --nfv-arg --Nfv:Workers=2 \
+  --nfv-arg --Nfv:MultiQueueTaps=true --table "$OUT" >&2
+# The chain the same way, against Open vSwitch too (the switch, router and NAT each run an instance per worker).
+echo "== chain, 8 flows, 1 worker, then 2 workers with a TAP queue each" >&2
+bench/throughput.sh --function chain --reps "$REPS" --duration "$DURATION" --streams 8 --table "$OUT" >&2
+bench/throughput.sh --function chain --reps "$REPS" --duration "$DURATION" --streams 8 --nfv-arg --Nfv:Workers=2 \
   --nfv-arg --Nfv:MultiQueueTaps=true --table "$OUT" >&2
 {
   echo
