@@ -66,16 +66,9 @@ public sealed class NatBlueprint : FeatureBlueprint
     public override INetworkFunction Build(FunctionBuildContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.InstanceCount > 1 && context.Instance == 0)
-        {
-            _fragmentOwners = new NatFragmentOwners(context.Time.TimestampFrequency); // the host builds instance 0 first
-        }
         return new NatFunction(context.Name, Options, context.Time, context.Loggers.CreateLogger<NatFunction>(), context.Instance, context.InstanceCount)
         {
-            FragmentOwners = context.InstanceCount > 1 ? _fragmentOwners : null,
+            FragmentOwners = context.InstanceCount > 1 ? context.Shared(() => new NatFragmentOwners(context.Time.TimestampFrequency)) : null,
         };
     }
-
-    // Shared by the instances of the last build as an instance per worker.
-    private NatFragmentOwners? _fragmentOwners;
 }

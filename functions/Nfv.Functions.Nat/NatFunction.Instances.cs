@@ -79,9 +79,7 @@ public sealed partial class NatFunction
             return PortOwner(ReadPort(l4, NatTranslation.IcmpIdentifierOffset));
         }
         // An error quotes a datagram the NAT sent out: from the external port (or identifier) of its mapping.
-        return IcmpHeader.IsError(type) && Quoted(l4, out byte quotedProtocol, out var quotedL4)
-            ? PortOwner(ReadPort(quotedL4, quotedProtocol == Ipv4Header.ProtocolIcmp ? NatTranslation.IcmpIdentifierOffset : NatTranslation.SourcePortOffset))
-            : -1;
+        return IcmpHeader.IsError(type) && TryReadQuote(l4, out _, out _, out _, out ushort externalPort, out _) ? PortOwner(externalPort) : -1;
     }
 
     // A packet leaving by the outside: the owner of its inside endpoint.
@@ -101,14 +99,11 @@ public sealed partial class NatFunction
             return PortOwner(ReadPort(l4, NatTranslation.IcmpIdentifierOffset));
         }
         // An inside host's error quotes a datagram it was sent through the NAT: to its inside endpoint.
-        if (!IcmpHeader.IsError(type) || !Quoted(l4, out byte quotedProtocol, out var quotedL4))
+        if (!IcmpHeader.IsError(type) || !TryReadQuote(l4, out byte quoted, out _, out uint inside, out ushort identifier, out ushort insidePort))
         {
             return -1;
         }
-        var quoted = l4[IcmpHeader.Size..];
-        return quotedProtocol == Ipv4Header.ProtocolIcmp
-            ? PortOwner(ReadPort(quotedL4, NatTranslation.IcmpIdentifierOffset))
-            : InsideOwner(quotedProtocol, Ipv4Header.Destination(quoted).Value, ReadPort(quotedL4, NatTranslation.DestinationPortOffset));
+        return quoted == Ipv4Header.ProtocolIcmp ? PortOwner(identifier) : InsideOwner(quoted, inside, insidePort);
     }
 
     // The owner of an inside endpoint's mappings: of its forward's external port, else of its own port (kept when free).
@@ -125,25 +120,4 @@ public sealed partial class NatFunction
     }
 
     private int PortOwner(ushort port) => NatSessionTable.OwnerOfPort(port, _instanceCount);
-
-    // The datagram an ICMP error quotes, when it holds the ports (or identifier) of a TCP, UDP or ICMP header.
-    private static bool Quoted(ReadOnlySpan<byte> icmp, out byte protocol, out ReadOnlySpan<byte> l4)
-    {
-        protocol = 0;
-        l4 = default;
-        var quoted = icmp[IcmpHeader.Size..];
-        if (quoted.Length < Ipv4Header.MinSize || Ipv4Header.IsLaterFragment(quoted))
-        {
-            return false;
-        }
-        int headerLength = Ipv4Header.HeaderLength(quoted);
-        protocol = Ipv4Header.Protocol(quoted);
-        if (headerLength < Ipv4Header.MinSize || quoted.Length < headerLength + 8 ||
-            protocol is not (Ipv4Header.ProtocolTcp or Ipv4Header.ProtocolUdp or Ipv4Header.ProtocolIcmp))
-        {
-            return false;
-        }
-        l4 = quoted[headerLength..];
-        return true;
-    }
 }

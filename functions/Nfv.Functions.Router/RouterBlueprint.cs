@@ -109,20 +109,15 @@ public sealed class RouterBlueprint : FunctionBlueprint
         {
             features[i] = [.. Options.Interfaces[i].Features.Select(f => context.Feature<IIpv4Feature>(f.Name))];
         }
-        if (context.InstanceCount > 1 && context.Instance == 0)
-        {
-            _arpShare = new RouterArpShare(Options.ArpCacheSize, (long)(Options.ArpReachable.TotalSeconds * context.Time.TimestampFrequency)); // instance 0 is built first
-        }
         return new RouterFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger, features)
         {
             Instance = context.Instance,
             InstanceCount = context.InstanceCount,
-            ArpShare = context.InstanceCount > 1 ? _arpShare : null,
+            ArpShare = context.InstanceCount > 1
+                ? context.Shared(() => new RouterArpShare(Options.ArpCacheSize, (long)(Options.ArpReachable.TotalSeconds * context.Time.TimestampFrequency)))
+                : null,
         };
     }
-
-    // Shared by the instances of the last build as an instance per worker.
-    private RouterArpShare? _arpShare;
 
     private string Choices()
     {

@@ -47,7 +47,7 @@ public abstract class FunctionBlueprint
     /// TAP queue per worker, <c>Nfv:MultiQueueTaps</c>): <see cref="Build"/> is then called once per worker, and each
     /// instance sees only the frames its worker reads and sends only on its worker's queues. The kernel keeps a flow on
     /// the queue its answers were written on, so each flow stays with one instance. Say so only for a function whose
-    /// instances, sharing nothing (or what the blueprint hands each), together behave as one would: a learning switch's
+    /// instances, sharing nothing (or what each gets from <see cref="FunctionBuildContext.Shared{T}"/>), together behave as one would: a learning switch's
     /// do, a limit that must hold over all the function's traffic would not. Its instances share their settings: one that
     /// can change them (<see cref="IReconfigurableFunction"/>) must accept or refuse them by the settings alone. False by
     /// default: one instance, run by one worker, packets from the others handed over to it. Instances that each own some

@@ -55,6 +55,27 @@ public sealed class FunctionBuildContext
     public int InstanceCount { get; init; } = 1;
 
     /// <summary>
+    /// The object of type <typeparamref name="T"/> the instances of this function share, made by <paramref name="create"/>
+    /// for the first instance that asks and handed to the others: what instances run per worker share (a router's
+    /// neighbours learned by ARP). Thread safety is the object's own; the packet path should not need it.
+    /// </summary>
+    public T Shared<T>(Func<T> create) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (!SharedByInstances.TryGetValue(typeof(T), out var shared))
+        {
+            SharedByInstances[typeof(T)] = shared = create();
+        }
+        return (T)shared;
+    }
+
+    /// <summary>
+    /// Where <see cref="Shared{T}"/> keeps its objects: one store for all the contexts that build the instances of one
+    /// function, given by the host; a new one (nothing shared) by default.
+    /// </summary>
+    public IDictionary<Type, object> SharedByInstances { get; init; } = new Dictionary<Type, object>();
+
+    /// <summary>
     /// Where the function keeps what must survive a restart (DHCP leases), one directory per topology; null when
     /// nothing may be written (offline replay, tests), and the function then keeps its state in memory.
     /// </summary>

@@ -67,6 +67,7 @@ public static class TopologyCompiler
                 {
                     continue;
                 }
+                var shared = new Dictionary<Type, object>();
                 running[i] = Reused(function.Name, reuse?.Invoke(i), instances[i]) ??
                     [.. Enumerable.Range(0, instances[i]).Select(instance => function.Blueprint.Build(
                         new FunctionBuildContext(function.Name, topology.GetConnectedPorts(i), time, loggers,
@@ -75,6 +76,7 @@ public static class TopologyCompiler
                             StateDirectory = stateDirectory,
                             Instance = instance,
                             InstanceCount = instances[i],
+                            SharedByInstances = shared,
                         }))];
                 if (function.Blueprint is FeatureBlueprint feature)
                 {

@@ -317,6 +317,53 @@ public class InstancePerWorkerTests
         Assert.Equal(0, nats.TotalEvents().Where(e => e.Name.StartsWith("dropped", StringComparison.Ordinal)).Sum(e => e.Count));
     }
 
+    [Fact]
+    public void Router_instances_share_what_they_learn_by_arp_so_the_owner_of_a_flow_need_not_see_the_answers()
+    {
+        // The kernel puts a host's ARP frames on a queue of its choosing, here always worker 1's: the flow's owner,
+        // worker 0, never sees an ARP answer, and needs none.
+        var ports = new Dictionary<string, QueuedMemoryPort>();
+        var (graph, _) = Compile(NatLab, name => ports[name] = new QueuedMemoryPort(name, 2));
+        using var _ = graph;
+        MacAddress routerLan = MacAddress.Parse("02:00:00:00:aa:01"), routerWan = MacAddress.Parse("02:00:00:00:bb:01");
+        MacAddress inside = FrameBuilder.Mac(0xa2), outside = FrameBuilder.Mac(0xb2);
+        ports["pa"].Memory[1].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, inside, "10.1.0.2", default, "10.1.0.1"));
+        graph.Lanes[1].Poll(0); // gw@1 learns the inside host
+        ports["pa"].Memory[1].ClearSent();
+        var routers = graph.Functions[0];
+        long Event(string name) => routers.TotalEvents().Single(e => e.Name == name).Count;
+
+        // A flow worker 1 reads but worker 0 owns (the first port whose datagram is handed over).
+        ushort port = 40000;
+        for (; ; port++)
+        {
+            ports["pa"].Memory[1].Enqueue(IpPackets.Ip(routerLan, inside, "10.1.0.2", "203.0.113.1", 17, IpPackets.Udp(port, 53)));
+            graph.Lanes[1].Poll(0);
+            if (Event("handed_over") > 0)
+            {
+                break;
+            }
+            ports["pb"].Memory[1].ClearSent();
+        }
+        graph.Lanes[0].PollHandoffs(); // gw@0 asks for the outside host on its queue, and holds the datagram
+        var request = Assert.Single(ports["pb"].Memory[0].Sent).Frame;
+        Assert.Equal(0x0806, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(12)));
+        ports["pb"].Memory[0].ClearSent();
+
+        ports["pb"].Memory[1].Enqueue(IpPackets.Arp(2, routerWan, outside, "203.0.113.1", routerWan, "203.0.113.2")); // to worker 1
+        graph.Lanes[1].Poll(1);
+        graph.Lanes[0].Tick(); // gw@0's timer call: the answer gw@1 learned sends what waited
+        var datagram = Assert.Single(ports["pb"].Memory[0].Sent).Frame;
+        Assert.Equal(outside, EthernetHeader.Destination(datagram));
+        Assert.Equal(port, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(IpPackets.L4(datagram)));
+
+        // The answer comes back to the owner, which sends it to the inside host it never resolved itself.
+        ports["pb"].Memory[0].Enqueue(IpPackets.Ip(routerWan, outside, "203.0.113.1", "203.0.113.2", 17, IpPackets.Udp(53, port)));
+        graph.Lanes[0].Poll(1);
+        Assert.Equal(inside, EthernetHeader.Destination(Assert.Single(ports["pa"].Memory[0].Sent).Frame));
+        Assert.Equal(1, Event("arp_requests")); // one request in all: no retry, none for the inside host
+    }
+
     private static IEnumerable<string> NatRows(FunctionInstance instance) =>
         ((IInspectableFunction)instance.Function).Tables.Single(t => t.Name == "nat").Rows().Select(r => r[1]);
 
@@ -333,6 +380,23 @@ public class InstancePerWorkerTests
             "Function 'gw' runs as one instance, not one per worker: it names feature 'fw', which runs one instance.",
             "Function 'masq' runs as one instance, not one per worker: it is a feature of function 'gw', which runs one instance.",
         ], log.Where(line => line.Contains("runs as one instance", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_instances_of_one_function_share_what_they_ask_for_and_other_functions_do_not()
+    {
+        var store = new Dictionary<Type, object>();
+        FunctionBuildContext Context(int instance, IDictionary<Type, object> shared) =>
+            new("f", [], TimeProvider.System, new ListLoggerFactory([])) { Instance = instance, InstanceCount = 2, SharedByInstances = shared };
+        int made = 0;
+
+        var first = Context(0, store).Shared(() => new List<int> { ++made });
+        var second = Context(1, store).Shared(() => new List<int> { ++made });
+        var other = Context(0, new Dictionary<Type, object>()).Shared(() => new List<int> { ++made });
+
+        Assert.Same(first, second);
+        Assert.NotSame(first, other);
+        Assert.Equal(2, made);
     }
 
     private sealed class ListLoggerFactory(List<string> lines) : ILoggerFactory, ILogger
