@@ -7,9 +7,10 @@ namespace Nfv.Functions.Nat;
 // Run as an instance per worker: which instance owns a packet's flow. An instance owns the mappings on the external ports
 // it hands out (NatSessionTable.OwnerOfPort), so the owner of a packet arriving for an external address is the owner of
 // its destination port; the owner of a packet leaving is the owner of the port its inside endpoint keeps when free
-// (port preservation), or of the forward's external port for a forwarded endpoint. Both are read from the packet alone:
-// every instance answers alike, without a lookup (but for later fragments, which follow their first one). The kernel's steering brings a flow back to the queue (the worker) it
-// was written on, so a flow is handed over only until its owner has answered it.
+// (port preservation), or of the forward's external port for a forwarded endpoint. Both are read from the packet alone,
+// so every instance answers alike without a lookup (later fragments, which have no ports, follow their first one). The
+// kernel's steering brings a flow back to the queue (the worker) it was written on, so a flow is handed over only until
+// its owner has answered it.
 public sealed partial class NatFunction
 {
     // Per forward: its inside endpoint and the instance owning its external port.

@@ -54,10 +54,10 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
     private int _outside = -1;
     private string _attachedTo = "";
     private bool _fullReported;
-    private readonly int _instance;
-    private readonly int _instanceCount;
-    private int _maxSessionsPerHost;
     private bool _portsReported;
+    private readonly int _instance;      // run per worker: which instance this is, of _instanceCount
+    private readonly int _instanceCount;
+    private int _maxSessionsPerHost;     // this instance's share
 
     /// <summary>Creates a NAT; it translates once a router attaches it (<see cref="Attach"/>).</summary>
     /// <param name="name">The function's name in the topology (for logs).</param>
@@ -76,14 +76,14 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PortMin, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PortMin, options.PortMax, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PortMax, 65535, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(instanceCount, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(instance);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(instance, instanceCount);
         _instance = instance;
         _instanceCount = instanceCount;
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.PortMin, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PortMin, options.PortMax, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PortMax, 65535, nameof(options));
         _name = name;
         Options = options;
         _time = time ?? TimeProvider.System;

@@ -72,9 +72,9 @@ internal sealed class NatSessionTable
     private readonly int[] _portCursor;
     private readonly int _externals;
     private readonly int _portMin;
-    private readonly int _instance;
-    private readonly int _instances;
     private readonly int _portMax;
+    private readonly int _instance;   // the ports this table hands out are the ones this instance owns, of _instances
+    private readonly int _instances;
     private readonly ulong _seed;
 
     /// <summary>Makes a table of <paramref name="maxSessions"/> sessions, with every entry allocated now.</summary>
@@ -92,12 +92,12 @@ internal sealed class NatSessionTable
     public NatSessionTable(ConnectionTable connections, int maxSessions, int staticMappings, int externals, int portMin, int portMax,
         EventCounters<NatEvent>? events = null, ulong? seed = null, int instance = 0, int instances = 1)
     {
+        ArgumentNullException.ThrowIfNull(connections);
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(instance);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(instance, instances);
         _instance = instance;
         _instances = instances;
-        ArgumentNullException.ThrowIfNull(connections);
         _seed = seed ?? ((ulong)Random.Shared.NextInt64() | 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(externals, 1);

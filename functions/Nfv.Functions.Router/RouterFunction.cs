@@ -557,7 +557,7 @@ public sealed partial class RouterFunction : INetworkFunction
             Flush(_arp, entry, outPort, known, emit);
             if (packet.IsTraced)
             {
-                emit.Trace(packet, $"next hop {nextHop} is at {known}, learned by another instance: TTL decremented, MACs rewritten");
+                emit.Trace(packet, $"next hop {nextHop} is at {known}, learned by another instance of the router");
             }
             Transmit(packet, outPort, known, emit);
             return;
