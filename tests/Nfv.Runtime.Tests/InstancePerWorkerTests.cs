@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
@@ -185,7 +186,7 @@ public class InstancePerWorkerTests
         ports["pa"].Memory[1].Enqueue(IpPackets.Ip(routerA, hostA, "10.1.0.2", "10.2.0.2", 17, IpPackets.Udp(1000, 2000)));
         Assert.Equal(1, graph.Lanes[1].Poll(0));
         var request = Assert.Single(ports["pb"].Memory[1].Sent).Frame;
-        Assert.Equal(0x0806, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(12)));
+        Assert.Equal(0x0806, BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(12)));
         // ...and the answer, which the kernel steers to that queue, lets it send the datagram there.
         ports["pb"].Memory[1].Enqueue(IpPackets.Arp(2, routerB, hostB, "10.2.0.2", routerB, "10.2.0.1"));
         Assert.Equal(1, graph.Lanes[1].Poll(1));
@@ -253,6 +254,9 @@ public class InstancePerWorkerTests
           - [pb, gw.wan]
         """;
 
+    private static readonly MacAddress RouterLan = MacAddress.Parse("02:00:00:00:aa:01"), RouterWan = MacAddress.Parse("02:00:00:00:bb:01");
+    private static readonly MacAddress Inside = FrameBuilder.Mac(0xa2), Outside = FrameBuilder.Mac(0xb2);
+
     [Fact]
     public void A_router_holding_a_nat_runs_both_per_worker_and_each_flow_is_translated_by_the_instance_owning_its_port_whichever_worker_reads_it()
     {
@@ -261,13 +265,11 @@ public class InstancePerWorkerTests
         using var _ = graph;
         Assert.Equal([2, 2], graph.Functions.Select(f => f.Instances.Count));
         Assert.DoesNotContain(log, line => line.Contains("runs as one instance", StringComparison.Ordinal));
-        MacAddress routerLan = MacAddress.Parse("02:00:00:00:aa:01"), routerWan = MacAddress.Parse("02:00:00:00:bb:01");
-        MacAddress inside = FrameBuilder.Mac(0xa2), outside = FrameBuilder.Mac(0xb2);
         for (int lane = 0; lane < 2; lane++)
         {
             // Both hosts ask for the router on both queues: every router instance knows both next hops.
-            ports["pa"].Memory[lane].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, inside, "10.1.0.2", default, "10.1.0.1"));
-            ports["pb"].Memory[lane].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, outside, "203.0.113.1", default, "203.0.113.2"));
+            ports["pa"].Memory[lane].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, Inside, "10.1.0.2", default, "10.1.0.1"));
+            ports["pb"].Memory[lane].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, Outside, "203.0.113.1", default, "203.0.113.2"));
             graph.Lanes[lane].Poll(0);
             graph.Lanes[lane].Poll(1);
             ports["pa"].Memory[lane].ClearSent();
@@ -278,13 +280,13 @@ public class InstancePerWorkerTests
         var leftOn = new Dictionary<ushort, int>();
         for (ushort port = 40000; port < 40032; port++)
         {
-            ports["pa"].Memory[0].Enqueue(IpPackets.Ip(routerLan, inside, "10.1.0.2", "203.0.113.1", 17, IpPackets.Udp(port, 53)));
+            ports["pa"].Memory[0].Enqueue(IpPackets.Ip(RouterLan, Inside, "10.1.0.2", "203.0.113.1", 17, IpPackets.Udp(port, 53)));
             graph.Lanes[0].Poll(0);
             graph.Lanes[1].PollHandoffs();
             var (lane, frame) = Assert.Single(Enumerable.Range(0, 2).SelectMany(l => ports["pb"].Memory[l].Sent.Select(f => (l, f.Frame))));
             ports["pb"].Memory[lane].ClearSent();
             Assert.Equal("203.0.113.2", IpPackets.Src(frame));
-            Assert.Equal(port, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(IpPackets.L4(frame))); // the port kept
+            Assert.Equal(port, BinaryPrimitives.ReadUInt16BigEndian(IpPackets.L4(frame))); // the port kept
             Assert.Equal(63, IpPackets.Ttl(frame)); // decremented once, handed over or not
             leftOn[port] = lane;
         }
@@ -304,14 +306,14 @@ public class InstancePerWorkerTests
         // the owner, translated back, sent to the inside host on the owner's queue.
         foreach (var (port, lane) in leftOn)
         {
-            ports["pb"].Memory[1 - lane].Enqueue(IpPackets.Ip(routerWan, outside, "203.0.113.1", "203.0.113.2", 17, IpPackets.Udp(53, port)));
+            ports["pb"].Memory[1 - lane].Enqueue(IpPackets.Ip(RouterWan, Outside, "203.0.113.1", "203.0.113.2", 17, IpPackets.Udp(53, port)));
             graph.Lanes[1 - lane].Poll(1);
             graph.Lanes[lane].PollHandoffs();
             var answer = Assert.Single(ports["pa"].Memory[lane].Sent).Frame;
             ports["pa"].Memory[lane].ClearSent();
             Assert.Empty(ports["pa"].Memory[1 - lane].Sent);
             Assert.Equal("10.1.0.2", IpPackets.Dst(answer));
-            Assert.Equal(port, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(IpPackets.L4(answer).Slice(2)));
+            Assert.Equal(port, BinaryPrimitives.ReadUInt16BigEndian(IpPackets.L4(answer).Slice(2)));
         }
         Assert.Equal(handed + 32, routers.TotalEvents().Single(e => e.Name == "handed_over").Count);
         Assert.Equal(0, nats.TotalEvents().Where(e => e.Name.StartsWith("dropped", StringComparison.Ordinal)).Sum(e => e.Count));
@@ -325,9 +327,7 @@ public class InstancePerWorkerTests
         var ports = new Dictionary<string, QueuedMemoryPort>();
         var (graph, _) = Compile(NatLab, name => ports[name] = new QueuedMemoryPort(name, 2));
         using var _ = graph;
-        MacAddress routerLan = MacAddress.Parse("02:00:00:00:aa:01"), routerWan = MacAddress.Parse("02:00:00:00:bb:01");
-        MacAddress inside = FrameBuilder.Mac(0xa2), outside = FrameBuilder.Mac(0xb2);
-        ports["pa"].Memory[1].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, inside, "10.1.0.2", default, "10.1.0.1"));
+        ports["pa"].Memory[1].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, Inside, "10.1.0.2", default, "10.1.0.1"));
         graph.Lanes[1].Poll(0); // gw@1 learns the inside host
         ports["pa"].Memory[1].ClearSent();
         var routers = graph.Functions[0];
@@ -337,7 +337,7 @@ public class InstancePerWorkerTests
         ushort port = 40000;
         for (; ; port++)
         {
-            ports["pa"].Memory[1].Enqueue(IpPackets.Ip(routerLan, inside, "10.1.0.2", "203.0.113.1", 17, IpPackets.Udp(port, 53)));
+            ports["pa"].Memory[1].Enqueue(IpPackets.Ip(RouterLan, Inside, "10.1.0.2", "203.0.113.1", 17, IpPackets.Udp(port, 53)));
             graph.Lanes[1].Poll(0);
             if (Event("handed_over") > 0)
             {
@@ -347,20 +347,20 @@ public class InstancePerWorkerTests
         }
         graph.Lanes[0].PollHandoffs(); // gw@0 asks for the outside host on its queue, and holds the datagram
         var request = Assert.Single(ports["pb"].Memory[0].Sent).Frame;
-        Assert.Equal(0x0806, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(12)));
+        Assert.Equal(0x0806, BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(12)));
         ports["pb"].Memory[0].ClearSent();
 
-        ports["pb"].Memory[1].Enqueue(IpPackets.Arp(2, routerWan, outside, "203.0.113.1", routerWan, "203.0.113.2")); // to worker 1
+        ports["pb"].Memory[1].Enqueue(IpPackets.Arp(2, RouterWan, Outside, "203.0.113.1", RouterWan, "203.0.113.2")); // to worker 1
         graph.Lanes[1].Poll(1);
         graph.Lanes[0].Tick(); // gw@0's timer call: the answer gw@1 learned sends what waited
         var datagram = Assert.Single(ports["pb"].Memory[0].Sent).Frame;
-        Assert.Equal(outside, EthernetHeader.Destination(datagram));
-        Assert.Equal(port, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(IpPackets.L4(datagram)));
+        Assert.Equal(Outside, EthernetHeader.Destination(datagram));
+        Assert.Equal(port, BinaryPrimitives.ReadUInt16BigEndian(IpPackets.L4(datagram)));
 
         // The answer comes back to the owner, which sends it to the inside host it never resolved itself.
-        ports["pb"].Memory[0].Enqueue(IpPackets.Ip(routerWan, outside, "203.0.113.1", "203.0.113.2", 17, IpPackets.Udp(53, port)));
+        ports["pb"].Memory[0].Enqueue(IpPackets.Ip(RouterWan, Outside, "203.0.113.1", "203.0.113.2", 17, IpPackets.Udp(53, port)));
         graph.Lanes[0].Poll(1);
-        Assert.Equal(inside, EthernetHeader.Destination(Assert.Single(ports["pa"].Memory[0].Sent).Frame));
+        Assert.Equal(Inside, EthernetHeader.Destination(Assert.Single(ports["pa"].Memory[0].Sent).Frame));
         Assert.Equal(1, Event("arp_requests")); // one request in all: no retry, none for the inside host
     }
 
