@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Configuration;
 using Nfv.Ip.Features;
+using Nfv.Ip.Headers;
 
 namespace Nfv.Functions.Router;
 
@@ -114,10 +115,15 @@ public sealed class RouterBlueprint : FunctionBlueprint
             Instance = context.Instance,
             InstanceCount = context.InstanceCount,
             ArpShare = context.InstanceCount > 1
-                ? context.Shared(() => new RouterArpShare(Options.ArpCacheSize, (long)(Options.ArpReachable.TotalSeconds * context.Time.TimestampFrequency)))
+                ? context.Shared(() => new NeighbourShare<Ipv4Address>(Options.ArpCacheSize, Ticks(Options.ArpReachable, context.Time)))
+                : null,
+            NeighbourShare = context.InstanceCount > 1
+                ? context.Shared(() => new NeighbourShare<Ipv6Address>(Options.NeighbourCacheSize, Ticks(Options.NeighbourReachable, context.Time)))
                 : null,
         };
     }
+
+    private static long Ticks(TimeSpan span, TimeProvider time) => (long)(span.TotalSeconds * time.TimestampFrequency);
 
     private string Choices()
     {

@@ -234,6 +234,10 @@ public sealed partial class RouterFunction
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Resolve6(Packet packet, int outPort, Ipv6Address nextHop, Emitter emit, long now)
     {
+        if (SentWithShared(_neighbours, NeighbourShare, RouterEvent.NeighbourLearned, packet, outPort, nextHop, emit, now))
+        {
+            return;
+        }
         var result = _neighbours.Enqueue(outPort, nextHop, packet, now, out bool sendRequest);
         if (sendRequest)
         {
@@ -438,6 +442,11 @@ public sealed partial class RouterFunction
             }
             return RouterDrop.NeighbourDiscoveryConsumed;
         }
+        if ((flags & Ipv6Frames.FlagSolicited) != 0)
+        {
+            // An answer to a solicitation, perhaps another instance's (run per worker: it may have reached this one).
+            NeighbourShare?.Publish(inPort, target, sender, now);
+        }
         int entry = Learn(inPort, target, sender, emit, now, create: false);
         if (entry >= 0 && packet.IsTraced)
         {
@@ -486,6 +495,7 @@ public sealed partial class RouterFunction
         if (entry >= 0)
         {
             Counters.Increment(RouterEvent.NeighbourLearned);
+            NeighbourShare?.Publish(inPort, address, mac, now);
             Flush(_neighbours, entry, inPort, mac, emit);
         }
         return entry;
@@ -523,6 +533,10 @@ public sealed partial class RouterFunction
     {
         _ndSink.Emit = emit;
         _ndSink.Now = now;
+        if (NeighbourShare is not null)
+        {
+            ResolveFromShare(_neighbours, NeighbourShare, RouterEvent.NeighbourLearned, emit, now);
+        }
         Counters.Add(RouterEvent.NeighbourFailed, _neighbours.OnTimer(now, _ndSink));
         _ndSink.Emit = null;
         if (_neighbourFullReported && !_neighbours.IsFull)

@@ -201,7 +201,10 @@ public sealed partial class RouterFunction : INetworkFunction
     public int InstanceCount { get; init; } = 1;
 
     /// <summary>Shared by the instances of a router run per worker: what each learned by ARP; null when it runs once.</summary>
-    internal RouterArpShare? ArpShare { get; init; }
+    internal NeighbourShare<Ipv4Address>? ArpShare { get; init; }
+
+    /// <summary>Shared by the instances of a router run per worker: what each learned by neighbour discovery; null when it runs once.</summary>
+    internal NeighbourShare<Ipv6Address>? NeighbourShare { get; init; }
 
     /// <summary>The configuration the router runs with.</summary>
     public RouterOptions Options { get; }
@@ -239,7 +242,7 @@ public sealed partial class RouterFunction : INetworkFunction
         _sink.Now = now;
         if (ArpShare is not null)
         {
-            ResolveFromShare(emit, now);
+            ResolveFromShare(_arp, ArpShare, RouterEvent.ArpLearned, emit, now);
         }
         Counters.Add(RouterEvent.ArpFailed, _arp.OnTimer(now, _sink));
         _sink.Emit = null;
@@ -532,34 +535,45 @@ public sealed partial class RouterFunction : INetworkFunction
         emit.To(outPort, packet);
     }
 
-    // Run per worker: finishes the resolutions under way that another instance has learned the answer to (its ARP reply
+    // Run per worker: finishes the resolutions under way that another instance has learned the answer to (the answer
     // reached that instance's queue).
-    private void ResolveFromShare(Emitter emit, long now)
+    private void ResolveFromShare<TAddress>(NeighbourTable<TAddress> table, NeighbourShare<TAddress> share, RouterEvent learned, Emitter emit, long now)
+        where TAddress : struct, INeighbourAddress<TAddress>
     {
-        for (int i = _arp.NextIncomplete(0, out int iface, out var address); i >= 0; i = _arp.NextIncomplete(i + 1, out iface, out address))
+        for (int i = table.NextIncomplete(0, out int iface, out var address); i >= 0; i = table.NextIncomplete(i + 1, out iface, out address))
         {
-            if (ArpShare!.TryGet(iface, address, now, out var mac))
+            if (share.TryGet(iface, address, now, out var mac))
             {
-                Counters.Increment(RouterEvent.ArpLearned);
-                Flush(_arp, _arp.Update(iface, address, mac, now, create: false), iface, mac, emit);
+                Counters.Increment(learned);
+                Flush(table, table.Update(iface, address, mac, now, create: false), iface, mac, emit);
             }
         }
+    }
+
+    // Run per worker, a next hop this instance has not resolved: true when another instance has, and the packet went out
+    // (after what waited for the same next hop).
+    private bool SentWithShared<TAddress>(NeighbourTable<TAddress> table, NeighbourShare<TAddress>? share, RouterEvent learned, Packet packet,
+        int outPort, TAddress nextHop, Emitter emit, long now) where TAddress : struct, INeighbourAddress<TAddress>
+    {
+        if (share is null || !share.TryGet(outPort, nextHop, now, out var known) || table.Update(outPort, nextHop, known, now, create: true) is not (>= 0 and var entry))
+        {
+            return false;
+        }
+        Counters.Increment(learned);
+        Flush(table, entry, outPort, known, emit);
+        if (packet.IsTraced)
+        {
+            emit.Trace(packet, $"next hop {nextHop} is at {known}, learned by another instance of the router");
+        }
+        Transmit(packet, outPort, known, emit);
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Resolve(Packet packet, int outPort, Ipv4Address nextHop, Emitter emit, long now)
     {
-        if (ArpShare is not null && ArpShare.TryGet(outPort, nextHop, now, out var known) &&
-            _arp.Update(outPort, nextHop, known, now, create: true) is >= 0 and var entry)
+        if (SentWithShared(_arp, ArpShare, RouterEvent.ArpLearned, packet, outPort, nextHop, emit, now))
         {
-            // Another instance knows it: what waited goes first, then this packet.
-            Counters.Increment(RouterEvent.ArpLearned);
-            Flush(_arp, entry, outPort, known, emit);
-            if (packet.IsTraced)
-            {
-                emit.Trace(packet, $"next hop {nextHop} is at {known}, learned by another instance of the router");
-            }
-            Transmit(packet, outPort, known, emit);
             return;
         }
         var result = _arp.Enqueue(outPort, nextHop, packet, now, out bool sendRequest);

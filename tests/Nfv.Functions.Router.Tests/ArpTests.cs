@@ -31,7 +31,7 @@ public class ArpTests
     public void Run_per_worker_an_instance_uses_what_another_learned_when_the_answer_reached_that_one()
     {
         // Two instances of one router (two workers): a host's ARP frames reach whichever the kernel's queue choice says.
-        var share = new RouterArpShare(16, (long)(RouterOptions.DefaultArpReachable.TotalSeconds * TimeProvider.System.TimestampFrequency));
+        var share = new NeighbourShare<Ipv4Address>(16, (long)(RouterOptions.DefaultArpReachable.TotalSeconds * TimeProvider.System.TimestampFrequency));
         RouterHarness a = new(arpShare: share), b = new(arpShare: share); // their fake clocks tick alike
 
         a.Send(Lan, a.FromH1(H2, 17, IpPackets.Udp(1, 2)));

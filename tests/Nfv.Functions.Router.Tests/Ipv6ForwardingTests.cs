@@ -66,6 +66,26 @@ public class Ipv6ForwardingTests
     }
 
     [Fact]
+    public void Run_per_worker_an_instance_finishes_its_resolution_with_the_advertisement_another_received()
+    {
+        var share = new NeighbourShare<Ipv6Address>(16, (long)(RouterOptions.DefaultNeighbourReachable.TotalSeconds * TimeProvider.System.TimestampFrequency));
+        Ipv6Harness a = new(neighbourShare: share), b = new(neighbourShare: share); // their fake clocks tick alike
+        a.SettleAddresses();
+        b.SettleAddresses();
+        a.Teach(Lan, H1Mac, H1);
+        a.Send(Lan, a.FromH1(H2, 17, IpPackets.Udp(1, 2)));
+        Assert.Equal((int)RouterDrop.NeighbourQueued, Assert.Single(a.Emit.Dropped).Reason);
+
+        b.Send(Wan, Ipv6Packets.Ip(b.WanMac, H2Mac, H2, b.Router.InterfaceLinkLocal(Wan).ToString()!, Ipv6Packets.Icmpv6,
+            Ipv6Packets.NeighbourAdvertisement(H2, H2Mac), hopLimit: 255)); // the answer reaches the other instance
+        a.Tick(TimeSpan.FromMilliseconds(100));
+
+        var released = a.Emit.SentTo(Wan);
+        Assert.Equal(H2Mac, EthernetHeader.Destination(released));
+        Assert.Equal(17, Ipv6Packets.NextHeader(released));
+    }
+
+    [Fact]
     public void A_next_hop_that_never_answers_gets_address_unreachable_for_what_waited()
     {
         var h = new Ipv6Harness();

@@ -24,11 +24,14 @@ internal sealed class Ipv6Harness
     public const int Wan = 1;
     public const int V4Only = 2;
 
-    public Ipv6Harness(RouterOptions? options = null, int poolSize = 64)
+    /// <param name="options">The router's options; <see cref="Default"/> when null.</param>
+    /// <param name="poolSize">Packets in the pool.</param>
+    /// <param name="neighbourShare">For a router run per worker: what its instances learned by neighbour discovery, shared with another harness's.</param>
+    public Ipv6Harness(RouterOptions? options = null, int poolSize = 64, NeighbourShare<Ipv6Address>? neighbourShare = null)
     {
         Options = options ?? Default();
         Emit = new RecordingEmitter(new PacketPool(poolSize));
-        Router = new RouterFunction("gw", Options, null, Time);
+        Router = new RouterFunction("gw", Options, null, Time) { NeighbourShare = neighbourShare };
     }
 
     public static RouterOptions Default(int wanMtu = 1280) => new()

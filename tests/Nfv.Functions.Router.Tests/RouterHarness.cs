@@ -26,7 +26,7 @@ internal sealed class RouterHarness
     /// <param name="poolSize">Packets in the pool.</param>
     /// <param name="arpShare">For a router run per worker: what its instances learned by ARP, shared with another harness's.</param>
     public RouterHarness(RouterOptions? options = null, IReadOnlyList<IReadOnlyList<IIpv4Feature>?>? features = null, int poolSize = 64,
-        RouterArpShare? arpShare = null)
+        NeighbourShare<Ipv4Address>? arpShare = null)
     {
         Options = options ?? Default();
         Emit = new RecordingEmitter(new PacketPool(poolSize));
