@@ -48,8 +48,9 @@ public sealed partial class NatFunction
         byte protocol = Ipv4Header.Protocol(ip);
         if (Ipv4Header.IsLaterFragment(ip))
         {
-            return FragmentOwners?.Find(Ipv4Header.Source(ip).Value, Ipv4Header.Destination(ip).Value, Ipv4Header.Identification(ip), protocol,
-                context.Timestamp) ?? -1;
+            return FragmentOwners is not null && FragmentOwners.TryGet(
+                (Ipv4Header.Source(ip).Value, Ipv4Header.Destination(ip).Value, Ipv4Header.Identification(ip), protocol), context.Timestamp, out int first)
+                ? first : -1;
         }
         var l4 = L4(ip, Ipv4Header.HeaderLength(ip));
         int owner = leaving ? LeavingOwner(protocol, Ipv4Header.Source(ip).Value, l4)
@@ -57,7 +58,7 @@ public sealed partial class NatFunction
         if (owner >= 0 && Ipv4Header.IsFragment(ip))
         {
             // A first fragment: the later ones, without ports, go where it goes.
-            FragmentOwners?.Record(Ipv4Header.Source(ip).Value, Ipv4Header.Destination(ip).Value, Ipv4Header.Identification(ip), protocol, owner,
+            FragmentOwners?.Put((Ipv4Header.Source(ip).Value, Ipv4Header.Destination(ip).Value, Ipv4Header.Identification(ip), protocol), owner,
                 context.Timestamp);
         }
         return owner;

@@ -445,7 +445,7 @@ public sealed partial class RouterFunction
         if ((flags & Ipv6Frames.FlagSolicited) != 0)
         {
             // An answer to a solicitation, perhaps another instance's (run per worker: it may have reached this one).
-            NeighbourShare?.Publish(inPort, target, sender, now);
+            NeighbourShare?.Put((inPort, target), sender, now);
         }
         int entry = Learn(inPort, target, sender, emit, now, create: false);
         if (entry >= 0 && packet.IsTraced)
@@ -495,7 +495,7 @@ public sealed partial class RouterFunction
         if (entry >= 0)
         {
             Counters.Increment(RouterEvent.NeighbourLearned);
-            NeighbourShare?.Publish(inPort, address, mac, now);
+            NeighbourShare?.Put((inPort, address), mac, now);
             Flush(_neighbours, entry, inPort, mac, emit);
         }
         return entry;

@@ -542,7 +542,7 @@ public sealed partial class RouterFunction : INetworkFunction
     {
         for (int i = table.NextIncomplete(0, out int iface, out var address); i >= 0; i = table.NextIncomplete(i + 1, out iface, out address))
         {
-            if (share.TryGet(iface, address, now, out var mac))
+            if (share.TryGet((iface, address), now, out var mac))
             {
                 Counters.Increment(learned);
                 Flush(table, table.Update(iface, address, mac, now, create: false), iface, mac, emit);
@@ -555,7 +555,7 @@ public sealed partial class RouterFunction : INetworkFunction
     private bool SentWithShared<TAddress>(NeighbourTable<TAddress> table, NeighbourShare<TAddress>? share, RouterEvent learned, Packet packet,
         int outPort, TAddress nextHop, Emitter emit, long now) where TAddress : struct, INeighbourAddress<TAddress>
     {
-        if (share is null || !share.TryGet(outPort, nextHop, now, out var known) || table.Update(outPort, nextHop, known, now, create: true) is not (>= 0 and var entry))
+        if (share is null || !share.TryGet((outPort, nextHop), now, out var known) || table.Update(outPort, nextHop, known, now, create: true) is not (>= 0 and var entry))
         {
             return false;
         }
@@ -630,7 +630,7 @@ public sealed partial class RouterFunction : INetworkFunction
         if (entry >= 0)
         {
             Counters.Increment(RouterEvent.ArpLearned);
-            ArpShare?.Publish(inPort, sender, senderMac, now);
+            ArpShare?.Put((inPort, sender), senderMac, now);
             int sent = Flush(_arp, entry, inPort, senderMac, emit);
             if (sent > 0 && result != ArpReceiveResult.Replied)
             {
