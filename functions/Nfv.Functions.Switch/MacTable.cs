@@ -245,6 +245,21 @@ public sealed class MacTable
         return removed;
     }
 
+    /// <summary>
+    /// Calls <paramref name="visit"/> with the VLAN, address, port and last sighting of every live entry, in table order.
+    /// Walks the whole bucket array, like <see cref="RemoveExpired"/>; allocates nothing itself.
+    /// </summary>
+    public void ForEachLive(long now, Action<int, MacAddress, int, long> visit)
+    {
+        foreach (ref readonly Slot slot in _slots.AsSpan())
+        {
+            if (slot.Key != 0 && now - slot.LastSeen < _ageing)
+            {
+                visit(VlanOf(slot.Key), MacOf(slot.Key), slot.Port, slot.LastSeen);
+            }
+        }
+    }
+
     /// <summary>Forgets every entry.</summary>
     public void Clear()
     {
@@ -271,7 +286,7 @@ public sealed class MacTable
             {
                 continue;
             }
-            entries.Add(new MacTableEntry((int)(slot.Key >> 48) & 0xFFF, new MacAddress(slot.Key & 0xFFFF_FFFF_FFFFUL), slot.Port,
+            entries.Add(new MacTableEntry(VlanOf(slot.Key), MacOf(slot.Key), slot.Port,
                 TimeSpan.FromTicks((long)((Int128)Math.Max(0, age) * TimeSpan.TicksPerSecond / _frequency))));
         }
         entries.Sort(static (a, b) => a.Vlan != b.Vlan ? a.Vlan.CompareTo(b.Vlan) : a.Mac.Value.CompareTo(b.Mac.Value));
@@ -280,6 +295,10 @@ public sealed class MacTable
 
     private static ulong MakeKey(int vlan, MacAddress mac) =>
         Occupied | ((ulong)(uint)(vlan & 0xFFF) << 48) | (mac.Value & 0xFFFF_FFFF_FFFFUL);
+
+    private static int VlanOf(ulong key) => (int)(key >> 48) & 0xFFF;
+
+    private static MacAddress MacOf(ulong key) => new(key & 0xFFFF_FFFF_FFFFUL);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Home(ulong key)

@@ -80,7 +80,13 @@ public sealed class SwitchBlueprint : FunctionBlueprint
     {
         ArgumentNullException.ThrowIfNull(context);
         var logger = context.Loggers.CreateLogger<SwitchFunction>();
-        return new SwitchFunction(context.Name, Options, context.ConnectedPorts, context.Time, logger);
+        var options = Options;
+        return new SwitchFunction(context.Name, options, context.ConnectedPorts, context.Time, logger)
+        {
+            Share = context.InstanceCount > 1
+                ? context.Shared(() => new MacShare(options.MacTableSize, SwitchFunction.Ticks(options.Ageing, context.Time.TimestampFrequency)))
+                : null,
+        };
     }
 
     /// <inheritdoc/>
@@ -90,6 +96,13 @@ public sealed class SwitchBlueprint : FunctionBlueprint
     /// port's limit would hold per instance, not over the port.
     /// </remarks>
     public override bool CanRunAsInstancePerWorker => _ports.All(p => p.MaxMacs == 0);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Yes: its instances share the addresses they learn (<see cref="MacShare"/>), so each reaches a function that runs
+    /// once (a DHCP server), whose frames only the instance on its worker sees, without flooding.
+    /// </remarks>
+    public override bool InstancesShareWhatTheyLearn => true;
 
     private static IEnumerable<string> DeclaredNames(IReadOnlyList<SwitchPort> ports)
     {

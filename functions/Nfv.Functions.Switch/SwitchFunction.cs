@@ -41,6 +41,10 @@ public sealed partial class SwitchFunction : INetworkFunction
     private readonly int _maxFrame;        // mtu + 14: longest untagged non-GSO frame
     private readonly long _sweepInterval;  // timestamp units
     private long _nextSweep;
+    private readonly long _ageing;         // timestamp units
+    private readonly long _borrowLife;     // timestamp units: how long an address found in Share is kept
+    private readonly Action<int, MacAddress, int, long> _republish;
+    private long _nextRepublish;
     private bool _fullReported;
 
     /// <summary>Creates a switch.</summary>
@@ -114,10 +118,24 @@ public sealed partial class SwitchFunction : INetworkFunction
         long frequency = _time.TimestampFrequency;
         _table = new MacTable(options.MacTableSize, options.Ageing, frequency, [.. ports.Select(p => p.MaxMacs)]);
         // Lookups treat an expired entry as gone at once; the sweep only gives its slot back, within a second.
-        var sweep = TimeSpan.FromTicks(Math.Min(options.Ageing.Ticks / 4, TimeSpan.TicksPerSecond));
-        _sweepInterval = Math.Max(1, (long)((Int128)sweep.Ticks * frequency / TimeSpan.TicksPerSecond));
+        _sweepInterval = Ticks(TimeSpan.FromTicks(Math.Min(options.Ageing.Ticks / 4, TimeSpan.TicksPerSecond)), frequency);
         _nextSweep = _time.GetTimestamp() + _sweepInterval;
+        _ageing = Ticks(options.Ageing, frequency);
+        _borrowLife = Ticks(TimeSpan.FromTicks(Math.Min(options.Ageing.Ticks, TimeSpan.TicksPerSecond)), frequency);
+        _republish = Republish;
     }
+
+    /// <summary>
+    /// What the instances of this switch share of what they learn, when it runs as an instance per worker
+    /// (<see cref="SwitchBlueprint.InstancesShareWhatTheyLearn"/>); null when it runs once. An instance puts each address
+    /// it learns or sees move, and every quarter of the ageing time all it still sees; it looks there for a unicast
+    /// destination its own table misses before it floods, and keeps what it finds for a second at most, so that a move
+    /// another instance sees is followed within that time.
+    /// </summary>
+    internal MacShare? Share { get; init; }
+
+    /// <summary>A duration in ticks of a clock of <paramref name="frequency"/> ticks a second.</summary>
+    internal static long Ticks(TimeSpan span, long frequency) => Math.Max(1, (long)((Int128)span.Ticks * frequency / TimeSpan.TicksPerSecond));
 
     /// <summary>The function's name in the topology.</summary>
     public string Name => _name;
@@ -257,13 +275,17 @@ public sealed partial class SwitchFunction : INetworkFunction
         }
         if (learned != MacLearnResult.Refreshed)
         {
-            Learned(learned, vlan, source, inPort, packet, emit);
+            Learned(learned, vlan, source, inPort, now, packet, emit);
         }
 
         // 4. Forward known unicast to its one port, flood the rest.
         if (!destination.IsMulticast)
         {
             int outPort = _table.Lookup(vlan, destination, now);
+            if (outPort < 0 && Share is not null)
+            {
+                outPort = Borrow(vlan, destination, packet, emit, now);
+            }
             if (outPort >= 0)
             {
                 if (outPort == inPort)
@@ -389,9 +411,32 @@ public sealed partial class SwitchFunction : INetworkFunction
         return true;
     }
 
+    // A destination this instance has not seen, looked up in what the other instances learned (Share) and kept for a
+    // second at most: its entry is given a last sighting that far from the end of the ageing time. -1 when none knows it.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Learned(MacLearnResult result, int vlan, MacAddress mac, int port, Packet packet, Emitter emit)
+    private int Borrow(int vlan, MacAddress mac, Packet packet, Emitter emit, long now)
     {
+        if (!Share!.TryGet((vlan, mac), now, out int port))
+        {
+            return -1;
+        }
+        _table.Learn(vlan, mac, port, now - _ageing + _borrowLife);
+        if (packet.IsTraced)
+        {
+            emit.Trace(packet, $"{mac} is on {_portNames[port]} (VLAN {vlan}) as another instance of {_name} learned");
+        }
+        return port;
+    }
+
+    private void Republish(int vlan, MacAddress mac, int port, long seen) => Share!.Put((vlan, mac), port, seen);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Learned(MacLearnResult result, int vlan, MacAddress mac, int port, long now, Packet packet, Emitter emit)
+    {
+        if (result is MacLearnResult.Learned or MacLearnResult.Moved)
+        {
+            Share?.Put((vlan, mac), port, now);
+        }
         switch (result)
         {
             case MacLearnResult.Learned:
@@ -432,6 +477,11 @@ public sealed partial class SwitchFunction : INetworkFunction
         int aged = _table.RemoveExpired(now);
         Counters.Add(SwitchEvent.Aged, aged);
         _nextSweep = now + _sweepInterval;
+        if (Share is not null && now >= _nextRepublish)
+        {
+            _table.ForEachLive(now, _republish);
+            _nextRepublish = now + _ageing / 4;
+        }
         if (_fullReported && !_table.IsFull)
         {
             _fullReported = false;

@@ -59,6 +59,15 @@ public abstract class FunctionBlueprint
     /// </summary>
     public virtual bool CanRunAsInstancePerWorker => false;
 
+    /// <summary>
+    /// True when the function's instances share what each learns from the frames it sees (a switch its learned
+    /// addresses, through <see cref="FunctionBuildContext.Shared{T}"/>), so that every instance can reach a peer whose
+    /// frames only one of them receives. Such a function may run as an instance per worker even when linked to a
+    /// function that runs once, whose frames reach only the instance on that function's worker; any other function
+    /// linked to one that runs once runs once too. False by default.
+    /// </summary>
+    public virtual bool InstancesShareWhatTheyLearn => false;
+
     /// <summary>True for a name a link can use after the dot (<c>sw.up</c>): 1 to 64 letters, digits, '-' or '_'.</summary>
     public static bool IsValidPortName(string name)
     {

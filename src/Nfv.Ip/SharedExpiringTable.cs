@@ -3,20 +3,28 @@ namespace Nfv.Ip;
 /// <summary>
 /// A small table the instances of a function run per worker share, under a lock: an entry is found until
 /// <c>lifetime</c> timestamp ticks after it was put; at the bound, expired entries are dropped and, if none has, a new
-/// key is not kept. For slow paths only (a neighbour learned, a fragmented datagram placed), never per packet of a flow.
+/// key is not kept. For slow paths only (a neighbour or an address learned, a fragmented datagram placed), never per
+/// packet of a flow.
 /// </summary>
 /// <param name="capacity">Most entries.</param>
 /// <param name="lifetime">How long an entry is found after it was put, in ticks of the clock <c>now</c> comes from.</param>
 public class SharedExpiringTable<TKey, TValue>(int capacity, long lifetime) where TKey : notnull
 {
-    private readonly Dictionary<TKey, (TValue Value, long Put)> _entries = new(capacity);
+    private readonly Dictionary<TKey, (TValue Value, long Put)> _entries = new(Math.Min(capacity, 1024));
     private readonly Lock _lock = new();
 
-    /// <summary>Puts <paramref name="value"/> under <paramref name="key"/> at <paramref name="now"/>, replacing what was there.</summary>
+    /// <summary>
+    /// Puts <paramref name="value"/> under <paramref name="key"/> as of <paramref name="now"/>, replacing what was there
+    /// unless that was put as of a later time (instances publishing what they saw at different times: the latest wins).
+    /// </summary>
     public void Put(TKey key, TValue value, long now)
     {
         lock (_lock)
         {
+            if (_entries.TryGetValue(key, out var current) && current.Put > now)
+            {
+                return;
+            }
             if (_entries.Count >= capacity && !_entries.ContainsKey(key))
             {
                 foreach (var (old, entry) in _entries)

@@ -123,8 +123,9 @@ public static class TopologyCompiler
     // of a flow back to the queue it was answered on that keeps the flow with one instance; between two functions run per
     // worker a frame stays on its worker, from one's instance to the other's. A link to a function run once has no such
     // steering (what it sends reaches the instance of its own worker only, so the others would never learn its address):
-    // the function then runs as one instance, and the log says why. A feature runs per worker when it allows it and
-    // every function naming it runs so (each instance of those gets its own instance of the feature).
+    // the function then runs as one instance, and the log says why, unless its instances share what they learn (a
+    // switch beside a DHCP server). A feature runs per worker when it allows it and every function naming it runs so
+    // (each instance of those gets its own instance of the feature).
     private static int[] InstanceCounts(ResolvedTopology topology, IReadOnlyList<IFramePort> ports, int workers, ILoggerFactory loggers)
     {
         var functions = topology.Functions;
@@ -154,7 +155,8 @@ public static class TopologyCompiler
                 {
                     continue;
                 }
-                if (Peers(i).FirstOrDefault(p => p.Kind == EndpointKind.Function && why[p.Index] is not null) is { } once)
+                if (!functions[i].Blueprint.InstancesShareWhatTheyLearn
+                    && Peers(i).FirstOrDefault(p => p.Kind == EndpointKind.Function && why[p.Index] is not null) is { } once)
                 {
                     why[i] = $"it is linked to function '{functions[once.Index].Name}', which runs one instance";
                 }

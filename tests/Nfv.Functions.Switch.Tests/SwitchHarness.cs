@@ -21,11 +21,18 @@ internal sealed class SwitchHarness
     }
 
     public SwitchHarness(SwitchOptions options, IReadOnlyList<bool>? connected = null)
+        : this(options, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), share: null, connected)
     {
-        Switch = new SwitchFunction("lan", options, connected, Time);
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    /// <summary>One instance of a switch run per worker: the clock and the share are those of its fellow instances.</summary>
+    public SwitchHarness(SwitchOptions options, FakeTimeProvider time, MacShare? share, IReadOnlyList<bool>? connected = null)
+    {
+        Time = time;
+        Switch = new SwitchFunction("lan", options, connected, Time) { Share = share };
+    }
+
+    public FakeTimeProvider Time { get; }
 
     public RecordingEmitter Emit { get; } = new();
 

@@ -182,4 +182,37 @@ public class SwitchLabTests
             return received > 0 && counters.GetProperty("processed_packets").GetInt64() == received;
         }, "the switch to have processed every frame the ports read", TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>
+    /// Issue 17: the shipped home router with two workers and a TAP queue each. The LAN switch, the router and the NAT run
+    /// an instance per worker beside the DHCP server, which runs once: its frames reach only the switch instance on its
+    /// own worker, and the instances share the addresses they learn, so frames to it read by either worker are forwarded
+    /// to it alone, not flooded to the hosts.
+    /// </summary>
+    [PrivilegedFact(Needs = "python3")]
+    public async Task With_a_tap_queue_per_worker_the_home_router_s_lan_switch_runs_an_instance_on_each_beside_its_dhcp_server()
+    {
+        await using var lab = new Lab();
+        var (path, h1, h2, _) = lab.ShippedHomeRouter();
+        using var nfv = await lab.RunAsync(path, "--Nfv:Workers=2", "--Nfv:MultiQueueTaps=true");
+        Assert.DoesNotContain("runs as one instance", nfv.StandardOutput + nfv.StandardError);
+        using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
+        var instances = (await http.GetJsonAsync("/api/functions")).EnumerateArray()
+            .ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("instances").GetInt32());
+        Assert.Equal(new Dictionary<string, int> { ["lan"] = 2, ["gw"] = 2, ["masq"] = 2, ["dhcp"] = 1 }, instances);
+        await Ping.AssertReachesAsync(h1, "203.0.113.1");
+        await Ping.AssertReachesAsync(h2, "192.168.10.2"); // the DHCP server answers echo requests
+        await Ping.AssertReachesAsync(h1, "192.168.10.2");
+        long flooded = await FloodTests.EventAsync(http, "lan", "flooded");
+
+        // 32 datagrams to the server from 32 source ports, which the kernel spreads over both queues (all on one: 1 in 2^31).
+        var sent = await Shell.InNamespaceAsync(h1, TimeSpan.FromSeconds(10), "python3", "-c",
+            "import socket\nfor port in range(41000, 41032):\n s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n s.bind(('', port))\n s.sendto(b'x', ('192.168.10.2', 9))");
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+
+        await Eventually.UntilAsync(async () => await FloodTests.DropsAsync(http, "dhcp", "unserved") >= 32,
+            "the DHCP server to have had the 32 datagrams", TimeSpan.FromSeconds(10));
+        long floodedSince = await FloodTests.EventAsync(http, "lan", "flooded") - flooded;
+        Assert.True(floodedSince < 4, $"{floodedSince} frames flooded while h1 sent 32 to the DHCP server");
+    }
 }

@@ -89,15 +89,36 @@ public class InstancePerWorkerTests
     }
 
     [Fact]
-    public void A_switch_linked_to_a_router_that_runs_once_runs_once_too_since_the_router_s_frames_reach_one_worker_only()
+    public void A_switch_linked_to_a_router_that_runs_once_runs_per_worker_and_every_instance_reaches_the_router_without_flooding()
     {
+        // sw is function 0, on worker 0; gw, sending advertisements, runs once, as function 1 on worker 1. Its frames
+        // reach sw's instance on worker 1 only, which shares what it learns from them.
         var yaml = SwitchLab.Replace("- [p3, sw]", "- [gw.lan, sw]").Replace("sw: { kind: switch }", "sw: { kind: switch }\n  " + AdvertisingRouter);
-        var (graph, log) = Compile(yaml, name => new QueuedMemoryPort(name, 2));
+        var ports = new Dictionary<string, QueuedMemoryPort>();
+        var (graph, log) = Compile(yaml, name => ports[name] = new QueuedMemoryPort(name, 2));
         using var _ = graph;
+        Assert.Equal([2, 1], graph.Functions.Select(f => f.Instances.Count));
+        Assert.Empty(log);
+        var host = FrameBuilder.Mac(1);
 
-        Assert.Single(graph.Functions[0].Instances);
-        Assert.Single(graph.Functions[1].Instances); // a router sending advertisements runs once
-        Assert.Equal(["Function 'sw' runs as one instance, not one per worker: it is linked to function 'gw', which runs one instance."], log);
+        // The host asks for the router, read by worker 0: flooded to p2 and handed to the router, which answers.
+        ports["p1"].Memory[0].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, host, "10.0.0.1", default, "10.0.0.254"));
+        graph.Lanes[0].Poll(0);
+        graph.Lanes[1].PollHandoffs();
+        var answer = Assert.Single(ports["p1"].Memory[1].Sent).Frame; // sent by worker 1's instance, to the host it never saw
+        var router = EthernetHeader.Source(answer);
+        Assert.Single(ports["p2"].Memory[0].Sent);
+
+        // A ping of the router read by worker 0, whose instance never saw the router's frames: forwarded, not flooded.
+        ports["p1"].Memory[0].Enqueue(IpPackets.Ip(router, host, "10.0.0.1", "10.0.0.254", 1, IpPackets.EchoRequest()));
+        graph.Lanes[0].Poll(0);
+        graph.Lanes[1].PollHandoffs();
+
+        Assert.Single(ports["p2"].Memory[0].Sent); // still the ARP request alone
+        Assert.Empty(ports["p2"].Memory[1].Sent);
+        Assert.Equal(2, ports["p1"].Memory[1].Sent.Count); // the ARP answer, then the echo reply
+        Assert.Equal("10.0.0.254", IpPackets.Src(ports["p1"].Memory[1].Sent[1].Frame));
+        Assert.Equal(1, graph.Functions[0].TotalEvents().Single(e => e.Name == "flooded").Count);
     }
 
     // Each instance would send its own advertisements: one instance.
@@ -135,17 +156,14 @@ public class InstancePerWorkerTests
     }
 
     [Fact]
-    public void A_switch_linked_to_a_switch_that_runs_once_runs_once_too()
+    public void A_switch_linked_to_a_switch_that_runs_once_runs_per_worker_since_its_instances_share_what_they_learn()
     {
         var yaml = SwitchLab.Replace("- [p3, sw]", "- [sw, sw2]\n  - [p3, sw2]").Replace("sw: { kind: switch }", "sw: { kind: switch }\n  sw2: { kind: switch }");
         var (graph, log) = Compile(yaml, name => name == "p3" ? new MemoryPort(name) : new QueuedMemoryPort(name, 2));
         using var _ = graph;
 
-        Assert.Equal([1, 1], graph.Functions.Select(f => f.Instances.Count));
-        Assert.Equal([
-            "Function 'sw' runs as one instance, not one per worker: it is linked to function 'sw2', which runs one instance.",
-            "Function 'sw2' runs as one instance, not one per worker: port 'p3' has no TAP queue per worker (Nfv:MultiQueueTaps).",
-        ], log);
+        Assert.Equal([2, 1], graph.Functions.Select(f => f.Instances.Count));
+        Assert.Equal(["Function 'sw2' runs as one instance, not one per worker: port 'p3' has no TAP queue per worker (Nfv:MultiQueueTaps)."], log);
     }
 
     [Fact]
@@ -214,24 +232,24 @@ public class InstancePerWorkerTests
     }
 
     [Fact]
-    public void An_apply_that_links_a_router_to_a_switch_run_per_worker_builds_the_switch_anew_as_one_instance()
+    public void An_apply_that_links_a_switch_run_per_worker_to_a_port_with_one_queue_builds_the_switch_anew_as_one_instance()
     {
-        // Declared ports: the switch stays as it is when its third port is linked to a router instead of a TAP.
+        // Declared ports: the switch stays as it is when its third port is linked to another TAP.
         var declared = SwitchLab.Replace("sw: { kind: switch }", "sw: { kind: switch, ports: { a: {}, b: {}, c: {} } }")
             .Replace("- [p1, sw]", "- [p1, sw.a]").Replace("- [p2, sw]", "- [p2, sw.b]").Replace("- [p3, sw]", "- [p3, sw.c]");
         var ports = new Dictionary<string, QueuedMemoryPort>();
         var (graph, _) = Compile(declared, name => ports[name] = new QueuedMemoryPort(name, 2));
         Assert.Equal(2, graph.Functions[0].Instances.Count);
-        var withRouter = declared.Replace("  p3: { tap: t3 }\n", "").Replace("- [p3, sw.c]", "- [gw.lan, sw.c]").Replace("sw: { kind: switch,",
-            AdvertisingRouter + "\n  sw: { kind: switch,");
-        var update = TopologyUpdate.Plan(TopologyDiff.Between(Load(declared), Load(withRouter)), graph);
-        Assert.Equal(FunctionFate.Kept, update.FateOf(1)); // the file does not change the switch (function 1, after gw)
+        var withOneQueue = declared.Replace("p3: { tap: t3 }", "p4: { tap: t4 }").Replace("- [p3, sw.c]", "- [p4, sw.c]");
+        var update = TopologyUpdate.Plan(TopologyDiff.Between(Load(declared), Load(withOneQueue)), graph);
+        Assert.Equal(FunctionFate.Kept, update.FateOf(0)); // the file does not change the switch
         var log = new List<string>();
 
-        using var replaced = update.Replace(graph, [ports["p1"], ports["p2"]], new GraphOptions(), TimeProvider.System, new ListLoggerFactory(log), null, null);
+        using var replaced = update.Replace(graph, [ports["p1"], ports["p2"], new MemoryPort("p4")], new GraphOptions(), TimeProvider.System,
+            new ListLoggerFactory(log), null, null);
         update.Discard(graph);
 
-        var switches = replaced.Functions[1].Instances;
+        var switches = replaced.Functions[0].Instances;
         Assert.Single(switches);
         Assert.DoesNotContain(switches[0].Function, graph.Functions[0].Instances.Select(i => i.Function));
         Assert.Contains("Function 'sw' is built anew, its state starting afresh: it ran as 2 instance(s) and now runs as 1.", log);
