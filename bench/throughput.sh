@@ -308,7 +308,8 @@ for _ in $(seq 1 100); do grep -q "is up" "$WORK/nfv.out" 2>/dev/null && break; 
 grep -q "is up" "$WORK/nfv.out" || { echo "nfv did not come up:"; cat "$WORK/nfv.err"; exit 1; }
 
 # --- The ceiling of any TAP dataplane here: the bare copy loop, two TAPs linked to each other through nfv's worker
-# (epoll, batches, offload headers; no function), measured in the same run. Always one subnet.
+# (epoll, batches, offload headers; no function), measured in the same run. Always one subnet, always one worker
+# (whatever the defaults or --nfv-arg say), so every run is read against one core's ceiling.
 cat >"$WORK/loop.yaml" <<YAML
 name: bench-loop
 ports:
@@ -319,7 +320,7 @@ hosts:
   $P-lc: { port: c, address: 10.88.0.1/24 }
   $P-ls: { port: s, address: 10.88.0.2/24 }
 YAML
-dotnet "$NFV" run "$WORK/loop.yaml" --Nfv:Management:Address=127.0.0.1:0 --Nfv:StateDirectory="$WORK/loop-state" >"$WORK/loop.out" 2>"$WORK/loop.err" &
+dotnet "$NFV" run "$WORK/loop.yaml" --Nfv:Management:Address=127.0.0.1:0 --Nfv:StateDirectory="$WORK/loop-state" --Nfv:Workers=1 >"$WORK/loop.out" 2>"$WORK/loop.err" &
 LOOP_PID=$!
 for _ in $(seq 1 100); do grep -q "is up" "$WORK/loop.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "is up" "$WORK/loop.out" || { echo "the copy loop did not come up:"; cat "$WORK/loop.err"; exit 1; }
