@@ -13,7 +13,10 @@ public sealed partial class RouterFunction : IInspectableFunction
     /// <inheritdoc/>
     public IReadOnlyList<FunctionTable> Tables => _tables ??=
     [
-        new FunctionTable("routes", ["prefix", "kind", "interface", "via"], 0, () => _routes.Routes.Count + _routes6.Routes.Count, RouteRows),
+        new FunctionTable("routes", ["prefix", "kind", "interface", "via"], 0, () => _routes.Routes.Count + _routes6.Routes.Count, RouteRows)
+        {
+            SameInEveryInstance = true, // from the settings: an instance per worker holds the same routes
+        },
         new FunctionTable("arp", ["interface", "address", "mac", "state", "age_seconds"], _arp.Capacity, () => _arp.Count, () => NeighbourRows(GetArpTable())),
         new FunctionTable("neighbours", ["interface", "address", "mac", "state", "age_seconds"], _neighbours.Capacity, () => _neighbours.Count,
             () => NeighbourRows(GetNeighbourTable())),

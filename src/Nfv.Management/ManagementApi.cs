@@ -165,22 +165,8 @@ public static partial class ManagementApi
         static int Column(FunctionTable table, string name) => table.Columns.ToList().IndexOf(name);
     }
 
-    private static IEnumerable<(string Function, FunctionTable Table)> Tables(RunningGraph graph)
-    {
-        foreach (var node in graph.Graph.Functions)
-        {
-            foreach (var instance in node.Instances)
-            {
-                if (instance.Function is IInspectableFunction inspectable)
-                {
-                    foreach (var table in inspectable.Tables)
-                    {
-                        yield return (node.InstanceName(instance), table);
-                    }
-                }
-            }
-        }
-    }
+    private static IEnumerable<(string Function, FunctionTable Table)> Tables(RunningGraph graph) =>
+        graph.Graph.Functions.SelectMany(InstanceTables.Of);
 
     private static bool TryLimit(HttpContext context, out int limit, out IResult? bad)
     {

@@ -138,8 +138,8 @@ public sealed class NfvMetrics
             {
                 _functionEvents.WithLabels(node.Name, name).IncTo(count);
             }
-            // An instance per worker: the entries and room of all its instances' tables.
-            foreach (var tables in node.Instances.SelectMany(i => (i.Function as IInspectableFunction)?.Tables ?? []).GroupBy(t => t.Name))
+            // An instance per worker: the entries and room of all its instances' tables (a table the same in each, once).
+            foreach (var tables in InstanceTables.Of(node).Select(t => t.Table).GroupBy(t => t.Name))
             {
                 _tableEntries.WithLabels(node.Name, tables.Key).Set(tables.Sum(t => t.Count));
                 _tableCapacity.WithLabels(node.Name, tables.Key).Set(tables.Sum(t => t.Capacity));

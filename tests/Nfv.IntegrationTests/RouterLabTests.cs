@@ -139,6 +139,12 @@ public class RouterLabTests
         var resolvers = arp.Where(r => r[2].GetString() == "10.71.2.10" && r[4].GetString() != "incomplete").Select(r => r[0].GetString()).Order();
         Assert.Equal(["gw@0", "gw@1"], resolvers);
         await Ping.AssertReachesAsync(h3, "10.71.1.10");
+        // Its routes, the same in both instances, are listed once, under its own name.
+        var routes = (await nfv.TableRowsAsync("routes")).Select(r => $"{r[0].GetString()} {r[1].GetString()} {r[2].GetString()}").ToList();
+        Assert.Equal(routes.Distinct(), routes);
+        Assert.All(routes, route => Assert.StartsWith("gw ", route, StringComparison.Ordinal));
+        Assert.Contains("gw 10.71.1.0/24 connected", routes);
+        Assert.Contains("gw 10.71.2.0/24 connected", routes);
     }
 
     [PrivilegedFact]

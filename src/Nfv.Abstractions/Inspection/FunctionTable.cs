@@ -39,6 +39,12 @@ public sealed class FunctionTable
     /// <summary>Entries now.</summary>
     public int Count => _count();
 
+    /// <summary>
+    /// True for a table whose rows come from the settings alone (a router's routes): every instance of a function run
+    /// per worker holds the same rows, so the views list it once, under the function's own name, not once per instance.
+    /// </summary>
+    public bool SameInEveryInstance { get; init; }
+
     /// <summary>A snapshot of the rows.</summary>
     public IEnumerable<IReadOnlyList<string>> Rows() => _rows();
 }
