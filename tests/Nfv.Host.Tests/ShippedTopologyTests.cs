@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nfv.Abstractions;
 using Nfv.Abstractions.Headers;
@@ -36,6 +37,17 @@ public class ShippedTopologyTests
 
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, topology)), $"appsettings.json names '{topology}', which is not in topologies/");
         Assert.Equal(new NfvOptions().Topology, topology);
+    }
+
+    [Fact]
+    public void The_default_workers_are_one_per_two_cores_each_with_a_tap_queue_in_appsettings_and_built_in()
+    {
+        var options = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
+            .Build().GetSection(NfvOptions.Section).Get<NfvOptions>()!;
+
+        Assert.Equal((0, true), (options.Workers, options.MultiQueueTaps));
+        Assert.Equal((options.Workers, options.MultiQueueTaps), (new NfvOptions().Workers, new NfvOptions().MultiQueueTaps));
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), options.WorkerCount);
     }
 
     [Fact]

@@ -13,19 +13,20 @@ public class ApplyLabTests
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(60);
 
     /// <remarks>
-    /// Run with one worker and with two (issue 17): with two, the ports and functions are spread over both, so the flow's
-    /// frames are handed between workers, and the apply replaces the graph with both parked. (VanishedHostTests runs two
-    /// workers with a TAP queue on each.)
+    /// Run with one worker and with two (issue 17): with two and each TAP on one, the ports and functions are spread over
+    /// both, so the flow's frames are handed between workers; with two and a TAP queue each, the switch, router and NAT
+    /// run an instance per worker, and the apply reaches each; either way the apply replaces the graph with both parked.
     /// </remarks>
     [PrivilegedTheory(Needs = "iperf3")]
-    [InlineData(1)]
-    [InlineData(2)]
-    public async Task Apply_adds_and_removes_hosts_and_changes_the_nat_and_dhcp_while_a_flow_runs_unbroken(int workers)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(2, true)]
+    public async Task Apply_adds_and_removes_hosts_and_changes_the_nat_and_dhcp_while_a_flow_runs_unbroken(int workers, bool queues)
     {
         await using var lab = new Lab();
         var (path, h1, h2, internet) = lab.ShippedHomeRouter();
         string h3 = lab.Host("h3"), tap3 = lab.Tap("l3");
-        using var nfv = await lab.RunAsync(path, $"--Nfv:Workers={workers}");
+        using var nfv = await lab.RunAsync(path, $"--Nfv:Workers={workers}", $"--Nfv:MultiQueueTaps={queues}");
         await nfv.WaitForOutputAsync(new System.Text.RegularExpressions.Regex($@"is up: .*, {workers} dataplane workers?\."), TimeSpan.FromSeconds(5));
         string authority = (await nfv.ManagementUrlAsync()).Authority;
         await Ping.AssertReachesAsync(h1, "203.0.113.1");

@@ -90,15 +90,15 @@ public class TraceCaptureTests
     }
 
     /// <remarks>
-    /// With two workers, p1 and the switch are on the first and p2 on the second: each frame crosses once, and the trace
-    /// follows it, saying where.
+    /// With two workers and each TAP on one (no TAP queue per worker), p1 and the switch are on the first and p2 on the
+    /// second: each frame crosses once, and the trace follows it, saying where.
     /// </remarks>
     [PrivilegedTheory]
     [InlineData(1)]
     [InlineData(2)]
     public async Task Trace_through_a_switch_shows_the_function_its_decision_and_the_output_port_and_bad_names_are_refused(int workers)
     {
-        var (lab, _, address, h1, _) = await SwitchLabAsync("10.81.1", $"--Nfv:Workers={workers}");
+        var (lab, _, address, h1, _) = await SwitchLabAsync("10.81.1", $"--Nfv:Workers={workers}", "--Nfv:MultiQueueTaps=false");
         await using var _ = lab;
         await Ping.AssertReachesAsync(h1, "10.81.1.2"); // ARP settled: the trace sees known unicast
 

@@ -25,15 +25,16 @@ public sealed class NfvOptions
     public int PacketPoolSize { get; set; } = 512;
 
     /// <summary>
-    /// Dataplane worker threads, each with its own pool of <see cref="PacketPoolSize"/> packets; 0 for one per two cores
-    /// (<see cref="WorkerCount"/>). The ports and functions are spread over them (docs/architecture.md, "Threading"); a
-    /// packet whose next function or port is on another worker is handed over to it. One by default, until more is
-    /// measured to pay: on 2 cores a second worker took TCP through the switch from 1.03x to 0.75-0.79x the bare TAP copy
-    /// loop (the hosts' stacks and programs need the same cores), and a lone ping pays for waking the other worker (259 µs
-    /// through the switch against 129 µs with one; bench/README.md, "Workers").
+    /// Dataplane worker threads, each with its own pool of <see cref="PacketPoolSize"/> packets; 0 (the default) for one
+    /// per two cores (<see cref="WorkerCount"/>). The ports and functions are spread over them (docs/architecture.md,
+    /// "Threading"); with <see cref="MultiQueueTaps"/> the switches, routers and NATs between TAPs run an instance on
+    /// each, so many flows use every worker, and a packet whose next function or port is on another worker is handed
+    /// over to it. On 2 cores that is one worker: a second carried 8 flows a fifth faster but one flow no faster, and
+    /// 64-byte frames of one flow about 5% slower (the hosts' stacks and programs need the same cores; bench/README.md,
+    /// "The chain per worker", "The default number of workers").
     /// </summary>
     [Range(0, 64)]
-    public int Workers { get; set; } = 1;
+    public int Workers { get; set; }
 
     /// <summary>
     /// How many workers run: <see cref="Workers"/>, or for 0 one per two cores, at least one. Half, not all: in a TAP lab
@@ -44,13 +45,13 @@ public sealed class NfvOptions
 
     /// <summary>
     /// With several workers, open each TAP with a queue per worker (IFF_MULTI_QUEUE), every worker reading and writing
-    /// its own queue of every TAP, instead of placing each TAP on one worker. Off by default: the kernel puts a flow on
-    /// the queue nfv last wrote it on, which with one instance of each function is the worker running the function, so
-    /// the other workers' queues stay nearly idle (measured: the busiest of two workers did 0.85 of the work, against 0.58
-    /// with each TAP on one worker; bench/README.md, "Workers"). It is the base for functions run as one instance per
-    /// worker (docs/roadmap.md, issue 17).
+    /// its own queue of every TAP, instead of placing each TAP on one worker. On by default (it changes nothing with one
+    /// worker): the kernel keeps a flow on the queue nfv last wrote it on, so a function run as an instance per worker
+    /// keeps each flow on one worker with nothing handed over, and one that runs once draws its flows to its own worker,
+    /// where placing each TAP on one worker would hand every other frame over (TCP through the switch 0.75-0.79x the
+    /// copy loop with two workers that way; bench/README.md, "Workers").
     /// </summary>
-    public bool MultiQueueTaps { get; set; }
+    public bool MultiQueueTaps { get; set; } = true;
 
     /// <summary>Frames read from one port before the graph runs them.</summary>
     [Range(1, 1024)]
