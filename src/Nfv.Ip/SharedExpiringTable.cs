@@ -12,6 +12,7 @@ public class SharedExpiringTable<TKey, TValue>(int capacity, long lifetime) wher
 {
     private readonly Dictionary<TKey, (TValue Value, long Put)> _entries = new(Math.Min(capacity, 1024));
     private readonly Lock _lock = new();
+    private long _noneExpiresBefore = long.MinValue;
 
     /// <summary>
     /// Puts <paramref name="value"/> under <paramref name="key"/> as of <paramref name="now"/>, replacing what was there
@@ -21,26 +22,45 @@ public class SharedExpiringTable<TKey, TValue>(int capacity, long lifetime) wher
     {
         lock (_lock)
         {
-            if (_entries.TryGetValue(key, out var current) && current.Put > now)
+            bool known = _entries.TryGetValue(key, out var current);
+            if (known && current.Put > now)
             {
                 return;
             }
-            if (_entries.Count >= capacity && !_entries.ContainsKey(key))
+            if (!known && _entries.Count >= capacity && !MakeRoom(now))
             {
-                foreach (var (old, entry) in _entries)
-                {
-                    if (now - entry.Put >= lifetime)
-                    {
-                        _entries.Remove(old);
-                    }
-                }
-                if (_entries.Count >= capacity)
-                {
-                    return;
-                }
+                return;
             }
             _entries[key] = (value, now);
         }
+    }
+
+    // At the bound: drops the expired entries; false when none has. Then no entry expires before the earliest expiry
+    // seen, so until that time a new key is refused without walking the table again (a flood of new keys costs one walk).
+    private bool MakeRoom(long now)
+    {
+        if (now < _noneExpiresBefore)
+        {
+            return false;
+        }
+        long earliest = long.MaxValue;
+        foreach (var (old, entry) in _entries)
+        {
+            if (now - entry.Put >= lifetime)
+            {
+                _entries.Remove(old);
+            }
+            else
+            {
+                earliest = Math.Min(earliest, entry.Put + lifetime);
+            }
+        }
+        if (_entries.Count < capacity)
+        {
+            return true;
+        }
+        _noneExpiresBefore = earliest;
+        return false;
     }
 
     /// <summary>The value under <paramref name="key"/>, when it was put less than the lifetime before <paramref name="now"/>.</summary>
