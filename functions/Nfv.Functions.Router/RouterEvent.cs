@@ -88,7 +88,10 @@ public enum RouterEvent
     [Description("router addresses found duplicate on their link")]
     DuplicateAddresses = 19,
 
-    /// <summary>Packets handed to another instance of the router, whose feature owns their flow (a NAT run per worker).</summary>
-    [Description("packets handed to the router instance owning their flow")]
+    /// <summary>
+    /// Packets handed to another instance of the router: one whose feature owns their flow (a NAT run per worker), or,
+    /// for a router solicitation, the first instance, which alone advertises.
+    /// </summary>
+    [Description("packets handed to another router instance: the one owning their flow, or the one advertising")]
     HandedOver = 20,
 }

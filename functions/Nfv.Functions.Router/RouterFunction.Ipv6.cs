@@ -358,6 +358,11 @@ public sealed partial class RouterFunction
                     emit.Drop(packet, RouterDrop.BadNeighbourDiscovery);
                     return;
                 }
+                if (type == Icmpv6Header.TypeRouterSolicitation && Instance != 0 && _interfaces[inPort].V6!.Advertisement is not null)
+                {
+                    HandToAdvertiser(packet, emit);
+                    return;
+                }
                 var verdict = type switch
                 {
                     Icmpv6Header.TypeNeighborSolicitation => ReceiveNeighbourSolicitation(packet, inPort, source, destination, icmp, emit, now),
@@ -453,6 +458,18 @@ public sealed partial class RouterFunction
             emit.Trace(packet, $"neighbour advertisement: {target} is at {sender}");
         }
         return RouterDrop.NeighbourDiscoveryConsumed;
+    }
+
+    // Run per worker, instance 0 alone sends the router's advertisements, so the rate RFC 4861 sets holds over the router
+    // and hosts hear one sender: a solicitation another instance reads goes there.
+    private void HandToAdvertiser(Packet packet, Emitter emit)
+    {
+        if (packet.IsTraced)
+        {
+            emit.Trace(packet, "router solicitation: handed to instance 0, which sends this router's advertisements");
+        }
+        Counters.Increment(RouterEvent.HandedOver);
+        emit.ToInstance(0, packet);
     }
 
     // RFC 4861 §6.2.6: learn the host and answer with an advertisement to all nodes, at most one every 3 s per interface
@@ -561,7 +578,7 @@ public sealed partial class RouterFunction
             {
                 v6.DadDeadline = long.MaxValue;
             }
-            if (v6.Advertisement is not null && now >= v6.NextAdvertisement)
+            if (v6.Advertisement is not null && Instance == 0 && now >= v6.NextAdvertisement)
             {
                 SendRouterAdvertisement(i, v6, emit, now);
             }

@@ -27,11 +27,15 @@ internal sealed class Ipv6Harness
     /// <param name="options">The router's options; <see cref="Default"/> when null.</param>
     /// <param name="poolSize">Packets in the pool.</param>
     /// <param name="neighbourShare">For a router run per worker: what its instances learned by neighbour discovery, shared with another harness's.</param>
-    public Ipv6Harness(RouterOptions? options = null, int poolSize = 64, NeighbourShare<Ipv6Address>? neighbourShare = null)
+    /// <param name="instance">For a router run per worker: which instance of two this is.</param>
+    public Ipv6Harness(RouterOptions? options = null, int poolSize = 64, NeighbourShare<Ipv6Address>? neighbourShare = null, int instance = 0)
     {
         Options = options ?? Default();
         Emit = new RecordingEmitter(new PacketPool(poolSize));
-        Router = new RouterFunction("gw", Options, null, Time) { NeighbourShare = neighbourShare };
+        Router = new RouterFunction("gw", Options, null, Time)
+        {
+            NeighbourShare = neighbourShare, Instance = instance, InstanceCount = neighbourShare is null ? 1 : 2,
+        };
     }
 
     public static RouterOptions Default(int wanMtu = 1280) => new()

@@ -238,6 +238,33 @@ public class NeighbourDiscoveryTests
     }
 
     [Fact]
+    public void Run_per_worker_instance_0_alone_advertises_and_the_other_hands_it_the_solicitations_it_reads()
+    {
+        var share = new NeighbourShare<Ipv6Address>(16, (long)(RouterOptions.DefaultNeighbourReachable.TotalSeconds * TimeProvider.System.TimestampFrequency));
+        var (first, second) = (new Ipv6Harness(neighbourShare: share, instance: 0), new Ipv6Harness(neighbourShare: share, instance: 1));
+        int firstSent = 0, secondSent = 0;
+        for (int tick = 0; tick <= 40; tick++)
+        {
+            first.Tick(tick == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(1));
+            second.Tick(tick == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(1));
+            firstSent += first.Emit.Sent.Count(s => s.Port == Lan && Ipv6Packets.Payload(s.Frame)[0] == 134);
+            secondSent += second.Emit.Sent.Count(s => s.Port == Lan && Ipv6Packets.Payload(s.Frame)[0] == 134);
+        }
+        Assert.Equal((3, 0), (firstSent, secondSent)); // at 0, 16 and 32 s, from instance 0 only
+
+        var rs = Ipv6Packets.Ip(Ipv6Packets.GroupMac("ff02::2"), H1Mac, "fe80::10", "ff02::2", 58, Ipv6Packets.RouterSolicitation(H1Mac), 255);
+        second.Time.Advance(TimeSpan.FromSeconds(5));
+        second.Send(Lan, rs);
+
+        Assert.Empty(second.Emit.Sent);
+        var handed = Assert.Single(second.Emit.HandedOver);
+        Assert.Equal((0, Lan), (handed.Instance, handed.InputPort));
+        first.Time.Advance(TimeSpan.FromSeconds(5));
+        first.Send(Lan, handed.Frame); // instance 0 answers it
+        Assert.Equal(134, Ipv6Packets.Payload(first.Emit.SentTo(Lan))[0]);
+    }
+
+    [Fact]
     public void A_solicitation_on_an_interface_that_does_not_advertise_is_not_served()
     {
         var h = new Ipv6Harness();

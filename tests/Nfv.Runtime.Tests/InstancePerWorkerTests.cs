@@ -89,11 +89,11 @@ public class InstancePerWorkerTests
     }
 
     [Fact]
-    public void A_switch_linked_to_a_router_that_runs_once_runs_per_worker_and_every_instance_reaches_the_router_without_flooding()
+    public void A_switch_linked_to_a_dhcp_server_runs_per_worker_and_every_instance_reaches_the_server_without_flooding()
     {
-        // sw is function 0, on worker 0; gw, sending advertisements, runs once, as function 1 on worker 1. Its frames
-        // reach sw's instance on worker 1 only, which shares what it learns from them.
-        var yaml = SwitchLab.Replace("- [p3, sw]", "- [gw.lan, sw]").Replace("sw: { kind: switch }", "sw: { kind: switch }\n  " + AdvertisingRouter);
+        // sw is function 0, on worker 0; the DHCP server runs once, as function 1 on worker 1. Its frames reach sw's
+        // instance on worker 1 only, which shares what it learns from them.
+        var yaml = SwitchLab.Replace("- [p3, sw]", "- [dhcp, sw]").Replace("sw: { kind: switch }", "sw: { kind: switch }\n  " + DhcpServer);
         var ports = new Dictionary<string, QueuedMemoryPort>();
         var (graph, log) = Compile(yaml, name => ports[name] = new QueuedMemoryPort(name, 2));
         using var _ = graph;
@@ -121,8 +121,8 @@ public class InstancePerWorkerTests
         Assert.Equal(1, graph.Functions[0].TotalEvents().Single(e => e.Name == "flooded").Count);
     }
 
-    // Each instance would send its own advertisements: one instance.
-    private const string AdvertisingRouter = "gw: { kind: router, interfaces: { lan: { address: [10.0.0.254/24, \"2001:db8::1/64\"], ra: true } } }";
+    // A function that runs once, answering ARP and pings at 10.0.0.254.
+    private const string DhcpServer = "dhcp: { kind: dhcp, address: 10.0.0.254/24, pool: 10.0.0.100-10.0.0.199 }";
 
     [Fact]
     public void A_switch_and_a_router_linked_to_each_other_both_run_an_instance_per_worker()
@@ -222,14 +222,25 @@ public class InstancePerWorkerTests
         ((IInspectableFunction)instance.Function).Tables.Single(t => t.Name == "arp").Rows().Where(r => r[3] != "incomplete").Select(r => r[1]);
 
     [Fact]
-    public void A_router_that_sends_advertisements_runs_one_instance()
+    public void A_router_that_sends_advertisements_runs_per_worker_and_only_its_first_instance_advertises()
     {
         var yaml = RouterLab.Replace("address: 10.2.0.1/24,", "address: [10.2.0.1/24, \"2001:db8:2::1/64\"], ra: true,");
-        var (graph, _) = Compile(yaml, name => new QueuedMemoryPort(name, 2));
+        var ports = new Dictionary<string, QueuedMemoryPort>();
+        var (graph, log) = Compile(yaml, name => ports[name] = new QueuedMemoryPort(name, 2));
         using var __ = graph;
+        Assert.Equal(2, graph.Functions[0].Instances.Count);
+        Assert.Empty(log);
 
-        Assert.Single(graph.Functions[0].Instances);
+        graph.Lanes[0].Tick();
+        graph.Lanes[1].Tick();
+
+        var advertisements = ports.Values.Select(p => p.Memory.Select(q => q.Sent.Count(f => IsRouterAdvertisement(f.Frame))).ToArray()).ToList();
+        Assert.Equal(1, advertisements.Sum(p => p[0]));
+        Assert.Equal(0, advertisements.Sum(p => p[1]));
     }
+
+    private static bool IsRouterAdvertisement(byte[] frame) =>
+        BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)) == 0x86DD && frame[14 + 6] == 58 && frame[14 + 40] == 134;
 
     [Fact]
     public void An_apply_that_links_a_switch_run_per_worker_to_a_port_with_one_queue_builds_the_switch_anew_as_one_instance()
