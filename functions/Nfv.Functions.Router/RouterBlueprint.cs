@@ -48,9 +48,9 @@ public sealed class RouterBlueprint : FunctionBlueprint
     /// Yes. Each instance keeps its own ARP and neighbour tables, resolving what its worker's flows need and sharing what
     /// it learns with the others (a host's answer may reach any of them), and its own ICMP error rate limit, which then
     /// holds per worker. Router advertisements are instance 0's alone: the others hand it the solicitations they read.
-    /// A router that names
-    /// features runs per worker only when they all may too (a NAT may, a firewall may not); each instance gets its own
-    /// instance of each, and hands a packet whose flow a feature says another instance owns to that one.
+    /// A router that names features runs per worker only when they all may too (a NAT may, a firewall may not); each
+    /// instance gets its own instance of each, and hands a packet whose flow a feature says another instance owns to that
+    /// one.
     /// </remarks>
     public override bool CanRunAsInstancePerWorker => true;
 

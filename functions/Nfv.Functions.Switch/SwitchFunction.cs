@@ -126,11 +126,8 @@ public sealed partial class SwitchFunction : INetworkFunction
     }
 
     /// <summary>
-    /// What the instances of this switch share of what they learn, when it runs as an instance per worker
-    /// (<see cref="SwitchBlueprint.InstancesShareWhatTheyLearn"/>); null when it runs once. An instance puts each address
-    /// it learns or sees move, and every quarter of the ageing time all it still sees; it looks there for a unicast
-    /// destination its own table misses before it floods, and keeps what it finds for a second at most, so that a move
-    /// another instance sees is followed within that time.
+    /// The addresses the instances of this switch learned (<see cref="MacShare"/> says how they are put and used), when it
+    /// runs as an instance per worker; null when it runs once.
     /// </summary>
     internal MacShare? Share { get; init; }
 

@@ -53,7 +53,8 @@ public abstract class FunctionBlueprint
     /// default: one instance, run by one worker, packets from the others handed over to it. Instances that each own some
     /// flows (a NAT's sessions) send a packet of a flow another owns to that instance (<see cref="Emitter.ToInstance"/>).
     /// The host runs an instance per worker only when every link of the function leads to a port with a queue per worker
-    /// or to a function run as an instance per worker too; a function naming features, only when each of them may run so
+    /// or to a function run as an instance per worker too (or to any function, for one whose instances share what they
+    /// learn: <see cref="InstancesShareWhatTheyLearn"/>); a function naming features, only when each of them may run so
     /// too (each instance then gets its own instance of each); a feature, only when the functions naming it run so
     /// (docs/architecture.md, "Threading").
     /// </summary>

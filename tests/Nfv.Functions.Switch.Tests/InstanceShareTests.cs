@@ -40,7 +40,7 @@ public class InstanceShareTests
     public void An_address_in_use_stays_shared_past_the_ageing_time_though_its_instance_only_refreshes_it()
     {
         var (first, second) = (Instance(), Instance());
-        for (int second_ = 0; second_ <= 60; second_ += 5)
+        for (int elapsed = 0; elapsed <= 60; elapsed += 5)
         {
             first.Announce(2, A); // learned once, then refreshed: put again by the timer calls below
             first.Switch.OnTimer(first.Emit);

@@ -101,16 +101,16 @@ public class InstancePerWorkerTests
         Assert.Empty(log);
         var host = FrameBuilder.Mac(1);
 
-        // The host asks for the router, read by worker 0: flooded to p2 and handed to the router, which answers.
+        // The host asks for the server, read by worker 0: flooded to p2 and handed to the server, which answers.
         ports["p1"].Memory[0].Enqueue(IpPackets.Arp(1, MacAddress.Broadcast, host, "10.0.0.1", default, "10.0.0.254"));
         graph.Lanes[0].Poll(0);
         graph.Lanes[1].PollHandoffs();
         var answer = Assert.Single(ports["p1"].Memory[1].Sent).Frame; // sent by worker 1's instance, to the host it never saw
-        var router = EthernetHeader.Source(answer);
+        var server = EthernetHeader.Source(answer);
         Assert.Single(ports["p2"].Memory[0].Sent);
 
-        // A ping of the router read by worker 0, whose instance never saw the router's frames: forwarded, not flooded.
-        ports["p1"].Memory[0].Enqueue(IpPackets.Ip(router, host, "10.0.0.1", "10.0.0.254", 1, IpPackets.EchoRequest()));
+        // A ping of the server read by worker 0, whose instance never saw the server's frames: forwarded, not flooded.
+        ports["p1"].Memory[0].Enqueue(IpPackets.Ip(server, host, "10.0.0.1", "10.0.0.254", 1, IpPackets.EchoRequest()));
         graph.Lanes[0].Poll(0);
         graph.Lanes[1].PollHandoffs();
 
