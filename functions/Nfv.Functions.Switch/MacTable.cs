@@ -86,6 +86,9 @@ public sealed class MacTable
     /// <summary>How long an entry lives unseen.</summary>
     public TimeSpan Ageing { get; }
 
+    /// <summary><see cref="Ageing"/> in ticks of the caller's clock, as entries are aged.</summary>
+    internal long AgeingTicks => _ageing;
+
     /// <summary>Entries held, expired ones not yet removed included. Readable from any thread.</summary>
     public int Count => Volatile.Read(ref _count);
 

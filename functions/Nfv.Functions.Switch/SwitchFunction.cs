@@ -41,7 +41,6 @@ public sealed partial class SwitchFunction : INetworkFunction
     private readonly int _maxFrame;        // mtu + 14: longest untagged non-GSO frame
     private readonly long _sweepInterval;  // timestamp units
     private long _nextSweep;
-    private readonly long _ageing;         // timestamp units
     private readonly long _borrowLife;     // timestamp units: how long an address found in Share is kept
     private readonly Action<int, MacAddress, int, long> _republish;
     private long _nextRepublish;
@@ -120,7 +119,6 @@ public sealed partial class SwitchFunction : INetworkFunction
         // Lookups treat an expired entry as gone at once; the sweep only gives its slot back, within a second.
         _sweepInterval = Ticks(TimeSpan.FromTicks(Math.Min(options.Ageing.Ticks / 4, TimeSpan.TicksPerSecond)), frequency);
         _nextSweep = _time.GetTimestamp() + _sweepInterval;
-        _ageing = Ticks(options.Ageing, frequency);
         _borrowLife = Ticks(TimeSpan.FromTicks(Math.Min(options.Ageing.Ticks, TimeSpan.TicksPerSecond)), frequency);
         _republish = Republish;
     }
@@ -417,7 +415,7 @@ public sealed partial class SwitchFunction : INetworkFunction
         {
             return -1;
         }
-        _table.Learn(vlan, mac, port, now - _ageing + _borrowLife);
+        _table.Learn(vlan, mac, port, now - _table.AgeingTicks + _borrowLife);
         if (packet.IsTraced)
         {
             emit.Trace(packet, $"{mac} is on {_portNames[port]} (VLAN {vlan}) as another instance of {_name} learned");
@@ -477,7 +475,7 @@ public sealed partial class SwitchFunction : INetworkFunction
         if (Share is not null && now >= _nextRepublish)
         {
             _table.ForEachLive(now, _republish);
-            _nextRepublish = now + _ageing / 4;
+            _nextRepublish = now + _table.AgeingTicks / 4;
         }
         if (_fullReported && !_table.IsFull)
         {

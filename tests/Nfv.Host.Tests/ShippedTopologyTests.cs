@@ -40,14 +40,14 @@ public class ShippedTopologyTests
     }
 
     [Fact]
-    public void The_default_workers_are_one_per_two_cores_each_with_a_tap_queue_in_appsettings_and_built_in()
+    public void The_default_workers_follow_the_cores_each_with_a_tap_queue_in_appsettings_and_built_in()
     {
         var options = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
             .Build().GetSection(NfvOptions.Section).Get<NfvOptions>()!;
 
         Assert.Equal((0, true), (options.Workers, options.MultiQueueTaps));
         Assert.Equal((options.Workers, options.MultiQueueTaps), (new NfvOptions().Workers, new NfvOptions().MultiQueueTaps));
-        Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), options.WorkerCount);
+        // What 0 gives on four cores: SwitchLabTests, with DOTNET_PROCESSOR_COUNT=4 (two workers).
     }
 
     [Fact]
