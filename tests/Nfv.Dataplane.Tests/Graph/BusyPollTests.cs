@@ -60,7 +60,9 @@ public sealed class BusyPollTests : IDisposable
         await sender;
 
         Assert.True(during > 1_000, $"the load stopped: {during} frames in the half second");
-        Assert.True(queryTime < TimeSpan.FromMilliseconds(250), $"a query waited {queryTime.TotalMilliseconds:F0} ms under load");
+        // Before the fix a query waited for the load to end (the 5 s timeout above); a loaded 2-core machine, with the other
+        // test projects running beside this one, has been seen to take 530 ms to schedule the worker: a second is the bound.
+        Assert.True(queryTime < TimeSpan.FromSeconds(1), $"a query waited {queryTime.TotalMilliseconds:F0} ms under load");
         // A timer asked for every millisecond: about 500 in the half second (none before the fix; a loaded machine may
         // give the worker less of it); the regular 100 ms tick too.
         Assert.True(wakes > 100, $"{wakes} requested timer calls in 500 ms of load");
