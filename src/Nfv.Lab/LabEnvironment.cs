@@ -25,14 +25,16 @@ public sealed class LabEnvironment : IDisposable
 
     private readonly IProgress<LabStep>? _progress;
     private readonly int _queues;
+    private readonly bool _batchedTapWrites;
 
-    private LabEnvironment(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress, int queues)
+    private LabEnvironment(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress, int queues, bool batchedTapWrites)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(queues, 1);
         _topology = topology;
         _logger = logger;
         _progress = progress;
         _queues = queues;
+        _batchedTapWrites = batchedTapWrites;
         _ports = new IFramePort?[topology.Ports.Count];
     }
 
@@ -46,9 +48,10 @@ public sealed class LabEnvironment : IDisposable
     /// <param name="logger">Where each device and host made is logged.</param>
     /// <param name="progress">Told how far bring-up and, at <see cref="Dispose"/>, removal have gone; null for nobody.</param>
     /// <param name="queues">Queues of each TAP it makes, now and later: one per dataplane worker.</param>
-    public static LabEnvironment Create(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress = null, int queues = 1)
+    /// <param name="batchedTapWrites">Whether its TAPs write a worker's frames in one system call a round.</param>
+    public static LabEnvironment Create(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress = null, int queues = 1, bool batchedTapWrites = false)
     {
-        var lab = new LabEnvironment(topology, logger, progress, queues);
+        var lab = new LabEnvironment(topology, logger, progress, queues, batchedTapWrites);
         try
         {
             lab.CreatePorts();
@@ -96,7 +99,7 @@ public sealed class LabEnvironment : IDisposable
             return socket;
         }
         string name = port.TapName!;
-        var tap = TapPort.Create(port.Name, name, _queues);
+        var tap = TapPort.Create(port.Name, name, _queues, _batchedTapWrites);
         LabLog.TapCreated(_logger, name, port.Name);
         if (host is null)
         {
@@ -283,7 +286,7 @@ public sealed class LabEnvironment : IDisposable
         }
         if (_ports[host.PortIndex] is null)
         {
-            var tap = TapPort.Create(_topology.Ports[host.PortIndex].Name, "eth0", _queues);
+            var tap = TapPort.Create(_topology.Ports[host.PortIndex].Name, "eth0", _queues, _batchedTapWrites);
             _ports[host.PortIndex] = tap; // before anything else can fail: Dispose closes it
             tap.SetHardwareAddress(MacOf(host));
             LabLog.TapCreated(_logger, "eth0", tap.Name);

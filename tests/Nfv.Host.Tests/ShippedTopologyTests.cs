@@ -40,13 +40,14 @@ public class ShippedTopologyTests
     }
 
     [Fact]
-    public void The_default_workers_follow_the_cores_each_with_a_tap_queue_in_appsettings_and_built_in()
+    public void The_default_workers_follow_the_cores_each_with_a_tap_queue_and_batched_writes_in_appsettings_and_built_in()
     {
         var options = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
             .Build().GetSection(NfvOptions.Section).Get<NfvOptions>()!;
+        var builtIn = new NfvOptions();
 
-        Assert.Equal((0, true), (options.Workers, options.MultiQueueTaps));
-        Assert.Equal((options.Workers, options.MultiQueueTaps), (new NfvOptions().Workers, new NfvOptions().MultiQueueTaps));
+        Assert.Equal((0, true, true), (options.Workers, options.MultiQueueTaps, options.BatchedTapWrites));
+        Assert.Equal((options.Workers, options.MultiQueueTaps, options.BatchedTapWrites), (builtIn.Workers, builtIn.MultiQueueTaps, builtIn.BatchedTapWrites));
         // What 0 gives on four cores: SwitchLabTests, with DOTNET_PROCESSOR_COUNT=4 (two workers).
     }
 

@@ -533,11 +533,7 @@ public sealed partial class PacketGraph : IDisposable
             {
                 continue;
             }
-            var port = _ports[i].Queues[_lane]!;
-            foreach (var packet in transmit.AsSpan())
-            {
-                port.Send(packet);
-            }
+            _ports[i].Queues[_lane]!.Send(transmit.AsSpan());
             transmit.Clear();
         }
         if (_incoming.Length > 0)

@@ -31,6 +31,18 @@ public interface IFramePort : IDisposable
     void Send(Packet packet);
 
     /// <summary>
+    /// Sends the frames in order as <see cref="Send(Packet)"/> each; a port that can hand the kernel a batch in one
+    /// system call does so.
+    /// </summary>
+    void Send(ReadOnlySpan<Packet> packets)
+    {
+        foreach (var packet in packets)
+        {
+            Send(packet);
+        }
+    }
+
+    /// <summary>
     /// The port's queues, each a port of its own read and written by one worker: a TAP opened with one queue per worker
     /// (IFF_MULTI_QUEUE) lists them, the first being the port itself; any other port is its only queue. The graph runs a
     /// port with one queue per worker on every worker, each on its own queue, and any other port on one worker.

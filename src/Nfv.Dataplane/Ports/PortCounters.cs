@@ -48,6 +48,9 @@ public sealed class PortCounters
     /// <summary>Counts a frame lost for <paramref name="reason"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Dropped(PortDrop reason) => Drops.Increment(reason);
+
+    /// <summary>Counts <paramref name="count"/> frames lost for <paramref name="reason"/>.</summary>
+    public void Dropped(PortDrop reason, int count) => Drops.Add(reason, count);
 }
 
 /// <summary>What a port carried; each is a metric of its own, <c>nfv_port_NAME_total</c>.</summary>

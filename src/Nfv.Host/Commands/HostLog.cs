@@ -30,4 +30,7 @@ internal static partial class HostLog
 
     [LoggerMessage(35, LogLevel.Information, "SIGHUP: {Path} asks for nothing new")]
     public static partial void NothingToApply(ILogger logger, string path);
+
+    [LoggerMessage(36, LogLevel.Warning, "TAP writes go one system call a frame (Nfv:BatchedTapWrites is on, but {Reason})")]
+    public static partial void NoBatchedTapWrites(ILogger logger, string reason);
 }

@@ -39,13 +39,28 @@ internal sealed partial class NfvHostedService(
     private CancellationTokenSource? _watch;
     private Task? _watching;
 
+    private bool BatchedTapWrites()
+    {
+        if (!options.Value.BatchedTapWrites)
+        {
+            return false;
+        }
+        if (!TapPort.CanBatchWrites(out var whyNot))
+        {
+            HostLog.NoBatchedTapWrites(_logger, whyNot!);
+            return false;
+        }
+        return true;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var stateDirectory = Path.Combine(options.Value.StateDirectory, topology.Name);
         LabLeftovers.Record(stateDirectory, topology.NamespaceHosts.Select(h => h.Name));
         try
         {
-            _lab = LabEnvironment.Create(topology, _logger, _progress, queues: options.Value.MultiQueueTaps ? options.Value.WorkerCount : 1);
+            _lab = LabEnvironment.Create(topology, _logger, _progress, queues: options.Value.MultiQueueTaps ? options.Value.WorkerCount : 1,
+                batchedTapWrites: BatchedTapWrites());
         }
         catch
         {
