@@ -25,16 +25,16 @@ public sealed class LabEnvironment : IDisposable
 
     private readonly IProgress<LabStep>? _progress;
     private readonly int _queues;
-    private readonly bool _batchedTapWrites;
+    private readonly bool _batchedTapIo;
 
-    private LabEnvironment(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress, int queues, bool batchedTapWrites)
+    private LabEnvironment(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress, int queues, bool batchedTapIo)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(queues, 1);
         _topology = topology;
         _logger = logger;
         _progress = progress;
         _queues = queues;
-        _batchedTapWrites = batchedTapWrites;
+        _batchedTapIo = batchedTapIo;
         _ports = new IFramePort?[topology.Ports.Count];
     }
 
@@ -48,10 +48,10 @@ public sealed class LabEnvironment : IDisposable
     /// <param name="logger">Where each device and host made is logged.</param>
     /// <param name="progress">Told how far bring-up and, at <see cref="Dispose"/>, removal have gone; null for nobody.</param>
     /// <param name="queues">Queues of each TAP it makes, now and later: one per dataplane worker.</param>
-    /// <param name="batchedTapWrites">Whether its TAPs write a worker's frames in one system call a round.</param>
-    public static LabEnvironment Create(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress = null, int queues = 1, bool batchedTapWrites = false)
+    /// <param name="batchedTapIo">Whether its TAPs write a worker's frames in one system call a round.</param>
+    public static LabEnvironment Create(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress = null, int queues = 1, bool batchedTapIo = false)
     {
-        var lab = new LabEnvironment(topology, logger, progress, queues, batchedTapWrites);
+        var lab = new LabEnvironment(topology, logger, progress, queues, batchedTapIo);
         try
         {
             lab.CreatePorts();
@@ -99,7 +99,7 @@ public sealed class LabEnvironment : IDisposable
             return socket;
         }
         string name = port.TapName!;
-        var tap = TapPort.Create(port.Name, name, _queues, _batchedTapWrites);
+        var tap = TapPort.Create(port.Name, name, _queues, _batchedTapIo);
         LabLog.TapCreated(_logger, name, port.Name);
         if (host is null)
         {
@@ -286,7 +286,7 @@ public sealed class LabEnvironment : IDisposable
         }
         if (_ports[host.PortIndex] is null)
         {
-            var tap = TapPort.Create(_topology.Ports[host.PortIndex].Name, "eth0", _queues, _batchedTapWrites);
+            var tap = TapPort.Create(_topology.Ports[host.PortIndex].Name, "eth0", _queues, _batchedTapIo);
             _ports[host.PortIndex] = tap; // before anything else can fail: Dispose closes it
             tap.SetHardwareAddress(MacOf(host));
             LabLog.TapCreated(_logger, "eth0", tap.Name);

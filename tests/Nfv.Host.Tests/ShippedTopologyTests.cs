@@ -46,8 +46,8 @@ public class ShippedTopologyTests
             .Build().GetSection(NfvOptions.Section).Get<NfvOptions>()!;
         var builtIn = new NfvOptions();
 
-        Assert.Equal((0, true, true), (options.Workers, options.MultiQueueTaps, options.BatchedTapWrites));
-        Assert.Equal((options.Workers, options.MultiQueueTaps, options.BatchedTapWrites), (builtIn.Workers, builtIn.MultiQueueTaps, builtIn.BatchedTapWrites));
+        Assert.Equal((0, true, true), (options.Workers, options.MultiQueueTaps, options.BatchedTapIo));
+        Assert.Equal((options.Workers, options.MultiQueueTaps, options.BatchedTapIo), (builtIn.Workers, builtIn.MultiQueueTaps, builtIn.BatchedTapIo));
         // What 0 gives on four cores: SwitchLabTests, with DOTNET_PROCESSOR_COUNT=4 (two workers).
     }
 

@@ -4,9 +4,11 @@ namespace Nfv.Dataplane.Interop;
 
 /// <summary>
 /// An io_uring used the simplest way: fill up to <see cref="Entries"/> reads or writes, hand them all to the kernel in
-/// one <c>io_uring_enter</c> that also waits for them, then take their results. On a non-blocking descriptor (a TAP)
-/// the kernel does each at once within that one call, so a batch of N frames costs one system call instead of N (on
-/// this machine, with page table isolation, the entry and exit are most of a small frame's write). Used by one thread.
+/// one <c>io_uring_enter</c> that also waits for them, then take their results. Each is asked not to wait
+/// (<c>RWF_NOWAIT</c>): the kernel does it at once within that one call or fails it with EAGAIN, as <c>read</c> and
+/// <c>write</c> on a non-blocking descriptor would, and nothing is left pending (without it, a read of an empty TAP
+/// waits for the next frame, and the call with it). So N frames cost one system call instead of N. Used by one thread
+/// at a time.
 /// </summary>
 internal sealed unsafe class IoRing : IDisposable
 {
@@ -113,6 +115,7 @@ internal sealed unsafe class IoRing : IDisposable
         sqe->Address = (ulong)data;
         sqe->Length = (uint)length;
         sqe->Offset = ulong.MaxValue; // the file's own position: none for a character device, as read() and write()
+        sqe->RwFlags = RWF_NOWAIT; // done within the call or EAGAIN: a read of an empty TAP would otherwise wait for a frame
         sqe->UserData = userData;
         _sqArray[index] = index;
         _tail++;

@@ -33,13 +33,13 @@ public sealed partial class TapPort : IFramePort
     private TapPort[] _queues;
     private PortCounters? _sum; // all queues', when there are several
 
-    private TapPort(string name, string interfaceName, SafeFileHandle fd, bool batchedWrites)
+    private TapPort(string name, string interfaceName, SafeFileHandle fd, bool batchedIo)
     {
         Name = name;
         InterfaceName = interfaceName;
         _fd = fd;
         _queues = [this];
-        _noRing = !batchedWrites;
+        _noRing = !batchedIo;
     }
 
     /// <inheritdoc/>
@@ -75,18 +75,18 @@ public sealed partial class TapPort : IFramePort
     /// Creates the TAP interface <paramref name="interfaceName"/>, down, in the calling thread's network namespace (a
     /// thread that entered a lab host's namespace makes its <c>eth0</c> there, with no move afterwards), with
     /// <paramref name="queues"/> queues (more than one: IFF_MULTI_QUEUE, a descriptor each). With
-    /// <paramref name="batchedWrites"/>, the frames a worker sends in one round go to the kernel in one system call
-    /// (<see cref="Send(ReadOnlySpan{Packet})"/>, where <see cref="CanBatchWrites"/> says it can).
+    /// <paramref name="batchedIo"/>, reads and writes go to the kernel in batches through io_uring, one system call a
+    /// batch (<see cref="Receive"/>, <see cref="Send(ReadOnlySpan{Packet})"/>; where <see cref="CanBatchIo"/> says it can).
     /// </summary>
     /// <exception cref="TapException">The device could not be created or configured.</exception>
-    public static TapPort Create(string name, string interfaceName, int queues = 1, bool batchedWrites = false)
+    public static TapPort Create(string name, string interfaceName, int queues = 1, bool batchedIo = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(queues, 1);
         var fds = OpenQueues(interfaceName, queues, out var actualName);
-        var port = new TapPort(name, actualName, fds[0], batchedWrites);
+        var port = new TapPort(name, actualName, fds[0], batchedIo);
         if (queues > 1)
         {
-            port._queues = [.. fds.Select(fd => new TapPort(name, actualName, fd, batchedWrites))];
+            port._queues = [.. fds.Select(fd => new TapPort(name, actualName, fd, batchedIo))];
             port._counters = port._queues[0]._counters; // the port used as a port is the first queue
             port._sum = PortCounters.Sum([.. port._queues.Select(q => q._counters)]);
         }

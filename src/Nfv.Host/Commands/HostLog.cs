@@ -31,6 +31,6 @@ internal static partial class HostLog
     [LoggerMessage(35, LogLevel.Information, "SIGHUP: {Path} asks for nothing new")]
     public static partial void NothingToApply(ILogger logger, string path);
 
-    [LoggerMessage(36, LogLevel.Warning, "TAP writes go one system call a frame (Nfv:BatchedTapWrites is on, but {Reason})")]
-    public static partial void NoBatchedTapWrites(ILogger logger, string reason);
+    [LoggerMessage(36, LogLevel.Warning, "TAPs are read and written one system call a frame (Nfv:BatchedTapIo is on, but {Reason})")]
+    public static partial void NoBatchedTapIo(ILogger logger, string reason);
 }

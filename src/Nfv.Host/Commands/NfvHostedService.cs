@@ -39,15 +39,15 @@ internal sealed partial class NfvHostedService(
     private CancellationTokenSource? _watch;
     private Task? _watching;
 
-    private bool BatchedTapWrites()
+    private bool BatchedTapIo()
     {
-        if (!options.Value.BatchedTapWrites)
+        if (!options.Value.BatchedTapIo)
         {
             return false;
         }
-        if (!TapPort.CanBatchWrites(out var whyNot))
+        if (!TapPort.CanBatchIo(out var whyNot))
         {
-            HostLog.NoBatchedTapWrites(_logger, whyNot!);
+            HostLog.NoBatchedTapIo(_logger, whyNot!);
             return false;
         }
         return true;
@@ -60,7 +60,7 @@ internal sealed partial class NfvHostedService(
         try
         {
             _lab = LabEnvironment.Create(topology, _logger, _progress, queues: options.Value.MultiQueueTaps ? options.Value.WorkerCount : 1,
-                batchedTapWrites: BatchedTapWrites());
+                batchedTapIo: BatchedTapIo());
         }
         catch
         {

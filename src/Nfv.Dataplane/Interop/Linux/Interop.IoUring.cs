@@ -15,6 +15,7 @@ internal static partial class Interop
     internal const uint IORING_ENTER_GETEVENTS = 1u << 0;
     internal const byte IORING_OP_READ = 22;
     internal const byte IORING_OP_WRITE = 23;
+    internal const uint RWF_NOWAIT = 0x8;
     internal const long IORING_OFF_SQ_RING = 0;
     internal const long IORING_OFF_SQES = 0x10000000;
 
