@@ -308,7 +308,8 @@ for _ in $(seq 1 100); do grep -q "is up" "$WORK/nfv.out" 2>/dev/null && break; 
 grep -q "is up" "$WORK/nfv.out" || { echo "nfv did not come up:"; cat "$WORK/nfv.err"; exit 1; }
 
 # --- The ceiling of any TAP dataplane here: the bare copy loop, two TAPs linked to each other through nfv's worker
-# (epoll, batches, offload headers; no function), measured in the same run. Always one subnet, always one worker
+# (epoll, batches, offload headers, TAP reads and writes batched through io_uring as nfv's are by default; no
+# function), measured in the same run. Always one subnet, always one worker
 # (whatever the defaults or --nfv-arg say), so every run is read against one core's ceiling.
 cat >"$WORK/loop.yaml" <<YAML
 name: bench-loop
