@@ -68,6 +68,9 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>Like <see cref="StartNfv(string[])"/>, with <paramref name="environment"/> added to nfv's environment.</summary>
     public NfvProcess StartNfv(IReadOnlyDictionary<string, string> environment, params string[] arguments) => StartNfvIn(null, environment, arguments);
 
+    /// <summary>Like <see cref="StartNfv(string[])"/>, started by <paramref name="launcher"/>, which execs <c>dotnet</c> after it.</summary>
+    public NfvProcess StartNfvBy(IReadOnlyList<string> launcher, params string[] arguments) => StartNfvIn(null, new Dictionary<string, string>(), arguments, launcher);
+
     /// <summary>Runs nfv in network namespace <paramref name="netns"/> (a node of a split topology) and waits until its part is up.</summary>
     public async Task<NfvProcess> RunInAsync(string netns, params string[] arguments)
     {
@@ -76,7 +79,7 @@ public sealed class Lab : IAsyncDisposable
         return nfv;
     }
 
-    private NfvProcess StartNfvIn(string? netns, IReadOnlyDictionary<string, string> environment, string[] arguments)
+    private NfvProcess StartNfvIn(string? netns, IReadOnlyDictionary<string, string> environment, string[] arguments, IReadOnlyList<string>? launcher = null)
     {
         if (arguments is ["run", ..] && !arguments.Any(a => a.StartsWith("--Nfv:Management:Address", StringComparison.Ordinal)))
         {
@@ -92,7 +95,7 @@ public sealed class Lab : IAsyncDisposable
         {
             arguments = [.. arguments, "--Nfv:Workers=1"];
         }
-        var process = NfvProcess.Start(Directory, environment, arguments, netns);
+        var process = NfvProcess.Start(Directory, environment, arguments, netns, launcher);
         _processes.Add(process);
         return process;
     }

@@ -70,11 +70,14 @@ public sealed partial class NfvProcess : IDisposable
     /// Starts <c>nfv ARGS</c> with <paramref name="environment"/> added to its environment, in network namespace
     /// <paramref name="netns"/> when given: by <c>nsenter --net</c>, which replaces itself with nfv (the process is nfv's)
     /// and, unlike <c>ip netns exec</c>, keeps the machine's mount namespace, so the namespaces nfv makes for its lab
-    /// hosts are seen from outside.
+    /// hosts are seen from outside. A <paramref name="launcher"/> (a program and its arguments) comes before
+    /// <c>dotnet</c>; it must exec what follows it, so that the process stays nfv's.
     /// </summary>
-    public static NfvProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments, string? netns = null)
+    public static NfvProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments, string? netns = null,
+        IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo(netns is null ? "dotnet" : "nsenter")
+        string[] command = [.. netns is null ? [] : (string[])["nsenter", $"--net=/run/netns/{netns}"], .. launcher ?? [], "dotnet"];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -86,12 +89,9 @@ public sealed partial class NfvProcess : IDisposable
         {
             start.Environment[name] = value;
         }
-        if (netns is not null)
+        foreach (var word in command[1..])
         {
-            foreach (var word in (string[])[$"--net=/run/netns/{netns}", "dotnet"])
-            {
-                start.ArgumentList.Add(word);
-            }
+            start.ArgumentList.Add(word);
         }
         start.ArgumentList.Add(NfvDll);
         foreach (var argument in arguments)
