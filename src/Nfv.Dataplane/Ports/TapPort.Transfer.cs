@@ -78,29 +78,17 @@ public sealed partial class TapPort
                 _counters.Dropped(PortDrop.NoBuffer);
                 break;
             }
-            int start = Packet.DefaultHeadroom - VirtioNetHeader.Size;
-            var buffer = packet.Buffer;
             nint read;
-            fixed (byte* p = buffer)
+            do
             {
-                do
-                {
-                    read = Read(_fd, p + start, buffer.Length - start);
-                }
-                while (read < 0 && LastError == Error.EINTR);
+                read = Read(_fd, Address(packet) + ReadStart, packet.Buffer.Length - ReadStart);
             }
+            while (read < 0 && LastError == Error.EINTR);
             if (read < 0)
             {
                 var error = LastError;
                 packet.Release();
-                if (error != Error.EAGAIN)
-                {
-                    _counters.Dropped(PortDrop.ReceiveError);
-                    if (StateAfter(error) == PortState.Gone)
-                    {
-                        _state = PortState.Gone; // the worker sees it and stops polling: no spin on a dead descriptor
-                    }
-                }
+                ReadFailed(error);
                 break;
             }
             if (Accept(packet, (int)read, batch))
@@ -118,7 +106,6 @@ public sealed partial class TapPort
     {
         int added = 0;
         int want = Math.Max(2, _lastReceived + 1);
-        const int start = Packet.DefaultHeadroom - VirtioNetHeader.Size;
         int fd = (int)_fd.DangerousGetHandle();
         while (!batch.IsFull)
         {
@@ -132,8 +119,7 @@ public sealed partial class TapPort
                     break;
                 }
                 _reading[rented] = packet;
-                byte* buffer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(packet.Buffer)); // pinned
-                ring.PrepareRead(fd, buffer + start, packet.Buffer.Length - start, (ulong)rented);
+                ring.PrepareRead(fd, Address(packet) + ReadStart, packet.Buffer.Length - ReadStart, (ulong)rented);
             }
             if (rented == 0)
             {
@@ -142,7 +128,11 @@ public sealed partial class TapPort
             if (!ring.SubmitAndWait(out _))
             {
                 // The kernel took none of the reads; the ring is closed with them in it, and reads go one by one.
-                ReleaseReading(0, rented);
+                for (int i = 0; i < rented; i++)
+                {
+                    _reading[i]!.Release();
+                    _reading[i] = null;
+                }
                 CloseRing(failed: true);
                 return added + ReceiveEach(batch, pool);
             }
@@ -160,15 +150,7 @@ public sealed partial class TapPort
                 {
                     packet.Release();
                     drained = true;
-                    var error = (Error)(-result);
-                    if (error != Error.EAGAIN)
-                    {
-                        _counters.Dropped(PortDrop.ReceiveError);
-                        if (StateAfter(error) == PortState.Gone)
-                        {
-                            _state = PortState.Gone;
-                        }
-                    }
+                    ReadFailed((Error)(-result));
                 }
                 else if (Accept(packet, result, batch))
                 {
@@ -185,14 +167,26 @@ public sealed partial class TapPort
         return added;
     }
 
-    private void ReleaseReading(int from, int to)
+    // Counts a failed read (EAGAIN is no failure: nothing was waiting) and notes a device that is gone, which the worker
+    // then stops polling: no spin on a dead descriptor.
+    private void ReadFailed(Error error)
     {
-        for (int i = from; i < to; i++)
+        if (error != Error.EAGAIN)
         {
-            _reading[i]!.Release();
-            _reading[i] = null;
+            _counters.Dropped(PortDrop.ReceiveError);
+            if (StateAfter(error) == PortState.Gone)
+            {
+                _state = PortState.Gone;
+            }
         }
     }
+
+    // Where a read puts the offload header: right in front of the frame's place in the buffer.
+    private const int ReadStart = Packet.DefaultHeadroom - VirtioNetHeader.Size;
+
+    // A packet's buffer, which stays put: the pool allocates it pinned.
+    private static unsafe byte* Address(Packet packet) =>
+        (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(packet.Buffer));
 
     // Takes a frame read into the packet's headroom (its offload header first) into the batch; false if malformed.
     private bool Accept(Packet packet, int read, PacketBatch batch)
@@ -205,7 +199,7 @@ public sealed partial class TapPort
             return false;
         }
         packet.SetFrame(Packet.DefaultHeadroom, frameLength);
-        packet.Offload = VirtioNetHeader.Read(packet.Buffer.AsSpan(Packet.DefaultHeadroom - VirtioNetHeader.Size, VirtioNetHeader.Size));
+        packet.Offload = VirtioNetHeader.Read(packet.Buffer.AsSpan(ReadStart, VirtioNetHeader.Size));
         _counters.Received(frameLength);
         batch.Add(packet);
         return true;
@@ -228,14 +222,11 @@ public sealed partial class TapPort
                 return;
             }
             nint written;
-            fixed (byte* p = packet.Buffer)
+            do
             {
-                do
-                {
-                    written = Write(_fd, p + start, total);
-                }
-                while (written < 0 && LastError == Error.EINTR);
+                written = Write(_fd, Address(packet) + start, total);
             }
+            while (written < 0 && LastError == Error.EINTR);
             Count(packet, written < 0 ? -(int)LastError : (int)written, total);
         }
         finally
@@ -268,8 +259,7 @@ public sealed partial class TapPort
             var packet = packets[i];
             if (CanSend() && TryWriteHeader(packet, out int start, out int total))
             {
-                byte* buffer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(packet.Buffer)); // pinned
-                ring.PrepareWrite(fd, buffer + start, total, (ulong)i);
+                ring.PrepareWrite(fd, Address(packet) + start, total, (ulong)i);
             }
         }
         int prepared = ring.Prepared;
