@@ -48,7 +48,7 @@ public sealed class LabEnvironment : IDisposable
     /// <param name="logger">Where each device and host made is logged.</param>
     /// <param name="progress">Told how far bring-up and, at <see cref="Dispose"/>, removal have gone; null for nobody.</param>
     /// <param name="queues">Queues of each TAP it makes, now and later: one per dataplane worker.</param>
-    /// <param name="batchedTapIo">Whether its TAPs write a worker's frames in one system call a round.</param>
+    /// <param name="batchedTapIo">Whether its TAPs read and write in batches through io_uring (<c>TapPort.CanBatchIo</c> says where they can).</param>
     public static LabEnvironment Create(ResolvedTopology topology, ILogger logger, IProgress<LabStep>? progress = null, int queues = 1, bool batchedTapIo = false)
     {
         var lab = new LabEnvironment(topology, logger, progress, queues, batchedTapIo);

@@ -40,7 +40,7 @@ public class ShippedTopologyTests
     }
 
     [Fact]
-    public void The_default_workers_follow_the_cores_each_with_a_tap_queue_and_batched_writes_in_appsettings_and_built_in()
+    public void The_default_workers_follow_the_cores_each_with_a_tap_queue_and_batched_io_in_appsettings_and_built_in()
     {
         var options = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
             .Build().GetSection(NfvOptions.Section).Get<NfvOptions>()!;
