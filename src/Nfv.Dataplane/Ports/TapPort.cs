@@ -251,6 +251,7 @@ public sealed partial class TapPort : IFramePort
             queue._fd.Dispose();
             queue.CloseRing(failed: true);
         }
+        CloseRing(failed: true); // with several queues the port is an object of its own, which may have read its first queue
         _fd.Dispose();
     }
 
