@@ -17,9 +17,18 @@ public sealed partial class RouterFunction : IInspectableFunction
         {
             SameInEveryInstance = true, // from the settings: an instance per worker holds the same routes
         },
-        new FunctionTable("arp", ["interface", "address", "mac", "state", "age_seconds"], _arp.Capacity, () => _arp.Count, () => NeighbourRows(GetArpTable())),
+        // Instances run per worker may each know a neighbour: the latest word of it is shown.
+        new FunctionTable("arp", ["interface", "address", "mac", "state", "age_seconds"], _arp.Capacity, () => _arp.Count, () => NeighbourRows(GetArpTable()))
+        {
+            KeyColumns = 2,
+            AgeColumn = "age_seconds",
+        },
         new FunctionTable("neighbours", ["interface", "address", "mac", "state", "age_seconds"], _neighbours.Capacity, () => _neighbours.Count,
-            () => NeighbourRows(GetNeighbourTable())),
+            () => NeighbourRows(GetNeighbourTable()))
+        {
+            KeyColumns = 2,
+            AgeColumn = "age_seconds",
+        },
     ];
 
     /// <inheritdoc/>

@@ -201,10 +201,26 @@ public sealed partial class RouterFunction : INetworkFunction
     public int InstanceCount { get; init; } = 1;
 
     /// <summary>Shared by the instances of a router run per worker: what each learned by ARP; null when it runs once.</summary>
-    internal NeighbourShare<Ipv4Address>? ArpShare { get; init; }
+    internal NeighbourShare<Ipv4Address>? ArpShare
+    {
+        get;
+        init
+        {
+            field = value;
+            _arp.Bound = value?.Bound; // the instances' tables hold the cache's size together
+        }
+    }
 
     /// <summary>Shared by the instances of a router run per worker: what each learned by neighbour discovery; null when it runs once.</summary>
-    internal NeighbourShare<Ipv6Address>? NeighbourShare { get; init; }
+    internal NeighbourShare<Ipv6Address>? NeighbourShare
+    {
+        get;
+        init
+        {
+            field = value;
+            _neighbours.Bound = value?.Bound;
+        }
+    }
 
     /// <summary>The configuration the router runs with.</summary>
     public RouterOptions Options { get; }

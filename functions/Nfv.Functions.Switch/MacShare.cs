@@ -10,6 +10,11 @@ namespace Nfv.Functions.Switch;
 /// it. So an instance puts here each address it learns or sees move, and again every quarter of the ageing time each
 /// address it still sees (so an address in use never expires here); one whose table misses a unicast destination looks
 /// here before it floods, and keeps what it finds for a second at most (<see cref="SwitchFunction"/>). An entry is
-/// found for the ageing time after the address was last seen; the latest sighting wins.
+/// found for the ageing time after the address was last seen; the latest sighting wins. The instances' own tables hold
+/// <see cref="Bound"/> together, the switch's <c>mac-table-size</c>.
 /// </summary>
-internal sealed class MacShare(int capacity, long ageing) : SharedExpiringTable<(int Vlan, MacAddress Mac), int>(capacity, ageing);
+internal sealed class MacShare(int capacity, long ageing) : SharedExpiringTable<(int Vlan, MacAddress Mac), int>(capacity, ageing)
+{
+    /// <summary>The bound the instances' tables hold together.</summary>
+    public SharedBound Bound { get; } = new(capacity);
+}

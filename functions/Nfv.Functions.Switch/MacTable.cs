@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Nfv.Abstractions.Headers;
+using Nfv.Ip;
 
 namespace Nfv.Functions.Switch;
 
@@ -93,7 +94,13 @@ public sealed class MacTable
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>True when no new address can be learned until entries expire.</summary>
-    public bool IsFull => _count >= Capacity;
+    public bool IsFull => _count >= Capacity || Bound?.IsFull == true;
+
+    /// <summary>
+    /// The bound this table holds together with the tables of the switch's other instances, when it runs an instance per
+    /// worker (null: <see cref="Capacity"/> alone). Set before the table is first used.
+    /// </summary>
+    public SharedBound? Bound { get; set; }
 
     /// <summary>
     /// Records that <paramref name="mac"/> was seen as a source on <paramref name="port"/> in <paramref name="vlan"/>
@@ -142,12 +149,13 @@ public sealed class MacTable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private MacLearnResult Insert(ref Slot slot, ulong key, int port, long now)
     {
-        if (_count >= Capacity)
+        if (_count >= Capacity || Bound?.TryTake() == false)
         {
             return MacLearnResult.Full;
         }
         if (_perPort is not null && !Charge(port, from: -1))
         {
+            Bound?.Give();
             return MacLearnResult.PortFull;
         }
         slot.Port = port;
@@ -267,6 +275,7 @@ public sealed class MacTable
     public void Clear()
     {
         Array.Clear(_slots);
+        Bound?.Give(_count);
         _count = 0;
         if (_perPort is not null)
         {
@@ -339,5 +348,6 @@ public sealed class MacTable
         }
         slots[hole] = default;
         _count--;
+        Bound?.Give();
     }
 }

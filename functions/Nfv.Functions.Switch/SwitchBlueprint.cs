@@ -84,7 +84,7 @@ public sealed class SwitchBlueprint : FunctionBlueprint
         return new SwitchFunction(context.Name, options, context.ConnectedPorts, context.Time, logger)
         {
             Share = context.InstanceCount > 1
-                ? context.Shared(() => new MacShare(options.MacTableSize * context.InstanceCount, // each instance's table may be full of others
+                ? context.Shared(() => new MacShare(options.MacTableSize,
                     SwitchFunction.Ticks(options.Ageing, context.Time.TimestampFrequency)))
                 : null,
         };

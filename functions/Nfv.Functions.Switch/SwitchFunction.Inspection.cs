@@ -19,7 +19,11 @@ public sealed partial class SwitchFunction : IInspectableFunction
                 e.Mac.ToString(),
                 _portNames[e.Port],
                 ((long)e.Age.TotalSeconds).ToString(CultureInfo.InvariantCulture),
-            ])),
+            ]))
+        {
+            KeyColumns = 2, // instances of a switch run per worker may each know an address: the latest sighting is shown
+            AgeColumn = "age_seconds",
+        },
     ];
 
     /// <inheritdoc/>

@@ -125,9 +125,17 @@ public sealed partial class SwitchFunction : INetworkFunction
 
     /// <summary>
     /// The addresses the instances of this switch learned (<see cref="MacShare"/> says how they are put and used), when it
-    /// runs as an instance per worker; null when it runs once.
+    /// runs as an instance per worker, whose bound the instances' tables hold together; null when it runs once.
     /// </summary>
-    internal MacShare? Share { get; init; }
+    internal MacShare? Share
+    {
+        get;
+        init
+        {
+            field = value;
+            _table.Bound = value?.Bound;
+        }
+    }
 
     /// <summary>A duration in ticks of a clock of <paramref name="frequency"/> ticks a second.</summary>
     internal static long Ticks(TimeSpan span, long frequency) => Math.Max(1, (long)((Int128)span.Ticks * frequency / TimeSpan.TicksPerSecond));

@@ -186,7 +186,13 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
     public int Count => _count;
 
     /// <summary>True when no new entry can be made until one ages out or fails.</summary>
-    public bool IsFull => _freeEntryCount == 0;
+    public bool IsFull => _freeEntryCount == 0 || Bound?.IsFull == true;
+
+    /// <summary>
+    /// The bound this table holds together with the tables of the function's other instances, when it runs an instance
+    /// per worker (null: <see cref="Capacity"/> alone). Set before the table is first used.
+    /// </summary>
+    public SharedBound? Bound { get; set; }
 
     /// <summary>Neighbours that asked for us (<see cref="Update"/> with create) and were not recorded: the table was full. Readable from any thread.</summary>
     public long NotLearned => Volatile.Read(ref _notLearned);
@@ -229,7 +235,7 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
             {
                 return -1;
             }
-            if (_freeEntryCount == 0)
+            if (_freeEntryCount == 0 || Bound?.TryTake() == false)
             {
                 _notLearned++;
                 return -1;
@@ -259,7 +265,7 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
         int i = Find(iface, address);
         if (i < 0)
         {
-            if (_freeEntryCount == 0)
+            if (_freeEntryCount == 0 || Bound?.TryTake() == false)
             {
                 return NeighbourEnqueueResult.TableFull;
             }
@@ -445,6 +451,7 @@ public class NeighbourTable<TAddress> where TAddress : struct, INeighbourAddress
         Unindex(i);
         _entries[i] = default;
         _freeEntries[_freeEntryCount++] = i;
+        Bound?.Give();
     }
 
     private int Home(int iface, TAddress address)

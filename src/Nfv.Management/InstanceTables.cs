@@ -5,31 +5,36 @@ namespace Nfv.Management;
 
 /// <summary>
 /// The tables of a running function as every view shows them (<c>/api/tables</c>, <c>nfv show</c>, <c>nfv where</c>,
-/// the metrics): each instance's own, under <c>NAME@WORKER</c> when the function runs an instance per worker (what
-/// each learned, and will act on); but a table the same in every instance (<see cref="FunctionTable.SameInEveryInstance"/>:
-/// routes) once, from the first instance, under the function's own name.
+/// the metrics): one table of each name under the function's name, however many instances it runs
+/// (<see cref="FunctionTable.OfInstances"/>: entries summed, rows of one name shown once, the bound the instances hold
+/// together). Asked for each instance (<c>/api/tables/NAME?instances=each</c>), a function run per worker lists each
+/// instance's own table under <c>NAME@WORKER</c>: what each learned, and will act on.
 /// </summary>
 internal static class InstanceTables
 {
-    public static IEnumerable<(string Function, FunctionTable Table)> Of(FunctionNode node)
+    public static IEnumerable<(string Function, FunctionTable Table)> Of(FunctionNode node) => Of(node, eachInstance: false);
+
+    public static IEnumerable<(string Function, FunctionTable Table)> Of(FunctionNode node, bool eachInstance)
     {
-        foreach (var instance in node.Instances)
+        if (node.Function is not IInspectableFunction)
         {
-            if (instance.Function is not IInspectableFunction inspectable)
+            yield break;
+        }
+        // Instances are of one kind: their tables come in the same order.
+        var byInstance = node.Instances.Select(i => ((IInspectableFunction)i.Function).Tables).ToList();
+        for (int k = 0; k < byInstance[0].Count; k++)
+        {
+            var tables = byInstance.Select(t => t[k]).ToList();
+            if (eachInstance && tables.Count > 1 && !tables[0].SameInEveryInstance)
             {
-                continue;
+                for (int i = 0; i < tables.Count; i++)
+                {
+                    yield return (node.InstanceName(node.Instances[i]), tables[i]);
+                }
             }
-            bool first = instance == node.Instances[0];
-            foreach (var table in inspectable.Tables)
+            else
             {
-                if (!table.SameInEveryInstance)
-                {
-                    yield return (node.InstanceName(instance), table);
-                }
-                else if (first)
-                {
-                    yield return (node.Name, table);
-                }
+                yield return (node.Name, FunctionTable.OfInstances(tables));
             }
         }
     }

@@ -84,7 +84,11 @@ public static partial class ManagementApi
             {
                 return bad!;
             }
-            var matches = Tables(graph).Where(t => t.Table.Name == table).ToList();
+            if (!TryEachInstance(context, out bool eachInstance, out bad))
+            {
+                return bad!;
+            }
+            var matches = Tables(graph, eachInstance).Where(t => t.Table.Name == table).ToList();
             if (matches.Count == 0)
             {
                 var known = Tables(graph).Select(t => t.Table.Name).Distinct().Order();
@@ -165,8 +169,18 @@ public static partial class ManagementApi
         static int Column(FunctionTable table, string name) => table.Columns.ToList().IndexOf(name);
     }
 
-    private static IEnumerable<(string Function, FunctionTable Table)> Tables(RunningGraph graph) =>
-        graph.Graph.Functions.SelectMany(InstanceTables.Of);
+    private static IEnumerable<(string Function, FunctionTable Table)> Tables(RunningGraph graph, bool eachInstance = false) =>
+        graph.Graph.Functions.SelectMany(f => InstanceTables.Of(f, eachInstance));
+
+    // ?instances=each lists a function run per worker instance by instance; ?instances=merged (the default) as one table.
+    private static bool TryEachInstance(HttpContext context, out bool eachInstance, out IResult? bad)
+    {
+        string? text = context.Request.Query.TryGetValue("instances", out var value) ? value.ToString() : null;
+        eachInstance = text == "each";
+        bad = text is null or "each" or "merged" ? null
+            : ErrorResult(StatusCodes.Status400BadRequest, $"instances must be 'each' (a row per instance, under NAME@WORKER) or 'merged' (the default), not '{text}'");
+        return bad is null;
+    }
 
     private static bool TryLimit(HttpContext context, out int limit, out IResult? bad)
     {

@@ -138,11 +138,11 @@ public sealed class NfvMetrics
             {
                 _functionEvents.WithLabels(node.Name, name).IncTo(count);
             }
-            // An instance per worker: the entries and room of all its instances' tables (a table the same in each, once).
-            foreach (var tables in InstanceTables.Of(node).Select(t => t.Table).GroupBy(t => t.Name))
+            // An instance per worker: the entries of all its instances' tables, and the bound they hold together.
+            foreach (var (_, table) in InstanceTables.Of(node))
             {
-                _tableEntries.WithLabels(node.Name, tables.Key).Set(tables.Sum(t => t.Count));
-                _tableCapacity.WithLabels(node.Name, tables.Key).Set(tables.Sum(t => t.Capacity));
+                _tableEntries.WithLabels(node.Name, table.Name).Set(table.Count);
+                _tableCapacity.WithLabels(node.Name, table.Name).Set(table.Capacity);
             }
         }
         var graphDrops = Enum.GetNames<GraphDrop>();

@@ -1,4 +1,5 @@
 using Nfv.Abstractions.Headers;
+using Nfv.Abstractions.Inspection;
 using Nfv.Ip.Headers;
 using Nfv.Testing;
 using static Nfv.Functions.Router.Tests.RouterHarness;
@@ -50,6 +51,27 @@ public class ArpTests
         a.Send(Wan, IpPackets.Ip(a.WanMac, H2Mac, H2, H1, 17, IpPackets.Udp(5, 6)));
         Assert.Equal(H1Mac, EthernetHeader.Destination(Assert.Single(a.Emit.Sent).Frame));
         Assert.True(a.Router.Arp.TryLookup(Lan, Ipv4Address.Parse(H1), a.Time.GetTimestamp(), out _));
+    }
+
+    [Fact]
+    public void Run_per_worker_the_instances_hold_the_arp_cache_size_together_and_are_shown_as_one_table()
+    {
+        var options = Default() with { ArpCacheSize = 2 };
+        var share = new NeighbourShare<Ipv4Address>(options.ArpCacheSize, (long)(options.ArpReachable.TotalSeconds * TimeProvider.System.TimestampFrequency));
+        RouterHarness a = new(options, arpShare: share), b = new(options, arpShare: share);
+        a.Teach(Lan, H1Mac, H1);
+        b.Teach(Wan, H2Mac, H2);
+        a.Teach(Lan, H1Mac, H1); // known: takes no second place
+
+        b.Teach(Lan, FrameBuilder.Mac(0x30), "10.0.0.30"); // a third neighbour: the router holds two, over both instances
+
+        Assert.Equal((1, 1), (a.Router.Arp.Count, b.Router.Arp.Count));
+        Assert.Equal(1, b.Router.Arp.NotLearned);
+        var arp = FunctionTable.OfInstances([a.Router.Tables[1], b.Router.Tables[1]]);
+        Assert.Equal(("arp", 2, 2), (arp.Name, arp.Count, arp.Capacity));
+        Assert.Equal([$"lan {H1} {H1Mac}", $"wan {H2} {H2Mac}"], arp.Rows().Select(r => $"{r[0]} {r[1]} {r[2]}").Order());
+        var routes = FunctionTable.OfInstances([a.Router.Tables[0], b.Router.Tables[0]]);
+        Assert.Equal(a.Router.Tables[0].Rows().Count(), routes.Rows().Count()); // the same in each instance: listed once
     }
 
     [Fact]

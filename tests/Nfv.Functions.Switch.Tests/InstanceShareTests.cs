@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Nfv.Abstractions.Inspection;
 using static Nfv.Functions.Switch.Tests.SwitchHarness;
 using static Nfv.Testing.FrameBuilder;
 
@@ -96,5 +97,46 @@ public class InstanceShareTests
         third.Send(0, Ethernet(A, B));
 
         third.Emit.AssertSentTo(3);
+    }
+
+    [Fact]
+    public void The_instances_hold_the_mac_table_size_together_and_a_forgotten_address_frees_a_place_for_either()
+    {
+        var options = Options with { MacTableSize = 3 };
+        var share = new MacShare(options.MacTableSize, SwitchFunction.Ticks(options.Ageing, _time.TimestampFrequency));
+        var (first, second) = (new SwitchHarness(options, _time, share), new SwitchHarness(options, _time, share));
+        first.Announce(0, A);
+        first.Announce(1, B);
+        second.Announce(2, C);
+
+        second.Announce(3, Mac(0xD)); // a fourth address: the switch holds three, over both instances
+
+        Assert.Equal(1, second.Counters[SwitchEvent.TableFull]);
+        Assert.Equal((2, 1), (first.Switch.MacCount, second.Switch.MacCount));
+        var table = FunctionTable.OfInstances([first.Switch.Tables[0], second.Switch.Tables[0]]);
+        Assert.Equal((3, 3), (table.Count, table.Capacity));
+
+        _time.Advance(TimeSpan.FromSeconds(31)); // A and B age out of the first instance's table...
+        first.Switch.OnTimer(first.Emit);
+        second.Announce(3, Mac(0xD)); // ...and the second may learn in their place
+
+        Assert.Equal(1, second.Switch.MacCount);
+    }
+
+    [Fact]
+    public void The_instances_are_shown_as_one_table_an_address_both_know_once_as_last_seen()
+    {
+        var (first, second) = (Instance(), Instance());
+        first.Announce(2, A);
+        first.Announce(1, B);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        second.Announce(3, A); // A moved; the first instance has not seen it since
+
+        var table = FunctionTable.OfInstances([first.Switch.Tables[0], second.Switch.Tables[0]]);
+
+        Assert.Equal(3, table.Count); // entries held: A twice, B once
+        Assert.Equal(Options.MacTableSize, table.Capacity);
+        var rows = table.Rows().Select(r => $"{r[1]} {r[2]} {r[3]}").Order().ToList();
+        Assert.Equal([$"{A} p3 0", $"{B} p1 10"], rows);
     }
 }

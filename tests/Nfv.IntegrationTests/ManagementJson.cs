@@ -15,9 +15,9 @@ public static class ManagementJson
             .First(e => e.GetProperty("name").GetString() == name).GetProperty("state").GetString()!;
 
     /// <summary>The rows of table <paramref name="table"/> (each starting with its function), as <c>/api/tables/NAME</c> gives them.</summary>
-    public static async Task<List<JsonElement>> TableRowsAsync(this NfvProcess nfv, string table)
+    public static async Task<List<JsonElement>> TableRowsAsync(this NfvProcess nfv, string table, bool eachInstance = false)
     {
         using var http = new HttpClient { BaseAddress = await nfv.ManagementUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
-        return [.. (await http.GetJsonAsync($"/api/tables/{table}")).GetProperty("rows").EnumerateArray()];
+        return [.. (await http.GetJsonAsync($"/api/tables/{table}{(eachInstance ? "?instances=each" : "")}")).GetProperty("rows").EnumerateArray()];
     }
 }

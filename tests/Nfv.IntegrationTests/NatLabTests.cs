@@ -141,9 +141,13 @@ public class NatLabTests
 
         // 17 connections (iperf3's control one too), each a session of one instance, its port kept (odds of all on one
         // instance: 1 in 65,536).
-        var sessions = (await nfv.TableRowsAsync("nat")).Where(r => r[4].GetString() == $"{Outside}:5201").ToList();
+        var sessions = (await nfv.TableRowsAsync("nat", eachInstance: true)).Where(r => r[4].GetString() == $"{Outside}:5201").ToList();
         Assert.Equal(17, sessions.Count);
         Assert.Equal(["masq@0", "masq@1"], sessions.Select(r => r[0].GetString()).Distinct().Order());
+        // The NAT's own view: the same sessions under its name, as a NAT run once shows them.
+        var shown = (await nfv.TableRowsAsync("nat")).Where(r => r[4].GetString() == $"{Outside}:5201").ToList();
+        Assert.Equal(sessions.Select(r => r[3].GetString()).Order(), shown.Select(r => r[3].GetString()).Order());
+        Assert.All(shown, r => Assert.Equal("masq", r[0].GetString()));
         Assert.All(sessions, r => Assert.Equal(r[2].GetString()!.Split(':')[1], r[3].GetString()!.Split(':')[1]));
         // A flow is handed to its owner only until the owner has answered it (the kernel then steers it there): a few
         // packets of each flow, of the tens of thousands forwarded.

@@ -135,9 +135,11 @@ public class RouterLabTests
 
         // Both instances of the router forwarded flows, so each resolved the server (odds of all 16 flows on one queue:
         // 1 in 32,768).
-        var arp = await nfv.TableRowsAsync("arp");
+        var arp = await nfv.TableRowsAsync("arp", eachInstance: true);
         var resolvers = arp.Where(r => r[2].GetString() == "10.71.2.10" && r[4].GetString() != "incomplete").Select(r => r[0].GetString()).Order();
         Assert.Equal(["gw@0", "gw@1"], resolvers);
+        // Shown once, under the router's name, as a router run once shows it.
+        Assert.Equal(["gw"], (await nfv.TableRowsAsync("arp")).Where(r => r[2].GetString() == "10.71.2.10").Select(r => r[0].GetString()));
         await Ping.AssertReachesAsync(h3, "10.71.1.10");
         // Its routes, the same in both instances, are listed once, under its own name.
         var routes = (await nfv.TableRowsAsync("routes")).Select(r => $"{r[0].GetString()} {r[1].GetString()} {r[2].GetString()}").ToList();

@@ -169,10 +169,17 @@ public class SwitchLabTests
 
         var (bytes, _) = await Iperf3.TcpAsync(client, server, "10.77.3.2", flows: 16);
         Assert.True(bytes > 10_000_000, $"only {bytes} bytes crossed the switch in 3 s");
-        // Both hosts learned by each instance (the odds that 16 flows all hash to one queue are 1 in 32,768).
-        var rows = await nfv.TableRowsAsync("mac");
+        // Both hosts learned by each instance (the odds that 16 flows all hash to one queue are 1 in 32,768)...
+        var rows = await nfv.TableRowsAsync("mac", eachInstance: true);
         var learned = rows.GroupBy(r => r[0].GetString()).ToDictionary(g => g.Key!, g => g.Count());
         Assert.Equal(new Dictionary<string, int> { ["lan@0"] = 2, ["lan@1"] = 2 }, learned);
+        // ...and shown once each, under the switch's name, as a switch run once shows them; its entries are what both hold.
+        var shown = await nfv.TableRowsAsync("mac");
+        Assert.Equal(["lan", "lan"], shown.Select(r => r[0].GetString()));
+        Assert.Equal(2, shown.Select(r => r[2].GetString()).Distinct().Count());
+        var (entries, capacity) = await FloodTests.TableAsync(http, "lan", "mac");
+        Assert.Equal(4, entries);
+        Assert.Equal(8192, capacity); // the default mac-table-size, which the instances hold together: not twice it
         await Ping.AssertReachesAsync(client, "10.77.3.2");
         // The switch's counter sums its instances': every frame the two ports read (on either queue), each once.
         await Eventually.UntilAsync(async () =>
