@@ -57,8 +57,8 @@ public sealed class NatBlueprint : FeatureBlueprint
     /// <remarks>
     /// Yes: each instance owns the mappings on its share of the external ports (its own sessions, port-preserving when the
     /// inside port is one of its share) and the router hands it the packets of those flows (<see cref="NatFunction.InstanceFor"/>).
-    /// Each holds an even share of every bound and rate (max-sessions, per host, new sessions a second), so together they
-    /// hold about the configured ones.
+    /// They hold max-sessions and max-sessions-per-host together (<see cref="NatSessionBounds"/>); each holds an even share
+    /// of the rates of new sessions, so together they hold about the configured ones.
     /// </remarks>
     public override bool CanRunAsInstancePerWorker => true;
 
@@ -69,6 +69,7 @@ public sealed class NatBlueprint : FeatureBlueprint
         return new NatFunction(context.Name, Options, context.Time, context.Loggers.CreateLogger<NatFunction>(), context.Instance, context.InstanceCount)
         {
             FragmentOwners = context.InstanceCount > 1 ? context.Shared(() => new NatFragmentOwners(context.Time.TimestampFrequency)) : null,
+            SessionBounds = context.InstanceCount > 1 ? context.Shared(() => new NatSessionBounds(Options.MaxSessions, (ulong)Random.Shared.NextInt64() | 1)) : null,
         };
     }
 }

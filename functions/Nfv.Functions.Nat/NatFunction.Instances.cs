@@ -22,8 +22,18 @@ public sealed partial class NatFunction
     /// </summary>
     internal NatFragmentOwners? FragmentOwners { get; init; }
 
-    // Most sessions of this instance: its share of max-sessions.
-    private int MaxSessions => Share(Options.MaxSessions);
+    /// <summary>
+    /// Shared by the instances of a NAT run per worker: the sessions they hold together, in all and per inside host, so
+    /// max-sessions and max-sessions-per-host hold over the NAT; null when the NAT runs once.
+    /// </summary>
+    internal NatSessionBounds? SessionBounds { get; init; }
+
+    // Most sessions of this instance's table: the whole max-sessions, since any instance may hold all of it.
+    private int MaxSessions => Options.MaxSessions;
+
+    // Most sessions of an inside host: held over the instances when they share the bounds (run per worker), else this
+    // instance's alone. A share only where nothing is shared (tests building instances by hand).
+    private int MaxSessionsPerHost => SessionBounds is null ? Share(Options.MaxSessionsPerHost) : Options.MaxSessionsPerHost;
 
     // An instance's share of a bound or rate: a whole one divided by the instances, rounded up; 0 (no limit) stays 0.
     private int Share(int whole) => whole <= 0 ? whole : (whole + _instanceCount - 1) / _instanceCount;

@@ -113,7 +113,7 @@ public sealed partial class NatFunction
                 // A mapping whose sessions have all expired is no mapping (the sweep has not reached it yet).
                 return table.HasLiveSession(mapping, null, now) ? Drop(NatDrop.Filtered) : Ipv4FeatureVerdict.Continue;
             }
-            if (table.SessionCount >= table.SessionCapacity)
+            if (table.IsFull)
             {
                 ReportFull();
                 return Drop(NatDrop.SessionLimit);
@@ -122,7 +122,7 @@ public sealed partial class NatFunction
             {
                 return Drop(limited);
             }
-            session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), _maxSessionsPerHost, inbound: true,
+            session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), MaxSessionsPerHost, inbound: true,
                 out var refused, ForeignCurrent());
             if (session < 0)
             {

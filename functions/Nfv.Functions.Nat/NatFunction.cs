@@ -57,7 +57,6 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
     private bool _portsReported;
     private readonly int _instance;      // run per worker: which instance this is, of _instanceCount
     private readonly int _instanceCount;
-    private int _maxSessionsPerHost;     // this instance's share
 
     /// <summary>Creates a NAT; it translates once a router attaches it (<see cref="Attach"/>).</summary>
     /// <param name="name">The function's name in the topology (for logs).</param>
@@ -71,7 +70,10 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
     /// Which instance this is of a NAT run as an instance per worker (<see cref="NatBlueprint.CanRunAsInstancePerWorker"/>):
     /// it owns the mappings on its share of the external ports (<see cref="InstanceFor"/>); 0 for a NAT run once.
     /// </param>
-    /// <param name="instanceCount">How many instances run: 1 for a NAT run once. Each holds that share of every bound and rate.</param>
+    /// <param name="instanceCount">
+    /// How many instances run: 1 for a NAT run once. They hold the session bounds together (<see cref="SessionBounds"/>),
+    /// and each holds its share of the rates of new sessions.
+    /// </param>
     public NatFunction(string name, NatOptions options, TimeProvider? time = null, ILogger? logger = null, int instance = 0, int instanceCount = 1)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -103,7 +105,6 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
         _udp = Ticks(options.Udp);
         _icmp = Ticks(options.Icmp);
         _limiter = new NatRateLimiter(Share(options.NewSessionsPerSecond), Share(options.NewSessionsPerSecondPerSource), _frequency);
-        _maxSessionsPerHost = Share(options.MaxSessionsPerHost);
         _forwardOwners = [.. options.Forwards.Select(f => (f.Protocol, f.To.Value, f.ToPort, NatSessionTable.OwnerOfPort(f.Port, _instanceCount)))];
     }
 
@@ -157,7 +158,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
         _local = [.. attachment.LocalAddresses.Select(a => a.Value)];
         _tracker = attachment.Connections;
         _table = new NatSessionTable(_tracker?.Table ?? new ConnectionTable(MaxSessions), MaxSessions, Options.Forwards.Count,
-            _externals.Length, Options.PortMin, Options.PortMax, Counters, instance: _instance, instances: _instanceCount);
+            _externals.Length, Options.PortMin, Options.PortMax, Counters, instance: _instance, instances: _instanceCount, shared: SessionBounds);
         foreach (var forward in Options.Forwards)
         {
             if (!Install(forward))
@@ -359,7 +360,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
         {
             _limiter.Forget(now); // about once a second: the table of sources can hold thousands
         }
-        if (_fullReported && _table.SessionCount < _table.SessionCapacity)
+        if (_fullReported && !_table.IsFull)
         {
             _fullReported = false;
         }
@@ -476,7 +477,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
         out NatDrop refused)
     {
         var table = _table;
-        if (table.SessionCount >= table.SessionCapacity)
+        if (table.IsFull)
         {
             refused = NatDrop.SessionLimit;
             ReportFull();
@@ -487,12 +488,12 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
             refused = limited;
             return -1;
         }
-        if (table.HostSessions(inside) >= _maxSessionsPerHost)
+        if (table.HostSessions(inside) >= MaxSessionsPerHost)
         {
             refused = NatDrop.HostLimit;
             if (_logger.IsEnabled(LogLevel.Debug))
             {
-                NatLog.HostLimit(_logger, _name, new Ipv4Address(inside).ToString(), _maxSessionsPerHost);
+                NatLog.HostLimit(_logger, _name, new Ipv4Address(inside).ToString(), MaxSessionsPerHost);
             }
             return -1;
         }
@@ -511,7 +512,7 @@ public sealed partial class NatFunction : INetworkFunction, IIpv4Feature, IRecon
             }
             made = true;
         }
-        int session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), _maxSessionsPerHost, inbound: false,
+        int session = table.AddSession(mapping, remote, remotePort, now + Timeout(protocol, TcpSeen.None), MaxSessionsPerHost, inbound: false,
             out refused, ForeignCurrent());
         if (session < 0)
         {

@@ -67,7 +67,7 @@ internal sealed class NatSessionTable
     private readonly int[] _prevOfMapping;
     private readonly EventCounters<NatEvent>? _events;
 
-    private readonly HostCounts _hosts;
+    private readonly NatHostCounts? _hosts; // this table's own count of sessions per host, when no bounds are shared
     private readonly ulong[][] _ports; // [protocol index * externals + external] → 65536 bits
     private readonly int[] _portCursor;
     private readonly int _externals;
@@ -75,6 +75,7 @@ internal sealed class NatSessionTable
     private readonly int _portMax;
     private readonly int _instance;   // the ports this table hands out are the ones this instance owns, of _instances
     private readonly int _instances;
+    private readonly NatSessionBounds? _shared; // the bounds held with the other instances' tables; null when run once
     private readonly ulong _seed;
 
     /// <summary>Makes a table of <paramref name="maxSessions"/> sessions, with every entry allocated now.</summary>
@@ -89,9 +90,13 @@ internal sealed class NatSessionTable
     /// <param name="instance">Which instance of a NAT run per worker this table serves: it hands out only the ports that
     /// instance owns (<see cref="OwnerOfPort"/>); 0 for a NAT run once.</param>
     /// <param name="instances">How many instances of the NAT run; 1 when it runs once, and then every port is its own.</param>
+    /// <param name="shared">The sessions this table holds together with the other instances' tables, in all and per inside
+    /// host (the whole NAT's bounds); null for a NAT run once, bound by <paramref name="maxSessions"/> and the hosts' counts
+    /// of this table alone.</param>
     public NatSessionTable(ConnectionTable connections, int maxSessions, int staticMappings, int externals, int portMin, int portMax,
-        EventCounters<NatEvent>? events = null, ulong? seed = null, int instance = 0, int instances = 1)
+        EventCounters<NatEvent>? events = null, ulong? seed = null, int instance = 0, int instances = 1, NatSessionBounds? shared = null)
     {
+        _shared = shared;
         ArgumentNullException.ThrowIfNull(connections);
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(instance);
@@ -126,7 +131,7 @@ internal sealed class NatSessionTable
         _prevOfMapping = new int[connections.Capacity];
         _events = events;
         connections.Removing += OnRemoving;
-        _hosts = new HostCounts(maxSessions, _seed);
+        _hosts = shared is null ? new NatHostCounts(maxSessions, _seed) : null;
         _ports = new ulong[3 * externals][];
         for (int i = 0; i < _ports.Length; i++)
         {
@@ -148,6 +153,9 @@ internal sealed class NatSessionTable
 
     /// <summary>Most sessions.</summary>
     public int SessionCapacity { get; }
+
+    /// <summary>True when no new session can be added: this table, or the instances' tables together, at their bound.</summary>
+    public bool IsFull => SessionCount >= SessionCapacity || _shared?.IsFull == true;
 
     /// <summary>The connection table the sessions are kept in (the router's, shared with its other features).</summary>
     public ConnectionTable Connections => _connections;
@@ -193,7 +201,7 @@ internal sealed class NatSessionTable
     public int SessionSlots => _mappingOf.Length;
 
     /// <summary>Sessions of inside host <paramref name="address"/>.</summary>
-    public int HostSessions(uint address) => _hosts.Get(address);
+    public int HostSessions(uint address) => _shared?.HostSessions(address) ?? _hosts!.Get(address);
 
     /// <summary>The mapping of an inside endpoint (and remote key, for the dependent mapping modes), or -1.</summary>
     public int FindByInside(byte protocol, uint address, ushort port, uint remoteKey = 0, ushort remotePortKey = 0)
@@ -348,9 +356,11 @@ internal sealed class NatSessionTable
             return -1;
         }
         ref var m = ref _mappings[mapping];
-        if (!_hosts.TryIncrement(m.InsideAddress, maxPerHost))
+        var limit = _shared is not null ? _shared.TryAdd(m.InsideAddress, maxPerHost)
+            : _hosts!.TryIncrement(m.InsideAddress, maxPerHost) ? null : NatDrop.HostLimit;
+        if (limit is { } bound)
         {
-            refused = NatDrop.HostLimit;
+            refused = bound;
             return -1;
         }
         var inside = FlowKey.Of(m.InsideAddress, remoteAddress, m.InsidePort, remotePort, 0, m.Protocol);
@@ -368,7 +378,7 @@ internal sealed class NatSessionTable
         }
         if (session < 0)
         {
-            _hosts.Decrement(m.InsideAddress);
+            Removed(m.InsideAddress);
             refused = NatDrop.SessionLimit;
             return -1;
         }
@@ -409,7 +419,7 @@ internal sealed class NatSessionTable
         {
             _prevOfMapping[next] = previous;
         }
-        _hosts.Decrement(m.InsideAddress);
+        Removed(m.InsideAddress);
         _mappingOf[session] = -1;
         SessionCount--;
         m.Sessions--;
@@ -417,6 +427,19 @@ internal sealed class NatSessionTable
         if (m.Sessions == 0 && !m.Static)
         {
             RemoveMapping(mapping);
+        }
+    }
+
+    // A session of the inside host at 'address' is gone: its place in the bounds is free.
+    private void Removed(uint address)
+    {
+        if (_shared is not null)
+        {
+            _shared.Remove(address);
+        }
+        else
+        {
+            _hosts!.Decrement(address);
         }
     }
 
@@ -514,7 +537,7 @@ internal sealed class NatSessionTable
     private int Mix(ulong key) => Mix(key, _seed);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Mix(ulong key, ulong seed)
+    internal static int Mix(ulong key, ulong seed)
     {
         ulong h = (key ^ seed) * 0x9E37_79B9_7F4A_7C15UL;
         h ^= h >> 32;
@@ -528,103 +551,4 @@ internal sealed class NatSessionTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int InsideHash(byte protocol, uint address, ushort port, uint remoteKey, ushort remotePortKey) =>
         Mix(((ulong)address << 24 | (ulong)port << 8 | protocol) ^ (((ulong)remoteKey << 16 | remotePortKey) * 0xC2B2_AE3D_27D4_EB4FUL));
-
-    /// <summary>Sessions per inside address: a chained hash over preallocated entries (at most one per session), keyed with the table's seed.</summary>
-    private sealed class HostCounts
-    {
-        private readonly uint[] _address;
-        private readonly int[] _count;
-        private readonly int[] _next;
-        private readonly int[] _buckets;
-        private readonly int _mask;
-        private readonly ulong _seed;
-        private int _free;
-
-        public HostCounts(int capacity, ulong seed)
-        {
-            _seed = seed;
-            _address = new uint[capacity];
-            _count = new int[capacity];
-            _next = new int[capacity];
-            int buckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity));
-            _buckets = new int[buckets];
-            Array.Fill(_buckets, -1);
-            _mask = buckets - 1;
-            for (int i = 0; i < capacity; i++)
-            {
-                _next[i] = i + 1 < capacity ? i + 1 : -1;
-            }
-        }
-
-        public int Get(uint address)
-        {
-            int i = Find(address, out _);
-            return i < 0 ? 0 : _count[i];
-        }
-
-        public bool TryIncrement(uint address, int max)
-        {
-            int i = Find(address, out int bucket);
-            if (i >= 0)
-            {
-                if (_count[i] >= max)
-                {
-                    return false;
-                }
-                _count[i]++;
-                return true;
-            }
-            if (_free < 0 || max < 1)
-            {
-                return false;
-            }
-            i = _free;
-            _free = _next[i];
-            _address[i] = address;
-            _count[i] = 1;
-            _next[i] = _buckets[bucket];
-            _buckets[bucket] = i;
-            return true;
-        }
-
-        public void Decrement(uint address)
-        {
-            int bucket = Mix(address, _seed) & _mask;
-            int previous = -1;
-            for (int i = _buckets[bucket]; i >= 0; previous = i, i = _next[i])
-            {
-                if (_address[i] != address)
-                {
-                    continue;
-                }
-                if (--_count[i] == 0)
-                {
-                    if (previous < 0)
-                    {
-                        _buckets[bucket] = _next[i];
-                    }
-                    else
-                    {
-                        _next[previous] = _next[i];
-                    }
-                    _next[i] = _free;
-                    _free = i;
-                }
-                return;
-            }
-        }
-
-        private int Find(uint address, out int bucket)
-        {
-            bucket = Mix(address, _seed) & _mask;
-            for (int i = _buckets[bucket]; i >= 0; i = _next[i])
-            {
-                if (_address[i] == address)
-                {
-                    return i;
-                }
-            }
-            return -1;
-        }
-    }
 }

@@ -22,7 +22,8 @@ public class InstancePerWorkerTests
     private InstancePerWorkerTests(NatOptions options)
     {
         var fragments = new NatFragmentOwners(TimeProvider.System.TimestampFrequency); // the harnesses' fake clocks tick alike
-        _instances = [.. Enumerable.Range(0, 2).Select(i => new NatHarness(options, instance: i, instanceCount: 2, fragmentOwners: fragments))];
+        var sessions = new NatSessionBounds(options.MaxSessions, seed: 1);
+        _instances = [.. Enumerable.Range(0, 2).Select(i => new NatHarness(options, instance: i, instanceCount: 2, fragmentOwners: fragments, sessionBounds: sessions))];
     }
 
     // Sends a frame to instance `first`, and to the instance it was handed to if it was: the frame out, and who sent it.
@@ -162,21 +163,39 @@ public class InstancePerWorkerTests
             checksum: false);
 
     [Fact]
-    public void Each_instance_holds_its_share_of_the_bounds()
+    public void The_instances_hold_a_hosts_bound_together()
     {
         var test = new InstancePerWorkerTests(new NatOptions { MaxSessions = 64, MaxSessionsPerHost = 4 });
-        Assert.All(test._instances, h => Assert.Equal(32, h.Nat.TrackedConnections));
-        // H1's flows on ports instance 0 owns: its share of H1's bound of 4 is 2.
-        var admitted = new List<ushort>();
-        for (ushort port = 40000; admitted.Count < 3; port++)
+        // H1's flows, their ports owned by either instance: four in all, as with one worker, whichever instance has them.
+        var owners = new List<int>();
+        for (ushort port = 40000; owners.Count < 5; port++)
         {
-            var (outside, owner) = test.FromInside(0, H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(port, 53));
-            if (owner == 0)
-            {
-                admitted.Add(port);
-                Assert.Equal(admitted.Count <= 2, outside is not null);
-            }
+            var (outside, owner) = test.FromInside(port % 2, H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(port, 53));
+            Assert.Equal(owners.Count < 4, outside is not null);
+            owners.Add(owner);
         }
-        Assert.Equal(1, test._instances[0].Drops[NatDrop.HostLimit]);
+        Assert.Equal([0, 1], owners.Take(4).Distinct().Order()); // both instances hold some of them
+        Assert.Equal(1, test._instances[owners[4]].Drops[NatDrop.HostLimit]);
+    }
+
+    [Fact]
+    public void The_instances_hold_max_sessions_together_so_one_instances_flows_may_fill_it_and_an_ended_one_frees_a_place()
+    {
+        var test = new InstancePerWorkerTests(new NatOptions { MaxSessions = 6, MaxSessionsPerHost = 64 });
+        Assert.All(test._instances, h => Assert.Equal(6, h.Nat.TrackedConnections)); // each may hold all of it
+        // Flows owned by instance 1 (as a forward's all are): six fit, as they would in a NAT run once; the seventh does not.
+        var ports = Enumerable.Range(40000, 1000).Select(p => (ushort)p).Where(p => NatSessionTable.OwnerOfPort(p, 2) == 1).Take(7).ToList();
+        var sent = ports.Select(port => test.FromInside(1, H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(port, 53)).Frame).ToList();
+        Assert.Equal([true, true, true, true, true, true, false], sent.Select(f => f is not null));
+        Assert.Equal(1, test._instances[1].Drops[NatDrop.SessionLimit]);
+        // None left for instance 0 either: the bound is the NAT's, not each instance's.
+        ushort other = Enumerable.Range(41000, 1000).Select(p => (ushort)p).First(p => NatSessionTable.OwnerOfPort(p, 2) == 0);
+        Assert.Null(test.FromInside(0, H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(other, 53)).Frame);
+        Assert.Equal(1, test._instances[0].Drops[NatDrop.SessionLimit]);
+
+        test._instances[1].Advance(TimeSpan.FromMinutes(10)); // instance 1's sessions expire and are swept
+        test._instances[1].SweepAll();
+        Assert.Equal(0, test._instances[1].Nat.SessionCount);
+        Assert.NotNull(test.FromInside(0, H1, R1, Ipv4Header.ProtocolUdp, IpPackets.Udp(other, 53)).Frame);
     }
 }

@@ -36,10 +36,15 @@ internal sealed class NatHarness
     /// <param name="instance">Which instance the router and its NAT are, of <paramref name="instanceCount"/> run per worker.</param>
     /// <param name="instanceCount">How many instances run (1: the router and the NAT run once).</param>
     /// <param name="fragmentOwners">Shared by the instances run per worker: which owns each fragmented datagram.</param>
+    /// <param name="sessionBounds">Shared by the instances run per worker: the sessions they hold together.</param>
     public NatHarness(NatOptions? options = null, int poolSize = 64, Func<TimeProvider, IIpv4Feature>? besideNat = null, int instance = 0,
-        int instanceCount = 1, NatFragmentOwners? fragmentOwners = null)
+        int instanceCount = 1, NatFragmentOwners? fragmentOwners = null, NatSessionBounds? sessionBounds = null)
     {
-        Nat = new NatFunction("masq", options ?? new NatOptions(), Time, null, instance, instanceCount) { FragmentOwners = fragmentOwners };
+        Nat = new NatFunction("masq", options ?? new NatOptions(), Time, null, instance, instanceCount)
+        {
+            FragmentOwners = fragmentOwners,
+            SessionBounds = sessionBounds,
+        };
         Beside = besideNat?.Invoke(Time);
         var routerOptions = new RouterOptions
         {

@@ -89,12 +89,6 @@ public sealed class Lab : IAsyncDisposable
         {
             arguments = [.. arguments, $"--Nfv:StateDirectory={StateDirectory}"];
         }
-        // One worker unless the test asks for more: the default follows the machine's cores, and what a test reads (a
-        // function's tables, listed per instance when it runs per worker) must not.
-        if (arguments is ["run", ..] && !arguments.Any(a => a.StartsWith("--Nfv:Workers", StringComparison.Ordinal)))
-        {
-            arguments = [.. arguments, "--Nfv:Workers=1"];
-        }
         var process = NfvProcess.Start(Directory, environment, arguments, netns, launcher);
         _processes.Add(process);
         return process;

@@ -26,22 +26,22 @@ public sealed class NfvOptions
 
     /// <summary>
     /// Dataplane worker threads, each with its own pool of <see cref="PacketPoolSize"/> packets; 0 (the default) for one
-    /// per two cores (<see cref="WorkerCount"/>). The ports and functions are spread over them (docs/architecture.md,
+    /// per core (<see cref="WorkerCount"/>). The ports and functions are spread over them (docs/architecture.md,
     /// "Threading"); with <see cref="MultiQueueTaps"/> the switches, routers and NATs between TAPs run an instance on
     /// each, so many flows use every worker, and a packet whose next function or port is on another worker is handed
-    /// over to it. On 2 cores that is one worker: a second carried 8 flows a fifth faster but one flow no faster, and
-    /// 64-byte frames of one flow about 5% slower (the hosts' stacks and programs need the same cores; bench/README.md,
+    /// over to it. On 2 cores a second worker carries 8 flows a fifth faster and one flow as fast (bench/README.md,
     /// "The chain per worker", "The default number of workers").
     /// </summary>
     [Range(0, 64)]
     public int Workers { get; set; }
 
     /// <summary>
-    /// How many workers run: <see cref="Workers"/>, or for 0 one per two cores, at least one. Half, not all: in a TAP lab
-    /// the hosts' own network stacks and programs (an iperf3) run on the same cores, and a frame nfv writes is received
-    /// by the host's stack inside that write.
+    /// How many workers run: <see cref="Workers"/>, or for 0 one per core the process may use
+    /// (<see cref="Environment.ProcessorCount"/>, which follows a container's CPU limit and <c>DOTNET_PROCESSOR_COUNT</c>).
+    /// In a TAP lab the hosts' own stacks and programs need the same cores: a lab whose hosts are busy may do better with
+    /// fewer.
     /// </summary>
-    public int WorkerCount => Workers > 0 ? Workers : Math.Max(1, Environment.ProcessorCount / 2);
+    public int WorkerCount => Workers > 0 ? Workers : Environment.ProcessorCount;
 
     /// <summary>
     /// With several workers, open each TAP with a queue per worker (IFF_MULTI_QUEUE), every worker reading and writing
