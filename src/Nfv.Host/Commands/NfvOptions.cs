@@ -32,16 +32,19 @@ public sealed class NfvOptions
     /// over to it. On 2 cores a second worker carries 8 flows a fifth faster and one flow as fast (bench/README.md,
     /// "The chain per worker", "The default number of workers").
     /// </summary>
-    [Range(0, 64)]
+    [Range(0, MaxWorkers)]
     public int Workers { get; set; }
 
     /// <summary>
     /// How many workers run: <see cref="Workers"/>, or for 0 one per core the process may use
-    /// (<see cref="Environment.ProcessorCount"/>, which follows a container's CPU limit and <c>DOTNET_PROCESSOR_COUNT</c>).
-    /// In a TAP lab the hosts' own stacks and programs need the same cores: a lab whose hosts are busy may do better with
-    /// fewer.
+    /// (<see cref="Environment.ProcessorCount"/>, which follows a container's CPU limit and <c>DOTNET_PROCESSOR_COUNT</c>),
+    /// at most <see cref="MaxWorkers"/>. In a TAP lab the hosts' own stacks and programs need the same cores: a lab whose
+    /// hosts are busy may do better with fewer. Each worker makes its pool resident (33 MB with the default pool size).
     /// </summary>
-    public int WorkerCount => Workers > 0 ? Workers : Environment.ProcessorCount;
+    public int WorkerCount => Workers > 0 ? Workers : Math.Min(Environment.ProcessorCount, MaxWorkers);
+
+    /// <summary>The most workers <see cref="Workers"/> may ask for, and the default's limit on a machine of more cores.</summary>
+    public const int MaxWorkers = 64;
 
     /// <summary>
     /// With several workers, open each TAP with a queue per worker (IFF_MULTI_QUEUE), every worker reading and writing
