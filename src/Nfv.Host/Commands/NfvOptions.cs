@@ -26,22 +26,24 @@ public sealed class NfvOptions
 
     /// <summary>
     /// Dataplane worker threads, each with its own pool of <see cref="PacketPoolSize"/> packets; 0 (the default) for one
-    /// per core (<see cref="WorkerCount"/>). The ports and functions are spread over them (docs/architecture.md,
+    /// per two cores (<see cref="WorkerCount"/>). The ports and functions are spread over them (docs/architecture.md,
     /// "Threading"); with <see cref="MultiQueueTaps"/> the switches, routers and NATs between TAPs run an instance on
     /// each, so many flows use every worker, and a packet whose next function or port is on another worker is handed
-    /// over to it. On 2 cores a second worker carries 8 flows a fifth faster and one flow as fast (bench/README.md,
-    /// "The chain per worker", "The default number of workers").
+    /// over to it. On 2 cores that is one worker: with TAP I/O batched, a second carries one flow and 8 TCP flows no
+    /// faster, and 8 flows of 64-byte frames a quarter slower at twice the CPU a frame (the hosts' stacks and programs
+    /// need the same cores; bench/README.md, "The default number of workers").
     /// </summary>
     [Range(0, MaxWorkers)]
     public int Workers { get; set; }
 
     /// <summary>
-    /// How many workers run: <see cref="Workers"/>, or for 0 one per core the process may use
+    /// How many workers run: <see cref="Workers"/>, or for 0 one per two cores the process may use
     /// (<see cref="Environment.ProcessorCount"/>, which follows a container's CPU limit and <c>DOTNET_PROCESSOR_COUNT</c>),
-    /// at most <see cref="MaxWorkers"/>. In a TAP lab the hosts' own stacks and programs need the same cores: a lab whose
-    /// hosts are busy may do better with fewer. Each worker makes its pool resident (33 MB with the default pool size).
+    /// at least one and at most <see cref="MaxWorkers"/>. Half, not all: in a TAP lab the hosts' own network stacks and
+    /// programs (an iperf3) run on the same cores, and a frame nfv writes is received by the host's stack inside that
+    /// write. Each worker makes its pool resident (33 MB with the default pool size).
     /// </summary>
-    public int WorkerCount => Workers > 0 ? Workers : Math.Min(Environment.ProcessorCount, MaxWorkers);
+    public int WorkerCount => Workers > 0 ? Workers : Math.Clamp(Environment.ProcessorCount / 2, 1, MaxWorkers);
 
     /// <summary>The most workers <see cref="Workers"/> may ask for, and the default's limit on a machine of more cores.</summary>
     public const int MaxWorkers = 64;
