@@ -15,8 +15,8 @@ public sealed partial class NatFunction : IInspectableFunction
     /// <remarks>Table <c>nat</c>: one row per session, and one per port forward (remote <c>*</c>, state <c>forward</c>).</remarks>
     public IReadOnlyList<FunctionTable> Tables => _tables ??=
     [
-        // The bound of the whole NAT (instances run per worker each hold a share of it); a session is one instance's, a
-        // forward may be in each.
+        // The bound of the whole NAT, which instances run per worker hold together; a session is one instance's, a forward
+        // may be in each.
         new FunctionTable("nat", ["protocol", "inside", "external", "remote", "state", "expires_seconds"], Options.MaxSessions,
             () => SessionCount, SessionRows)
         {

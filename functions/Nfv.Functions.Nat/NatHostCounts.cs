@@ -3,8 +3,8 @@ using System.Numerics;
 namespace Nfv.Functions.Nat;
 
 /// <summary>
-/// Sessions per inside address: a chained hash over preallocated entries (at most one per session), keyed with a seed
-/// (<see cref="NatSessionTable"/>'s). Not thread-safe.
+/// Sessions per inside address: a chained hash over preallocated entries (at most one per session), keyed with a seed.
+/// A session table's own, or the one its instances share (<see cref="NatSessionBounds"/>, under its lock).
 /// </summary>
 internal sealed class NatHostCounts
 {

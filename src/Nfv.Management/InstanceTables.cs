@@ -12,9 +12,7 @@ namespace Nfv.Management;
 /// </summary>
 internal static class InstanceTables
 {
-    public static IEnumerable<(string Function, FunctionTable Table)> Of(FunctionNode node) => Of(node, eachInstance: false);
-
-    public static IEnumerable<(string Function, FunctionTable Table)> Of(FunctionNode node, bool eachInstance)
+    public static IEnumerable<(string Function, FunctionTable Table)> Of(FunctionNode node, bool eachInstance = false)
     {
         if (node.Function is not IInspectableFunction)
         {

@@ -68,6 +68,12 @@ public partial class ManagementTests
         var badLimit = await http.GetAsync("/api/tables/mac?limit=lots");
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
         Assert.Contains("limit", await badLimit.Content.ReadAsStringAsync());
+        var badInstances = await http.GetAsync("/api/tables/mac?instances=every");
+        Assert.Equal(HttpStatusCode.BadRequest, badInstances.StatusCode);
+        Assert.Contains("instances must be 'each'", await badInstances.Content.ReadAsStringAsync());
+        // A switch run once has one table whether asked for each instance or not.
+        var each = await http.GetJsonAsync("/api/tables/mac?instances=each");
+        Assert.Contains(each.GetProperty("rows").EnumerateArray(), row => row[0].GetString() == "lan" && row[2].GetString() == h1Mac);
     }
 
     [PrivilegedFact]
