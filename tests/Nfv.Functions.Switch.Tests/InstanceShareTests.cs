@@ -120,7 +120,9 @@ public class InstanceShareTests
         first.Switch.OnTimer(first.Emit);
         second.Announce(3, Mac(0xD)); // ...and the second may learn in their place
 
-        Assert.Equal(1, second.Switch.MacCount);
+        Assert.Equal(1, second.Counters[SwitchEvent.TableFull]); // not refused again
+        second.Send(0, Ethernet(Mac(0xD), A));
+        second.Emit.AssertSentTo(3); // learned: forwarded, not flooded
     }
 
     [Fact]
